@@ -1,0 +1,72 @@
+// createApp: global middleware, route mounting, and app.onError, the one place errors become responses.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from './config';
+import type { AppEnv } from './http/context';
+import { discoveryEndpoints } from './http/discovery';
+import { jwksEndpoint } from './http/jwks';
+import { NO_STORE_HEADERS } from './http/middleware/no-store';
+import { tokenEndpoint } from './http/token';
+import { OAuthError } from './oauth/errors';
+import { storesFor } from './storage/stores';
+import type { KeyRing } from './tokens/keys';
+
+/** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppDependencies {
+  config: Config;
+  /** Imported once per isolate (tokens/keys.ts importKeyRing). */
+  keys: Promise<KeyRing>;
+}
+
+export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  app.use(async function requestContext(c, next) {
+    c.set('config', config);
+    c.set('issuer', config.issuer ?? new URL(c.req.url).origin);
+    c.set('keys', await keys);
+    c.set('stores', storesFor(c.env.DB));
+    await next();
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new OAuthError('invalid_request', `the request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 });
+      },
+    }),
+  );
+
+  app.route('/.well-known', discoveryEndpoints());
+  app.route('/.well-known/jwks.json', jwksEndpoint);
+  app.route('/oauth/token', tokenEndpoint);
+
+  app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
+  app.onError((error, c) => renderError(error, c.get('requestId')));
+  return app;
+}
+
+function renderError(error: Error, requestId: string | undefined): Response {
+  const oauthError = toOAuthError(error);
+  if (oauthError.status >= 500) console.error(`[${requestId}]`, error);
+  return Response.json(oauthError.toJSON(), {
+    status: oauthError.status,
+    headers: { ...NO_STORE_HEADERS, ...oauthError.headers },
+  });
+}
+
+function toOAuthError(error: Error): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = error.status === 405 ? 'method_not_allowed' : error.status === 404 ? 'not_found' : 'invalid_request';
+    return new OAuthError(code, error.message || 'the request is invalid', { status: error.status });
+  }
+  return new OAuthError('server_error', 'the server could not complete the request', { cause: error });
+}

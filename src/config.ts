@@ -1,0 +1,116 @@
+// Configuration: read once per isolate from the Worker's vars and secrets, validated all at once (one error that
+// lists every bad field), frozen, and passed down explicitly.
+import type { Bindings } from './env';
+import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
+import type { JWK } from 'jose';
+
+/** Access token lifetime (RFC 9068 `exp - iat`). */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** API scopes a client may register and request, besides the OpenID ones. */
+export const DEFAULT_API_SCOPES = ['read', 'write'] as const;
+
+export type RegistrationPolicy = 'open' | 'token' | 'closed';
+
+export interface Config {
+  /** Issuer identifier (RFC 8414 §2): from ISSUER; undefined means "the request origin" (development). */
+  issuer: string | undefined;
+  /** Default 900 (15 minutes); ACCESS_TOKEN_TTL_SECONDS. */
+  accessTokenTtlSeconds: number;
+  /** `aud` when no `resource` (RFC 8707) is sent; default `<issuer>/api`, the sample API. */
+  defaultAudience: string | undefined;
+  /** Dynamic registration (RFC 7591 §3): `open`, `token` (initial access token, the default) or `closed`. */
+  registrationPolicy: RegistrationPolicy;
+  /** The initial access token for the `token` policy (secret REGISTRATION_TOKEN). */
+  registrationToken: string | undefined;
+  /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
+  resources: readonly string[];
+  /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
+  apiScopes: readonly string[];
+  /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. */
+  signingKeys: ReadonlyArray<{ jwk: JWK; alg: SigningAlgorithm }>;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Bindings): Config {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  };
+
+  const issuer = attempt(() => readIssuer(env.ISSUER));
+  const accessTokenTtlSeconds = attempt(() => readPositiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS));
+  const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
+  const resources = attempt(() => readUrlList('RESOURCES', env.RESOURCES));
+  const registrationPolicy = attempt(() => readRegistrationPolicy(env.REGISTRATION_POLICY));
+  const registrationToken = env.REGISTRATION_TOKEN?.trim() || undefined;
+  if (registrationPolicy === 'token' && !registrationToken) {
+    problems.push('REGISTRATION_POLICY is "token" but the REGISTRATION_TOKEN secret is not set');
+  }
+  const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid Portcullis configuration:\n- ${problems.join('\n- ')}`);
+  }
+  return Object.freeze({
+    issuer,
+    accessTokenTtlSeconds: accessTokenTtlSeconds!,
+    defaultAudience,
+    resources: resources!,
+    registrationPolicy: registrationPolicy!,
+    registrationToken,
+    apiScopes: DEFAULT_API_SCOPES,
+    signingKeys: signingKeys!,
+  });
+}
+
+function readIssuer(value: string | undefined): string | undefined {
+  const url = readOptionalUrl('ISSUER', value);
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
+  // RFC 8414 §2: https, no query, no fragment. Plain http is accepted for loopback development only.
+  if (parsed.protocol !== 'https:' && !isLoopbackHost(parsed.hostname)) {
+    throw new Error(`ISSUER must use https (http is allowed only for localhost): ${url}`);
+  }
+  if (parsed.search || parsed.hash) throw new Error(`ISSUER must have no query or fragment: ${url}`);
+  return url.replace(/\/+$/, '');
+}
+
+function readOptionalUrl(name: string, value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (!URL.canParse(trimmed)) throw new Error(`${name} is not an absolute URL: ${trimmed}`);
+  return trimmed;
+}
+
+function readUrlList(name: string, value: string | undefined): string[] {
+  const entries = (value ?? '').split(/\s+/).filter((entry) => entry !== '');
+  for (const entry of entries) readOptionalUrl(name, entry);
+  return entries;
+}
+
+function readPositiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+function readRegistrationPolicy(value: string | undefined): RegistrationPolicy {
+  const policy = value?.trim() || 'token';
+  if (policy !== 'open' && policy !== 'token' && policy !== 'closed') {
+    throw new Error(`REGISTRATION_POLICY must be open, token or closed, got "${policy}"`);
+  }
+  return policy;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}

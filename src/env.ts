@@ -1,0 +1,17 @@
+// Worker bindings: D1, plain vars from wrangler.toml, and secrets set with `wrangler secret put` (.dev.vars locally).
+export interface Bindings {
+  DB: D1Database;
+  /** Public base URL of the issuer; empty means "the request origin" (development only). */
+  ISSUER?: string;
+  /** Secret: a JWK set with private members; the first key signs. */
+  SIGNING_KEYS?: string;
+  /** open | token | closed */
+  REGISTRATION_POLICY?: string;
+  /** Secret: the initial access token for POST /oauth/register under the `token` policy. */
+  REGISTRATION_TOKEN?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  /** Default `aud` of access tokens when the request names no `resource`; defaults to `<issuer>/api`. */
+  DEFAULT_AUDIENCE?: string;
+  /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */
+  RESOURCES?: string;
+}

@@ -1,0 +1,11 @@
+// RFC 6749 §5.1: responses carrying tokens or credentials must not be cached.
+import type { MiddlewareHandler } from 'hono';
+
+export const NO_STORE_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+export function noStore(): MiddlewareHandler {
+  return async function noStoreMiddleware(c, next) {
+    await next();
+    for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
+  };
+}

@@ -1,0 +1,36 @@
+// POST /oauth/token (RFC 6749 §3.2): check the grant type, authenticate the client, check the client may use
+// the grant, then let the grant issue.
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { OAuthError } from '../oauth/errors';
+import { grantFor } from '../oauth/grants';
+import { requireParam } from '../oauth/params';
+import type { AppEnv } from './context';
+import { readForm } from './form';
+import { clientAuth } from './middleware/client-auth';
+import { noStore } from './middleware/no-store';
+
+const supportedGrantType = createMiddleware<AppEnv>(async function supportedGrantType(c, next) {
+  const grantType = requireParam(await readForm(c), 'grant_type');
+  if (!grantFor(grantType)) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported`);
+  await next();
+});
+
+export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGrantType, clientAuth(), async (c) => {
+  const params = c.get('params');
+  const grantType = requireParam(params, 'grant_type');
+  const grant = grantFor(grantType)!;
+  const client = c.get('client');
+  if (!client.grantTypes.includes(grantType) || (client.tokenEndpointAuthMethod === 'none' && !grant.allowsPublicClients)) {
+    throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
+  }
+  const response = await grant.handle({
+    params,
+    client,
+    issuer: c.get('issuer'),
+    config: c.get('config'),
+    keys: c.get('keys'),
+    stores: c.get('stores'),
+  });
+  return c.json(response);
+});

@@ -1,0 +1,30 @@
+// What every grant handler receives and returns at the token endpoint (RFC 6749 §5.1).
+import type { Config } from '../../config';
+import type { KeyRing } from '../../tokens/keys';
+import type { Client } from '../../storage/types';
+import type { Stores } from '../../storage/stores';
+import type { RequestParams } from '../params';
+
+export interface GrantContext {
+  params: RequestParams;
+  client: Client;
+  issuer: string;
+  config: Config;
+  keys: KeyRing;
+  stores: Stores;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface Grant {
+  /** Whether public clients (token_endpoint_auth_method `none`) may use this grant. */
+  allowsPublicClients: boolean;
+  handle(context: GrantContext): Promise<TokenResponse>;
+}

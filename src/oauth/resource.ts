@@ -1,0 +1,31 @@
+// Resource indicators (RFC 8707): the `resource` parameters choose the access token's audience.
+import { OAuthError } from './errors';
+import type { Config } from '../config';
+
+/**
+ * Resolves the audience from the requested resources. Each must be an absolute URI without a fragment
+ * (RFC 8707 §2) and one this issuer knows; without any, the default audience applies.
+ */
+export function resolveAudience(requested: string[], known: readonly string[], fallback: string): string | string[] {
+  if (requested.length === 0) return fallback;
+  for (const resource of requested) {
+    if (!URL.canParse(resource) || new URL(resource).hash !== '' || resource.includes('#')) {
+      throw new OAuthError('invalid_target', 'resource must be an absolute URI without a fragment');
+    }
+    if (!known.includes(resource)) {
+      throw new OAuthError('invalid_target', `unknown resource: ${resource}`);
+    }
+  }
+  const unique = [...new Set(requested)];
+  return unique.length === 1 ? unique[0]! : unique;
+}
+
+/** The default audience: DEFAULT_AUDIENCE, or the sample API at `<issuer>/api`. */
+export function defaultAudienceFor(config: Config, issuer: string): string {
+  return config.defaultAudience ?? `${issuer}/api`;
+}
+
+export function audienceFor(requested: string[], config: Config, issuer: string): string | string[] {
+  const fallback = defaultAudienceFor(config, issuer);
+  return resolveAudience(requested, [fallback, ...config.resources], fallback);
+}

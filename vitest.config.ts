@@ -1,0 +1,32 @@
+// Tests run inside workerd on a real local D1 (the Workers Vitest integration). Signing keys are generated per run,
+// so no private key is ever committed; migrations/ is read here and applied by test/setup/apply-migrations.ts.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { generateSigningKeySet } from './src/tokens/generate-key.ts';
+
+import { TEST_ISSUER } from './test/helpers/constants.ts';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  const signingKeys = await generateSigningKeySet(['ES256', 'RS256']);
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            ISSUER: TEST_ISSUER,
+            SIGNING_KEYS: JSON.stringify(signingKeys),
+            REGISTRATION_POLICY: 'open',
+            TEST_MIGRATIONS: migrations,
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ['./test/setup/apply-migrations.ts'],
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/e2e/**'],
+    },
+  };
+});
