@@ -1,6 +1,6 @@
 // Drizzle schema for D1: the single source of truth from which `drizzle-kit generate` writes migrations/.
 // Tables are plural and snake_case, times are epoch seconds, ids are random text.
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** OAuth clients (RFC 7591 metadata). Secrets and registration tokens are stored only as SHA-256 hashes. */
 export const clients = sqliteTable('clients', {
@@ -36,3 +36,107 @@ export const unicorns = sqliteTable(
   },
   (table) => [index('unicorns_owner_sub_idx').on(table.ownerSub)],
 );
+
+/** People who sign in. Passwords are stored as self-describing PBKDF2 hashes (oauth/password-hash.ts). */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  /** Unique, compared case-insensitively: stored lower-cased. */
+  username: text('username').notNull().unique(),
+  email: text('email'),
+  emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
+  passwordHash: text('password_hash').notNull(),
+  isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Browser sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** When the user last entered their password (OIDC `auth_time`, `max_age`). */
+    authTime: integer('auth_time').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('sessions_user_id_idx').on(table.userId), index('sessions_expires_at_idx').on(table.expiresAt)],
+);
+
+/** Authorization codes (RFC 6749 §4.1.2): stored hashed, single use, bound to everything the request said. */
+export const authorizationCodes = sqliteTable(
+  'authorization_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    /** The grant this code starts; tokens issued from it share it, so a replayed code can revoke them. */
+    grantId: text('grant_id').notNull(),
+    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    redirectUri: text('redirect_uri').notNull(),
+    scope: text('scope').notNull(),
+    /** RFC 8707 resources requested at the authorization endpoint, JSON array. */
+    resources: text('resources', { mode: 'json' }).$type<string[]>().notNull(),
+    codeChallenge: text('code_challenge'),
+    codeChallengeMethod: text('code_challenge_method'),
+    nonce: text('nonce'),
+    authTime: integer('auth_time').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set by the one atomic statement that redeems the code; a second redemption finds it set. */
+    consumedAt: integer('consumed_at'),
+  },
+  (table) => [index('authorization_codes_expires_at_idx').on(table.expiresAt)],
+);
+
+/** Refresh tokens (RFC 6749 §6), rotated on every use; a family shares the grant id of the code that began it. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    grantId: text('grant_id').notNull(),
+    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    /** Null for tokens not issued to a person. */
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    resources: text('resources', { mode: 'json' }).$type<string[]>().notNull(),
+    authTime: integer('auth_time'),
+    createdAt: integer('created_at').notNull(),
+    /** Idle expiry of this token. */
+    expiresAt: integer('expires_at').notNull(),
+    /** Absolute expiry of the whole family, carried over on rotation. */
+    grantExpiresAt: integer('grant_expires_at').notNull(),
+    /** Set when this token was exchanged for its successor; presenting it again means theft (RFC 9700 §4.14.2). */
+    rotatedAt: integer('rotated_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [
+    index('refresh_tokens_grant_id_idx').on(table.grantId),
+    index('refresh_tokens_client_id_idx').on(table.clientId),
+    index('refresh_tokens_user_id_idx').on(table.userId),
+    index('refresh_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/** Remembered consent: the scopes a user granted a client; a request for the same or fewer skips the page. */
+export const consents = sqliteTable(
+  'consents',
+  {
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientId] }), index('consents_client_id_idx').on(table.clientId)],
+);
+
+/** Failed-login counters per account and per client IP, for throttling (D1, so every isolate sees them). */
+export const loginThrottles = sqliteTable('login_throttles', {
+  /** `user:<username>` or `ip:<address>`. */
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: integer('window_started_at').notNull(),
+  lockedUntil: integer('locked_until'),
+});
