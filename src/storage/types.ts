@@ -19,7 +19,12 @@ export interface Client {
   scopes: string[];
   /** The other RFC 7591 §2 metadata, as registered. */
   metadata: Record<string, unknown>;
+  /** SHA-256 of the RFC 7592 registration access token; null for clients not registered dynamically. */
   registrationTokenHash: string | null;
+  /** Who registered the client dynamically (`ip:<address>`, `token:<hash prefix>`); counted by the registrant cap. */
+  registrant: string | null;
+  /** The user who owns the client on the developer pages (issue 4); null when none does. */
+  ownerUserId: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -28,4 +33,105 @@ export interface Client {
 export interface ClientStore {
   findById(id: string): Promise<Client | null>;
   create(client: Client): Promise<void>;
+  /** Replaces every stored field of the client with this id. */
+  update(client: Client): Promise<void>;
+  /** Deletes the client; its codes, refresh tokens and consents go with it (ON DELETE CASCADE). False if none. */
+  delete(id: string): Promise<boolean>;
+  /** How many clients this registrant has registered (the per-registrant cap of RFC 7591 registration). */
+  countByRegistrant(registrant: string): Promise<number>;
+}
+
+/** Fixed-window counters shared by every isolate (D1). */
+export interface RateLimitStore {
+  /**
+   * Counts one hit on `key` in one atomic statement: a window older than `windowSeconds` restarts at `now`.
+   * Returns the count in the current window (this hit included) and when that window started.
+   */
+  hit(key: string, windowSeconds: number, now: number): Promise<{ count: number; windowStartedAt: number }>;
+}
+
+/** An authorization code (RFC 6749 §4.1.2) as stored: only its hash, bound to everything the request said. */
+export interface AuthorizationCode {
+  codeHash: string;
+  /** Shared by every token issued from this code, so a replayed code can revoke them. */
+  grantId: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string[];
+  /** RFC 8707 resources requested at the authorization endpoint. */
+  resources: string[];
+  /** RFC 7636; only S256 is accepted, so the method is S256 whenever a challenge is present. */
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  nonce: string | null;
+  /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+/** The outcome of redeeming a code: redeemed now, used before (a replay), or never issued. */
+export type CodeRedemption =
+  | { status: 'redeemed'; code: AuthorizationCode }
+  | { status: 'replayed'; code: AuthorizationCode }
+  | { status: 'unknown' };
+
+/** Authorization codes by hash. */
+export interface CodeStore {
+  create(code: AuthorizationCode): Promise<void>;
+  /** Marks the code consumed in one atomic statement, so of two concurrent redemptions exactly one succeeds. */
+  consume(codeHash: string, nowSeconds: number): Promise<CodeRedemption>;
+}
+
+/** A refresh token (RFC 6749 §6) as stored: only its hash. Tokens of one family share `grantId`. */
+export interface RefreshToken {
+  tokenHash: string;
+  grantId: string;
+  clientId: string;
+  /** Null for tokens not issued to a person. */
+  userId: string | null;
+  /** The scope of the grant; a refresh may narrow the access token's scope, never this one (RFC 6749 §6). */
+  scopes: string[];
+  resources: string[];
+  authTime: number | null;
+  createdAt: number;
+  /** Idle expiry of this token, never later than `grantExpiresAt`. */
+  expiresAt: number;
+  /** Absolute expiry of the family, carried over on rotation. */
+  grantExpiresAt: number;
+  rotatedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Refresh tokens by hash and by family. Revocations keep the time of the first one. */
+export interface RefreshTokenStore {
+  create(token: RefreshToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshToken | null>;
+  /**
+   * Marks the token rotated and stores its successor in one transaction, only if the token is still usable
+   * (not rotated, not revoked, not expired). Returns false when it was not, so of concurrent uses one wins.
+   */
+  rotate(tokenHash: string, successor: RefreshToken, nowSeconds: number): Promise<boolean>;
+  /** Revokes every token of a family (a replayed code, a reused refresh token, RFC 7009 revocation). */
+  revokeGrant(grantId: string, nowSeconds: number): Promise<void>;
+  revokeByClient(clientId: string, nowSeconds: number): Promise<void>;
+  revokeByUser(userId: string, nowSeconds: number): Promise<void>;
+}
+
+/** The scopes a user granted a client, remembered so a request for the same or fewer skips the consent page. */
+export interface Consent {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConsentStore {
+  find(userId: string, clientId: string): Promise<Consent | null>;
+  /** Records the granted scopes, replacing any earlier consent of this user for this client. */
+  upsert(consent: { userId: string; clientId: string; scopes: string[] }, nowSeconds: number): Promise<void>;
+  delete(userId: string, clientId: string): Promise<void>;
 }
