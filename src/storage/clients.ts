@@ -1,5 +1,5 @@
 // ClientStore on D1: the clients table through Drizzle.
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database } from './db';
 import { clients } from './schema';
 import type { Client, ClientStore, TokenEndpointAuthMethod } from './types';
@@ -14,6 +14,19 @@ export function createClientStore(db: Database): ClientStore {
     },
     async create(client) {
       await db.insert(clients).values(toRow(client));
+    },
+    async update(client) {
+      const { id, ...fields } = toRow(client);
+      await db.update(clients).set(fields).where(eq(clients.id, id));
+    },
+    async delete(id) {
+      // D1 enforces foreign keys, so the ON DELETE CASCADE of codes, refresh tokens and consents runs here too.
+      const deleted = await db.delete(clients).where(eq(clients.id, id)).returning({ id: clients.id });
+      return deleted.length > 0;
+    },
+    async countByRegistrant(registrant) {
+      const row = await db.select({ total: count() }).from(clients).where(eq(clients.registrant, registrant)).get();
+      return row?.total ?? 0;
     },
   };
 }

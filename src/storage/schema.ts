@@ -1,6 +1,6 @@
 // Drizzle schema for D1: the single source of truth from which `drizzle-kit generate` writes migrations/.
 // Tables are plural and snake_case, times are epoch seconds, ids are random text.
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** OAuth clients (RFC 7591 metadata). Secrets and registration tokens are stored only as SHA-256 hashes. */
 export const clients = sqliteTable('clients', {
@@ -20,9 +20,16 @@ export const clients = sqliteTable('clients', {
   /** The remaining RFC 7591 §2 metadata (client_uri, logo_uri, contacts, ...), kept as sent. */
   metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   registrationTokenHash: text('registration_token_hash'),
+  /** Who registered the client dynamically (`ip:<address>` or `token:<hash prefix>`), for the per-registrant cap. */
+  registrant: text('registrant'),
+  /** The user who owns the client on the developer pages; null for clients registered without an account. */
+  ownerUserId: text('owner_user_id').references((): AnySQLiteColumn => users.id, { onDelete: 'set null' }),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
-});
+}, (table) => [
+  index('clients_registrant_idx').on(table.registrant),
+  index('clients_owner_user_id_idx').on(table.ownerUserId),
+]);
 
 /** Sample protected API rows (the DRF tutorial's resource), owned by the token subject that created them. */
 export const unicorns = sqliteTable(
@@ -140,3 +147,14 @@ export const loginThrottles = sqliteTable('login_throttles', {
   windowStartedAt: integer('window_started_at').notNull(),
   lockedUntil: integer('locked_until'),
 });
+
+/** Fixed-window request counters (e.g. `register:ip:<address>`), one atomic upsert per request (storage/rate-limits.ts). */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    windowStartedAt: integer('window_started_at').notNull(),
+    count: integer('count').notNull(),
+  },
+  (table) => [index('rate_limits_window_started_at_idx').on(table.windowStartedAt)],
+);

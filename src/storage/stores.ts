@@ -3,14 +3,31 @@ import { databaseFor } from './db';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
 import { createConsentStore } from './consents';
+import { createLoginThrottleStore } from './login-throttles';
+import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
-import type { ClientStore, CodeStore, ConsentStore, RefreshTokenStore } from './types';
+import { createSessionStore } from './sessions';
+import { createUserStore } from './users';
+import type {
+  ClientStore,
+  CodeStore,
+  ConsentStore,
+  LoginThrottleStore,
+  RateLimitStore,
+  RefreshTokenStore,
+  SessionStore,
+  UserStore,
+} from './types';
 
 export interface Stores {
   clients: ClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
   consents: ConsentStore;
+  rateLimits: RateLimitStore;
+  users: UserStore;
+  sessions: SessionStore;
+  loginThrottles: LoginThrottleStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -24,6 +41,10 @@ export function storesFor(binding: D1Database): Stores {
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
       consents: createConsentStore(db),
+      rateLimits: createRateLimitStore(db),
+      users: createUserStore(db),
+      sessions: createSessionStore(db),
+      loginThrottles: createLoginThrottleStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -25,6 +25,8 @@ export async function createTestClient(overrides: Partial<Client> = {}): Promise
     scopes: ['read', 'write'],
     metadata: {},
     registrationTokenHash: null,
+    registrant: null,
+    ownerUserId: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
