@@ -6,6 +6,11 @@ import type { JWK } from 'jose';
 
 /** Access token lifetime (RFC 9068 `exp - iat`). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Authorization code lifetime, and its ceiling: a code is redeemed within seconds of being issued. */
+export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+/** Refresh token idle lifetime (14 days) and absolute lifetime of a token family (90 days). */
+export const REFRESH_TOKEN_IDLE_TTL_SECONDS = 14 * 24 * 3600;
+export const REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS = 90 * 24 * 3600;
 /** API scopes a client may register and request, besides the OpenID ones. */
 export const DEFAULT_API_SCOPES = ['read', 'write'] as const;
 
@@ -16,6 +21,12 @@ export interface Config {
   issuer: string | undefined;
   /** Default 900 (15 minutes); ACCESS_TOKEN_TTL_SECONDS. */
   accessTokenTtlSeconds: number;
+  /** Default 60, at most 60 (issue 3; RFC 6749 §4.1.2 says short-lived); AUTHORIZATION_CODE_TTL_SECONDS. */
+  authorizationCodeTtlSeconds: number;
+  /** Default 1209600 (14 days): an unused refresh token expires (RFC 9700 §4.14.2); REFRESH_TOKEN_IDLE_TTL_SECONDS. */
+  refreshTokenIdleTtlSeconds: number;
+  /** Default 7776000 (90 days): a token family expires however it is used; REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS. */
+  refreshTokenAbsoluteTtlSeconds: number;
   /** `aud` when no `resource` (RFC 8707) is sent; default `<issuer>/api`, the sample API. */
   defaultAudience: string | undefined;
   /** Dynamic registration (RFC 7591 §3): `open`, `token` (initial access token, the default) or `closed`. */
@@ -47,6 +58,12 @@ export function loadConfig(env: Bindings): Config {
 
   const issuer = attempt(() => readIssuer(env.ISSUER));
   const accessTokenTtlSeconds = attempt(() => readPositiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS));
+  const authorizationCodeTtlSeconds = attempt(() => readCodeTtl(env.AUTHORIZATION_CODE_TTL_SECONDS));
+  const refreshTokenIdleTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_IDLE_TTL_SECONDS', env.REFRESH_TOKEN_IDLE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS));
+  const refreshTokenAbsoluteTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS', env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS));
+  if (refreshTokenIdleTtlSeconds !== undefined && refreshTokenAbsoluteTtlSeconds !== undefined && refreshTokenAbsoluteTtlSeconds < refreshTokenIdleTtlSeconds) {
+    problems.push('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter than REFRESH_TOKEN_IDLE_TTL_SECONDS');
+  }
   const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
   const resources = attempt(() => readUrlList('RESOURCES', env.RESOURCES));
   const registrationPolicy = attempt(() => readRegistrationPolicy(env.REGISTRATION_POLICY));
@@ -62,6 +79,9 @@ export function loadConfig(env: Bindings): Config {
   return Object.freeze({
     issuer,
     accessTokenTtlSeconds: accessTokenTtlSeconds!,
+    authorizationCodeTtlSeconds: authorizationCodeTtlSeconds!,
+    refreshTokenIdleTtlSeconds: refreshTokenIdleTtlSeconds!,
+    refreshTokenAbsoluteTtlSeconds: refreshTokenAbsoluteTtlSeconds!,
     defaultAudience,
     resources: resources!,
     registrationPolicy: registrationPolicy!,
@@ -101,6 +121,14 @@ function readPositiveInteger(name: string, value: string | undefined, fallback: 
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+function readCodeTtl(value: string | undefined): number {
+  const ttl = readPositiveInteger('AUTHORIZATION_CODE_TTL_SECONDS', value, AUTHORIZATION_CODE_TTL_SECONDS);
+  if (ttl > AUTHORIZATION_CODE_TTL_SECONDS) {
+    throw new Error(`AUTHORIZATION_CODE_TTL_SECONDS must be at most ${AUTHORIZATION_CODE_TTL_SECONDS}, got ${ttl}`);
+  }
+  return ttl;
 }
 
 function readRegistrationPolicy(value: string | undefined): RegistrationPolicy {

@@ -10,6 +10,12 @@ export interface Bindings {
   /** Secret: the initial access token for POST /oauth/register under the `token` policy. */
   REGISTRATION_TOKEN?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
+  /** At most 60 (RFC 6749 §4.1.2 recommends a 10-minute maximum; OAuth 2.1 practice is one minute). */
+  AUTHORIZATION_CODE_TTL_SECONDS?: string;
+  /** How long an unused refresh token lives; each rotation starts a new idle period. */
+  REFRESH_TOKEN_IDLE_TTL_SECONDS?: string;
+  /** How long a refresh token family lives from the sign-in that began it, however often it is rotated. */
+  REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS?: string;
   /** Default `aud` of access tokens when the request names no `resource`; defaults to `<issuer>/api`. */
   DEFAULT_AUDIENCE?: string;
   /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */
