@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
@@ -47,6 +48,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/.well-known', discoveryEndpoints());
   app.route('/.well-known/jwks.json', jwksEndpoint);
   app.route('/oauth/token', tokenEndpoint);
+  app.route('/api', unicornsApi());
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
   app.onError((error, c) => renderError(error, c.get('requestId')));

@@ -1,0 +1,52 @@
+// Input of the sample API, validated with valibot at the edge: JSON bodies for create (POST), replace (PUT) and
+// partial update (PATCH), and the list's paging query. Bad input is a 400 invalid_request, never a 500.
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { OAuthError } from '../oauth/errors';
+
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 50;
+
+const name = v.pipe(v.string('name must be a string'), v.trim(), v.minLength(1, 'name must not be empty'), v.maxLength(100, 'name must be at most 100 characters'));
+const color = v.pipe(v.string('color must be a string'), v.trim(), v.minLength(1, 'color must not be empty'), v.maxLength(40, 'color must be at most 40 characters'));
+
+export const newUnicorn = v.object({ name, color }, 'the body must be a JSON object');
+export const unicornPatch = v.pipe(
+  v.partial(newUnicorn),
+  v.check((patch) => patch.name !== undefined || patch.color !== undefined, 'the body must change name or color'),
+);
+
+const pageNumber = (label: string, min: number, max: number, fallback: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,6}$/, `${label} must be an integer from ${min} to ${max}`),
+      v.transform(Number),
+      v.minValue(min, `${label} must be an integer from ${min} to ${max}`),
+      v.maxValue(max, `${label} must be an integer from ${min} to ${max}`),
+    ),
+    String(fallback),
+  );
+
+export const page = v.object({
+  limit: pageNumber('limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+  offset: pageNumber('offset', 0, 999_999, 0),
+});
+
+/** Parses a value or throws invalid_request naming the first problem. */
+export function parseInput<const Schema extends v.GenericSchema>(schema: Schema, input: unknown): v.InferOutput<Schema> {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (!result.success) throw new OAuthError('invalid_request', result.issues[0].message);
+  return result.output;
+}
+
+/** The JSON body of a request; anything that is not a JSON object with the right content type is the client's error. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') throw new OAuthError('invalid_request', 'the request body must be application/json');
+  try {
+    return await c.req.json();
+  } catch {
+    throw new OAuthError('invalid_request', 'the request body is not valid JSON');
+  }
+}

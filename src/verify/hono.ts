@@ -1,0 +1,103 @@
+// portcullis/verify/hono: Hono middleware that guards routes with createVerifier and answers the RFC 6750 §3
+// Bearer challenges: 401 without an error code, 400 invalid_request, 401 invalid_token, 403 insufficient_scope.
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { createVerifier, requireScopes, VerifyError, type AccessTokenClaims, type Verifier, type VerifierOptions } from './index';
+
+/** What the middleware puts on the context: `c.get('accessToken')`. */
+export interface AccessTokenVariables {
+  accessToken: AccessTokenClaims;
+}
+export interface AccessTokenEnv {
+  Variables: AccessTokenVariables;
+}
+
+export interface GuardOptions {
+  /** Scopes the token must all carry; missing ones answer 403 insufficient_scope. */
+  scopes?: readonly string[];
+  /** The `realm` of the challenges (RFC 6750 §3); default the verifier's first audience. */
+  realm?: string;
+}
+
+/** A verifier built once, or chosen per request (e.g. by issuer); it is never built per request here. */
+export type VerifierSource<E extends Env> = Verifier | ((c: Context<E & AccessTokenEnv>) => Verifier);
+
+export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & (VerifierOptions | { verifier: VerifierSource<E> });
+
+/**
+ * Verifies the `Authorization: Bearer` access token (see createVerifier for every check), requires `scopes`, and
+ * sets the claims as `c.get('accessToken')`. Handlers must still decide whether `sub` may act on the resource.
+ */
+export function verifyAccessToken<E extends Env = Env>(options: VerifyAccessTokenOptions<E>): MiddlewareHandler<E & AccessTokenEnv> {
+  const source: VerifierSource<E> = 'verifier' in options ? options.verifier : createVerifier(options);
+  const scopes = options.scopes ?? [];
+  return async function verifyAccessTokenMiddleware(c, next) {
+    const verifier = isVerifier(source) ? source : source(c);
+    const realm = options.realm ?? verifier.audience[0] ?? '';
+    try {
+      const claims = await verifier(c.req.raw);
+      requireScopes(claims, scopes);
+      c.set('accessToken', claims);
+    } catch (error) {
+      if (error instanceof VerifyError) return bearerErrorResponse(error, realm);
+      throw error;
+    }
+    await next();
+  };
+}
+
+function isVerifier<E extends Env>(source: VerifierSource<E>): source is Verifier {
+  return 'audience' in source;
+}
+
+/** Requires scopes of a token already verified by verifyAccessToken earlier in the chain (RFC 6750 §3.1). */
+export function requireScope(...scopes: string[]): MiddlewareHandler<AccessTokenEnv> {
+  return async function requireScopeMiddleware(c, next) {
+    const claims = c.get('accessToken');
+    try {
+      requireScopes(claims, scopes);
+    } catch (error) {
+      if (error instanceof VerifyError) return bearerErrorResponse(error, typeof claims.aud === 'string' ? claims.aud : claims.aud[0] ?? '');
+      throw error;
+    }
+    await next();
+  };
+}
+
+/** The RFC 6750 §3 response for a VerifyError, for callers that use the verifier without this middleware. */
+export function bearerErrorResponse(error: VerifyError, realm: string): Response {
+  const challenge = (attributes: Record<string, string>) => ({
+    'WWW-Authenticate': `Bearer ${Object.entries({ realm, ...attributes })
+      .map(([name, value]) => `${name}="${quote(value)}"`)
+      .join(', ')}`,
+  });
+  const body = (code: string) => ({ error: code, error_description: error.message });
+  switch (error.code) {
+    case 'ERR_TOKEN_MISSING':
+      // §3.1: a request without credentials gets a challenge with no error code, so neither has the body.
+      return Response.json({ error_description: error.message }, { status: 401, headers: challenge({}) });
+    case 'ERR_REQUEST_MALFORMED':
+      return Response.json(body('invalid_request'), {
+        status: 400,
+        headers: challenge({ error: 'invalid_request', error_description: error.message }),
+      });
+    case 'ERR_INSUFFICIENT_SCOPE':
+      return Response.json(body('insufficient_scope'), {
+        status: 403,
+        headers: challenge({ error: 'insufficient_scope', error_description: error.message, scope: error.requiredScopes.join(' ') }),
+      });
+    case 'ERR_JWKS_UNAVAILABLE':
+      // Not the client's fault: no challenge, and the cause goes to the operator's logs.
+      console.error('portcullis/verify:', error.message, error.cause);
+      return Response.json(body('temporarily_unavailable'), { status: 503 });
+    default:
+      return Response.json(body('invalid_token'), {
+        status: 401,
+        headers: challenge({ error: 'invalid_token', error_description: error.message }),
+      });
+  }
+}
+
+/** A quoted-string value (RFC 9110 §5.6.4): escape `\` and `"`, and keep to printable ASCII. */
+function quote(value: string): string {
+  return value.replace(/[^\x20-\x7E]/g, '?').replace(/[\\"]/g, '\\$&');
+}
