@@ -1,0 +1,41 @@
+// Issues authorization codes (RFC 6749 §4.1.2): 256 random bits, stored only as a hash, short-lived (at most
+// 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce and auth time.
+import type { Config } from '../config';
+import type { CodeStore } from '../storage/types';
+import { epochSeconds } from '../tokens/access-token';
+import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
+
+export interface AuthorizationCodeBinding {
+  clientId: string;
+  userId: string;
+  /** The redirect_uri of the authorization request, which the token request must repeat exactly (§4.1.3). */
+  redirectUri: string;
+  scopes: string[];
+  resources: string[];
+  /** An S256 challenge already checked with assertCodeChallenge, or null when the client sent none. */
+  codeChallenge: string | null;
+  nonce: string | null;
+  authTime: number;
+}
+
+const GRANT_ID_BYTES = 16;
+
+/** Stores a new code and returns it; the caller puts it in the redirect and never keeps it. */
+export async function issueAuthorizationCode(
+  stores: { codes: CodeStore },
+  config: Pick<Config, 'authorizationCodeTtlSeconds'>,
+  binding: AuthorizationCodeBinding,
+  nowSeconds = epochSeconds(),
+): Promise<string> {
+  const code = generateOpaqueToken();
+  await stores.codes.create({
+    ...binding,
+    codeHash: await hashOpaqueToken(code),
+    grantId: generateOpaqueToken(GRANT_ID_BYTES),
+    codeChallengeMethod: binding.codeChallenge === null ? null : 'S256',
+    createdAt: nowSeconds,
+    expiresAt: nowSeconds + config.authorizationCodeTtlSeconds,
+    consumedAt: null,
+  });
+  return code;
+}
