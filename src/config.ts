@@ -6,6 +6,8 @@ import type { JWK } from 'jose';
 
 /** Access token lifetime (RFC 9068 `exp - iat`). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Browser session lifetime from login (a working day); after it the user enters their password again. */
+export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 /** Authorization code lifetime, and its ceiling: a code is redeemed within seconds of being issued. */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** Refresh token idle lifetime (14 days) and absolute lifetime of a token family (90 days). */
@@ -21,6 +23,8 @@ export interface Config {
   issuer: string | undefined;
   /** Default 900 (15 minutes); ACCESS_TOKEN_TTL_SECONDS. */
   accessTokenTtlSeconds: number;
+  /** Default 28800 (8 hours); SESSION_TTL_SECONDS. Absolute lifetime of a login session and its cookie. */
+  sessionTtlSeconds: number;
   /** Default 60, at most 60 (issue 3; RFC 6749 §4.1.2 says short-lived); AUTHORIZATION_CODE_TTL_SECONDS. */
   authorizationCodeTtlSeconds: number;
   /** Default 1209600 (14 days): an unused refresh token expires (RFC 9700 §4.14.2); REFRESH_TOKEN_IDLE_TTL_SECONDS. */
@@ -58,6 +62,7 @@ export function loadConfig(env: Bindings): Config {
 
   const issuer = attempt(() => readIssuer(env.ISSUER));
   const accessTokenTtlSeconds = attempt(() => readPositiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS));
+  const sessionTtlSeconds = attempt(() => readPositiveInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, SESSION_TTL_SECONDS));
   const authorizationCodeTtlSeconds = attempt(() => readCodeTtl(env.AUTHORIZATION_CODE_TTL_SECONDS));
   const refreshTokenIdleTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_IDLE_TTL_SECONDS', env.REFRESH_TOKEN_IDLE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS));
   const refreshTokenAbsoluteTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS', env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS));
@@ -79,6 +84,7 @@ export function loadConfig(env: Bindings): Config {
   return Object.freeze({
     issuer,
     accessTokenTtlSeconds: accessTokenTtlSeconds!,
+    sessionTtlSeconds: sessionTtlSeconds!,
     authorizationCodeTtlSeconds: authorizationCodeTtlSeconds!,
     refreshTokenIdleTtlSeconds: refreshTokenIdleTtlSeconds!,
     refreshTokenAbsoluteTtlSeconds: refreshTokenAbsoluteTtlSeconds!,

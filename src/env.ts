@@ -10,6 +10,8 @@ export interface Bindings {
   /** Secret: the initial access token for POST /oauth/register under the `token` policy. */
   REGISTRATION_TOKEN?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
+  /** Login session lifetime in seconds; default 28800 (8 hours). */
+  SESSION_TTL_SECONDS?: string;
   /** At most 60 (RFC 6749 §4.1.2 recommends a 10-minute maximum; OAuth 2.1 practice is one minute). */
   AUTHORIZATION_CODE_TTL_SECONDS?: string;
   /** How long an unused refresh token lives; each rotation starts a new idle period. */

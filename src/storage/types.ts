@@ -135,3 +135,59 @@ export interface ConsentStore {
   upsert(consent: { userId: string; clientId: string; scopes: string[] }, nowSeconds: number): Promise<void>;
   delete(userId: string, clientId: string): Promise<void>;
 }
+
+/** A person who signs in. `username` is lower-case; `passwordHash` is in oauth/password-hash.ts's format. */
+export interface User {
+  id: string;
+  username: string;
+  email: string | null;
+  emailVerified: boolean;
+  passwordHash: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Users by id and by username (matched case-insensitively). */
+export interface UserStore {
+  findById(id: string): Promise<User | null>;
+  findByUsername(username: string): Promise<User | null>;
+  /** Inserts the user with a lower-cased username; false, and nothing written, when the username is taken. */
+  create(user: User): Promise<boolean>;
+  updatePasswordHash(id: string, passwordHash: string, nowSeconds: number): Promise<void>;
+  setDisabled(id: string, disabled: boolean, nowSeconds: number): Promise<void>;
+}
+
+/** A live browser session with its user (who may be disabled: callers decide). */
+export interface ActiveSession {
+  user: User;
+  /** When the user last entered their password (OIDC `auth_time`), epoch seconds. */
+  authTime: number;
+  expiresAt: number;
+}
+
+/** Browser sessions keyed by a random token of which only the SHA-256 is stored. */
+export interface SessionStore {
+  /** Stores a new session and returns its token, the cookie value, which exists nowhere else. */
+  create(session: { userId: string; authTime: number; nowSeconds: number; ttlSeconds: number }): Promise<{ token: string; expiresAt: number }>;
+  /** The unexpired session for this token, with its user; null when unknown or expired. */
+  findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
+  delete(token: string): Promise<void>;
+}
+
+/** How many failures within a window lock a key, and for how long. */
+export interface LoginThrottlePolicy {
+  maxFailures: number;
+  windowSeconds: number;
+  lockSeconds: number;
+}
+
+/** Failed-login counters shared by every isolate (D1), keyed `user:<username>` or `ip:<address>`. */
+export interface LoginThrottleStore {
+  /** Counts one failure in one atomic statement; returns the lock's end when this failure locked (or kept) the key. */
+  recordFailure(key: string, policy: LoginThrottlePolicy, nowSeconds: number): Promise<number | null>;
+  /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
+  lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
+  clear(key: string): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// SessionStore on D1: browser sessions. The cookie carries a random token; only its SHA-256 is stored, so a
+// leaked database does not yield usable session cookies.
+import { and, eq, gt } from 'drizzle-orm';
+import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
+import type { Database } from './db';
+import { sessions, users } from './schema';
+import type { SessionStore } from './types';
+
+export function createSessionStore(db: Database): SessionStore {
+  return {
+    async create({ userId, authTime, nowSeconds, ttlSeconds }) {
+      const token = generateOpaqueToken();
+      await db.insert(sessions).values({
+        idHash: await hashOpaqueToken(token),
+        userId,
+        authTime,
+        createdAt: nowSeconds,
+        expiresAt: nowSeconds + ttlSeconds,
+      });
+      return { token, expiresAt: nowSeconds + ttlSeconds };
+    },
+    async findActive(token, nowSeconds) {
+      // Looked up by the hash as primary key: the comparison is an index seek, not a byte-wise compare of secrets.
+      const row = await db
+        .select({ user: users, authTime: sessions.authTime, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.idHash, await hashOpaqueToken(token)), gt(sessions.expiresAt, nowSeconds)))
+        .get();
+      return row ?? null;
+    },
+    async delete(token) {
+      await db.delete(sessions).where(eq(sessions.idHash, await hashOpaqueToken(token)));
+    },
+  };
+}
