@@ -9,6 +9,7 @@ import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
 import { jwksEndpoint } from './http/jwks';
+import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
 import { tokenEndpoint } from './http/token';
 import { OAuthError } from './oauth/errors';
@@ -36,6 +37,12 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     c.set('stores', storesFor(c.env.DB));
     await next();
   });
+  // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
+  app.use('/.well-known/*', publicCors());
+  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+    app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
+  }
+  app.use('/oauth/userinfo', clientCors({ methods: ['GET', 'POST'], namedClientId: clientIdFromAccessToken }));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

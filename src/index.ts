@@ -4,6 +4,8 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import type { Bindings } from './env';
 import type { AppEnv } from './http/context';
+import { databaseFor } from './storage/db';
+import { purgeExpired } from './storage/purge';
 import { importKeyRing } from './tokens/keys';
 
 let app: Hono<AppEnv> | undefined;
@@ -21,6 +23,11 @@ export default {
       );
     }
     return app.fetch(request, env, ctx);
+  },
+  // The hourly cron of wrangler.toml: deletes expired codes, tokens, sessions and counters (docs/operations.md).
+  async scheduled(controller, env) {
+    const purged = await purgeExpired(databaseFor(env.DB), Math.floor(controller.scheduledTime / 1000));
+    console.log(JSON.stringify({ event: 'purge_expired', cron: controller.cron, ...purged }));
   },
 } satisfies ExportedHandler<Bindings>;
 

@@ -4,6 +4,7 @@ import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
 import { createConsentStore } from './consents';
 import { createLoginThrottleStore } from './login-throttles';
+import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
@@ -13,6 +14,7 @@ import type {
   CodeStore,
   ConsentStore,
   LoginThrottleStore,
+  OriginStore,
   RateLimitStore,
   RefreshTokenStore,
   SessionStore,
@@ -28,6 +30,7 @@ export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
+  origins: OriginStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -45,6 +48,7 @@ export function storesFor(binding: D1Database): Stores {
       users: createUserStore(db),
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
+      origins: createOriginStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -41,6 +41,11 @@ export interface ClientStore {
   countByRegistrant(registrant: string): Promise<number>;
 }
 
+/** The origins some client lists in `allowed_origins`, for CORS preflights; may lag a change by its cache TTL. */
+export interface OriginStore {
+  isAllowedForSomeClient(origin: string): Promise<boolean>;
+}
+
 /** Fixed-window counters shared by every isolate (D1). */
 export interface RateLimitStore {
   /**
