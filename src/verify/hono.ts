@@ -6,6 +6,8 @@ import { createVerifier, requireScopes, VerifyError, type AccessTokenClaims, typ
 /** What the middleware puts on the context: `c.get('accessToken')`. */
 export interface AccessTokenVariables {
   accessToken: AccessTokenClaims;
+  /** The realm verifyAccessToken challenged with, so requireScope answers in the same protection space. */
+  bearerRealm: string;
 }
 export interface AccessTokenEnv {
   Variables: AccessTokenVariables;
@@ -37,6 +39,7 @@ export function verifyAccessToken<E extends Env = Env>(options: VerifyAccessToke
       const claims = await verifier(c.req.raw);
       requireScopes(claims, scopes);
       c.set('accessToken', claims);
+      c.set('bearerRealm', realm);
     } catch (error) {
       if (error instanceof VerifyError) return bearerErrorResponse(error, realm);
       throw error;
@@ -52,11 +55,10 @@ function isVerifier<E extends Env>(source: VerifierSource<E>): source is Verifie
 /** Requires scopes of a token already verified by verifyAccessToken earlier in the chain (RFC 6750 §3.1). */
 export function requireScope(...scopes: string[]): MiddlewareHandler<AccessTokenEnv> {
   return async function requireScopeMiddleware(c, next) {
-    const claims = c.get('accessToken');
     try {
-      requireScopes(claims, scopes);
+      requireScopes(c.get('accessToken'), scopes);
     } catch (error) {
-      if (error instanceof VerifyError) return bearerErrorResponse(error, typeof claims.aud === 'string' ? claims.aud : claims.aud[0] ?? '');
+      if (error instanceof VerifyError) return bearerErrorResponse(error, c.get('bearerRealm'));
       throw error;
     }
     await next();
