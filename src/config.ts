@@ -16,6 +16,12 @@ export const REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS = 90 * 24 * 3600;
 /** API scopes a client may register and request, besides the OpenID ones. */
 export const DEFAULT_API_SCOPES = ['read', 'write'] as const;
 
+/** Dynamic registrations one registrant (an IP, or the initial access token) may hold at once. */
+export const REGISTRATION_MAX_CLIENTS_PER_REGISTRANT = 50;
+/** POST /oauth/register requests allowed per client IP in each window of REGISTRATION_RATE_LIMIT_WINDOW_SECONDS. */
+export const REGISTRATION_RATE_LIMIT = 20;
+export const REGISTRATION_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
 export interface Config {
@@ -37,6 +43,10 @@ export interface Config {
   registrationPolicy: RegistrationPolicy;
   /** The initial access token for the `token` policy (secret REGISTRATION_TOKEN). */
   registrationToken: string | undefined;
+  /** Default 50; clients one registrant may register (RFC 7591 §5 leaves abuse limits to the server). */
+  registrationMaxClientsPerRegistrant: number;
+  /** Default 20 per 3600 s; POST /oauth/register requests per client IP per window (RFC 7591 §5). */
+  registrationRateLimit: { limit: number; windowSeconds: number };
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -76,6 +86,13 @@ export function loadConfig(env: Bindings): Config {
   if (registrationPolicy === 'token' && !registrationToken) {
     problems.push('REGISTRATION_POLICY is "token" but the REGISTRATION_TOKEN secret is not set');
   }
+  const registrationMaxClientsPerRegistrant = attempt(() =>
+    readPositiveInteger('REGISTRATION_MAX_CLIENTS_PER_REGISTRANT', env.REGISTRATION_MAX_CLIENTS_PER_REGISTRANT, REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
+  );
+  const registrationRateLimit = attempt(() => readPositiveInteger('REGISTRATION_RATE_LIMIT', env.REGISTRATION_RATE_LIMIT, REGISTRATION_RATE_LIMIT));
+  const registrationRateLimitWindowSeconds = attempt(() =>
+    readPositiveInteger('REGISTRATION_RATE_LIMIT_WINDOW_SECONDS', env.REGISTRATION_RATE_LIMIT_WINDOW_SECONDS, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS),
+  );
   const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
 
   if (problems.length > 0) {
@@ -92,6 +109,8 @@ export function loadConfig(env: Bindings): Config {
     resources: resources!,
     registrationPolicy: registrationPolicy!,
     registrationToken,
+    registrationMaxClientsPerRegistrant: registrationMaxClientsPerRegistrant!,
+    registrationRateLimit: Object.freeze({ limit: registrationRateLimit!, windowSeconds: registrationRateLimitWindowSeconds! }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
   });

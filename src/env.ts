@@ -9,6 +9,12 @@ export interface Bindings {
   REGISTRATION_POLICY?: string;
   /** Secret: the initial access token for POST /oauth/register under the `token` policy. */
   REGISTRATION_TOKEN?: string;
+  /** Clients one registrant may register dynamically; default 50. */
+  REGISTRATION_MAX_CLIENTS_PER_REGISTRANT?: string;
+  /** POST /oauth/register requests per client IP per window; default 20. */
+  REGISTRATION_RATE_LIMIT?: string;
+  /** The registration rate limit window in seconds; default 3600. */
+  REGISTRATION_RATE_LIMIT_WINDOW_SECONDS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   /** Login session lifetime in seconds; default 28800 (8 hours). */
   SESSION_TTL_SECONDS?: string;
