@@ -1,9 +1,13 @@
 // The grant registry: grant_type → handler. The token endpoint looks grants up here and nowhere else.
+import { authorizationCodeGrant } from './authorization-code';
 import { clientCredentialsGrant } from './client-credentials';
+import { refreshTokenGrant } from './refresh-token';
 import type { Grant } from './types';
 
 const GRANTS: Readonly<Record<string, Grant>> = {
+  authorization_code: authorizationCodeGrant,
   client_credentials: clientCredentialsGrant,
+  refresh_token: refreshTokenGrant,
 };
 
 export const SUPPORTED_GRANT_TYPES = Object.keys(GRANTS);
