@@ -11,6 +11,7 @@ import { discoveryEndpoints } from './http/discovery';
 import { jwksEndpoint } from './http/jwks';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
+import { registrationEndpoints } from './http/register';
 import { tokenEndpoint } from './http/token';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
@@ -55,6 +56,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/.well-known', discoveryEndpoints());
   app.route('/.well-known/jwks.json', jwksEndpoint);
   app.route('/oauth/token', tokenEndpoint);
+  app.route('/oauth/register', registrationEndpoints);
   app.route('/api', unicornsApi());
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));

@@ -1,0 +1,69 @@
+// POST /oauth/register (RFC 7591 §3) and GET/PUT/DELETE /oauth/register/:clientId (RFC 7592 §2): read the JSON
+// body and the bearer token, rate-limit registration per IP, call oauth/registration.ts, answer with no-store.
+import { Hono, type Context } from 'hono';
+import { OAuthError } from '../oauth/errors';
+import { enforceRateLimit } from '../oauth/rate-limit';
+import {
+  assertRegistrationOpen,
+  authorizeClientManagement,
+  deleteClientRegistration,
+  identifyRegistrant,
+  readClientRegistration,
+  registerClient,
+  updateClientRegistration,
+  type ManagedClient,
+  type RegistrationContext,
+} from '../oauth/registration';
+import type { AppEnv } from './context';
+import { decodeUtf8 } from './form';
+import { noStore } from './middleware/no-store';
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export const registrationEndpoints = new Hono<AppEnv>()
+  .use(noStore())
+  .post('/', async (c) => {
+    const config = c.get('config');
+    assertRegistrationOpen(config);
+    // Cloudflare sets CF-Connecting-IP on every request it proxies; only local runs lack it.
+    const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
+    await enforceRateLimit(c.get('stores').rateLimits, `register:ip:${clientIp}`, config.registrationRateLimit);
+    const registrant = await identifyRegistrant(config, bearerToken(c), clientIp);
+    const metadata = await readJsonBody(c);
+    return c.json(await registerClient(metadata, registrant, registrationContext(c)), 201);
+  })
+  .get('/:clientId', async (c) => c.json(readClientRegistration(await managedClient(c), c.get('issuer'))))
+  .put('/:clientId', async (c) => {
+    const managed = await managedClient(c);
+    const metadata = await readJsonBody(c);
+    return c.json(await updateClientRegistration(managed, metadata, registrationContext(c)));
+  })
+  .delete('/:clientId', async (c) => {
+    await deleteClientRegistration(await managedClient(c), c.get('stores').clients);
+    return c.body(null, 204);
+  });
+
+function managedClient(c: Context<AppEnv>): Promise<ManagedClient> {
+  return authorizeClientManagement(c.req.param('clientId') ?? '', bearerToken(c), c.get('stores').clients);
+}
+
+function registrationContext(c: Context<AppEnv>): RegistrationContext {
+  return { config: c.get('config'), issuer: c.get('issuer'), clients: c.get('stores').clients };
+}
+
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  return BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+}
+
+/** RFC 7591 §3.1: the metadata is sent as a JSON object with the application/json media type. */
+async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const mediaType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') throw new OAuthError('invalid_request', 'the request body must be application/json');
+  const text = decodeUtf8(await c.req.arrayBuffer());
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OAuthError('invalid_request', 'the request body is not valid JSON');
+  }
+}
