@@ -10,7 +10,10 @@ const DEFAULT_PAGE_SIZE = 50;
 const name = v.pipe(v.string('name must be a string'), v.trim(), v.minLength(1, 'name must not be empty'), v.maxLength(100, 'name must be at most 100 characters'));
 const color = v.pipe(v.string('color must be a string'), v.trim(), v.minLength(1, 'color must not be empty'), v.maxLength(40, 'color must be at most 40 characters'));
 
-export const newUnicorn = v.object({ name, color }, 'the body must be a JSON object');
+// valibot reports a missing member as an issue of the object schema; readJsonObject has excluded non-objects.
+const objectMessage = (issue: v.ObjectIssue) => `${String(issue.path?.[0]?.key ?? 'the body')} is required`;
+
+export const newUnicorn = v.object({ name, color }, objectMessage);
 export const unicornPatch = v.pipe(
   v.partial(newUnicorn),
   v.check((patch) => patch.name !== undefined || patch.color !== undefined, 'the body must change name or color'),
@@ -40,13 +43,18 @@ export function parseInput<const Schema extends v.GenericSchema>(schema: Schema,
   return result.output;
 }
 
-/** The JSON body of a request; anything that is not a JSON object with the right content type is the client's error. */
-export async function readJsonBody(c: Context): Promise<unknown> {
+/** The JSON object body of a request; any other body, or another content type, is the client's error. */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') throw new OAuthError('invalid_request', 'the request body must be application/json');
+  let body: unknown;
   try {
-    return await c.req.json();
+    body = await c.req.json();
   } catch {
     throw new OAuthError('invalid_request', 'the request body is not valid JSON');
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OAuthError('invalid_request', 'the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
 }

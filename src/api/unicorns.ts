@@ -10,7 +10,7 @@ import { generateOpaqueToken } from '../tokens/opaque';
 import type { KeyRing } from '../tokens/keys';
 import { createVerifier, type Verifier } from '../verify';
 import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../verify/hono';
-import { newUnicorn, page, parseInput, readJsonBody, unicornPatch } from './unicorn-input';
+import { newUnicorn, page, parseInput, readJsonObject, unicornPatch } from './unicorn-input';
 import { createUnicornStore, type Unicorn, type UnicornChanges, type UnicornStore } from './unicorn-store';
 
 type ApiEnv = AppEnv & AccessTokenEnv;
@@ -58,7 +58,7 @@ export function unicornsApi(): Hono<ApiEnv> {
       return c.json({ unicorns: unicorns.map(toJson) });
     })
     .post('/unicorns', write, async (c) => {
-      const input = parseInput(newUnicorn, await readJsonBody(c));
+      const input = parseInput(newUnicorn, await readJsonObject(c));
       const unicorn: Unicorn = {
         id: generateOpaqueToken(12),
         ...input,
@@ -73,8 +73,8 @@ export function unicornsApi(): Hono<ApiEnv> {
       if (!unicorn) throw notFound();
       return c.json(toJson(unicorn));
     })
-    .put('/unicorns/:id', write, async (c) => change(c, parseInput(newUnicorn, await readJsonBody(c))))
-    .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readJsonBody(c))))
+    .put('/unicorns/:id', write, async (c) => change(c, parseInput(newUnicorn, await readJsonObject(c))))
+    .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readJsonObject(c))))
     .delete('/unicorns/:id', write, async (c) => {
       const result = await storeFor(c).delete(c.req.param('id'), c.get('accessToken').sub);
       if (result !== true) throw refused(result);
