@@ -45,7 +45,7 @@ export function unicornsApi(): Hono<ApiEnv> {
     return store;
   }
 
-  const guard = verifyAccessToken<AppEnv>({ verifier: verifierFor });
+  const guard = verifyAccessToken<AppEnv>({ verifierFor });
   const read = requireScope('read');
   const write = requireScope('write');
 

@@ -20,20 +20,24 @@ export interface GuardOptions {
   realm?: string;
 }
 
-/** A verifier built once, or chosen per request (e.g. by issuer); it is never built per request here. */
-export type VerifierSource<E extends Env> = Verifier | ((c: Context<E & AccessTokenEnv>) => Verifier);
+/** Where the middleware gets its verifier: built from options, given once, or chosen per request (e.g. by issuer). */
+export type VerifierSource<E extends Env> =
+  | VerifierOptions
+  | { verifier: Verifier }
+  | { verifierFor: (c: Context<E & AccessTokenEnv>) => Verifier };
 
-export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & (VerifierOptions | { verifier: VerifierSource<E> });
+export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & VerifierSource<E>;
 
 /**
  * Verifies the `Authorization: Bearer` access token (see createVerifier for every check), requires `scopes`, and
  * sets the claims as `c.get('accessToken')`. Handlers must still decide whether `sub` may act on the resource.
+ * A `verifierFor` function must return a verifier it keeps, not build one per request.
  */
 export function verifyAccessToken<E extends Env = Env>(options: VerifyAccessTokenOptions<E>): MiddlewareHandler<E & AccessTokenEnv> {
-  const source: VerifierSource<E> = 'verifier' in options ? options.verifier : createVerifier(options);
+  const verifierFor = chooseVerifier(options);
   const scopes = options.scopes ?? [];
   return async function verifyAccessTokenMiddleware(c, next) {
-    const verifier = isVerifier(source) ? source : source(c);
+    const verifier = verifierFor(c);
     const realm = options.realm ?? verifier.audience[0] ?? '';
     try {
       const claims = await verifier(c.req.raw);
@@ -48,8 +52,10 @@ export function verifyAccessToken<E extends Env = Env>(options: VerifyAccessToke
   };
 }
 
-function isVerifier<E extends Env>(source: VerifierSource<E>): source is Verifier {
-  return 'audience' in source;
+function chooseVerifier<E extends Env>(source: VerifierSource<E>): (c: Context<E & AccessTokenEnv>) => Verifier {
+  if ('verifierFor' in source) return source.verifierFor;
+  const verifier = 'verifier' in source ? source.verifier : createVerifier(source);
+  return () => verifier;
 }
 
 /** Requires scopes of a token already verified by verifyAccessToken earlier in the chain (RFC 6750 §3.1). */
