@@ -50,7 +50,7 @@ export function unicornsApi(): Hono<ApiEnv> {
   const write = requireScope('write');
 
   return new Hono<ApiEnv>()
-    .use('/unicorns', guard)
+    // In Hono, `/unicorns/*` matches `/unicorns` too.
     .use('/unicorns/*', guard)
     .get('/unicorns', read, async (c) => {
       const { limit, offset } = parseInput(page, c.req.query());
