@@ -1,0 +1,141 @@
+// Starts every server of a run, each on its own loopback port and process, and seeds them: Portcullis (the
+// production bundle in workerd), node-oidc-provider (Node), and the ceiling and sample-API Workers.
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { KeyRing } from '../../src/tokens/keys';
+import { buildProductionBundle, bundleCeiling, type ProductionBundle } from './build';
+import { startOidcProvider } from './oidc-provider';
+import {
+  BENCH_CLIENT_ID,
+  BENCH_SCOPE,
+  basicAuthorization,
+  generateSigningKeys,
+  importSigningKeys,
+  seedClients,
+  seedUnicorns,
+  type Credentials,
+} from './seed';
+import { readCompatibility, startWorkerd } from './workerd';
+
+export interface Server {
+  name: string;
+  url: string;
+  pids: number[];
+  dispose(): Promise<void>;
+}
+
+export const CEILINGS = ['bare', 'd1-read', 'es256-sign', 'api-open', 'api-guarded', 'api-hono-jwk'] as const;
+export type CeilingName = (typeof CEILINGS)[number];
+
+export interface Environment {
+  bundle: ProductionBundle;
+  portcullis: Server;
+  oidcProvider: Server;
+  ceilings: Record<CeilingName, Server>;
+  /** The confidential client of Portcullis (and of the D1-read ceiling's row). */
+  client: Credentials;
+  /** More clients than the client cache holds, for the cold client_credentials target. */
+  coldClients: Credentials[];
+  oidcClient: Credentials;
+  issuer: string;
+  keys: KeyRing;
+  /** One token from Portcullis's token endpoint, sent on every request by the "reused token" targets. */
+  reusedToken: string;
+  dispose(): Promise<void>;
+}
+
+/** Enough distinct clients that a bounded client cache cycling through them never hits. */
+export const COLD_CLIENT_COUNT = 1024;
+
+export async function startEnvironment(workDir: string, log: (line: string) => void): Promise<Environment> {
+  const servers: Server[] = [];
+  const dispose = async () => {
+    await Promise.allSettled(servers.reverse().map((server) => server.dispose()));
+  };
+  try {
+    log('building the production bundle (wrangler deploy --dry-run) and the ceiling Workers (esbuild)');
+    const [bundle, ...ceilingScripts] = await Promise.all([
+      buildProductionBundle(join(workDir, 'dist')),
+      ...CEILINGS.map((name) => bundleCeiling(name, join(workDir, 'ceilings'))),
+    ]);
+    const compatibility = readCompatibility();
+    const signingKeys = await generateSigningKeys();
+    const keys = await importSigningKeys(signingKeys);
+    const publicJwks = keys.jwksBody;
+
+    const portcullisPort = await freePort();
+    const issuer = `http://127.0.0.1:${portcullisPort}`;
+    log(`starting Portcullis in workerd at ${issuer}`);
+    const portcullisWorkerd = await startWorkerd({
+      name: 'portcullis',
+      scriptPath: bundle.scriptPath,
+      port: portcullisPort,
+      ...compatibility,
+      bindings: { ISSUER: issuer, SIGNING_KEYS: signingKeys, REGISTRATION_POLICY: 'closed' },
+      persistDir: join(workDir, 'state', 'portcullis'),
+    });
+    servers.push(portcullisWorkerd);
+    const db = portcullisWorkerd.db!;
+    const [client] = await seedClients(db, [BENCH_CLIENT_ID]);
+    const coldClients = await seedClients(db, Array.from({ length: COLD_CLIENT_COUNT }, (_, index) => `bench-cold-${index}`));
+    await seedUnicorns(db, BENCH_CLIENT_ID);
+
+    const ceilings = {} as Record<CeilingName, Server>;
+    for (const [index, name] of CEILINGS.entries()) {
+      const usesDb = name !== 'bare' && name !== 'es256-sign';
+      const server = await startWorkerd({
+        name,
+        scriptPath: ceilingScripts[index]!,
+        port: await freePort(),
+        ...compatibility,
+        bindings: {
+          ISSUER: issuer,
+          CLIENT_ID: BENCH_CLIENT_ID,
+          PUBLIC_JWKS: publicJwks,
+          SIGNING_JWK: JSON.stringify((JSON.parse(signingKeys) as { keys: unknown[] }).keys[0]),
+        },
+        ...(usesDb ? { persistDir: join(workDir, 'state', name) } : {}),
+      });
+      servers.push(server);
+      ceilings[name] = server;
+      if (server.db) {
+        await seedClients(server.db, [BENCH_CLIENT_ID]);
+        await seedUnicorns(server.db, BENCH_CLIENT_ID);
+      }
+    }
+
+    log('starting node-oidc-provider');
+    const oidcClient = { clientId: BENCH_CLIENT_ID, secret: `secret-${crypto.randomUUID()}` };
+    const oidcProvider = await startOidcProvider(await freePort(), oidcClient.clientId, oidcClient.secret);
+    servers.push(oidcProvider);
+
+    const reusedToken = await fetchToken(issuer, client!);
+    return { bundle, portcullis: portcullisWorkerd, oidcProvider, ceilings, client: client!, coldClients, oidcClient, issuer, keys, reusedToken, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+async function fetchToken(issuer: string, client: Credentials): Promise<string> {
+  const response = await fetch(`${issuer}/oauth/token`, {
+    method: 'POST',
+    headers: { Authorization: basicAuthorization(client), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: BENCH_SCOPE }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (response.status !== 200 || !body.access_token) throw new Error(`Portcullis issued no token: ${response.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** A port the kernel just had free on 127.0.0.1 (the servers bind it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,64 @@
+// One measured run: autocannon drives a target for a fixed duration and connection count while the server's own
+// CPU time is read from /proc before and after. Latencies are taken per response at sub-millisecond resolution
+// (autocannon's histogram keeps whole milliseconds, too coarse at one connection).
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import { totalCpuMicros } from './proc';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** For requests that must differ (fresh tokens, many clients, single-use credentials). */
+  requests?: AutocannonRequest[];
+}
+
+export interface RunResult {
+  responses: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses other than 2xx, plus connection errors and timeouts. */
+  failures: number;
+  statusCodes: Record<string, number>;
+  cpuMicrosPerRequest: number;
+}
+
+export async function runLoad(spec: LoadSpec, serverPids: readonly number[]): Promise<RunResult> {
+  const latencies: number[] = [];
+  const cpuBefore = totalCpuMicros(serverPids);
+  const started = process.hrtime.bigint();
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    method: spec.method,
+    headers: spec.headers ?? {},
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+    ...(spec.requests ? { requests: spec.requests } : {}),
+    timeout: 10,
+  });
+  instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
+  const result = await instance;
+  const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuMicros = totalCpuMicros(serverPids) - cpuBefore;
+
+  latencies.sort((a, b) => a - b);
+  const responses = latencies.length;
+  return {
+    responses,
+    requestsPerSecond: responses / (result.duration > 0 ? result.duration : elapsedSeconds),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    failures: result.non2xx + result.errors + result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+    cpuMicrosPerRequest: responses === 0 ? Number.NaN : cpuMicros / responses,
+  };
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}

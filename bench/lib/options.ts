@@ -1,0 +1,66 @@
+// Command-line options of `npm run bench [-- --quick] [--wrangler-dev] [--only REGEX] ...` and the two profiles.
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  profile: 'full' | 'quick';
+  /** Seconds of each measured run; every target gets the same. */
+  durationSeconds: number;
+  /** Seconds of one unrecorded run per target before round 1 (JIT, caches, connections). */
+  warmupSeconds: number;
+  /** Measured runs per target, interleaved round by round (A B C, A B C, ...); figures are their medians. */
+  rounds: number;
+  /** Concurrent connections of every run except the one-connection latency targets. */
+  connections: number;
+  /** Also run Portcullis under `wrangler dev` (its proxy and inspector in front) for a few targets. */
+  wranglerDev: boolean;
+  /** Only targets whose id matches (anchors of the matched targets are added). */
+  only: RegExp | undefined;
+  /** Keep the temp directory (bundles, D1 files) for inspection. */
+  keepTemp: boolean;
+}
+
+// The issue's anchors were measured with wrk -t1 -c10 -d10s, median of 3.
+const FULL = { durationSeconds: 10, warmupSeconds: 2, rounds: 3, connections: 10 };
+// A few seconds per target: about 90 s for everything on the 2-core machine.
+const QUICK = { durationSeconds: 2, warmupSeconds: 0.5, rounds: 2, connections: 10 };
+
+const USAGE = `Usage: npm run bench -- [--quick] [--wrangler-dev] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      'wrangler-dev': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const profile = values.quick ? QUICK : FULL;
+  return {
+    profile: values.quick ? 'quick' : 'full',
+    durationSeconds: positive('duration', values.duration, profile.durationSeconds),
+    warmupSeconds: profile.warmupSeconds,
+    rounds: Math.round(positive('rounds', values.rounds, profile.rounds)),
+    connections: Math.round(positive('connections', values.connections, profile.connections)),
+    wranglerDev: values['wrangler-dev'],
+    only: values.only === undefined ? undefined : new RegExp(values.only),
+    keepTemp: values.keep,
+  };
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!(parsed > 0)) throw new Error(`--${name} must be a positive number, got "${value}"\n${USAGE}`);
+  return parsed;
+}

@@ -1,0 +1,85 @@
+// Data the bench needs, made at run time: signing keys (src/tokens/generate-key.ts), the confidential client, the
+// many clients that keep the client cache cold, the sample API's rows, and access tokens minted with the server's
+// own key for the "never-seen token" verifier target. Everything goes through the project's own stores and token
+// code, so the rows and tokens are exactly what Portcullis would write and issue.
+import { generateSigningKeySet } from '../../src/tokens/generate-key';
+import { issueAccessToken } from '../../src/tokens/access-token';
+import { importKeyRing, parseSigningKeySet, type KeyRing } from '../../src/tokens/keys';
+import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
+import { databaseFor } from '../../src/storage/db';
+import { unicorns } from '../../src/storage/schema';
+import { storesFor } from '../../src/storage/stores';
+import type { Client } from '../../src/storage/types';
+
+export const BENCH_CLIENT_ID = 'bench-client';
+export const BENCH_SCOPE = 'read write';
+const UNICORN_ROWS = 5;
+
+export interface Credentials {
+  clientId: string;
+  secret: string;
+}
+
+export async function generateSigningKeys(): Promise<string> {
+  return JSON.stringify(await generateSigningKeySet(['ES256']));
+}
+
+export function basicAuthorization({ clientId, secret }: Credentials): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+/** Inserts confidential client_credentials clients with fresh secrets; returns their credentials. */
+export async function seedClients(db: D1Database, ids: readonly string[]): Promise<Credentials[]> {
+  const store = storesFor(db).clients;
+  const now = Math.floor(Date.now() / 1000);
+  const credentials: Credentials[] = [];
+  for (const id of ids) {
+    const secret = generateOpaqueToken();
+    const client: Client = {
+      id,
+      name: `Bench ${id}`,
+      type: 'confidential',
+      secretHash: await hashOpaqueToken(secret),
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+      responseTypes: [],
+      allowedOrigins: [],
+      scopes: BENCH_SCOPE.split(' '),
+      metadata: {},
+      registrationTokenHash: null,
+      registrant: null,
+      ownerUserId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.create(client);
+    credentials.push({ clientId: id, secret });
+  }
+  return credentials;
+}
+
+/** A few unicorns owned by the bench client, the rows the sample API read returns. */
+export async function seedUnicorns(db: D1Database, ownerSub: string): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await databaseFor(db)
+    .insert(unicorns)
+    .values(Array.from({ length: UNICORN_ROWS }, (_, index) => ({ id: `unicorn-${index}`, name: `Unicorn ${index}`, color: 'silver', ownerSub, createdAt: now })));
+}
+
+export function importSigningKeys(signingKeysJson: string): Promise<KeyRing> {
+  return importKeyRing(parseSigningKeySet(signingKeysJson));
+}
+
+/** Access tokens as the token endpoint issues them for the bench client, each with its own jti. */
+export async function mintAccessTokens(keys: KeyRing, issuer: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const { token } = await issueAccessToken(
+      { issuer, subject: BENCH_CLIENT_ID, audience: `${issuer}/api`, clientId: BENCH_CLIENT_ID, scopes: BENCH_SCOPE.split(' '), ttlSeconds: 900 },
+      keys.primary,
+    );
+    tokens.push(token);
+  }
+  return tokens;
+}

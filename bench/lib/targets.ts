@@ -1,0 +1,162 @@
+// What the bench measures: each target is one server, one request shape and its anchor (the figure its ratio is
+// taken against), plus the issue 5 goals it is judged by.
+import type { AutocannonRequest } from 'autocannon';
+import type { Environment, Server } from './environment';
+import type { LoadSpec } from './load';
+import { BENCH_SCOPE, basicAuthorization, mintAccessTokens, type Credentials } from './seed';
+
+export type Metric = 'rps' | 'cpu' | 'p50';
+
+/** A goal: this target's metric over another target's, at least or at most a ratio. */
+export interface Goal {
+  label: string;
+  versus: string;
+  metric: Metric;
+  atLeast?: number;
+  atMost?: number;
+}
+
+export type RequestShape = Omit<LoadSpec, 'connections' | 'durationSeconds'> & {
+  /** How many distinct credentials a run cycles through; a run with more responses reused some (reported). */
+  poolSize?: number;
+};
+
+export interface Target {
+  id: string;
+  what: string;
+  server: Server;
+  /** Overrides the profile's connection count (the one-connection latency targets). */
+  connections?: number;
+  anchor?: string;
+  goals?: Goal[];
+  /** Builds the requests of one run; `expectedRequests` sizes pools of single-use or never-seen credentials. */
+  requests(expectedRequests: number): Promise<RequestShape>;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const CLIENT_CREDENTIALS_BODY = new URLSearchParams({ grant_type: 'client_credentials', scope: BENCH_SCOPE }).toString();
+
+export function defineTargets(env: Environment): Target[] {
+  const { portcullis, oidcProvider, ceilings } = env;
+  const tokenRequest = (server: Server, path: string, client: Credentials) => async (): Promise<RequestShape> => ({
+    url: `${server.url}${path}`,
+    method: 'POST',
+    headers: { Authorization: basicAuthorization(client), 'Content-Type': FORM },
+    body: CLIENT_CREDENTIALS_BODY,
+  });
+  const get = (server: Server, path: string, headers: Record<string, string> = {}) => async (): Promise<RequestShape> => ({
+    url: `${server.url}${path}`,
+    method: 'GET',
+    headers,
+  });
+  const bearer = { Authorization: `Bearer ${env.reusedToken}` };
+  // Every request carries a token this server has never seen, minted with the issuer's key before the run.
+  const freshTokens = (server: Server) => async (expectedRequests: number): Promise<RequestShape> => {
+    const tokens = await mintAccessTokens(env.keys, env.issuer, expectedRequests);
+    return {
+      url: `${server.url}/api/unicorns`,
+      method: 'GET',
+      requests: [cycling(tokens, (token) => ({ Authorization: `Bearer ${token}` }))],
+      poolSize: tokens.length,
+    };
+  };
+
+  return [
+    { id: 'ceiling.bare', what: 'Hono route, no work (workerd)', server: ceilings.bare, requests: get(ceilings.bare, '/') },
+    { id: 'ceiling.d1-read', what: 'Hono + one D1 select by primary key', server: ceilings['d1-read'], anchor: 'ceiling.bare', requests: get(ceilings['d1-read'], '/') },
+    { id: 'ceiling.es256-sign', what: 'Hono + one jose ES256 sign', server: ceilings['es256-sign'], anchor: 'ceiling.bare', requests: get(ceilings['es256-sign'], '/') },
+
+    { id: 'cc.oidc-provider', what: 'client_credentials, node-oidc-provider (Node)', server: oidcProvider, requests: tokenRequest(oidcProvider, '/token', env.oidcClient) },
+    {
+      id: 'cc.portcullis',
+      what: 'client_credentials (Basic), warm: one client',
+      server: portcullis,
+      anchor: 'cc.oidc-provider',
+      goals: [
+        { label: 'goal 1: ≥ 1.0× node-oidc-provider req/s', versus: 'cc.oidc-provider', metric: 'rps', atLeast: 1 },
+        { label: 'goal 1: ≤ 1.0× node-oidc-provider CPU/token', versus: 'cc.oidc-provider', metric: 'cpu', atMost: 1 },
+      ],
+      requests: tokenRequest(portcullis, '/oauth/token', env.client),
+    },
+    {
+      id: 'cc.portcullis.cold',
+      what: `client_credentials, cold: ${env.coldClients.length} clients in turn`,
+      server: portcullis,
+      anchor: 'ceiling.d1-read',
+      goals: [{ label: 'goal 1: cold ≥ 0.8× one-D1-read ceiling', versus: 'ceiling.d1-read', metric: 'rps', atLeast: 0.8 }],
+      requests: async () => ({
+        url: `${portcullis.url}/oauth/token`,
+        method: 'POST',
+        headers: { 'Content-Type': FORM },
+        body: CLIENT_CREDENTIALS_BODY,
+        requests: [cycling(env.coldClients, (client) => ({ Authorization: basicAuthorization(client) }))],
+      }),
+    },
+    { id: 'cc.oidc-provider.c1', what: 'client_credentials, node-oidc-provider, 1 connection', server: oidcProvider, connections: 1, requests: tokenRequest(oidcProvider, '/token', env.oidcClient) },
+    {
+      id: 'cc.portcullis.c1',
+      what: 'client_credentials, warm, 1 connection',
+      server: portcullis,
+      connections: 1,
+      anchor: 'cc.oidc-provider.c1',
+      goals: [{ label: 'goal 1: p50 at 1 connection ≤ node-oidc-provider', versus: 'cc.oidc-provider.c1', metric: 'p50', atMost: 1 }],
+      requests: tokenRequest(portcullis, '/oauth/token', env.client),
+    },
+
+    ...(['jwks', 'discovery'] as const).flatMap((kind): Target[] => {
+      const portcullisPath = kind === 'jwks' ? '/.well-known/jwks.json' : '/.well-known/openid-configuration';
+      const oidcPath = kind === 'jwks' ? '/jwks' : '/.well-known/openid-configuration';
+      return [
+        {
+          id: `${kind}.portcullis`,
+          what: `${kind === 'jwks' ? 'JWKS' : 'discovery'}, Portcullis`,
+          server: portcullis,
+          anchor: 'ceiling.bare',
+          goals: [{ label: 'goal 3: ≥ 0.9× bare route', versus: 'ceiling.bare', metric: 'rps', atLeast: 0.9 }],
+          requests: get(portcullis, portcullisPath),
+        },
+        { id: `${kind}.oidc-provider`, what: `${kind === 'jwks' ? 'JWKS' : 'discovery'}, node-oidc-provider`, server: oidcProvider, anchor: `${kind}.portcullis`, requests: get(oidcProvider, oidcPath) },
+      ];
+    }),
+
+    { id: 'api.open', what: 'GET /api/unicorns without a guard (D1 list)', server: ceilings['api-open'], requests: get(ceilings['api-open'], '/api/unicorns') },
+    {
+      id: 'api.verify.reused',
+      what: 'same route + portcullis/verify, token reused',
+      server: ceilings['api-guarded'],
+      anchor: 'api.open',
+      goals: [{ label: 'goal 2: reused token ≥ 0.9× unguarded', versus: 'api.open', metric: 'rps', atLeast: 0.9 }],
+      requests: get(ceilings['api-guarded'], '/api/unicorns', bearer),
+    },
+    {
+      id: 'api.verify.fresh',
+      what: 'same route + portcullis/verify, never-seen tokens',
+      server: ceilings['api-guarded'],
+      anchor: 'api.open',
+      goals: [
+        { label: 'goal 2: never-seen token ≥ 0.6× unguarded', versus: 'api.open', metric: 'rps', atLeast: 0.6 },
+        { label: "goal 2: never slower than Hono's jwk", versus: 'api.hono-jwk', metric: 'rps', atLeast: 1 },
+      ],
+      requests: freshTokens(ceilings['api-guarded']),
+    },
+    { id: 'api.hono-jwk', what: "same route + Hono's jwk middleware, never-seen tokens", server: ceilings['api-hono-jwk'], anchor: 'api.open', requests: freshTokens(ceilings['api-hono-jwk']) },
+    {
+      id: 'api.portcullis',
+      what: 'GET /api/unicorns in the Portcullis Worker, token reused',
+      server: portcullis,
+      anchor: 'api.open',
+      requests: get(portcullis, '/api/unicorns', bearer),
+    },
+  ];
+}
+
+/** A request that adds the headers of the next item of a list on every send, across all connections, wrapping around. */
+function cycling<T>(items: readonly T[], headersOf: (item: T) => Record<string, string>): AutocannonRequest {
+  let next = 0;
+  return {
+    setupRequest(request) {
+      const item = items[next++ % items.length]!;
+      return { ...request, headers: { ...request.headers, ...headersOf(item) } };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Runs a bundled Worker in workerd directly through Miniflare's API (no wrangler proxy, no inspector), on its own
+// loopback port and its own workerd process, with an optional local D1 persisted under the run's temp directory.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
+import { descendantsNamed } from './proc';
+
+export interface WorkerdServer {
+  name: string;
+  url: string;
+  /** The workerd process that serves it: its CPU time is the server's. */
+  pids: number[];
+  db: D1Database | undefined;
+  dispose(): Promise<void>;
+}
+
+export interface WorkerdOptions {
+  name: string;
+  scriptPath: string;
+  port: number;
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  bindings: Record<string, string>;
+  /** When set, binds a D1 database as DB, persisted here, with migrations/ applied. */
+  persistDir?: string;
+}
+
+export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
+  const before = new Set(descendantsNamed(process.pid, 'workerd'));
+  // Miniflare 5 takes its v4 option shape through this documented converter, which also leaves the dev registry off.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    name: options.name,
+    host: '127.0.0.1',
+    port: options.port,
+    modules: true,
+    scriptPath: options.scriptPath,
+    // Module names are paths relative to this; the bundle lives in the run's temp directory.
+    modulesRoot: dirname(options.scriptPath),
+    compatibilityDate: options.compatibilityDate,
+    compatibilityFlags: options.compatibilityFlags,
+    bindings: options.bindings,
+    ...(options.persistDir ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir } : {}),
+    log: new Log(LogLevel.WARN),
+    logRequests: false,
+    telemetry: { enabled: false },
+    cf: false,
+  }));
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  const pids = descendantsNamed(process.pid, 'workerd').filter((pid) => !before.has(pid));
+  if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
+  const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
+  if (db) await applyMigrations(db);
+  return { name: options.name, url, pids, db, dispose: () => mf.dispose() };
+}
+
+/** Applies migrations/*.sql in order, statement by statement, as `wrangler d1 migrations apply` would. */
+async function applyMigrations(db: D1Database): Promise<void> {
+  const files = readdirSync('migrations').filter((file) => file.endsWith('.sql')).sort();
+  for (const file of files) {
+    const statements = readFileSync(join('migrations', file), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((statement) => statement.trim())
+      .filter((statement) => statement !== '');
+    await db.batch(statements.map((statement) => db.prepare(statement)));
+  }
+}
+
+/** compatibility_date and compatibility_flags from wrangler.toml, so the bench runs what deploys. */
+export function readCompatibility(): { compatibilityDate: string; compatibilityFlags: string[] } {
+  const toml = readFileSync('wrangler.toml', 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (!date) throw new Error('wrangler.toml has no compatibility_date');
+  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? '';
+  return { compatibilityDate: date, compatibilityFlags: [...flags.matchAll(/"([^"]+)"/g)].map((match) => match[1]!) };
+}

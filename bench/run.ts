@@ -1,0 +1,89 @@
+// `npm run bench [-- --quick]`: the side-by-side benchmark of issue 5. Starts Portcullis (production bundle in
+// workerd), node-oidc-provider and the ceiling Workers on loopback ports, drives every target with autocannon at
+// the same connections and duration, interleaving targets round by round, and prints one Markdown table of medians
+// with ratios to each target's anchor; the raw runs go to bench/results/. Every run is bounded and stops by itself.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEnvironment, type Environment } from './lib/environment';
+import { runLoad, type RunResult } from './lib/load';
+import { parseOptions } from './lib/options';
+import { judgeGoals, markdownReport, summarize, type TargetSummary } from './lib/report';
+import { defineTargets, type Target } from './lib/targets';
+
+/** Sizes never-seen-credential pools before a target's rate is known. */
+const FIRST_GUESS_REQUESTS_PER_SECOND = 4000;
+const POOL_HEADROOM = 1.5;
+
+const options = parseOptions(process.argv.slice(2));
+const workDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
+const log = (line: string) => console.error(`[bench] ${line}`);
+let environment: Environment | undefined;
+
+async function shutdown(): Promise<void> {
+  await environment?.dispose();
+  environment = undefined;
+  if (!options.keepTemp) rmSync(workDir, { recursive: true, force: true });
+}
+
+process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
+
+try {
+  const loadBefore = loadavg();
+  environment = await startEnvironment(workDir, log);
+  const targets = selectTargets(defineTargets(environment));
+  const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
+  log(`${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`);
+  // A hard bound on the whole run: twice the plan plus start-up, then stop whatever is left.
+  setTimeout(() => {
+    log('over its time limit: stopping');
+    void shutdown().finally(() => process.exit(3));
+  }, (plannedSeconds * 2 + 120) * 1000).unref();
+
+  const runs = new Map<string, RunResult[]>(targets.map((target) => [target.id, []]));
+  const wrapped = new Set<string>();
+  const measure = async (target: Target, durationSeconds: number): Promise<RunResult> => {
+    const previous = runs.get(target.id)?.at(-1)?.requestsPerSecond ?? FIRST_GUESS_REQUESTS_PER_SECOND;
+    const shape = await target.requests(Math.ceil(previous * durationSeconds * POOL_HEADROOM) + 100);
+    const result = await runLoad({ ...shape, connections: target.connections ?? options.connections, durationSeconds }, target.server.pids);
+    if (shape.poolSize !== undefined && result.responses > shape.poolSize) wrapped.add(target.id);
+    return result;
+  };
+
+  for (const target of targets) await measure(target, options.warmupSeconds);
+  wrapped.clear();
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const target of targets) {
+      const result = await measure(target, options.durationSeconds);
+      runs.get(target.id)!.push(result);
+      log(`round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures`);
+    }
+  }
+
+  const summaries = targets.map((target) => summarize(target, target.connections ?? options.connections, runs.get(target.id)!, wrapped.has(target.id)));
+  const byId = new Map<string, TargetSummary>(summaries.map((summary) => [summary.id, summary]));
+  const goals = judgeGoals(targets, byId);
+  const loadAfter = loadavg();
+  const conditions =
+    `${options.profile} profile: ${options.rounds} rounds × ${options.durationSeconds} s, ${options.connections} connections, ` +
+    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before / ${loadAfter[0]!.toFixed(2)} after`;
+  console.log(`${markdownReport(summaries, goals, environment.bundle.gzipKiB)}\n\n${conditions}`);
+
+  mkdirSync(join('bench', 'results'), { recursive: true });
+  const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.profile}.json`);
+  writeFileSync(file, JSON.stringify({ options: { ...options, only: options.only?.source }, conditions, loadBefore, loadAfter, bundle: environment.bundle, summaries, goals }, null, 2));
+  log(`raw results: ${file}`);
+} finally {
+  await shutdown();
+}
+
+/** --only keeps the matching targets and every target they are compared with. */
+function selectTargets(all: Target[]): Target[] {
+  if (!options.only) return all;
+  const wanted = new Set(all.filter((target) => options.only!.test(target.id)).map((target) => target.id));
+  for (const target of all.filter((candidate) => wanted.has(candidate.id))) {
+    if (target.anchor) wanted.add(target.anchor);
+    for (const goal of target.goals ?? []) wanted.add(goal.versus);
+  }
+  return all.filter((target) => wanted.has(target.id));
+}
