@@ -1,6 +1,6 @@
 // RefreshTokenStore on D1: refresh tokens (RFC 6749 §6) stored hashed, rotated atomically, revoked by family
 // (RFC 9700 §4.14.2).
-import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Database } from './db';
 import { refreshTokens } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -21,30 +21,19 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       return row ? toRefreshToken(row) : null;
     },
     async rotate(tokenHash, successor, nowSeconds) {
-      const row = toRow(successor);
-      // One transaction (db.batch): the conditional UPDATE matches only a usable token, and the INSERT runs only
-      // if it did (changes() counts the rows of the statement before it), so concurrent uses yield one successor.
-      const [rotated] = await db.batch([
-        db
-          .update(refreshTokens)
-          .set({ rotatedAt: nowSeconds })
-          .where(
-            and(
-              eq(refreshTokens.tokenHash, tokenHash),
-              isNull(refreshTokens.rotatedAt),
-              isNull(refreshTokens.revokedAt),
-              gt(refreshTokens.expiresAt, nowSeconds),
-              gt(refreshTokens.grantExpiresAt, nowSeconds),
-            ),
-          )
-          .returning({ tokenHash: refreshTokens.tokenHash }),
-        db.run(sql`
-          INSERT INTO ${refreshTokens} (token_hash, grant_id, client_id, user_id, scope, resources, auth_time,
-            created_at, expires_at, grant_expires_at, rotated_at, revoked_at)
-          SELECT ${row.tokenHash}, ${row.grantId}, ${row.clientId}, ${row.userId}, ${row.scope},
-            ${JSON.stringify(row.resources)}, ${row.authTime}, ${row.createdAt}, ${row.expiresAt},
-            ${row.grantExpiresAt}, NULL, NULL
-          WHERE changes() = 1`),
+      const usable = and(
+        eq(refreshTokens.tokenHash, tokenHash),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, nowSeconds),
+        gt(refreshTokens.grantExpiresAt, nowSeconds),
+      );
+      // One transaction (db.batch), in which both statements see the same state: the successor is inserted only if
+      // the token is still usable, then the token is marked rotated under the same condition. D1 runs batches one
+      // at a time, so of concurrent uses exactly one finds the token usable.
+      const [, rotated] = await db.batch([
+        db.insert(refreshTokens).select(sql`SELECT ${rowValues(toRow(successor))} WHERE EXISTS (SELECT 1 FROM ${refreshTokens} WHERE ${usable})`),
+        db.update(refreshTokens).set({ rotatedAt: nowSeconds }).where(usable).returning({ tokenHash: refreshTokens.tokenHash }),
       ]);
       return rotated.length === 1;
     },
@@ -58,6 +47,15 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       await revokeWhere(eq(refreshTokens.userId, userId), nowSeconds);
     },
   };
+}
+
+/** A row as SQL values in the table's column order, each encoded by its column (the JSON resources). */
+function rowValues(row: RefreshTokenRow): SQL {
+  const columns = Object.entries(getTableColumns(refreshTokens)) as Array<[keyof RefreshTokenRow, Column]>;
+  return sql.join(
+    columns.map(([key, column]) => sql.param(row[key], column)),
+    sql`, `,
+  );
 }
 
 function toRefreshToken(row: RefreshTokenRow): RefreshToken {

@@ -1,0 +1,126 @@
+// Fixtures for the authorization-code side: users inserted straight into D1, clients for the code flow, PKCE
+// pairs, codes issued through issueAuthorizationCode, and token requests for the code and refresh grants.
+import { env } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { issueAuthorizationCode, type AuthorizationCodeBinding } from '../../src/oauth/authorization-code';
+import { s256 } from '../../src/oauth/pkce';
+import { databaseFor } from '../../src/storage/db';
+import { users } from '../../src/storage/schema';
+import { storesFor } from '../../src/storage/stores';
+import type { Client, User } from '../../src/storage/types';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { createTestClient, type TestClient } from './clients';
+import { basicAuthorization, postForm } from './http';
+
+export const REDIRECT_URI = 'https://app.example/callback';
+export const OIDC_CLIENT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read', 'write'];
+
+export async function createTestUser(overrides: Partial<User> = {}): Promise<User> {
+  const now = Math.floor(Date.now() / 1000);
+  const user: User = {
+    id: `user-${generateOpaqueToken(9)}`,
+    username: `user-${generateOpaqueToken(6)}`.toLowerCase(),
+    email: 'ada@example.com',
+    emailVerified: true,
+    passwordHash: 'not-used-by-these-tests',
+    isAdmin: false,
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+  await databaseFor(env.DB).insert(users).values(user);
+  return user;
+}
+
+/** A client of the code flow: confidential (client_secret_basic) unless overridden. */
+export function createCodeClient(overrides: Partial<Client> = {}): Promise<TestClient> {
+  return createTestClient({
+    grantTypes: ['authorization_code', 'refresh_token'],
+    responseTypes: ['code'],
+    redirectUris: [REDIRECT_URI],
+    scopes: OIDC_CLIENT_SCOPES,
+    ...overrides,
+  });
+}
+
+export function createPublicCodeClient(overrides: Partial<Client> = {}): Promise<TestClient> {
+  return createCodeClient({ type: 'public', secretHash: null, tokenEndpointAuthMethod: 'none', ...overrides });
+}
+
+export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
+  const verifier = generateOpaqueToken(32);
+  return { verifier, challenge: await s256(verifier) };
+}
+
+export interface TestCode {
+  code: string;
+  verifier: string;
+}
+
+/** Issues a code as the authorization endpoint would, with a fresh PKCE pair unless `codeChallenge` is given. */
+export async function issueTestCode(client: Client, user: User, overrides: Partial<AuthorizationCodeBinding> = {}): Promise<TestCode> {
+  const { verifier, challenge } = await pkcePair();
+  const code = await issueAuthorizationCode(storesFor(env.DB), { authorizationCodeTtlSeconds: 60 }, {
+    clientId: client.id,
+    userId: user.id,
+    redirectUri: REDIRECT_URI,
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'read'],
+    resources: [],
+    codeChallenge: challenge,
+    nonce: 'n-0S6_WzA2Mj',
+    authTime: Math.floor(Date.now() / 1000) - 30,
+    ...overrides,
+  });
+  return { code, verifier };
+}
+
+/** Client authentication as the client registered it: Basic, or client_id in the form for public clients. */
+function authenticated(testClient: TestClient, form: Record<string, string | string[]>) {
+  const { client, secret } = testClient;
+  if (client.tokenEndpointAuthMethod === 'none') return { form: { client_id: client.id, ...form }, headers: {} };
+  return { form, headers: { Authorization: basicAuthorization(client.id, secret) } };
+}
+
+/** POSTs to a client-authenticated endpoint (token, revoke, introspect) as this client. */
+export function postAsClient(testClient: TestClient, path: string, form: Record<string, string | string[]>): Promise<Response> {
+  const request = authenticated(testClient, form);
+  return postForm(path, request.form, request.headers);
+}
+
+export function exchangeCode(testClient: TestClient, code: TestCode, extra: Record<string, string | string[]> = {}): Promise<Response> {
+  return postAsClient(testClient, '/oauth/token', {
+    grant_type: 'authorization_code',
+    code: code.code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: code.verifier,
+    ...extra,
+  });
+}
+
+export function refreshWith(testClient: TestClient, refreshToken: string, extra: Record<string, string | string[]> = {}): Promise<Response> {
+  return postAsClient(testClient, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+}
+
+export interface TokenSet {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+/** Runs a successful code exchange and returns its token set. */
+export async function signIn(testClient: TestClient, user: User, overrides: Partial<AuthorizationCodeBinding> = {}): Promise<TokenSet> {
+  const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user, overrides));
+  if (response.status !== 200) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
+  return response.json<TokenSet>();
+}
+
+/** Asserts an RFC 6749 §5.2 error response exactly: status, no-store, and the whole JSON body. */
+export async function expectOAuthError(response: Response, status: number, error: string, description: string): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(await response.json()).toEqual({ error, error_description: description });
+}
