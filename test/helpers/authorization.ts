@@ -76,7 +76,7 @@ export async function issueTestCode(client: Client, user: User, overrides: Parti
 }
 
 /** Client authentication as the client registered it: Basic, or client_id in the form for public clients. */
-function authenticated(testClient: TestClient, form: Record<string, string | string[]>) {
+function authenticated(testClient: TestClient, form: Record<string, string | string[]>): { form: Record<string, string | string[]>; headers: Record<string, string> } {
   const { client, secret } = testClient;
   if (client.tokenEndpointAuthMethod === 'none') return { form: { client_id: client.id, ...form }, headers: {} };
   return { form, headers: { Authorization: basicAuthorization(client.id, secret) } };
