@@ -1,7 +1,8 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, expired
 // sessions and finished login/rate-limit counters. Run hourly by the Worker's scheduled handler (docs/operations.md),
 // like Django OAuth Toolkit's `cleartokens`.
-import { and, isNull, lte, or } from 'drizzle-orm';
+import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
 import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions } from './schema';
 
@@ -14,6 +15,12 @@ export const REPLAY_EVIDENCE_RETENTION_SECONDS = 24 * 60 * 60;
 /** Counters are deleted this long after their window began: longer than any window in use (15 minutes for logins). */
 export const COUNTER_RETENTION_SECONDS = 24 * 60 * 60;
 
+/** Rows deleted per table per statement, so that no statement runs into D1's limits after a backlog builds up. */
+export const PURGE_SLICE_ROWS = 5_000;
+
+/** Slices per run at most; a larger backlog is left for the next run. */
+export const PURGE_MAX_SLICES = 20;
+
 export interface PurgeCounts {
   authorizationCodes: number;
   refreshTokens: number;
@@ -22,21 +29,28 @@ export interface PurgeCounts {
   rateLimits: number;
 }
 
-/** Deletes, in one D1 transaction, every row that is expired at `nowSeconds`; returns how many per table. */
-export async function purgeExpired(db: Database, nowSeconds: number): Promise<PurgeCounts> {
+interface PurgeTarget {
+  name: keyof PurgeCounts;
+  table: SQLiteTable;
+  expired: SQL | undefined;
+}
+
+function purgeTargets(nowSeconds: number): PurgeTarget[] {
   const evidenceCutoff = nowSeconds - REPLAY_EVIDENCE_RETENTION_SECONDS;
   const counterCutoff = nowSeconds - COUNTER_RETENTION_SECONDS;
-  const results = await db.batch([
-    db
-      .delete(authorizationCodes)
-      .where(
-        and(
-          lte(authorizationCodes.expiresAt, nowSeconds),
-          or(isNull(authorizationCodes.consumedAt), lte(authorizationCodes.consumedAt, evidenceCutoff)),
-        ),
+  return [
+    {
+      name: 'authorizationCodes',
+      table: authorizationCodes,
+      expired: and(
+        lte(authorizationCodes.expiresAt, nowSeconds),
+        or(isNull(authorizationCodes.consumedAt), lte(authorizationCodes.consumedAt, evidenceCutoff)),
       ),
-    db.delete(refreshTokens).where(
-      or(
+    },
+    {
+      name: 'refreshTokens',
+      table: refreshTokens,
+      expired: or(
         // The family is past its absolute lifetime: no member can be used, so none needs replay detection.
         lte(refreshTokens.grantExpiresAt, nowSeconds),
         // A family's current token that idled out. Rotated ancestors stay until the family's absolute expiry, which
@@ -44,25 +58,38 @@ export async function purgeExpired(db: Database, nowSeconds: number): Promise<Pu
         and(isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), lte(refreshTokens.expiresAt, nowSeconds)),
         lte(refreshTokens.revokedAt, evidenceCutoff),
       ),
-    ),
-    db.delete(sessions).where(lte(sessions.expiresAt, nowSeconds)),
-    // A throttle row whose window and lock are both over counts nothing: the next failure starts a new window.
-    db
-      .delete(loginThrottles)
-      .where(
-        and(
-          lte(loginThrottles.windowStartedAt, counterCutoff),
-          or(isNull(loginThrottles.lockedUntil), lte(loginThrottles.lockedUntil, nowSeconds)),
-        ),
+    },
+    { name: 'sessions', table: sessions, expired: lte(sessions.expiresAt, nowSeconds) },
+    {
+      name: 'loginThrottles',
+      table: loginThrottles,
+      // A row whose window and lock are both over counts nothing: the next failure starts a new window.
+      expired: and(
+        lte(loginThrottles.windowStartedAt, counterCutoff),
+        or(isNull(loginThrottles.lockedUntil), lte(loginThrottles.lockedUntil, nowSeconds)),
       ),
-    db.delete(rateLimits).where(lte(rateLimits.windowStartedAt, counterCutoff)),
-  ]);
-  const [codes, tokens, expiredSessions, throttles, limits] = results.map((result) => result.meta.changes);
-  return {
-    authorizationCodes: codes ?? 0,
-    refreshTokens: tokens ?? 0,
-    sessions: expiredSessions ?? 0,
-    loginThrottles: throttles ?? 0,
-    rateLimits: limits ?? 0,
-  };
+    },
+    { name: 'rateLimits', table: rateLimits, expired: lte(rateLimits.windowStartedAt, counterCutoff) },
+  ];
+}
+
+/** Deletes every row expired at `nowSeconds`, in slices of at most `sliceRows` per table; returns how many per table. */
+export async function purgeExpired(db: Database, nowSeconds: number, sliceRows = PURGE_SLICE_ROWS): Promise<PurgeCounts> {
+  const counts: PurgeCounts = { authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 };
+  let pending = purgeTargets(nowSeconds);
+  for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {
+    // SQLite has no DELETE ... LIMIT by default; a rowid subquery bounds the slice instead.
+    const [first, ...rest] = pending.map(({ table, expired }) =>
+      db.delete(table).where(inArray(sql`rowid`, db.select({ rowid: sql`rowid` }).from(table).where(expired).limit(sliceRows))),
+    );
+    const results = await db.batch([first!, ...rest]);
+    const full: PurgeTarget[] = [];
+    results.forEach((result, index) => {
+      const target = pending[index]!;
+      counts[target.name] += result.meta.changes;
+      if (result.meta.changes >= sliceRows) full.push(target);
+    });
+    pending = full;
+  }
+  return counts;
 }

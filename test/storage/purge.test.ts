@@ -3,7 +3,7 @@ import { createScheduledController, env } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
-import { purgeExpired } from '../../src/storage/purge';
+import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
 import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions, users } from '../../src/storage/schema';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { createTestClient } from '../helpers/clients';
@@ -128,6 +128,31 @@ describe('purgeExpired', () => {
     await insertRefreshToken(owners, id('grant'), { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY });
     await insertSession(owners.userId, NOW + MINUTE);
     expect(await purgeExpired(db, NOW)).toEqual({ authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 });
+  });
+});
+
+describe('purgeExpired on a backlog', () => {
+  /** Expired sessions, inserted one statement per row (D1 binds at most 100 parameters per statement). */
+  async function insertExpiredSessions(count: number): Promise<string[]> {
+    const { userId } = await createOwners();
+    const ids = Array.from({ length: count }, () => id('session'));
+    const [first, ...rest] = ids.map((idHash) => db.insert(sessions).values({ idHash, userId, authTime: NOW - DAY, createdAt: NOW - DAY, expiresAt: NOW - 1 }));
+    await db.batch([first!, ...rest]);
+    return ids;
+  }
+
+  it('deletes in slices and leaves what exceeds PURGE_MAX_SLICES slices for the next run', async () => {
+    await insertExpiredSessions(PURGE_MAX_SLICES + 1);
+
+    expect((await purgeExpired(db, NOW, 1)).sessions).toBe(PURGE_MAX_SLICES);
+    expect((await purgeExpired(db, NOW, 1)).sessions).toBe(1);
+    expect(await purgeExpired(db, NOW, 2)).toEqual({ authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 });
+  });
+
+  it('works a backlog off completely when it fits in the slices of one run', async () => {
+    const backlog = await insertExpiredSessions(5);
+    expect((await purgeExpired(db, NOW, 2)).sessions).toBe(5);
+    expect((await remaining({ codes: [], tokens: [], sessions: backlog, throttles: [], limits: [] })).sessions).toEqual([]);
   });
 });
 
