@@ -8,10 +8,16 @@ import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
+import { accountPage } from './http/account';
+import { stylesheet } from './http/assets';
+import { renderErrorPage } from './http/error-page';
 import { jwksEndpoint } from './http/jwks';
+import { loginEndpoint } from './http/login';
+import { logoutEndpoint } from './http/logout';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
 import { registrationEndpoints } from './http/register';
+import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
@@ -30,7 +36,8 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  // overwrite: false lets HTML pages send their own CSP (http/middleware/html-page.ts); everything else gets this one.
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, overwrite: false }));
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', config.issuer ?? new URL(c.req.url).origin);
@@ -58,15 +65,21 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/oauth/token', tokenEndpoint);
   app.route('/oauth/register', registrationEndpoints);
   app.route('/api', unicornsApi());
+  app.route('/signup', signupEndpoint);
+  app.route('/login', loginEndpoint);
+  app.route('/logout', logoutEndpoint);
+  app.route('/account', accountPage);
+  app.route('/assets/style.css', stylesheet);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
-  app.onError((error, c) => renderError(error, c.get('requestId')));
+  app.onError((error, c) => renderError(error, c.get('requestId'), c.get('errorFormat')));
   return app;
 }
 
-function renderError(error: Error, requestId: string | undefined): Response {
+function renderError(error: Error, requestId: string | undefined, format: AppEnv['Variables']['errorFormat']): Response | Promise<Response> {
   const oauthError = toOAuthError(error);
   if (oauthError.status >= 500) console.error(`[${requestId}]`, error);
+  if (format === 'html') return renderErrorPage(oauthError);
   return Response.json(oauthError.toJSON(), {
     status: oauthError.status,
     headers: { ...NO_STORE_HEADERS, ...oauthError.headers },

@@ -3,7 +3,7 @@ import type { Bindings } from '../env';
 import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
 import type { Stores } from '../storage/stores';
-import type { Client } from '../storage/types';
+import type { ActiveSession, Client } from '../storage/types';
 import type { RequestParams } from '../oauth/params';
 
 export interface AppVariables {
@@ -16,6 +16,16 @@ export interface AppVariables {
   params: RequestParams;
   /** Set by the client-auth middleware. */
   client: Client;
+  /** `html` on page routes (middleware/html-page.ts): onError then renders an error page instead of JSON. */
+  errorFormat: 'json' | 'html' | undefined;
+  /** The current login session, read once per request (middleware/session.ts). */
+  session: Promise<ActiveSession | null> | undefined;
+  /** A session token started ('' when ended) during this request, overriding the cookie (middleware/session.ts). */
+  sessionToken: string | undefined;
+  /** The CSRF token of this response's forms (middleware/csrf.ts). */
+  csrfToken: string | undefined;
+  /** Extra CSP form-action sources for this page (middleware/html-page.ts allowFormActionTo). */
+  formActionOrigins: string[] | undefined;
 }
 
 export interface AppEnv {

@@ -19,8 +19,11 @@ export function loginLockedUntil(store: LoginThrottleStore, attempt: LoginAttemp
   return store.lockedUntil(throttleKeys(attempt).map(({ key }) => key), nowSeconds);
 }
 
-export async function recordLoginFailure(store: LoginThrottleStore, attempt: LoginAttempt, nowSeconds: number): Promise<void> {
-  await Promise.all(throttleKeys(attempt).map(({ key, policy }) => store.recordFailure(key, policy, nowSeconds)));
+/** Counts the failure against the account and the address; returns when the lock ends if this failure locked either. */
+export async function recordLoginFailure(store: LoginThrottleStore, attempt: LoginAttempt, nowSeconds: number): Promise<number | null> {
+  const locks = await Promise.all(throttleKeys(attempt).map(({ key, policy }) => store.recordFailure(key, policy, nowSeconds)));
+  const until = locks.filter((lock) => lock !== null);
+  return until.length === 0 ? null : Math.max(...until);
 }
 
 /**

@@ -1,0 +1,54 @@
+// GET/POST /login: the login form. Success starts a session and returns to the same-origin `return_to`; a wrong
+// username and a wrong password get the same answer; repeated failures lock the account and the address a while.
+import { Hono, type Context } from 'hono';
+import { authenticateUser } from '../oauth/authenticate-user';
+import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../oauth/login-throttle';
+import { normalizeUsername } from '../oauth/username';
+import { COPY } from '../pages/copy';
+import { LoginPage, type LoginPageProps } from '../pages/login';
+import type { AppEnv } from './context';
+import { readForm } from './form';
+import { csrfProtection, csrfToken } from './middleware/csrf';
+import { htmlPage } from './middleware/html-page';
+import { startSession } from './middleware/session';
+import { safeReturnTo } from './return-to';
+
+export const loginEndpoint = new Hono<AppEnv>()
+  .use(htmlPage(), csrfProtection())
+  .get('/', (c) => renderLogin(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
+  .post('/', async (c) => {
+    const params = await readForm(c);
+    const returnTo = safeReturnTo(params.get('return_to'));
+    const typed = params.get('username');
+    const password = params.get('password');
+    if (typed === undefined || password === undefined) {
+      return renderLogin(c, { returnTo, username: typed, error: COPY.login.missingCredentials }, 400);
+    }
+    const attempt: LoginAttempt = { username: normalizeUsername(typed), clientIp: c.req.header('cf-connecting-ip') };
+    const throttles = c.get('stores').loginThrottles;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    // Checked before the password, so a locked account costs no PBKDF2 run and gives away nothing.
+    const lockedUntil = await loginLockedUntil(throttles, attempt, nowSeconds);
+    if (lockedUntil !== null) return renderThrottled(c, returnTo, typed, lockedUntil - nowSeconds);
+
+    const user = await authenticateUser(c.get('stores'), typed, password);
+    if (!user) {
+      const lockedNow = await recordLoginFailure(throttles, attempt, nowSeconds);
+      if (lockedNow !== null) return renderThrottled(c, returnTo, typed, lockedNow - nowSeconds);
+      return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
+    }
+    await recordLoginSuccess(throttles, attempt);
+    await startSession(c, user);
+    return c.redirect(returnTo, 303);
+  });
+
+async function renderLogin(c: Context<AppEnv>, props: Omit<LoginPageProps, 'csrfToken'>, status: 200 | 400 | 401 | 429 = 200) {
+  return c.html(<LoginPage {...props} csrfToken={await csrfToken(c)} />, status);
+}
+
+/** RFC 6585 §4: 429 with Retry-After, shown as the login form with the wait, so the user can come back to it. */
+function renderThrottled(c: Context<AppEnv>, returnTo: string, username: string, retryAfterSeconds: number) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return renderLogin(c, { returnTo, username, error: COPY.login.throttled(minutes) }, 429);
+}

@@ -1,0 +1,43 @@
+// Marks a route as an HTML page: its errors render as error pages (app.ts onError), and its HTML responses get the
+// page Content-Security-Policy and no-store, since every page may carry a CSRF token or personal data.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context';
+import { isJsonRequest } from '../media-type';
+import { NO_STORE_HEADERS } from './no-store';
+
+/**
+ * Pages load only their own stylesheet, run no script, post forms only to this origin, and are never framed
+ * (clickjacking, RFC 6749 §10.13). `base-uri 'none'` stops an injected <base> from redirecting relative form actions.
+ */
+export function pageContentSecurityPolicy(formActionOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self'",
+    ["form-action 'self'", ...formActionOrigins].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export function htmlPage(): MiddlewareHandler<AppEnv> {
+  return async function htmlPageMiddleware(c, next) {
+    // The JSON sign-up shares its route with the page; its errors stay JSON.
+    if (!isJsonRequest(c)) c.set('errorFormat', 'html');
+    await next();
+    for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
+    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', pageContentSecurityPolicy(c.get('formActionOrigins')));
+    }
+  };
+}
+
+/**
+ * Lets this page's form lead to another origin. Browsers apply form-action to the redirects that follow a form
+ * post too, so a consent form that answers with a redirect to the client must allow the client's redirect URI.
+ */
+export function allowFormActionTo(c: Context<AppEnv>, url: string): void {
+  const { origin, protocol } = new URL(url);
+  // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it as a scheme source, `com.example.app:`.
+  c.set('formActionOrigins', [...(c.get('formActionOrigins') ?? []), origin === 'null' ? protocol : origin]);
+}

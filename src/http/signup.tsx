@@ -1,0 +1,58 @@
+// GET/POST /signup: the sign-up form, and the same endpoint answering JSON for JSON requests
+// ({"username","password","email"?} → 201 {"sub","username"}). The form signs the new user in; JSON does not.
+import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
+import { parseInput, readJsonObject } from '../api/unicorn-input';
+import { OAuthError } from '../oauth/errors';
+import { registerUser } from '../oauth/register-user';
+import { COPY } from '../pages/copy';
+import { SignupPage, type SignupPageProps } from '../pages/signup';
+import type { AppEnv } from './context';
+import { readForm } from './form';
+import { csrfProtection, csrfToken } from './middleware/csrf';
+import { htmlPage } from './middleware/html-page';
+import { NO_STORE_HEADERS } from './middleware/no-store';
+import { startSession } from './middleware/session';
+import { isJsonRequest } from './media-type';
+import { safeReturnTo } from './return-to';
+
+const signupJson = v.object(
+  {
+    username: v.string(COPY.signup.malformedJson),
+    password: v.string(COPY.signup.malformedJson),
+    email: v.optional(v.nullable(v.string(COPY.signup.malformedJson))),
+  },
+  COPY.signup.malformedJson,
+);
+
+export const signupEndpoint = new Hono<AppEnv>()
+  .use(htmlPage(), csrfProtection())
+  .get('/', (c) => renderSignup(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
+  .post('/', (c) => (isJsonRequest(c) ? signUpWithJson(c) : signUpWithForm(c)));
+
+async function signUpWithJson(c: Context<AppEnv>) {
+  const input = parseInput(signupJson, await readJsonObject(c));
+  const outcome = await registerUser(c.get('stores').users, { ...input, email: input.email ?? undefined }, nowSeconds());
+  if ('problem' in outcome) throw new OAuthError('invalid_request', COPY.signup.problems[outcome.problem]);
+  return c.json({ sub: outcome.user.id, username: outcome.user.username }, 201, NO_STORE_HEADERS);
+}
+
+async function signUpWithForm(c: Context<AppEnv>) {
+  const params = await readForm(c);
+  const returnTo = safeReturnTo(params.get('return_to'));
+  const input = { username: params.get('username') ?? '', password: params.get('password') ?? '', email: params.get('email') };
+  const outcome = await registerUser(c.get('stores').users, input, nowSeconds());
+  if ('problem' in outcome) {
+    return renderSignup(c, { returnTo, username: input.username, email: input.email, error: COPY.signup.problems[outcome.problem] }, 400);
+  }
+  await startSession(c, outcome.user);
+  return c.redirect(returnTo, 303);
+}
+
+async function renderSignup(c: Context<AppEnv>, props: Omit<SignupPageProps, 'csrfToken'>, status: 200 | 400 = 200) {
+  return c.html(<SignupPage {...props} csrfToken={await csrfToken(c)} />, status);
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

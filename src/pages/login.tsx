@@ -1,0 +1,33 @@
+// The login form: username and password, posted with the CSRF token and the path to return to afterwards.
+import { COPY } from './copy';
+import { CsrfField, FormError, Layout } from './layout';
+
+export interface LoginPageProps {
+  csrfToken: string;
+  /** A same-origin path, already checked (http/return-to.ts). */
+  returnTo: string;
+  /** What was typed, so a failed attempt need not retype it. */
+  username?: string | undefined;
+  error?: string | undefined;
+}
+
+export function LoginPage({ csrfToken, returnTo, username, error }: LoginPageProps) {
+  const described = error ? 'form-error' : undefined;
+  return (
+    <Layout title={COPY.login.title}>
+      <FormError message={error} />
+      <form method="post" action="/login">
+        <CsrfField token={csrfToken} />
+        <input type="hidden" name="return_to" value={returnTo} />
+        <label for="username">{COPY.login.username}</label>
+        <input id="username" name="username" type="text" value={username ?? ''} autocomplete="username" autocapitalize="none" required autofocus aria-describedby={described} />
+        <label for="password">{COPY.login.password}</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required aria-describedby={described} />
+        <button type="submit">{COPY.login.submit}</button>
+      </form>
+      <p>
+        {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>
+      </p>
+    </Layout>
+  );
+}
