@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALLOWED_ORIGINS_TTL_SECONDS } from '../../src/storage/origins';
+import { createPublicCodeClient, createTestUser, issueTestCode, REDIRECT_URI } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm, send } from '../helpers/http';
 
@@ -138,6 +139,22 @@ describe('CORS on token endpoint responses', () => {
     const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
     expect(response.status).toBe(200);
     expect(corsHeaders(response)).toEqual(NOT_SHARED);
+  });
+
+  it('shares a public client’s code exchange (client_id only, PKCE) with its registered origin, and with no other', async () => {
+    const testClient = await createPublicCodeClient({ allowedOrigins: [SPA] });
+    const user = await createTestUser();
+    const exchange = async (origin: string) => {
+      const { code, verifier } = await issueTestCode(testClient.client, user);
+      const form = { grant_type: 'authorization_code', client_id: testClient.client.id, code, redirect_uri: REDIRECT_URI, code_verifier: verifier };
+      return postForm('/oauth/token', form, { Origin: origin });
+    };
+    const fromSpa = await exchange(SPA);
+    expect(fromSpa.status).toBe(200);
+    expect(corsHeaders(fromSpa)).toEqual(SHARED_WITH_SPA);
+    const fromOther = await exchange(OTHER_APP);
+    expect(fromOther.status).toBe(200);
+    expect(corsHeaders(fromOther)).toEqual(NOT_SHARED);
   });
 
   it('shares an error with a public client (client_id only) from its registered origin (RFC 6749 §5.2)', async () => {
