@@ -1,6 +1,7 @@
 // Configuration: read once per isolate from the Worker's vars and secrets, validated all at once (one error that
 // lists every bad field), frozen, and passed down explicitly.
 import type { Bindings } from './env';
+import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import type { JWK } from 'jose';
 
@@ -93,6 +94,10 @@ export function loadConfig(env: Bindings): Config {
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger('REGISTRATION_RATE_LIMIT_WINDOW_SECONDS', env.REGISTRATION_RATE_LIMIT_WINDOW_SECONDS, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS),
   );
+  // The cron purge deletes counters this long after their window began; a longer window would be cut short.
+  if (registrationRateLimitWindowSeconds !== undefined && registrationRateLimitWindowSeconds > COUNTER_RETENTION_SECONDS) {
+    problems.push(`REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most ${COUNTER_RETENTION_SECONDS}`);
+  }
   const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
 
   if (problems.length > 0) {

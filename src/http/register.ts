@@ -16,6 +16,7 @@ import {
 } from '../oauth/registration';
 import type { AppEnv } from './context';
 import { decodeUtf8 } from './form';
+import { isJsonRequest } from './media-type';
 import { noStore } from './middleware/no-store';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -58,8 +59,7 @@ function bearerToken(c: Context<AppEnv>): string | undefined {
 
 /** RFC 7591 §3.1: the metadata is sent as a JSON object with the application/json media type. */
 async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
-  const mediaType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') throw new OAuthError('invalid_request', 'the request body must be application/json');
+  if (!isJsonRequest(c)) throw new OAuthError('invalid_request', 'the request body must be application/json');
   const text = decodeUtf8(await c.req.arrayBuffer());
   try {
     return JSON.parse(text);

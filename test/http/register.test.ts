@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { createTestApp } from '../helpers/app';
 import { TEST_ISSUER } from '../helpers/constants';
@@ -212,6 +213,12 @@ describe('registration limits', () => {
     const deleted = await request(`/oauth/register/${first.body.client_id}`, { method: 'DELETE', headers: bearer(first.body.registration_access_token as string) });
     expect(deleted.status).toBe(204);
     expect((await register(metadata, ip, request)).response.status).toBe(201);
+  });
+
+  it('refuses at start-up a rate-limit window that the cron purge would cut short', () => {
+    expect(() => loadConfig({ ...env, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS: '86401', REGISTRATION_RATE_LIMIT: '0' })).toThrow(
+      'Invalid Portcullis configuration:\n- REGISTRATION_RATE_LIMIT must be a positive integer, got "0"\n- REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most 86400',
+    );
   });
 
   it('counts the clients of the token policy per initial access token, from any IP', async () => {
