@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALLOWED_ORIGINS_TTL_SECONDS } from '../../src/storage/origins';
-import { createPublicCodeClient, createTestUser, issueTestCode, REDIRECT_URI } from '../helpers/authorization';
+import { createPublicCodeClient, createTestUser, issueTestCode, REDIRECT_URI, signIn } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm, send } from '../helpers/http';
 
@@ -195,22 +195,20 @@ describe('CORS on token endpoint responses', () => {
 
 describe('CORS on userinfo responses', () => {
   // The status belongs to userinfo's own tests; here only the sharing decision, taken from the token's client_id.
-  async function accessTokenFor(clientId: string, secret: string): Promise<string> {
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(clientId, secret) });
-    return (await response.json<{ access_token: string }>()).access_token;
+  async function userAccessToken(allowedOrigins: string[]): Promise<string> {
+    const testClient = await createPublicCodeClient({ allowedOrigins });
+    return (await signIn(testClient, await createTestUser())).access_token;
   }
 
   it('shares the answer with an origin registered by the client the access token was issued to', async () => {
-    const { client, secret } = await createTestClient({ allowedOrigins: [SPA] });
-    const token = await accessTokenFor(client.id, secret);
+    const token = await userAccessToken([SPA]);
     const response = await send('/oauth/userinfo', { headers: { Authorization: `Bearer ${token}`, Origin: SPA } });
     expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
   });
 
   it('does not share the answer with an origin only another client registered, nor without a token', async () => {
     await createTestClient({ allowedOrigins: [OTHER_APP] });
-    const { client, secret } = await createTestClient({ allowedOrigins: [SPA] });
-    const token = await accessTokenFor(client.id, secret);
+    const token = await userAccessToken([SPA]);
     const otherOrigin = await send('/oauth/userinfo', { headers: { Authorization: `Bearer ${token}`, Origin: OTHER_APP } });
     expect(corsHeaders(otherOrigin)).toEqual(NOT_SHARED);
     const noToken = await send('/oauth/userinfo', { headers: { Origin: SPA } });
