@@ -1,0 +1,176 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { storesFor } from '../../src/storage/stores';
+import { createTestApp } from '../helpers/app';
+import { loginAs, TestBrowser } from '../helpers/browser';
+import { send } from '../helpers/http';
+import { createTestUser } from '../helpers/users';
+
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+
+/** Every form of these pages: where it is shown, where it posts, and valid fields. */
+const FORMS = [
+  { name: 'login', page: '/login', action: '/login', fields: () => ({ username: 'someone', password: 'a password' }), signedIn: false },
+  { name: 'sign-up', page: '/signup', action: '/signup', fields: () => ({ username: `csrf_${crypto.randomUUID().slice(0, 8)}`, password: 'a long passphrase' }), signedIn: false },
+  { name: 'logout', page: '/account', action: '/logout', fields: () => ({}), signedIn: true },
+];
+
+async function browserOn(form: (typeof FORMS)[number]): Promise<TestBrowser> {
+  const browser = new TestBrowser();
+  if (form.signedIn) {
+    const { user, password } = await createTestUser();
+    await loginAs(browser, user.username, password);
+  }
+  expect((await browser.get(form.page)).status).toBe(200);
+  return browser;
+}
+
+async function expectCsrfRefusal(response: Response): Promise<void> {
+  expect(response.status).toBe(403);
+  expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+  expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+  expect(await response.text()).toContain(`<h1>Request refused</h1><p>${CSRF_MESSAGE}</p>`);
+}
+
+describe.each(FORMS)('CSRF protection of the $name form', (form) => {
+  it('refuses a cross-site POST even with a valid token (Origin check)', async () => {
+    const browser = await browserOn(form);
+    await expectCsrfRefusal(await browser.submit(form.action, form.fields(), { origin: 'https://evil.example' }));
+  });
+
+  it('refuses a same-origin POST without the csrf_token field', async () => {
+    const browser = await browserOn(form);
+    await expectCsrfRefusal(await browser.submit(form.action, form.fields(), { csrfToken: null }));
+  });
+
+  it('refuses a token that is not the one issued to this browser', async () => {
+    const browser = await browserOn(form);
+    const other = await browserOn(form);
+    await expectCsrfRefusal(await browser.submit(form.action, form.fields(), { csrfToken: other.csrfToken() }));
+  });
+
+  it('refuses a form post with neither Origin nor Sec-Fetch-Site', async () => {
+    const browser = await browserOn(form);
+    const body = new URLSearchParams({ ...form.fields(), csrf_token: browser.csrfToken() });
+    const response = await send(form.action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+    await expectCsrfRefusal(response);
+  });
+});
+
+describe('CSRF token binding', () => {
+  it('binds the token to the session, so a token from before login fails after it', async () => {
+    const { user, password } = await createTestUser();
+    const browser = new TestBrowser();
+    await browser.get('/login');
+    const anonymousToken = browser.csrfToken();
+    await loginAs(browser, user.username, password);
+    await expectCsrfRefusal(await browser.submit('/logout', {}, { csrfToken: anonymousToken }));
+  });
+
+  it('sets the CSRF cookie HttpOnly, Secure and SameSite=Lax under the __Host- prefix', async () => {
+    const response = await new TestBrowser().get('/login');
+    expect(response.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^__Host-portcullis_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/),
+    ]);
+  });
+});
+
+describe('POST /logout', () => {
+  it('deletes the session and its cookie and redirects to /login', async () => {
+    const { user, password } = await createTestUser();
+    const browser = new TestBrowser();
+    await loginAs(browser, user.username, password);
+    const token = browser.cookie('__Host-portcullis_session')!;
+    await browser.get('/account');
+    const response = await browser.submit('/logout', {});
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login');
+    expect(response.headers.getSetCookie()).toEqual([
+      '__Host-portcullis_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+    ]);
+    expect(await storesFor(env.DB).sessions.findActive(token, Math.floor(Date.now() / 1000))).toBeNull();
+    expect((await browser.get('/account')).status).toBe(302);
+  });
+});
+
+describe('security headers of the pages', () => {
+  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil'])('sends the page CSP with frame-ancestors none and no-store on %s', async (path) => {
+    const response = await new TestBrowser().get(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('sends the page CSP on the account page and on error pages', async () => {
+    const { user, password } = await createTestUser();
+    const browser = new TestBrowser();
+    await loginAs(browser, user.username, password);
+    expect((await browser.get('/account')).headers.get('content-security-policy')).toBe(PAGE_CSP);
+    const error = await browser.submit('/logout', {}, { csrfToken: null });
+    expect(error.headers.get('content-security-policy')).toBe(PAGE_CSP);
+  });
+
+  it('keeps the API CSP on JSON endpoints', async () => {
+    const response = await send('/.well-known/openid-configuration');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('serves the stylesheet the pages link, cacheable', async () => {
+    const response = await send('/assets/style.css');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(await response.text()).toContain(':focus-visible');
+  });
+});
+
+describe('garbage input to the pages', () => {
+  it.each([
+    ['invalid UTF-8', new Uint8Array([0x75, 0x3d, 0xff, 0xfe]), 'application/x-www-form-urlencoded', 400],
+    ['bad percent-encoding', 'username=%E0%A4%A&password=x', 'application/x-www-form-urlencoded', 400],
+    ['a repeated field', 'username=a&username=b&password=x', 'application/x-www-form-urlencoded', 400],
+    ['multipart', '--x\r\nContent-Disposition: form-data; name="username"\r\n\r\na\r\n--x--', 'multipart/form-data; boundary=x', 400],
+    ['text/plain', 'username=a', 'text/plain', 400],
+  ])('answers %s on /login and /signup with an HTML 4xx, never a 500', async (_label, body, contentType, status) => {
+    for (const path of ['/login', '/signup']) {
+      const browser = new TestBrowser();
+      await browser.get(path);
+      // The CSRF token cannot ride inside a garbled body, so these fail at parsing or at the token check.
+      const response = await send(path, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType, Origin: 'https://issuer.test', Cookie: `__Host-portcullis_csrf=${'A'.repeat(43)}` },
+        body,
+      });
+      expect([status, 403]).toContain(response.status);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    }
+  });
+
+  it('answers an over-long username and password with the normal failure', async () => {
+    const browser = new TestBrowser();
+    await browser.get('/login');
+    const response = await browser.submit('/login', { username: 'u'.repeat(5000), password: 'p'.repeat(5000) });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers a JSON sign-up with unexpected types and nesting with 400', async () => {
+    for (const body of ['null', '"text"', '42', '{"username":{"a":1},"password":[]}', '{"username":"ok_name","password":"a long passphrase","email":5}']) {
+      const response = await send('/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+});
+
+describe('cookies on an http://localhost issuer', () => {
+  it('drops Secure and the __Host- prefix, which browsers refuse over http', async () => {
+    const { request } = createTestApp({ ISSUER: 'http://localhost:8787' });
+    const response = await request('/login');
+    expect(response.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^portcullis_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/),
+    ]);
+  });
+});
