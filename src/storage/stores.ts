@@ -1,5 +1,6 @@
 // Every store of one D1 database, built once per binding.
 import { databaseFor } from './db';
+import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
 import { createConsentStore } from './consents';
@@ -10,7 +11,6 @@ import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
 import { createUserStore } from './users';
 import type {
-  ClientStore,
   CodeStore,
   ConsentStore,
   LoginThrottleStore,
@@ -22,7 +22,8 @@ import type {
 } from './types';
 
 export interface Stores {
-  clients: ClientStore;
+  /** Read through an in-isolate cache (cached-clients.ts); `invalidate(id)` drops this isolate's copy. */
+  clients: CachedClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
   consents: ConsentStore;
@@ -40,7 +41,7 @@ export function storesFor(binding: D1Database): Stores {
   if (!stores) {
     const db = databaseFor(binding);
     stores = {
-      clients: createClientStore(db),
+      clients: cacheClients(createClientStore(db)),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
       consents: createConsentStore(db),

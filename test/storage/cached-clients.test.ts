@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cacheClients, CLIENT_CACHE_TTL_SECONDS } from '../../src/storage/cached-clients';
+import type { Client, ClientStore } from '../../src/storage/types';
+
+function clientRecord(id: string, overrides: Partial<Client> = {}): Client {
+  return {
+    id,
+    name: 'Cached client',
+    type: 'confidential',
+    secretHash: 'hash',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    redirectUris: [],
+    grantTypes: ['client_credentials'],
+    responseTypes: [],
+    allowedOrigins: [],
+    scopes: ['read'],
+    metadata: {},
+    registrationTokenHash: null,
+    registrant: null,
+    ownerUserId: null,
+    createdAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  };
+}
+
+/** An in-memory ClientStore that counts its reads. */
+function countingStore(records: Client[] = []) {
+  const rows = new Map(records.map((record) => [record.id, record]));
+  const store = {
+    reads: 0,
+    failNextRead: false,
+    async findById(id: string) {
+      store.reads += 1;
+      if (store.failNextRead) {
+        store.failNextRead = false;
+        throw new Error('storage is down');
+      }
+      return rows.get(id) ?? null;
+    },
+    async create(client: Client) {
+      rows.set(client.id, client);
+    },
+    async update(client: Client) {
+      rows.set(client.id, client);
+    },
+    async delete(id: string) {
+      return rows.delete(id);
+    },
+    async countByRegistrant() {
+      return 0;
+    },
+  } satisfies ClientStore & { reads: number; failNextRead: boolean };
+  return store;
+}
+
+describe('cacheClients', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers a repeated read from the isolate without reading storage again', async () => {
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    expect(await cached.findById('a')).toEqual(clientRecord('a'));
+    expect(await cached.findById('a')).toEqual(clientRecord('a'));
+    expect(store.reads).toBe(1);
+  });
+
+  it('shares one storage read among concurrent reads of the same client', async () => {
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    const [first, second] = await Promise.all([cached.findById('a'), cached.findById('a')]);
+    expect(first).toBe(second);
+    expect(store.reads).toBe(1);
+  });
+
+  it('reads storage again once the record is older than the TTL', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    await cached.findById('a');
+    vi.setSystemTime(start + CLIENT_CACHE_TTL_SECONDS * 1000 - 1);
+    await cached.findById('a');
+    expect(store.reads).toBe(1);
+    vi.setSystemTime(start + CLIENT_CACHE_TTL_SECONDS * 1000);
+    await cached.findById('a');
+    expect(store.reads).toBe(2);
+  });
+
+  it('does not remember an unknown client, so one registered elsewhere is found on the next read', async () => {
+    const store = countingStore();
+    const cached = cacheClients(store);
+    expect(await cached.findById('new')).toBeNull();
+    await store.create(clientRecord('new'));
+    expect(await cached.findById('new')).toEqual(clientRecord('new'));
+    expect(store.reads).toBe(2);
+  });
+
+  it('does not remember a failed read', async () => {
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    store.failNextRead = true;
+    await expect(cached.findById('a')).rejects.toThrow('storage is down');
+    expect(await cached.findById('a')).toEqual(clientRecord('a'));
+  });
+
+  it('drops its copy when the client is updated or deleted through it', async () => {
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    await cached.findById('a');
+    await cached.update(clientRecord('a', { secretHash: 'rotated' }));
+    expect(await cached.findById('a')).toEqual(clientRecord('a', { secretHash: 'rotated' }));
+    expect(await cached.delete('a')).toBe(true);
+    expect(await cached.findById('a')).toBeNull();
+  });
+
+  it('reads storage again after invalidate', async () => {
+    const store = countingStore([clientRecord('a')]);
+    const cached = cacheClients(store);
+    await cached.findById('a');
+    cached.invalidate('a');
+    await cached.findById('a');
+    expect(store.reads).toBe(2);
+  });
+
+  it('holds at most maxEntries records, dropping the oldest first', async () => {
+    const store = countingStore(['a', 'b', 'c'].map((id) => clientRecord(id)));
+    const cached = cacheClients(store, { maxEntries: 2 });
+    await cached.findById('a');
+    await cached.findById('b');
+    await cached.findById('c');
+    expect(store.reads).toBe(3);
+    await cached.findById('c');
+    await cached.findById('b');
+    expect(store.reads).toBe(3);
+    await cached.findById('a');
+    expect(store.reads).toBe(4);
+  });
+});
