@@ -1,10 +1,13 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { createClientStore } from '../../src/storage/clients';
+import { databaseFor } from '../../src/storage/db';
 import { storesFor } from '../../src/storage/stores';
 import { createTestUser } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
 
-const clients = () => storesFor(env.DB).clients;
+// The D1 store itself, without the isolate cache that storesFor puts in front of it.
+const clients = () => createClientStore(databaseFor(env.DB));
 
 describe('ClientStore', () => {
   it('updates every field of a client', async () => {
