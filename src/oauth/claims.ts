@@ -1,9 +1,6 @@
 // OpenID Connect scopes and the user claims they release (OIDC Core §5.4), shared by ID Tokens and userinfo.
 import type { User } from '../storage/types';
 
-/** Scopes defined by OIDC Core (§3.1.2.1, §5.4, §11), which clients may request besides the API scopes. */
-export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
-
 /** Every claim this issuer may put in an ID Token or a userinfo response (OIDC Discovery `claims_supported`). */
 export const CLAIMS_SUPPORTED = [
   'sub',

@@ -2,19 +2,34 @@
 // and nothing it does not.
 import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
+import { CLAIMS_SUPPORTED } from './claims';
+import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
+import { CODE_CHALLENGE_METHODS } from './pkce';
 
 export function buildServerMetadata(issuer: string, config: Config, keys: KeyRing): Record<string, unknown> {
   return {
     issuer,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
+    userinfo_endpoint: `${issuer}/oauth/userinfo`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
-    scopes_supported: [...config.apiScopes],
+    scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
     // RFC 8414 §2 requires this member; no response type exists until the authorization endpoint does.
     response_types_supported: [],
     grant_types_supported: SUPPORTED_GRANT_TYPES,
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    // RFC 7009 §5 lets public clients revoke their tokens; introspection needs a real credential (RFC 7662 §2.1).
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
+    subject_types_supported: ['public'],
+    // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
+    id_token_signing_alg_values_supported: keys.algorithms,
+    claims_supported: CLAIMS_SUPPORTED,
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: keys.algorithms,
   };

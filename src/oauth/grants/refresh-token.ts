@@ -6,6 +6,7 @@ import { hashOpaqueToken } from '../../tokens/opaque';
 import { OAuthError } from '../errors';
 import { activeUser, issueTokenSet } from '../issue-tokens';
 import { requireParam } from '../params';
+import { refreshTokenState } from '../refresh-token-state';
 import { audienceWithinGrant } from '../resource';
 import { narrowScope, parseScope } from '../scope';
 import type { Grant, GrantContext } from './types';
@@ -46,11 +47,15 @@ export const refreshTokenGrant: Grant = {
 async function usableRefreshToken(context: GrantContext, token: RefreshToken | null, nowSeconds: number): Promise<RefreshToken> {
   // A token of another client is as good as unknown to this one (RFC 6749 §10.4: bound to its client).
   if (!token || token.clientId !== context.client.id) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
-  if (token.rotatedAt !== null) {
-    await context.stores.refreshTokens.revokeGrant(token.grantId, nowSeconds);
-    throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of its grant is revoked');
+  switch (refreshTokenState(token, nowSeconds)) {
+    case 'usable':
+      return token;
+    case 'rotated':
+      await context.stores.refreshTokens.revokeGrant(token.grantId, nowSeconds);
+      throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of its grant is revoked');
+    case 'revoked':
+      throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
+    case 'expired':
+      throw new OAuthError('invalid_grant', 'the refresh token has expired');
   }
-  if (token.revokedAt !== null) throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
-  if (token.expiresAt <= nowSeconds || token.grantExpiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the refresh token has expired');
-  return token;
 }

@@ -1,0 +1,20 @@
+// POST /oauth/revoke (RFC 7009 §2): the client authenticates, names a token, and gets an empty 200 whether or not
+// there was anything to revoke (§2.2).
+import { Hono } from 'hono';
+import { revokeToken } from '../oauth/revocation';
+import { requireParam } from '../oauth/params';
+import type { AppEnv } from './context';
+import { clientAuth } from './middleware/client-auth';
+import { noStore } from './middleware/no-store';
+
+export const revocationEndpoint = new Hono<AppEnv>().post('/', noStore(), clientAuth(), async (c) => {
+  await revokeToken({
+    token: requireParam(c.get('params'), 'token'),
+    client: c.get('client'),
+    issuer: c.get('issuer'),
+    config: c.get('config'),
+    keys: c.get('keys'),
+    stores: c.get('stores'),
+  });
+  return c.body(null, 200);
+});

@@ -1,0 +1,78 @@
+// Token introspection (RFC 7662 §2): access tokens by signature, issuer and expiry (as a resource server would
+// check them), refresh tokens by their stored state; anything else, or a token this client may not see, is
+// `{active:false}` (§2.2), never an error.
+import { epochSeconds } from '../tokens/access-token';
+import { hashOpaqueToken } from '../tokens/opaque';
+import { VerifyError } from '../verify';
+import { OAuthError } from './errors';
+import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
+import { refreshTokenState } from './refresh-token-state';
+import type { TokenRequest } from './revocation';
+
+export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
+
+const INACTIVE: IntrospectionResponse = { active: false };
+
+export async function introspectToken(request: TokenRequest): Promise<IntrospectionResponse> {
+  // §2.1 requires authorization to prevent token scanning; a public client's client_id proves nothing.
+  if (request.client.tokenEndpointAuthMethod === 'none') {
+    throw new OAuthError('invalid_client', 'introspection requires client authentication; public clients may not introspect');
+  }
+  return isJwt(request.token) ? introspectAccessToken(request) : introspectRefreshToken(request);
+}
+
+/**
+ * Any confidential client may introspect an access token: resource servers, registered as clients, are who
+ * introspection is for (§1), and the JWT already shows its claims to whoever holds it.
+ */
+async function introspectAccessToken(request: TokenRequest): Promise<IntrospectionResponse> {
+  const { token, issuer, config, keys } = request;
+  let claims;
+  try {
+    claims = await localVerifier(keys, issuer, issuedAudiences(config, issuer))(token);
+  } catch (error) {
+    if (error instanceof VerifyError) return INACTIVE;
+    throw error;
+  }
+  // A token of the client itself (client_credentials) has no user; a user's token dies with the user.
+  const username = claims.sub === claims.client_id ? undefined : await activeUsername(request, claims.sub);
+  if (username === null) return INACTIVE;
+  return {
+    active: true,
+    scope: claims.scope,
+    client_id: claims.client_id,
+    ...(username === undefined ? {} : { username }),
+    token_type: 'Bearer',
+    exp: claims.exp,
+    iat: claims.iat,
+    sub: claims.sub,
+    aud: claims.aud,
+    iss: claims.iss,
+    jti: claims.jti,
+  };
+}
+
+/** Refresh tokens are only ever shown to the client they were issued to (§4: the server decides who sees what). */
+async function introspectRefreshToken(request: TokenRequest): Promise<IntrospectionResponse> {
+  const { token, client, issuer, stores } = request;
+  const refreshToken = await stores.refreshTokens.findByHash(await hashOpaqueToken(token));
+  if (!refreshToken || refreshToken.clientId !== client.id || refreshTokenState(refreshToken, epochSeconds()) !== 'usable') return INACTIVE;
+  const username = refreshToken.userId === null ? null : await activeUsername(request, refreshToken.userId);
+  if (username === null) return INACTIVE;
+  return {
+    active: true,
+    scope: refreshToken.scopes.join(' '),
+    client_id: refreshToken.clientId,
+    username,
+    exp: refreshToken.expiresAt,
+    iat: refreshToken.createdAt,
+    sub: refreshToken.userId,
+    iss: issuer,
+  };
+}
+
+/** The username of an enabled user, or null when the user is gone or disabled. */
+async function activeUsername({ stores }: TokenRequest, userId: string): Promise<string | null> {
+  const user = await stores.users.findById(userId);
+  return user && !user.disabled ? user.username : null;
+}

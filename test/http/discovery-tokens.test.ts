@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_ISSUER } from '../helpers/constants';
+import { send } from '../helpers/http';
+
+describe('discovery: token-side members (RFC 8414 §2, OIDC Discovery §3)', () => {
+  it('advertises userinfo, revocation and introspection, PKCE S256, ID Token algorithms and claims', async () => {
+    const metadata = await (await send('/.well-known/openid-configuration')).json<Record<string, unknown>>();
+    expect(metadata).toMatchObject({
+      userinfo_endpoint: `${TEST_ISSUER}/oauth/userinfo`,
+      revocation_endpoint: `${TEST_ISSUER}/oauth/revoke`,
+      introspection_endpoint: `${TEST_ISSUER}/oauth/introspect`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      code_challenge_methods_supported: ['S256'],
+      subject_types_supported: ['public'],
+      // OIDC Discovery §3: RS256 must be listed.
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'preferred_username', 'email', 'email_verified'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'read', 'write'],
+    });
+    expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
+  });
+});
