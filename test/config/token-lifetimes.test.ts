@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { loadConfig } from '../../src/config';
+import type { Bindings } from '../../src/env';
+
+const base: Bindings = { DB: env.DB, SIGNING_KEYS: env.SIGNING_KEYS, REGISTRATION_POLICY: 'open' };
+
+describe('loadConfig: code and refresh token lifetimes', () => {
+  it('defaults to 60 s codes, 14-day idle and 90-day absolute refresh lifetimes', () => {
+    expect(loadConfig(base)).toMatchObject({
+      authorizationCodeTtlSeconds: 60,
+      refreshTokenIdleTtlSeconds: 14 * 24 * 3600,
+      refreshTokenAbsoluteTtlSeconds: 90 * 24 * 3600,
+    });
+  });
+
+  it('reads shorter lifetimes', () => {
+    const config = loadConfig({
+      ...base,
+      AUTHORIZATION_CODE_TTL_SECONDS: '30',
+      REFRESH_TOKEN_IDLE_TTL_SECONDS: '3600',
+      REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '86400',
+    });
+    expect(config).toMatchObject({ authorizationCodeTtlSeconds: 30, refreshTokenIdleTtlSeconds: 3600, refreshTokenAbsoluteTtlSeconds: 86400 });
+  });
+
+  it('refuses a code lifetime over 60 s and an absolute lifetime shorter than the idle one, in one error', () => {
+    expect(() =>
+      loadConfig({ ...base, AUTHORIZATION_CODE_TTL_SECONDS: '600', REFRESH_TOKEN_IDLE_TTL_SECONDS: '7200', REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '3600' }),
+    ).toThrow(/AUTHORIZATION_CODE_TTL_SECONDS must be at most 60, got 600[\s\S]*REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter/);
+  });
+});
