@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { pageContentSecurityPolicy } from '../../src/http/middleware/html-page';
 import { storesFor } from '../../src/storage/stores';
 import { createTestApp } from '../helpers/app';
 import { loginAs, TestBrowser } from '../helpers/browser';
@@ -111,6 +112,12 @@ describe('security headers of the pages', () => {
     expect((await browser.get('/account')).headers.get('content-security-policy')).toBe(PAGE_CSP);
     const error = await browser.submit('/logout', {}, { csrfToken: null });
     expect(error.headers.get('content-security-policy')).toBe(PAGE_CSP);
+  });
+
+  it('adds the origins a page allows its form to lead to (a consent form redirecting to its client)', () => {
+    expect(pageContentSecurityPolicy(['https://app.example', 'com.example.app:'])).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https://app.example com.example.app:; frame-ancestors 'none'; base-uri 'none'",
+    );
   });
 
   it('keeps the API CSP on JSON endpoints', async () => {

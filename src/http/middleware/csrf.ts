@@ -26,10 +26,10 @@ const encoder = new TextEncoder();
 export async function csrfToken(c: Context<AppEnv>): Promise<string> {
   const cached = c.get('csrfToken');
   if (cached) return cached;
-  let secret = getCookie(c, cookiePolicy(c).name(CSRF_COOKIE));
+  const policy = cookiePolicy(c);
+  let secret = getCookie(c, policy.name(CSRF_COOKIE));
   if (!secret || !COOKIE_SECRET_PATTERN.test(secret)) {
     secret = generateOpaqueToken();
-    const policy = cookiePolicy(c);
     // No Max-Age: it lives as long as the browser session, and a new one is simply minted when it is gone.
     setCookie(c, policy.name(CSRF_COOKIE), secret, policy.options);
   }
