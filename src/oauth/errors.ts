@@ -1,5 +1,6 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2) and the HTTP status that code is answered with. app.onError renders it.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6) and the HTTP status that code is answered with.
+// app.onError renders it.
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -14,6 +15,8 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
@@ -37,6 +40,8 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   login_required: 400,
   consent_required: 400,
   interaction_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   invalid_token: 401,
   insufficient_scope: 403,
   invalid_redirect_uri: 400,
