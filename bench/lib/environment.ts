@@ -2,6 +2,7 @@
 // production bundle in workerd), node-oidc-provider (Node), and the ceiling and sample-API Workers.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { CLIENT_CACHE_MAX_ENTRIES } from '../../src/storage/cached-clients';
 import type { KeyRing } from '../../src/tokens/keys';
 import { buildProductionBundle, bundleCeiling, type ProductionBundle } from './build';
 import { startOidcProvider } from './oidc-provider';
@@ -44,8 +45,8 @@ export interface Environment {
   dispose(): Promise<void>;
 }
 
-/** Enough distinct clients that a bounded client cache cycling through them never hits. */
-export const COLD_CLIENT_COUNT = 1024;
+/** Twice what the client cache holds: cycling through them in order, every read misses it and goes to D1. */
+export const COLD_CLIENT_COUNT = 2 * CLIENT_CACHE_MAX_ENTRIES;
 
 export async function startEnvironment(workDir: string, log: (line: string) => void): Promise<Environment> {
   const servers: Server[] = [];
