@@ -27,7 +27,7 @@ function clientRecord(id: string, overrides: Partial<Client> = {}): Client {
 /** An in-memory ClientStore that counts its reads. */
 function countingStore(records: Client[] = []) {
   const rows = new Map(records.map((record) => [record.id, record]));
-  const store = {
+  const store: ClientStore & { reads: number; failNextRead: boolean } = {
     reads: 0,
     failNextRead: false,
     async findById(id: string) {
@@ -50,7 +50,13 @@ function countingStore(records: Client[] = []) {
     async countByRegistrant() {
       return 0;
     },
-  } satisfies ClientStore & { reads: number; failNextRead: boolean };
+    async listByOwner() {
+      return [];
+    },
+    async list() {
+      return [];
+    },
+  };
   return store;
 }
 
