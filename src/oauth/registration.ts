@@ -2,11 +2,10 @@
 // Client record built from validated metadata, its secret and registration access token (stored hashed), the answers.
 import type { Config } from '../config';
 import type { Client, ClientStore } from '../storage/types';
-import { epochSeconds } from '../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenMatches } from '../tokens/opaque';
-import { assertJsonObject, clientMetadataOf, validateClientMetadata, type ClientMetadataPolicy } from './client-metadata';
+import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
+import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
 import { OAuthError } from './errors';
-import { SUPPORTED_GRANT_TYPES } from './grants';
 
 export interface RegistrationContext {
   config: Config;
@@ -26,8 +25,6 @@ export interface ManagedClient {
 /** RFC 6750 §3: the challenge for a refused initial access token or registration access token. */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer realm="portcullis", error="invalid_token"';
 
-/** 128 random bits: unguessable, so a client id reveals nothing and cannot be enumerated. */
-const CLIENT_ID_BYTES = 16;
 // Compared against when there is no stored hash, so an unknown client costs what a wrong token does. It has the
 // length of a real hash, and no token hashes to it.
 const NO_TOKEN_HASH = 'A'.repeat(43);
@@ -58,26 +55,15 @@ export async function identifyRegistrant(config: Config, presentedToken: string 
 
 /** RFC 7591 §3.1–3.2: validates the metadata, enforces the registrant cap, stores the client, answers 201's body. */
 export async function registerClient(input: unknown, registrant: string, context: RegistrationContext): Promise<ClientInformation> {
-  const metadata = validateClientMetadata(input, metadataPolicy(context.config));
+  const metadata = validateClientMetadata(input, clientMetadataPolicy(context.config.apiScopes));
   const cap = context.config.registrationMaxClientsPerRegistrant;
   // RFC 7591 §5 leaves abuse to the server: a cap keeps one IP or token from filling D1.
   if ((await context.clients.countByRegistrant(registrant)) >= cap) {
     throw new OAuthError('access_denied', `this registrant already has ${cap} registered clients, the most allowed`);
   }
-  const now = epochSeconds();
-  const secret = metadata.type === 'confidential' ? generateOpaqueToken() : undefined;
   const registrationAccessToken = generateOpaqueToken();
-  const client: Client = {
-    id: generateOpaqueToken(CLIENT_ID_BYTES),
-    ...metadata,
-    secretHash: secret === undefined ? null : await hashOpaqueToken(secret),
-    registrationTokenHash: await hashOpaqueToken(registrationAccessToken),
-    registrant,
-    ownerUserId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await context.clients.create(client);
+  const provenance = { registrant, ownerUserId: null, registrationTokenHash: await hashOpaqueToken(registrationAccessToken) };
+  const { client, secret } = await createClientRecord(metadata, provenance, context.clients);
   return clientInformation(client, context.issuer, registrationAccessToken, secret);
 }
 
@@ -107,16 +93,8 @@ export async function updateClientRegistration(
   context: RegistrationContext,
 ): Promise<ClientInformation> {
   await checkUpdateIdentity(input, client);
-  const metadata = validateClientMetadata(input, metadataPolicy(context.config));
-  // A client turning public loses its secret; one turning confidential gets a new one, returned this once.
-  const secret = metadata.type === 'confidential' && client.secretHash === null ? generateOpaqueToken() : undefined;
-  const updated: Client = {
-    ...client,
-    ...metadata,
-    secretHash: metadata.type === 'public' ? null : secret === undefined ? client.secretHash : await hashOpaqueToken(secret),
-    updatedAt: epochSeconds(),
-  };
-  await context.clients.update(updated);
+  const metadata = validateClientMetadata(input, clientMetadataPolicy(context.config.apiScopes));
+  const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }
 
@@ -155,11 +133,6 @@ function clientInformation(client: Client, issuer: string, registrationAccessTok
     registration_client_uri: registrationClientUri(issuer, client.id),
     ...clientMetadataOf(client),
   };
-}
-
-function metadataPolicy(config: Config): ClientMetadataPolicy {
-  // Read at call time: the grant registry decides what may be registered.
-  return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes: config.apiScopes };
 }
 
 function invalidToken(description: string): OAuthError {

@@ -80,6 +80,9 @@ export function cacheClients(store: ClientStore, options: ClientCacheOptions = {
     update: (client) => writing(client.id, store.update(client)),
     delete: (id) => writing(id, store.delete(id)),
     countByRegistrant: (registrant) => store.countByRegistrant(registrant),
+    // Lists always go to storage: they are pages and admin commands, not the token endpoint's hot path.
+    listByOwner: (ownerUserId) => store.listByOwner(ownerUserId),
+    list: () => store.list(),
     invalidate,
   };
 }

@@ -1,5 +1,5 @@
 // ClientStore on D1: the clients table through Drizzle.
-import { count, eq } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import type { Database } from './db';
 import { clients } from './schema';
 import type { Client, ClientStore, TokenEndpointAuthMethod } from './types';
@@ -27,6 +27,14 @@ export function createClientStore(db: Database): ClientStore {
     async countByRegistrant(registrant) {
       const row = await db.select({ total: count() }).from(clients).where(eq(clients.registrant, registrant)).get();
       return row?.total ?? 0;
+    },
+    async listByOwner(ownerUserId) {
+      const rows = await db.select().from(clients).where(eq(clients.ownerUserId, ownerUserId)).orderBy(asc(clients.createdAt), asc(clients.id));
+      return rows.map(toClient);
+    },
+    async list() {
+      const rows = await db.select().from(clients).orderBy(asc(clients.createdAt), asc(clients.id));
+      return rows.map(toClient);
     },
   };
 }

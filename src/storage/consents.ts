@@ -1,7 +1,7 @@
 // ConsentStore on D1: the scopes a user granted a client, one row per user and client.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from './db';
-import { consents } from './schema';
+import { clients, consents } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { ConsentStore } from './types';
 
@@ -13,6 +13,15 @@ export function createConsentStore(db: Database): ConsentStore {
       if (!row) return null;
       const { scope, ...rest } = row;
       return { ...rest, scopes: splitScopeText(scope) };
+    },
+    async listByUser(userId) {
+      const rows = await db
+        .select({ consent: consents, clientName: clients.name })
+        .from(consents)
+        .innerJoin(clients, eq(clients.id, consents.clientId))
+        .where(eq(consents.userId, userId))
+        .orderBy(desc(consents.updatedAt), desc(consents.clientId));
+      return rows.map(({ consent: { scope, ...rest }, clientName }) => ({ ...rest, scopes: splitScopeText(scope), clientName }));
     },
     async upsert({ userId, clientId, scopes }, nowSeconds) {
       const scope = joinScopeText(scopes);

@@ -46,6 +46,9 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
     async revokeByUser(userId, nowSeconds) {
       await revokeWhere(eq(refreshTokens.userId, userId), nowSeconds);
     },
+    async revokeByUserAndClient(userId, clientId, nowSeconds) {
+      await revokeWhere(and(eq(refreshTokens.userId, userId), eq(refreshTokens.clientId, clientId)), nowSeconds);
+    },
   };
 }
 

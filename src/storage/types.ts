@@ -39,6 +39,10 @@ export interface ClientStore {
   delete(id: string): Promise<boolean>;
   /** How many clients this registrant has registered (the per-registrant cap of RFC 7591 registration). */
   countByRegistrant(registrant: string): Promise<number>;
+  /** The clients a user owns (the developer pages), oldest first. */
+  listByOwner(ownerUserId: string): Promise<Client[]>;
+  /** Every client, oldest first (the admin command line). */
+  list(): Promise<Client[]>;
 }
 
 /** The origins some client lists in `allowed_origins`, for CORS preflights; may lag a change by its cache TTL. */
@@ -123,6 +127,8 @@ export interface RefreshTokenStore {
   revokeGrant(grantId: string, nowSeconds: number): Promise<void>;
   revokeByClient(clientId: string, nowSeconds: number): Promise<void>;
   revokeByUser(userId: string, nowSeconds: number): Promise<void>;
+  /** Revokes the tokens one user's grants gave one client (the user withdrew their authorization). */
+  revokeByUserAndClient(userId: string, clientId: string, nowSeconds: number): Promise<void>;
 }
 
 /** The scopes a user granted a client, remembered so a request for the same or fewer skips the consent page. */
@@ -134,8 +140,15 @@ export interface Consent {
   updatedAt: number;
 }
 
+/** A consent with the name of its client, for the list of a user's authorizations. */
+export interface GrantedConsent extends Consent {
+  clientName: string;
+}
+
 export interface ConsentStore {
   find(userId: string, clientId: string): Promise<Consent | null>;
+  /** The clients this user has granted access to, most recently granted first. */
+  listByUser(userId: string): Promise<GrantedConsent[]>;
   /** Records the granted scopes, replacing any earlier consent of this user for this client. */
   upsert(consent: { userId: string; clientId: string; scopes: string[] }, nowSeconds: number): Promise<void>;
   delete(userId: string, clientId: string): Promise<void>;
@@ -162,6 +175,8 @@ export interface UserStore {
   create(user: User): Promise<boolean>;
   updatePasswordHash(id: string, passwordHash: string, nowSeconds: number): Promise<void>;
   setDisabled(id: string, disabled: boolean, nowSeconds: number): Promise<void>;
+  /** Every user, by username (the admin command line). */
+  list(): Promise<User[]>;
 }
 
 /** A live browser session with its user (who may be disabled: callers decide). */

@@ -1,6 +1,6 @@
 // UserStore on D1: the users table through Drizzle. Usernames are stored lower-cased, so the unique index makes
 // them unique case-insensitively and lookups match whatever case was typed.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from './db';
 import { users } from './schema';
 import type { UserStore } from './types';
@@ -27,6 +27,9 @@ export function createUserStore(db: Database): UserStore {
     },
     async setDisabled(id, disabled, nowSeconds) {
       await db.update(users).set({ disabled, updatedAt: nowSeconds }).where(eq(users.id, id));
+    },
+    async list() {
+      return db.select().from(users).orderBy(asc(users.username));
     },
   };
 }
