@@ -9,6 +9,8 @@ import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
 import { accountPage } from './http/account';
+import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
+import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
 import { jwksEndpoint } from './http/jwks';
@@ -65,6 +67,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
 
   app.route('/.well-known', discoveryEndpoints());
   app.route('/.well-known/jwks.json', jwksEndpoint);
+  app.route('/oauth/authorize', authorizationEndpoint);
   app.route('/oauth/token', tokenEndpoint);
   app.route('/oauth/revoke', revocationEndpoint);
   app.route('/oauth/introspect', introspectionEndpoint);
@@ -78,13 +81,20 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/assets/style.css', stylesheet);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
-  app.onError((error, c) => renderError(error, c.get('requestId'), c.get('errorFormat')));
+  app.onError((error, c) => renderError(error, c.get('requestId'), c.get('errorFormat'), c.get('authorizationRedirect')));
   return app;
 }
 
-function renderError(error: Error, requestId: string | undefined, format: AppEnv['Variables']['errorFormat']): Response | Promise<Response> {
+function renderError(
+  error: Error,
+  requestId: string | undefined,
+  format: AppEnv['Variables']['errorFormat'],
+  redirect: AuthorizationRedirect | undefined,
+): Response | Promise<Response> {
   const oauthError = toOAuthError(error);
   if (oauthError.status >= 500) console.error(`[${requestId}]`, error);
+  // RFC 6749 §4.1.2.1: once the client and redirect URI are verified, authorization errors go back to the client.
+  if (redirect) return authorizationErrorResponse(redirect, oauthError);
   if (format === 'html') return renderErrorPage(oauthError);
   return Response.json(oauthError.toJSON(), {
     status: oauthError.status,

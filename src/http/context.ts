@@ -5,6 +5,7 @@ import type { KeyRing } from '../tokens/keys';
 import type { Stores } from '../storage/stores';
 import type { ActiveSession, Client } from '../storage/types';
 import type { RequestParams } from '../oauth/params';
+import type { AuthorizationRedirect } from './authorization-response';
 
 export interface AppVariables {
   config: Config;
@@ -26,6 +27,8 @@ export interface AppVariables {
   csrfToken: string | undefined;
   /** Extra CSP form-action sources for this page (middleware/html-page.ts allowFormActionTo). */
   formActionOrigins: string[] | undefined;
+  /** Set once an authorization request's client and redirect URI are verified: onError then redirects there. */
+  authorizationRedirect: AuthorizationRedirect | undefined;
 }
 
 export interface AppEnv {

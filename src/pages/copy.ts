@@ -45,6 +45,36 @@ export const COPY = {
     email: 'Email',
     logout: 'Sign out',
   },
+  consent: {
+    title: (client: string) => `${client} wants to access your account`,
+    signedInAs: 'Signed in as',
+    notYou: 'Not you? Sign in with another account',
+    asksTo: (client: string) => `${client} asks to:`,
+    returnsTo: (origin: string) => `Whatever you choose, you go back to ${origin}.`,
+    allow: 'Allow',
+    deny: 'Deny',
+  },
+  /** What each scope lets a client do, in the user's terms (the consent page). */
+  scopes: {
+    openid: 'Know who you are (your account identifier)',
+    profile: 'See your username',
+    email: 'See your email address',
+    offline_access: 'Keep access while you are not using it, until you revoke it',
+    read: 'Read your data',
+    write: 'Create, change and delete your data',
+  } as Readonly<Record<string, string>>,
+  unknownScope: (scope: string) => `Use the permission "${scope}"`,
+  endSession: {
+    title: 'Sign out?',
+    askedBy: (client: string) => `${client} asks to sign you out.`,
+    question: 'Do you want to sign out?',
+    signedInAs: 'Signed in as',
+    confirm: 'Sign out',
+    stay: 'Stay signed in',
+    signedOutTitle: 'You are signed out',
+    signedOut: 'You have been signed out.',
+    signInAgain: 'Sign in again',
+  },
   errors: {
     csrf: 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.',
     titles: {

@@ -1,0 +1,48 @@
+// The consent page (RFC 6749 §4.1.1 step B, OIDC Core §3.1.2.4): which application asks, for what, on whose
+// account, and where the browser goes next; one form whose two buttons allow or deny.
+import { COPY } from './copy';
+import { CsrfField, Layout } from './layout';
+
+/** The form field carrying the pending authorization request (oauth/authorize-request.ts authorizationRequestQuery). */
+export const AUTHORIZATION_REQUEST_FIELD = 'authorization_request';
+
+export interface ConsentPageProps {
+  csrfToken: string;
+  /** The client's registered name; the page falls back to its id. */
+  clientName: string;
+  /** The origin of the redirect URI, shown so a look-alike name cannot hide where the user is sent. */
+  redirectOrigin: string;
+  username: string;
+  scopes: readonly string[];
+  /** The canonical query of the request, resubmitted and validated again with the decision. */
+  authorizationRequest: string;
+  /** Signs in again and returns to this request. */
+  switchAccountUrl: string;
+}
+
+export function ConsentPage(props: ConsentPageProps) {
+  return (
+    <Layout title={COPY.consent.title(props.clientName)}>
+      <p>
+        {COPY.consent.signedInAs} <strong>{props.username}</strong>. <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
+      </p>
+      <p id="scopes-heading">{COPY.consent.asksTo(props.clientName)}</p>
+      <ul aria-labelledby="scopes-heading">
+        {props.scopes.map((scope) => (
+          <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
+        ))}
+      </ul>
+      <p class="hint">{COPY.consent.returnsTo(props.redirectOrigin)}</p>
+      <form method="post" action="/oauth/authorize/consent">
+        <CsrfField token={props.csrfToken} />
+        <input type="hidden" name={AUTHORIZATION_REQUEST_FIELD} value={props.authorizationRequest} />
+        <button type="submit" name="decision" value="allow">
+          {COPY.consent.allow}
+        </button>
+        <button type="submit" name="decision" value="deny" class="secondary">
+          {COPY.consent.deny}
+        </button>
+      </form>
+    </Layout>
+  );
+}
