@@ -9,6 +9,8 @@ import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
 import { accountPage } from './http/account';
+import { applicationPages } from './http/account-applications';
+import { authorizationPages } from './http/account-authorizations';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -78,6 +80,8 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/login', loginEndpoint);
   app.route('/logout', logoutEndpoint);
   app.route('/account', accountPage);
+  app.route('/account/applications', applicationPages);
+  app.route('/account/authorizations', authorizationPages);
   app.route('/assets/style.css', stylesheet);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));

@@ -1,4 +1,5 @@
-// The signed-in landing page: who is signed in, and a sign-out button (a CSRF-protected POST /logout).
+// The signed-in landing page: who is signed in, links to the developer pages, and a sign-out button (a
+// CSRF-protected POST /logout).
 import type { User } from '../storage/types';
 import { COPY } from './copy';
 import { CsrfField, Layout } from './layout';
@@ -16,6 +17,14 @@ export function AccountPage({ user, csrfToken }: { user: Pick<User, 'username' |
           </>
         ) : null}
       </dl>
+      <ul>
+        <li>
+          <a href="/account/applications">{COPY.applications.navLink}</a>
+        </li>
+        <li>
+          <a href="/account/authorizations">{COPY.authorizations.navLink}</a>
+        </li>
+      </ul>
       <form method="post" action="/logout">
         <CsrfField token={csrfToken} />
         <button type="submit" class="secondary">

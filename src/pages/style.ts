@@ -8,7 +8,7 @@ body { margin: 0; }
 header, main { max-width: 28rem; margin: 0 auto; padding: 1rem 1.25rem; }
 header { font-weight: 600; }
 h1 { font-size: 1.5rem; margin: 0 0 1rem; }
-form { display: grid; gap: 0.75rem; margin: 0 0 1rem; }
+form, .fields { display: grid; gap: 0.75rem; margin: 0 0 1rem; }
 label { font-weight: 600; }
 input { font: inherit; padding: 0.5rem 0.625rem; border: 1px solid #767676; border-radius: 0.375rem; }
 button { font: inherit; padding: 0.5rem 1rem; border: 0; border-radius: 0.375rem; background: #1a56db; color: #fff; cursor: pointer; }
@@ -19,4 +19,16 @@ button.secondary { background: transparent; color: inherit; border: 1px solid #7
 dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }
+textarea { font: inherit; min-height: 4.5rem; padding: 0.5rem 0.625rem; border: 1px solid #767676; border-radius: 0.375rem; }
+input[readonly] { font-family: ui-monospace, monospace; }
+fieldset { display: grid; gap: 0.25rem; margin: 0; padding: 0; border: 0; }
+legend { font-weight: 600; padding: 0; margin-bottom: 0.25rem; }
+label.choice { font-weight: 400; display: flex; gap: 0.5rem; align-items: baseline; }
+button.danger { background: #c81e1e; }
+a.button { display: inline-block; padding: 0.5rem 1rem; border-radius: 0.375rem; background: #1a56db; color: #fff; text-decoration: none; }
+.warning { padding: 0.625rem 0.75rem; border-left: 4px solid #f59e0b; background: rgba(245, 158, 11, 0.12); }
+.notice { padding: 0.625rem 0.75rem; border-left: 4px solid #0e9f6e; background: rgba(14, 159, 110, 0.12); }
+ul.items { list-style: none; margin: 0 0 1rem; padding: 0; display: grid; gap: 0.75rem; }
+ul.items > li { padding: 0.75rem; border: 1px solid #767676; border-radius: 0.375rem; }
+code { overflow-wrap: anywhere; }
 `;

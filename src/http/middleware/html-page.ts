@@ -2,16 +2,19 @@
 // page Content-Security-Policy and no-store, since every page may carry a CSRF token or personal data.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context';
+import { generateOpaqueToken } from '../../tokens/opaque';
 import { isJsonRequest } from '../media-type';
 import { NO_STORE_HEADERS } from './no-store';
 
 /**
- * Pages load only their own stylesheet, run no script, post forms only to this origin, and are never framed
- * (clickjacking, RFC 6749 §10.13). `base-uri 'none'` stops an injected <base> from redirecting relative form actions.
+ * Pages load only their own stylesheet, run no script (but an inline one carrying this response's nonce), post
+ * forms only to this origin, and are never framed (clickjacking, RFC 6749 §10.13). `base-uri 'none'` stops an
+ * injected <base> from redirecting relative form actions.
  */
-export function pageContentSecurityPolicy(formActionOrigins: readonly string[] = []): string {
+export function pageContentSecurityPolicy(formActionOrigins: readonly string[] = [], scriptNonce?: string): string {
   return [
     "default-src 'none'",
+    ...(scriptNonce === undefined ? [] : [`script-src 'nonce-${scriptNonce}'`]),
     "style-src 'self'",
     "img-src 'self'",
     ["form-action 'self'", ...formActionOrigins].join(' '),
@@ -27,7 +30,7 @@ export function htmlPage(): MiddlewareHandler<AppEnv> {
     await next();
     for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.res.headers.set('Content-Security-Policy', pageContentSecurityPolicy(c.get('formActionOrigins')));
+      c.res.headers.set('Content-Security-Policy', pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce')));
     }
   };
 }
@@ -40,4 +43,17 @@ export function allowFormActionTo(c: Context<AppEnv>, url: string): void {
   const { origin, protocol } = new URL(url);
   // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it as a scheme source, `com.example.app:`.
   c.set('formActionOrigins', [...(c.get('formActionOrigins') ?? []), origin === 'null' ? protocol : origin]);
+}
+
+/**
+ * Lets this page run the inline scripts that carry the returned nonce (CSP3 §7.2 nonce-source), a fresh one per
+ * response. For small progressive enhancements only: every page must work without them.
+ */
+export function allowInlineScript(c: Context<AppEnv>): string {
+  let nonce = c.get('scriptNonce');
+  if (nonce === undefined) {
+    nonce = generateOpaqueToken(16);
+    c.set('scriptNonce', nonce);
+  }
+  return nonce;
 }
