@@ -31,6 +31,7 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     config: c.get('config'),
     keys: c.get('keys'),
     stores: c.get('stores'),
+    clientIp: c.req.header('cf-connecting-ip'),
   });
   return c.json(response);
 });

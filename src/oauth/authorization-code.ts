@@ -18,7 +18,8 @@ export interface AuthorizationCodeBinding {
   authTime: number;
 }
 
-const GRANT_ID_BYTES = 16;
+/** Grant ids tie together the tokens of one authorization, so they can be revoked together. */
+export const GRANT_ID_BYTES = 16;
 
 /** Stores a new code and returns it; the caller puts it in the redirect and never keeps it. */
 export async function issueAuthorizationCode(

@@ -122,9 +122,12 @@ function checkGrantTypes(grantTypes: string[], type: ClientType, supported: read
   if (unsupported.length > 0) {
     throw metadataError('grant_types', `lists grant types this server does not support: ${unsupported.join(', ')} (supported: ${supported.join(', ')})`);
   }
-  // RFC 6749 §4.4: the client credentials grant is for confidential clients only.
-  if (type === 'public' && grantTypes.includes('client_credentials')) {
-    throw metadataError('grant_types', 'may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)');
+  // RFC 6749 §4.4: the client credentials grant is for confidential clients only, and so is the password grant here
+  // (oauth/grants/password.ts).
+  for (const confidentialOnly of ['client_credentials', 'password']) {
+    if (type === 'public' && grantTypes.includes(confidentialOnly)) {
+      throw metadataError('grant_types', `may include ${confidentialOnly} only for confidential clients (token_endpoint_auth_method none is a public client)`);
+    }
   }
   return grantTypes;
 }

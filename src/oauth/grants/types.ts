@@ -12,6 +12,8 @@ export interface GrantContext {
   config: Config;
   keys: KeyRing;
   stores: Stores;
+  /** The caller's address (CF-Connecting-IP), for the login throttle of the password grant; undefined when unknown. */
+  clientIp: string | undefined;
 }
 
 export interface TokenResponse {

@@ -1,0 +1,58 @@
+// The resource owner password credentials grant (RFC 6749 §4.3). Legacy: RFC 9700 §2.4 says it MUST NOT be used, as
+// the client sees the password and no second factor fits. Offered only to confidential (first-party) clients whose
+// registration lists `password`; the token endpoint refuses it to every other client (unauthorized_client).
+import { epochSeconds } from '../../tokens/access-token';
+import { generateOpaqueToken } from '../../tokens/opaque';
+import { authenticateUser } from '../authenticate-user';
+import { GRANT_ID_BYTES } from '../authorization-code';
+import { OAuthError } from '../errors';
+import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../login-throttle';
+import { requireParam } from '../params';
+import { requestedUserScopes } from '../requested-scope';
+import { audienceFor } from '../resource';
+import { normalizeUsername } from '../username';
+import type { Grant } from './types';
+
+export const passwordGrant: Grant = {
+  // A public client's id is no secret: anyone could call this with it, and guess passwords in its name.
+  allowsPublicClients: false,
+  async handle(context) {
+    const { params, client, stores, config, issuer } = context;
+    const username = requireParam(params, 'username');
+    const password = requireParam(params, 'password');
+    // Scope and resources first: a malformed request costs no PBKDF2 run and counts as no failed sign-in.
+    const scopes = requestedUserScopes(params.get('scope'), client.scopes);
+    const resources = [...new Set(params.getAll('resource'))];
+    const audience = audienceFor(resources, config, issuer);
+    const nowSeconds = epochSeconds();
+
+    // The login page's throttle (per account and per address), so this endpoint is no way around it (§4.3.2).
+    const attempt: LoginAttempt = { username: normalizeUsername(username), clientIp: context.clientIp };
+    const lockedUntil = await loginLockedUntil(stores.loginThrottles, attempt, nowSeconds);
+    if (lockedUntil !== null) throw throttled(lockedUntil - nowSeconds);
+    const user = await authenticateUser(stores, username, password);
+    if (!user) {
+      const lockedNow = await recordLoginFailure(stores.loginThrottles, attempt, nowSeconds);
+      if (lockedNow !== null) throw throttled(lockedNow - nowSeconds);
+      // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
+      throw new OAuthError('invalid_grant', 'the username or password is wrong');
+    }
+    await recordLoginSuccess(stores.loginThrottles, attempt);
+
+    const refresh = refreshTokenIsDue(client, scopes) ? newRefreshTokenFamily(context, scopes, resources, nowSeconds) : null;
+    return issueTokenSet(
+      context,
+      { grantId: generateOpaqueToken(GRANT_ID_BYTES), user, scopes, audience, authTime: nowSeconds },
+      refresh,
+      nowSeconds,
+    );
+  },
+};
+
+function throttled(retryAfterSeconds: number): OAuthError {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return new OAuthError('invalid_grant', `too many failed sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+}
