@@ -3,7 +3,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { JSONWebKeySet } from 'jose';
 import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../../src/verify/hono';
-import { listUnicorns, type ApiBindings } from './unicorns-route';
+import { listUnicorns, ping, type ApiBindings } from './unicorns-route';
 
 type Env = { Bindings: ApiBindings } & AccessTokenEnv;
 
@@ -20,4 +20,7 @@ function guardFor(bindings: ApiBindings): MiddlewareHandler<Env> {
   return guard;
 }
 
-export default new Hono<Env>().get('/api/unicorns', (c, next) => guardFor(c.env)(c, next), requireScope('read'), listUnicorns);
+export default new Hono<Env>()
+  .use('/api/*', (c, next) => guardFor(c.env)(c, next), requireScope('read'))
+  .get('/api/unicorns', listUnicorns)
+  .get('/api/ping', ping);

@@ -2,7 +2,7 @@
 // fastest setup: with `jwks_uri` it fetches the set on every request) and the same iss, aud and typ checks.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { jwk } from 'hono/jwk';
-import { listUnicorns, type ApiBindings } from './unicorns-route';
+import { listUnicorns, ping, type ApiBindings } from './unicorns-route';
 
 type Env = { Bindings: ApiBindings };
 type JwkKeys = NonNullable<Parameters<typeof jwk>[0]['keys']>;
@@ -19,4 +19,7 @@ function guardFor(bindings: ApiBindings): MiddlewareHandler<Env> {
   return guard;
 }
 
-export default new Hono<Env>().get('/api/unicorns', (c, next) => guardFor(c.env)(c, next), listUnicorns);
+export default new Hono<Env>()
+  .use('/api/*', (c, next) => guardFor(c.env)(c, next))
+  .get('/api/unicorns', listUnicorns)
+  .get('/api/ping', ping);

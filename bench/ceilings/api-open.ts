@@ -1,5 +1,5 @@
-// The sample API's list read without a guard: the anchor for the verifier targets (issue 5, goal 2).
+// The sample API's list read, and a no-work route, without a guard: the anchors of the verifier targets (goal 2).
 import { Hono } from 'hono';
-import { listUnicorns, type ApiBindings } from './unicorns-route';
+import { listUnicorns, ping, type ApiBindings } from './unicorns-route';
 
-export default new Hono<{ Bindings: ApiBindings }>().get('/api/unicorns', listUnicorns);
+export default new Hono<{ Bindings: ApiBindings }>().get('/api/unicorns', listUnicorns).get('/api/ping', ping);

@@ -25,7 +25,7 @@ export interface Server {
   dispose(): Promise<void>;
 }
 
-export const CEILINGS = ['bare', 'd1-read', 'es256-sign', 'api-open', 'api-guarded', 'api-hono-jwk'] as const;
+export const CEILINGS = ['bare', 'middleware', 'd1-read', 'es256-sign', 'api-open', 'api-guarded', 'api-hono-jwk'] as const;
 export type CeilingName = (typeof CEILINGS)[number];
 
 export interface Environment {
@@ -83,7 +83,7 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
 
     const ceilings = {} as Record<CeilingName, Server>;
     for (const [index, name] of CEILINGS.entries()) {
-      const usesDb = name !== 'bare' && name !== 'es256-sign';
+      const usesDb = name === 'd1-read' || name.startsWith('api-');
       const server = await startWorkerd({
         name,
         scriptPath: ceilingScripts[index]!,

@@ -51,10 +51,10 @@ export function defineTargets(env: Environment): Target[] {
   });
   const bearer = { Authorization: `Bearer ${env.reusedToken}` };
   // Every request carries a token this server has never seen, minted with the issuer's key before the run.
-  const freshTokens = (server: Server) => async (expectedRequests: number): Promise<RequestShape> => {
+  const freshTokens = (server: Server, path: string) => async (expectedRequests: number): Promise<RequestShape> => {
     const tokens = await mintAccessTokens(env.keys, env.issuer, expectedRequests);
     return {
-      url: `${server.url}/api/unicorns`,
+      url: `${server.url}${path}`,
       method: 'GET',
       requests: [cycling(tokens, (token) => ({ Authorization: `Bearer ${token}` }))],
       poolSize: tokens.length,
@@ -63,6 +63,13 @@ export function defineTargets(env: Environment): Target[] {
 
   return [
     { id: 'ceiling.bare', what: 'Hono route, no work (workerd)', server: ceilings.bare, requests: get(ceilings.bare, '/') },
+    {
+      id: 'ceiling.middleware',
+      what: "bare route behind src/app.ts's global middleware",
+      server: ceilings.middleware,
+      anchor: 'ceiling.bare',
+      requests: get(ceilings.middleware, '/'),
+    },
     { id: 'ceiling.d1-read', what: 'Hono + one D1 select by primary key', server: ceilings['d1-read'], anchor: 'ceiling.bare', requests: get(ceilings['d1-read'], '/') },
     { id: 'ceiling.es256-sign', what: 'Hono + one jose ES256 sign', server: ceilings['es256-sign'], anchor: 'ceiling.bare', requests: get(ceilings['es256-sign'], '/') },
 
@@ -119,27 +126,40 @@ export function defineTargets(env: Environment): Target[] {
       ];
     }),
 
-    { id: 'api.open', what: 'GET /api/unicorns without a guard (D1 list)', server: ceilings['api-open'], requests: get(ceilings['api-open'], '/api/unicorns') },
-    {
-      id: 'api.verify.reused',
-      what: 'same route + portcullis/verify, token reused',
-      server: ceilings['api-guarded'],
-      anchor: 'api.open',
-      goals: [{ label: 'goal 2: reused token ≥ 0.9× unguarded', versus: 'api.open', metric: 'rps', atLeast: 0.9 }],
-      requests: get(ceilings['api-guarded'], '/api/unicorns', bearer),
-    },
-    {
-      id: 'api.verify.fresh',
-      what: 'same route + portcullis/verify, never-seen tokens',
-      server: ceilings['api-guarded'],
-      anchor: 'api.open',
-      goals: [
-        { label: 'goal 2: never-seen token ≥ 0.6× unguarded', versus: 'api.open', metric: 'rps', atLeast: 0.6 },
-        { label: "goal 2: never slower than Hono's jwk", versus: 'api.hono-jwk', metric: 'rps', atLeast: 1 },
-      ],
-      requests: freshTokens(ceilings['api-guarded']),
-    },
-    { id: 'api.hono-jwk', what: "same route + Hono's jwk middleware, never-seen tokens", server: ceilings['api-hono-jwk'], anchor: 'api.open', requests: freshTokens(ceilings['api-hono-jwk']) },
+    ...(
+      [
+        { key: 'api', path: '/api/unicorns', what: 'GET /api/unicorns (D1 list)' },
+        { key: 'ping', path: '/api/ping', what: 'GET /api/ping (no work: the guard alone)' },
+      ] as const
+    ).flatMap(({ key, path, what }): Target[] => [
+      { id: `${key}.open`, what: `${what}, no guard`, server: ceilings['api-open'], requests: get(ceilings['api-open'], path) },
+      {
+        id: `${key}.verify.reused`,
+        what: `${what} + portcullis/verify, token reused`,
+        server: ceilings['api-guarded'],
+        anchor: `${key}.open`,
+        goals: [{ label: `goal 2 (${path}): reused token ≥ 0.9× unguarded`, versus: `${key}.open`, metric: 'rps', atLeast: 0.9 }],
+        requests: get(ceilings['api-guarded'], path, bearer),
+      },
+      {
+        id: `${key}.verify.fresh`,
+        what: `${what} + portcullis/verify, never-seen tokens`,
+        server: ceilings['api-guarded'],
+        anchor: `${key}.open`,
+        goals: [
+          { label: `goal 2 (${path}): never-seen token ≥ 0.6× unguarded`, versus: `${key}.open`, metric: 'rps', atLeast: 0.6 },
+          { label: `goal 2 (${path}): never slower than Hono's jwk`, versus: `${key}.hono-jwk`, metric: 'rps', atLeast: 1 },
+        ],
+        requests: freshTokens(ceilings['api-guarded'], path),
+      },
+      {
+        id: `${key}.hono-jwk`,
+        what: `${what} + Hono's jwk middleware, never-seen tokens`,
+        server: ceilings['api-hono-jwk'],
+        anchor: `${key}.open`,
+        requests: freshTokens(ceilings['api-hono-jwk'], path),
+      },
+    ]),
     {
       id: 'api.portcullis',
       what: 'GET /api/unicorns in the Portcullis Worker, token reused',
