@@ -8,6 +8,7 @@ import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import type { AppEnv } from './http/context';
 import { discoveryEndpoints } from './http/discovery';
+import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
@@ -74,6 +75,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/oauth/revoke', revocationEndpoint);
   app.route('/oauth/introspect', introspectionEndpoint);
   app.route('/oauth/userinfo', userinfoEndpoint);
+  app.route('/oauth/logout', endSessionEndpoint);
   app.route('/oauth/register', registrationEndpoints);
   app.route('/api', unicornsApi());
   app.route('/signup', signupEndpoint);

@@ -2,6 +2,7 @@
 // and nothing it does not.
 import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
+import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
@@ -10,15 +11,24 @@ import { CODE_CHALLENGE_METHODS } from './pkce';
 export function buildServerMetadata(issuer: string, config: Config, keys: KeyRing): Record<string, unknown> {
   return {
     issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
+    end_session_endpoint: `${issuer}/oauth/logout`,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
     scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
-    // RFC 8414 §2 requires this member; no response type exists until the authorization endpoint does.
-    response_types_supported: [],
+    // The code flow only: no implicit or hybrid response types (RFC 9700 §2.1.2), and responses in the query.
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    prompt_values_supported: PROMPT_VALUES,
+    // RFC 9207: authorization responses carry `iss`.
+    authorization_response_iss_parameter_supported: true,
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
