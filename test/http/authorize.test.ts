@@ -205,3 +205,23 @@ describe('POST /oauth/authorize (OIDC Core §3.1.2.1)', () => {
     expect(redirectParams(response)).toEqual({ error: 'unsupported_response_type', error_description: 'only response_type=code is supported', state: STATE, iss: TEST_ISSUER });
   });
 });
+
+describe('discovery metadata of the authorization endpoint', () => {
+  it('advertises exactly what the endpoint does (RFC 8414 §2, OIDC Discovery §3, RFC 9207 §3)', async () => {
+    const metadata = await (await send('/.well-known/openid-configuration')).json<Record<string, unknown>>();
+    expect(metadata).toMatchObject({
+      authorization_endpoint: `${TEST_ISSUER}/oauth/authorize`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      authorization_response_iss_parameter_supported: true,
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      token_endpoint_auth_methods_supported: expect.arrayContaining(['none']),
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: expect.arrayContaining(['RS256']),
+    });
+  });
+});
