@@ -1,9 +1,7 @@
 // The demo confidential client `demo-service`: client_credentials with scopes read and write, its secret kept in
 // .dev.vars (DEMO_CLIENT_SECRET) so it stays the same across restarts; only its hash is stored, as for any client.
-import { eq } from 'drizzle-orm';
-import { clients } from '../../src/storage/schema';
-import { epochSeconds } from '../../src/tokens/access-token';
-import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { ensureSeededClient } from './seeded-client';
 import type { Seed } from './types';
 
 export const DEMO_CLIENT_ID = 'demo-service';
@@ -11,17 +9,14 @@ export const DEMO_CLIENT_ID = 'demo-service';
 export const demoClientSeed: Seed = {
   name: 'demo client',
   devVars: { DEMO_CLIENT_SECRET: () => generateOpaqueToken() },
-  async run({ stores, db, issuer, devVars }) {
-    const secret = devVars.DEMO_CLIENT_SECRET!;
-    const secretHash = await hashOpaqueToken(secret);
-    const existing = await stores.clients.findById(DEMO_CLIENT_ID);
-    const now = epochSeconds();
-    if (!existing) {
-      await stores.clients.create({
+  async run(context) {
+    const secret = context.devVars.DEMO_CLIENT_SECRET!;
+    await ensureSeededClient(
+      context,
+      {
         id: DEMO_CLIENT_ID,
         name: 'Demo service',
         type: 'confidential',
-        secretHash,
         tokenEndpointAuthMethod: 'client_secret_basic',
         redirectUris: [],
         grantTypes: ['client_credentials'],
@@ -29,18 +24,10 @@ export const demoClientSeed: Seed = {
         allowedOrigins: [],
         scopes: ['read', 'write'],
         metadata: {},
-        registrationTokenHash: null,
-        registrant: null,
-        ownerUserId: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-    } else if (existing.secretHash !== secretHash) {
-      // DEMO_CLIENT_SECRET was edited in .dev.vars: the row follows it. (A plain comparison of two hashes of our
-      // own secret: nothing here is attacker-timed, and Node has no crypto.subtle.timingSafeEqual.)
-      await db.update(clients).set({ secretHash, updatedAt: now }).where(eq(clients.id, DEMO_CLIENT_ID));
-    }
-    return describeDemoClient(issuer, secret);
+      },
+      secret,
+    );
+    return describeDemoClient(context.issuer, secret);
   },
 };
 

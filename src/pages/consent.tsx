@@ -32,7 +32,7 @@ export function ConsentPage(props: ConsentPageProps) {
           <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
         ))}
       </ul>
-      <p class="hint">{COPY.consent.returnsTo(props.redirectOrigin)}</p>
+      <p>{COPY.consent.returnsTo(props.redirectOrigin)}</p>
       <form method="post" action="/oauth/authorize/consent">
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name={AUTHORIZATION_REQUEST_FIELD} value={props.authorizationRequest} />
