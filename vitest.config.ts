@@ -1,5 +1,7 @@
-// Tests run inside workerd on a real local D1 (the Workers Vitest integration). Signing keys are generated per run,
-// so no private key is ever committed; migrations/ is read here and applied by test/setup/apply-migrations.ts.
+// Two test projects. `workers`: everything under test/ but e2e runs inside workerd on a real local D1 (the Workers
+// Vitest integration); signing keys are generated per run, so no private key is ever committed, and migrations/ is
+// read here and applied by test/setup/apply-migrations.ts. `e2e` (vitest.e2e.config.ts): real-browser tests in Node
+// against `wrangler dev`. `npm test` runs both; `npx vitest run --project workers` only the first.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
@@ -10,23 +12,31 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   const signingKeys = await generateSigningKeySet(['ES256', 'RS256']);
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: {
-            ISSUER: TEST_ISSUER,
-            SIGNING_KEYS: JSON.stringify(signingKeys),
-            REGISTRATION_POLICY: 'open',
-            TEST_MIGRATIONS: migrations,
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  ISSUER: TEST_ISSUER,
+                  SIGNING_KEYS: JSON.stringify(signingKeys),
+                  REGISTRATION_POLICY: 'open',
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
+            }),
+          ],
+          test: {
+            name: 'workers',
+            setupFiles: ['./test/setup/apply-migrations.ts'],
+            include: ['test/**/*.test.ts'],
+            exclude: ['test/e2e/**'],
           },
         },
-      }),
-    ],
-    test: {
-      setupFiles: ['./test/setup/apply-migrations.ts'],
-      include: ['test/**/*.test.ts'],
-      exclude: ['test/e2e/**'],
+        './vitest.e2e.config.ts',
+      ],
     },
   };
 });

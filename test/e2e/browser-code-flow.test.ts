@@ -1,0 +1,139 @@
+// A real browser (Debian's Chromium through playwright-core) against the Worker under `wrangler dev`: sign-in, consent
+// and the redirect back with a code, redeemed from Node with PKCE and checked as a relying party would; then silent
+// re-authorization (prompt=none) and RP-initiated logout in the same browser, which hold only if its cookies and the
+// pages' CSP (form-action to the client) work as they do in a browser.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { base64url, createRemoteJWKSet, jwtVerify } from 'jose';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s256 } from '../../src/oauth/pkce';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { createVerifier } from '../../src/verify';
+import { freePort, startDevServer, type DevServer } from './dev-server';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CLIENT_NAME = 'E2E single-page app';
+
+let server: DevServer;
+let callback: { origin: string; server: Server };
+let profile: string;
+let context: BrowserContext;
+let page: Page;
+/** What the browser reported as blocked by a Content-Security-Policy: nothing, if the pages' CSP fits their forms. */
+const cspViolations: string[] = [];
+
+/** The relying party's pages: they only have to answer, the test reads the browser's address. */
+async function startCallbackServer(): Promise<{ origin: string; server: Server }> {
+  const port = await freePort();
+  const callbackServer = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('back at the client'));
+  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${port}`, server: callbackServer };
+}
+
+async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.issuer}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return response.json() as Promise<Record<string, unknown>>;
+}
+
+/** Does `navigate` and waits until the browser is back at the client; the parameters it brought. */
+async function landAtClient(navigate: () => Promise<unknown>): Promise<URLSearchParams> {
+  await Promise.all([page.waitForURL((address) => address.origin === callback.origin), navigate()]);
+  return new URL(page.url()).searchParams;
+}
+
+beforeAll(async () => {
+  [server, callback] = await Promise.all([startDevServer(), startCallbackServer()]);
+  profile = await mkdtemp(join(tmpdir(), 'portcullis-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await Promise.all([server?.stop(), new Promise((resolve) => callback?.server.close(resolve)), profile && rm(profile, { recursive: true, force: true })]);
+});
+
+describe('the code flow in Chromium', () => {
+  it('signs in, consents, returns a code that redeems for verified tokens, re-authorizes silently and logs out', async () => {
+    const username = `e2e_${generateOpaqueToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const password = generateOpaqueToken(12);
+    await postJson('/signup', { username, password });
+    const redirectUri = `${callback.origin}/callback`;
+    const registered = await postJson('/oauth/register', {
+      client_name: CLIENT_NAME,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: [redirectUri],
+      post_logout_redirect_uris: [`${callback.origin}/signed-out`],
+      scope: 'openid profile offline_access read',
+    });
+    const clientId = registered.client_id as string;
+
+    const verifier = generateOpaqueToken();
+    const nonce = generateOpaqueToken(9);
+    const query = {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: 'openid profile offline_access read',
+      state: 'e2e-state',
+      nonce,
+      code_challenge: await s256(verifier),
+      code_challenge_method: 'S256',
+    };
+    const authorizeUrl = `${server.issuer}/oauth/authorize?${new URLSearchParams(query)}`;
+
+    // Signed out: the login page, then back to the request and its consent page.
+    await page.goto(authorizeUrl);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: `${CLIENT_NAME} wants to access your account` }).waitFor();
+    expect(await page.getByRole('listitem').allTextContents()).toEqual([
+      'Know who you are (your account identifier)',
+      'See your username',
+      'Keep access while you are not using it, until you revoke it',
+      'Read your data',
+    ]);
+    const landing = await landAtClient(() => page.getByRole('button', { name: 'Allow' }).click());
+    expect(Object.fromEntries(landing)).toEqual({ code: expect.any(String), state: 'e2e-state', iss: server.issuer });
+
+    // The client redeems the code from its own side, with the PKCE verifier.
+    const tokenResponse = await fetch(`${server.issuer}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code: landing.get('code')!, redirect_uri: redirectUri, code_verifier: verifier }),
+    });
+    expect(tokenResponse.status).toBe(200);
+    const tokens = (await tokenResponse.json()) as { access_token: string; id_token: string; refresh_token: string; scope: string };
+    expect(tokens.scope).toBe('openid profile offline_access read');
+    const verify = createVerifier({ issuer: server.issuer, audience: `${server.issuer}/api`, jwksUri: `${server.issuer}/.well-known/jwks.json` });
+    expect(await verify(tokens.access_token)).toMatchObject({ client_id: clientId, scope: tokens.scope });
+    const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`)), { issuer: server.issuer, audience: clientId });
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(tokens.access_token)));
+    expect(payload).toMatchObject({ nonce, azp: clientId, preferred_username: username, at_hash: base64url.encode(digest.slice(0, 16)) });
+
+    // Consent is remembered and the session cookie is sent: prompt=none answers with a code straight away.
+    const silentUrl = `${server.issuer}/oauth/authorize?${new URLSearchParams({ ...query, prompt: 'none', state: 'silent' })}`;
+    expect(Object.fromEntries(await landAtClient(() => page.goto(silentUrl)))).toEqual({ code: expect.any(String), state: 'silent', iss: server.issuer });
+
+    // RP-initiated logout with the ID Token as hint ends the session without a question, then prompt=none fails.
+    const logoutUrl = `${server.issuer}/oauth/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: `${callback.origin}/signed-out`, state: 'bye' })}`;
+    expect(Object.fromEntries(await landAtClient(() => page.goto(logoutUrl)))).toEqual({ state: 'bye' });
+    expect(new URL(page.url()).pathname).toBe('/signed-out');
+    expect(Object.fromEntries(await landAtClient(() => page.goto(silentUrl)))).toEqual({
+      error: 'login_required',
+      error_description: 'the user must sign in',
+      state: 'silent',
+      iss: server.issuer,
+    });
+    expect(cspViolations).toEqual([]);
+  });
+});

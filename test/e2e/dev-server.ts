@@ -1,0 +1,86 @@
+// Runs the Worker under `wrangler dev` for the browser tests: a free loopback port, D1 state in a temporary directory
+// with the migrations applied, and its own signing keys and settings in a temporary env file (which wrangler reads
+// instead of .dev.vars, so a developer's local settings play no part).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT, runTool, toolEnvironment } from '../../scripts/lib/process';
+import { generateSigningKeySet } from '../../src/tokens/generate-key';
+
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface DevServer {
+  issuer: string;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(): Promise<DevServer> {
+  const directory = await mkdtemp(join(tmpdir(), 'portcullis-e2e-'));
+  const issuer = `http://127.0.0.1:${await freePort()}`;
+  const envFile = join(directory, 'worker.env');
+  const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
+  await writeFile(envFile, `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\n`, { mode: 0o600 });
+  const persist = join(directory, 'state');
+  await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { CI: 'true' }, ['ignore', 'ignore', 'inherit']);
+
+  const { port } = new URL(issuer);
+  const args = ['dev', '--ip', '127.0.0.1', '--port', port, '--persist-to', persist, '--env-file', envFile];
+  // Its own process group, so stopping it also stops the workerd it starts.
+  const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), args, {
+    cwd: PROJECT_ROOT,
+    env: toolEnvironment({ CI: 'true' }),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  async function stop(): Promise<void> {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(directory, { recursive: true, force: true });
+  }
+
+  try {
+    await waitUntilReady(issuer, () => child.exitCode !== null);
+  } catch (error) {
+    await stop();
+    throw new Error(`wrangler dev did not start: ${error instanceof Error ? error.message : String(error)}\n${output}`);
+  }
+  return { issuer, stop };
+}
+
+async function waitUntilReady(issuer: string, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('it exited');
+    try {
+      if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no answer within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** A port the system considers free now, on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
