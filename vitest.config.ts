@@ -1,7 +1,8 @@
-// Two test projects. `workers`: everything under test/ but e2e runs inside workerd on a real local D1 (the Workers
-// Vitest integration); signing keys are generated per run, so no private key is ever committed, and migrations/ is
-// read here and applied by test/setup/apply-migrations.ts. `e2e` (vitest.e2e.config.ts): real-browser tests in Node
-// against `wrangler dev`. `npm test` runs both; `npx vitest run --project workers` only the first.
+// Three test projects. `workers`: everything under test/ but e2e and cli runs inside workerd on a real local D1 (the
+// Workers Vitest integration); signing keys are generated per run, so no private key is ever committed, and
+// migrations/ is read here and applied by test/setup/apply-migrations.ts. `e2e` (vitest.e2e.config.ts): real-browser
+// tests in Node against `wrangler dev`. `cli` (vitest.cli.config.ts): the admin command line in Node on a temporary
+// local D1. `npm test` runs all three; `npx vitest run --project workers` only the first.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
@@ -32,10 +33,11 @@ export default defineConfig(async () => {
             name: 'workers',
             setupFiles: ['./test/setup/apply-migrations.ts'],
             include: ['test/**/*.test.ts'],
-            exclude: ['test/e2e/**'],
+            exclude: ['test/e2e/**', 'test/cli/**'],
           },
         },
         './vitest.e2e.config.ts',
+        './vitest.cli.config.ts',
       ],
     },
   };

@@ -13,12 +13,23 @@ export interface SignupInput {
   email?: string | undefined;
 }
 
+/** Apart from the input, so that no spread of a request body can set it: sign-up never creates administrators. */
+export interface RegisterUserOptions {
+  /** Set by the admin command line's `users create --admin`. */
+  isAdmin?: boolean;
+}
+
 /** RFC 5321 §4.5.3.1.3 caps a forward path at 256 octets, so an address is at most 254 characters. */
 const EMAIL_MAX_LENGTH = 254;
 // Deliberately loose: one @, no spaces. Only a confirmation mail could prove more, and email_verified stays false.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 
-export async function registerUser(users: UserStore, input: SignupInput, nowSeconds: number): Promise<{ user: User } | { problem: SignupProblem }> {
+export async function registerUser(
+  users: UserStore,
+  input: SignupInput,
+  nowSeconds: number,
+  options: RegisterUserOptions = {},
+): Promise<{ user: User } | { problem: SignupProblem }> {
   const username = normalizeUsername(input.username);
   if (username === null) return { problem: 'username_invalid' };
   const email = input.email?.trim() || null;
@@ -34,7 +45,7 @@ export async function registerUser(users: UserStore, input: SignupInput, nowSeco
     email,
     emailVerified: false,
     passwordHash: await hashPassword(input.password),
-    isAdmin: false,
+    isAdmin: options.isAdmin ?? false,
     disabled: false,
     createdAt: nowSeconds,
     updatedAt: nowSeconds,

@@ -32,5 +32,8 @@ export function createSessionStore(db: Database): SessionStore {
     async delete(token) {
       await db.delete(sessions).where(eq(sessions.idHash, await hashOpaqueToken(token)));
     },
+    async deleteByUser(userId) {
+      await db.delete(sessions).where(eq(sessions.userId, userId));
+    },
   };
 }

@@ -194,6 +194,8 @@ export interface SessionStore {
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
   delete(token: string): Promise<void>;
+  /** Ends every session of a user (a password reset signs them out everywhere). */
+  deleteByUser(userId: string): Promise<void>;
 }
 
 /** How many failures within a window lock a key, and for how long. */
