@@ -26,6 +26,12 @@ export function createCodeStore(db: Database): CodeStore {
       const existing = await db.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
       return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'unknown' };
     },
+    async deleteUnredeemed(userId, clientId) {
+      // Redeemed codes stay: they are the evidence that recognises a replay (purge.ts keeps them a day).
+      await db
+        .delete(authorizationCodes)
+        .where(and(eq(authorizationCodes.userId, userId), eq(authorizationCodes.clientId, clientId), isNull(authorizationCodes.consumedAt)));
+    },
   };
 }
 

@@ -92,6 +92,8 @@ export interface CodeStore {
   create(code: AuthorizationCode): Promise<void>;
   /** Marks the code consumed in one atomic statement, so of two concurrent redemptions exactly one succeeds. */
   consume(codeHash: string, nowSeconds: number): Promise<CodeRedemption>;
+  /** Deletes the codes one user's authorizations gave one client that are not redeemed yet (a withdrawn grant). */
+  deleteUnredeemed(userId: string, clientId: string): Promise<void>;
 }
 
 /** A refresh token (RFC 6749 §6) as stored: only its hash. Tokens of one family share `grantId`. */

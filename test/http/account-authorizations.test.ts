@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
 import type { Client, User } from '../../src/storage/types';
 import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
-import { createCodeClient, expectOAuthError, refreshWith } from '../helpers/authorization';
+import { createCodeClient, exchangeCode, expectOAuthError, issueTestCode, refreshWith } from '../helpers/authorization';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import type { TestClient } from '../helpers/clients';
 import { createTestUser } from '../helpers/users';
@@ -109,6 +109,19 @@ describe('/account/authorizations', () => {
     await browser.follow(response);
     expect(browser.html).toContain('<strong>Calendar sync</strong>');
     expect(browser.html).not.toContain('Photo printer');
+  });
+
+  it('deletes the codes the user has not redeemed yet, so none of them becomes a refresh token afterwards', async () => {
+    const { browser, user } = await signedInBrowser();
+    const printer = await createCodeClient();
+    await grant(user, printer, ['openid', 'read']);
+    const pending = await issueTestCode(printer.client, user);
+    const other = await issueTestCode(printer.client, (await createTestUser()).user);
+
+    await browser.get('/account/authorizations');
+    expect((await browser.submit(`/account/authorizations/${printer.client.id}/revoke`, {})).status).toBe(303);
+    await expectOAuthError(await exchangeCode(printer, pending), 400, 'invalid_grant', 'the authorization code is invalid');
+    expect((await exchangeCode(printer, other)).status).toBe(200);
   });
 
   it("changes nothing when revoking what the user has not authorized, another user's grant included", async () => {
