@@ -25,7 +25,7 @@ export function validateClientSettings(settings: ClientSettings, policy: ClientM
 }
 
 /** The RFC 7591 members for these settings on top of `current`'s. */
-export function metadataForSettings(settings: ClientSettings, current?: Client): Record<string, unknown> {
+function metadataForSettings(settings: ClientSettings, current?: Client): Record<string, unknown> {
   const metadata = current ? clientMetadataOf(current) : {};
   // Derived again from the grant types (client-metadata.ts), so a change of grant types cannot contradict it.
   delete metadata.response_types;
