@@ -10,7 +10,7 @@ import { CommandError, isoDate, listOption, parseCommandArgs, table, UsageError,
 import { findUser } from './users';
 
 // The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config.
-const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES);
+const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES, { firstParty: true });
 
 const SETTING_OPTIONS = {
   name: { type: 'string' },

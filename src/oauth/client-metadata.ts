@@ -25,6 +25,11 @@ export interface ClientMetadataPolicy {
   /** The grant types the token endpoint implements now (oauth/grants SUPPORTED_GRANT_TYPES). */
   supportedGrantTypes: readonly string[];
   apiScopes: readonly string[];
+  /**
+   * Whether the legacy password grant may be registered: only for first-party clients set up by the operator (admin
+   * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
+   */
+  allowsPasswordGrant: boolean;
 }
 
 /** Validated metadata: the fields of a Client that registration and RFC 7592 updates set. */
@@ -71,7 +76,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
   const tokenEndpointAuthMethod = fields.token_endpoint_auth_method ?? 'client_secret_basic';
   const type: ClientType = tokenEndpointAuthMethod === 'none' ? 'public' : 'confidential';
   // RFC 7591 §2: grant_types defaults to authorization_code.
-  const grantTypes = checkGrantTypes(unique(fields.grant_types ?? ['authorization_code']), type, policy.supportedGrantTypes);
+  const grantTypes = checkGrantTypes(unique(fields.grant_types ?? ['authorization_code']), type, policy);
   return {
     name: fields.client_name ?? '',
     type,
@@ -116,7 +121,8 @@ function parseFields(input: unknown): MetadataFields {
   throw new OAuthError(code, `${path} ${issue.message}`);
 }
 
-function checkGrantTypes(grantTypes: string[], type: ClientType, supported: readonly string[]): string[] {
+function checkGrantTypes(grantTypes: string[], type: ClientType, policy: ClientMetadataPolicy): string[] {
+  const supported = policy.supportedGrantTypes;
   if (grantTypes.length === 0) throw metadataError('grant_types', 'must list at least one grant type');
   const unsupported = grantTypes.filter((grantType) => !supported.includes(grantType));
   if (unsupported.length > 0) {
@@ -128,6 +134,10 @@ function checkGrantTypes(grantTypes: string[], type: ClientType, supported: read
     if (type === 'public' && grantTypes.includes(confidentialOnly)) {
       throw metadataError('grant_types', `may include ${confidentialOnly} only for confidential clients (token_endpoint_auth_method none is a public client)`);
     }
+  }
+  // RFC 9700 §2.4: the password grant MUST NOT be used; we keep it only for operator-trusted first-party apps.
+  if (grantTypes.includes('password') && !policy.allowsPasswordGrant) {
+    throw metadataError('grant_types', 'may include password only for first-party clients registered by the operator (admin CLI or initial access token)');
   }
   return grantTypes;
 }

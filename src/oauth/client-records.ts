@@ -19,10 +19,13 @@ export interface ClientWithSecret {
 /** Who a new client belongs to, and how it is managed. */
 export type ClientProvenance = Pick<Client, 'registrant' | 'ownerUserId' | 'registrationTokenHash'>;
 
-/** What may be registered: the grant types the token endpoint implements and the configured API scopes. */
-export function clientMetadataPolicy(apiScopes: readonly string[]): ClientMetadataPolicy {
+/**
+ * What may be registered: the grant types the token endpoint implements and the configured API scopes; the password
+ * grant only for a `firstParty` registrant the operator vouches for.
+ */
+export function clientMetadataPolicy(apiScopes: readonly string[], { firstParty }: { firstParty: boolean }): ClientMetadataPolicy {
   // Read at call time: the grant registry decides what may be registered.
-  return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes };
+  return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes, allowsPasswordGrant: firstParty };
 }
 
 /** Stores a new client with a fresh id and, when confidential, a fresh secret. */

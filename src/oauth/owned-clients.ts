@@ -16,7 +16,7 @@ export interface OwnedClientContext {
  * (REGISTRATION_MAX_CLIENTS_PER_REGISTRANT) applies per owner, so one account cannot fill D1 either.
  */
 export async function createOwnedClient(settings: ClientSettings, ownerUserId: string, { config, clients }: OwnedClientContext): Promise<ClientWithSecret> {
-  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes));
+  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes, { firstParty: false }));
   const cap = config.registrationMaxClientsPerRegistrant;
   if ((await clients.listByOwner(ownerUserId)).length >= cap) {
     throw new OAuthError('access_denied', `You already have ${cap} applications, the most allowed. Delete one first.`);
@@ -33,6 +33,6 @@ export async function findOwnedClient(clientId: string, ownerUserId: string, cli
 
 /** Changes an owned client's settings through the same validation; its other registered metadata is kept. */
 export async function updateOwnedClient(client: Client, settings: ClientSettings, { config, clients }: OwnedClientContext): Promise<ClientWithSecret> {
-  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes), client);
+  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes, { firstParty: false }), client);
   return replaceClientMetadata(client, metadata, clients);
 }

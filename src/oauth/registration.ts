@@ -31,6 +31,11 @@ const NO_TOKEN_HASH = 'A'.repeat(43);
 /** Server-assigned members a client must not send back in an update (RFC 7592 §2.2). */
 const SERVER_ASSIGNED_MEMBERS = ['registration_access_token', 'registration_client_uri', 'client_secret_expires_at', 'client_id_issued_at'];
 
+/** Registrants holding the operator's initial access token (`token` policy) are first parties; open ones are not. */
+function registrationPolicyOf(config: Config) {
+  return clientMetadataPolicy(config.apiScopes, { firstParty: config.registrationPolicy === 'token' });
+}
+
 /** The `closed` policy refuses registration outright, before anything is counted or read. */
 export function assertRegistrationOpen(config: Config): void {
   if (config.registrationPolicy === 'closed') {
@@ -55,7 +60,7 @@ export async function identifyRegistrant(config: Config, presentedToken: string 
 
 /** RFC 7591 §3.1–3.2: validates the metadata, enforces the registrant cap, stores the client, answers 201's body. */
 export async function registerClient(input: unknown, registrant: string, context: RegistrationContext): Promise<ClientInformation> {
-  const metadata = validateClientMetadata(input, clientMetadataPolicy(context.config.apiScopes));
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
   const cap = context.config.registrationMaxClientsPerRegistrant;
   // RFC 7591 §5 leaves abuse to the server: a cap keeps one IP or token from filling D1.
   if ((await context.clients.countByRegistrant(registrant)) >= cap) {
@@ -93,7 +98,7 @@ export async function updateClientRegistration(
   context: RegistrationContext,
 ): Promise<ClientInformation> {
   await checkUpdateIdentity(input, client);
-  const metadata = validateClientMetadata(input, clientMetadataPolicy(context.config.apiScopes));
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
   const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }

@@ -150,6 +150,19 @@ describe('registration policies', () => {
     expect(row).toEqual({ registrant: `token:${(await hashOpaqueToken(TOKEN)).slice(0, 16)}` });
   });
 
+  it('lets only initial-access-token registrants enable the password grant (first parties, RFC 9700 §2.4)', async () => {
+    const open = await register({ grant_types: ['password'] });
+    expect(open.response.status).toBe(400);
+    expect(open.body).toEqual({
+      error: 'invalid_client_metadata',
+      error_description: 'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
+    });
+    const { request } = tokenPolicy();
+    const trusted = await register({ grant_types: ['password'] }, bearer(TOKEN), request);
+    expect(trusted.response.status).toBe(201);
+    expect(trusted.body.grant_types).toEqual(['password']);
+  });
+
   it.each([
     ['no Authorization header', {}],
     ['a wrong token', bearer('not-the-initial-access-token')],

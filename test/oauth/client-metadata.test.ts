@@ -4,7 +4,7 @@ import { OAuthError } from '../../src/oauth/errors';
 import { isValidRedirectUri, redirectUriProblem } from '../../src/oauth/redirect-uri';
 import type { Client } from '../../src/storage/types';
 
-const POLICY: ClientMetadataPolicy = { supportedGrantTypes: ['authorization_code', 'refresh_token', 'client_credentials'], apiScopes: ['read', 'write'] };
+const POLICY: ClientMetadataPolicy = { supportedGrantTypes: ['authorization_code', 'refresh_token', 'client_credentials'], apiScopes: ['read', 'write'], allowsPasswordGrant: true };
 const WEB_APP = { redirect_uris: ['https://app.example.com/callback'] };
 
 function validationError(input: unknown, policy = POLICY): { code: string; description: string } {
@@ -75,6 +75,14 @@ describe('validateClientMetadata', () => {
     });
     const withPassword = { ...POLICY, supportedGrantTypes: [...POLICY.supportedGrantTypes, 'password'] };
     expect(validateClientMetadata({ grant_types: ['password', 'refresh_token'] }, withPassword).grantTypes).toEqual(['password', 'refresh_token']);
+  });
+
+  it('refuses the password grant unless the policy trusts the registrant as a first party (RFC 9700 §2.4)', () => {
+    const thirdParty = { ...POLICY, supportedGrantTypes: [...POLICY.supportedGrantTypes, 'password'], allowsPasswordGrant: false };
+    expect(validationError({ grant_types: ['password'] }, thirdParty)).toEqual({
+      code: 'invalid_client_metadata',
+      description: 'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
+    });
   });
 
   it('accepts the OpenID scopes besides the API scopes', () => {
