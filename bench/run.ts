@@ -9,6 +9,7 @@ import { startEnvironment, type Environment } from './lib/environment';
 import { runLoad, type RunResult } from './lib/load';
 import { parseOptions } from './lib/options';
 import { judgeGoals, markdownReport, summarize, type TargetSummary } from './lib/report';
+import { grantTargets } from './lib/grant-targets';
 import { defineTargets, type Target } from './lib/targets';
 
 /** Sizes never-seen-credential pools before a target's rate is known. */
@@ -31,7 +32,7 @@ process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
 try {
   const loadBefore = loadavg();
   environment = await startEnvironment(workDir, log);
-  const targets = selectTargets(defineTargets(environment));
+  const targets = selectTargets([...defineTargets(environment), ...grantTargets(environment)]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
   log(`${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`);
   // A hard bound on the whole run: twice the plan plus start-up, then stop whatever is left.
@@ -42,11 +43,17 @@ try {
 
   const runs = new Map<string, RunResult[]>(targets.map((target) => [target.id, []]));
   const wrapped = new Set<string>();
+  // The last rate seen per target (warm-up included), to size the next run's credential pools.
+  const lastRate = new Map<string, number>();
   const measure = async (target: Target, durationSeconds: number): Promise<RunResult> => {
-    const previous = runs.get(target.id)?.at(-1)?.requestsPerSecond ?? FIRST_GUESS_REQUESTS_PER_SECOND;
-    const shape = await target.requests(Math.ceil(previous * durationSeconds * POOL_HEADROOM) + 100);
-    const result = await runLoad({ ...shape, connections: target.connections ?? options.connections, durationSeconds }, target.server.pids);
+    const previous = lastRate.get(target.id) ?? FIRST_GUESS_REQUESTS_PER_SECOND;
+    const connections = target.connections ?? options.connections;
+    const preparing = Date.now();
+    const shape = await target.requests({ expectedRequests: Math.ceil(previous * durationSeconds * POOL_HEADROOM) + 100, connections });
+    if (shape.poolSize !== undefined) log(`${target.id}: ${shape.poolSize} credentials prepared in ${((Date.now() - preparing) / 1000).toFixed(1)} s`);
+    const result = await runLoad({ ...shape, connections, durationSeconds }, target.server.pids);
     if (shape.poolSize !== undefined && result.responses > shape.poolSize) wrapped.add(target.id);
+    lastRate.set(target.id, result.requestsPerSecond);
     return result;
   };
 
@@ -56,7 +63,7 @@ try {
     for (const target of targets) {
       const result = await measure(target, options.durationSeconds);
       runs.get(target.id)!.push(result);
-      log(`round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures`);
+      log(`round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures ${JSON.stringify(result.statusCodes)}`);
     }
   }
 

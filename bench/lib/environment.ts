@@ -6,6 +6,7 @@ import { CLIENT_CACHE_MAX_ENTRIES } from '../../src/storage/cached-clients';
 import type { KeyRing } from '../../src/tokens/keys';
 import { buildProductionBundle, bundleCeiling, type ProductionBundle } from './build';
 import { startOidcProvider } from './oidc-provider';
+import { seedGrantFixtures, type GrantFixtures } from './seed-grants';
 import {
   BENCH_CLIENT_ID,
   BENCH_SCOPE,
@@ -38,6 +39,9 @@ export interface Environment {
   /** More clients than the client cache holds, for the cold client_credentials target. */
   coldClients: Credentials[];
   oidcClient: Credentials;
+  /** Portcullis's D1, for credentials pre-issued between runs (codes, refresh tokens). */
+  portcullisDb: D1Database;
+  grants: GrantFixtures;
   issuer: string;
   keys: KeyRing;
   /** One token from Portcullis's token endpoint, sent on every request by the "reused token" targets. */
@@ -80,6 +84,7 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
     const [client] = await seedClients(db, [BENCH_CLIENT_ID]);
     const coldClients = await seedClients(db, Array.from({ length: COLD_CLIENT_COUNT }, (_, index) => `bench-cold-${index}`));
     await seedUnicorns(db, BENCH_CLIENT_ID);
+    const grants = await seedGrantFixtures(db);
 
     const ceilings = {} as Record<CeilingName, Server>;
     for (const [index, name] of CEILINGS.entries()) {
@@ -111,7 +116,21 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
     servers.push(oidcProvider);
 
     const reusedToken = await fetchToken(issuer, client!);
-    return { bundle, portcullis: portcullisWorkerd, oidcProvider, ceilings, client: client!, coldClients, oidcClient, issuer, keys, reusedToken, dispose };
+    return {
+      bundle,
+      portcullis: portcullisWorkerd,
+      oidcProvider,
+      ceilings,
+      client: client!,
+      coldClients,
+      oidcClient,
+      portcullisDb: db,
+      grants,
+      issuer,
+      keys,
+      reusedToken,
+      dispose,
+    };
   } catch (error) {
     await dispose();
     throw error;

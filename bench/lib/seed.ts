@@ -28,8 +28,8 @@ export function basicAuthorization({ clientId, secret }: Credentials): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-/** Inserts confidential client_credentials clients with fresh secrets; returns their credentials. */
-export async function seedClients(db: D1Database, ids: readonly string[]): Promise<Credentials[]> {
+/** Inserts confidential clients (client_credentials unless overridden) with fresh secrets; returns their credentials. */
+export async function seedClients(db: D1Database, ids: readonly string[], overrides: Partial<Client> = {}): Promise<Credentials[]> {
   const store = storesFor(db).clients;
   const now = Math.floor(Date.now() / 1000);
   const credentials: Credentials[] = [];
@@ -52,6 +52,7 @@ export async function seedClients(db: D1Database, ids: readonly string[]): Promi
       ownerUserId: null,
       createdAt: now,
       updatedAt: now,
+      ...overrides,
     };
     await store.create(client);
     credentials.push({ clientId: id, secret });
