@@ -6,6 +6,7 @@ import type { Client, ClientStore } from '../storage/types';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
+import { redirectUriMatches } from './redirect-uri';
 import { requestedUserScopes } from './requested-scope';
 import { audienceFor } from './resource';
 
@@ -16,7 +17,7 @@ export type Prompt = (typeof PROMPT_VALUES)[number];
 /** Where the authorization response goes: set only once the client and redirect URI are known good. */
 export interface AuthorizationTarget {
   client: Client;
-  /** Exactly one of the client's registered redirect URIs (RFC 9700 §4.1.3: exact string comparison). */
+  /** A registered redirect URI, compared exactly (RFC 9700 §4.1.3) but for a loopback port (RFC 8252 §7.3). */
   redirectUri: string;
 }
 
@@ -48,7 +49,7 @@ export async function resolveAuthorizationTarget(params: RequestParams, clients:
     }
     return { client, redirectUri: client.redirectUris[0]! };
   }
-  if (!client.redirectUris.includes(redirectUri)) {
+  if (!redirectUriMatches(client.redirectUris, redirectUri)) {
     throw new OAuthError('invalid_request', 'The redirect_uri is not one the application registered, so you are not sent there.');
   }
   return { client, redirectUri };

@@ -34,3 +34,22 @@ export function isValidRedirectUri(uri: string, options: RedirectUriOptions): bo
 function isPrivateUseScheme(protocol: string): boolean {
   return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(protocol);
 }
+
+/**
+ * Whether a requested redirect URI is one of the registered ones: exact string comparison (RFC 9700 §4.1.3), except
+ * that for http on a loopback IP literal the port may differ, as native apps pick a free port at run time (RFC 8252
+ * §7.3 "MUST allow any port"; `localhost` is not an IP literal and gets no such leniency, §8.3).
+ */
+export function redirectUriMatches(registered: readonly string[], requested: string): boolean {
+  if (registered.includes(requested)) return true;
+  const withoutPort = loopbackWithoutPort(requested);
+  return withoutPort !== undefined && registered.some((uri) => loopbackWithoutPort(uri) === withoutPort);
+}
+
+function loopbackWithoutPort(uri: string): string | undefined {
+  if (!URL.canParse(uri) || uri.includes('#')) return undefined;
+  const url = new URL(uri);
+  if (url.protocol !== 'http:' || (url.hostname !== '127.0.0.1' && url.hostname !== '[::1]')) return undefined;
+  url.port = '';
+  return url.href;
+}
