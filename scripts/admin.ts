@@ -1,8 +1,7 @@
 // `npm run admin -- <command>`: the admin command line (issue 4), like Django's createsuperuser and admin site. It
 // works on the local D1 by default (`--persist-to <dir>` for another local state), on the deployed one with
 // `--remote`, prints for people or, with `--json`, for scripts, and exits 0 (done), 1 (failed) or 2 (usage).
-// Commands reuse the Worker's code (src/oauth, src/storage); none compares secrets, so none needs the Workers-only
-// crypto.subtle.timingSafeEqual. Reference: docs/admin.md.
+// Commands reuse the Worker's code (src/oauth, src/storage, src/tokens). Reference: docs/admin.md.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OAuthError } from '../src/oauth/errors';

@@ -21,7 +21,7 @@ export async function ensureSeededClient({ stores, db }: SeedContext, seeded: Se
     await stores.clients.create({ ...seeded, secretHash, registrationTokenHash: null, registrant: null, ownerUserId: null, createdAt: now, updatedAt: now });
   } else if (existing.secretHash !== secretHash) {
     // The secret was edited in .dev.vars: the row follows it. (A plain comparison of two hashes of our own secret:
-    // nothing here is attacker-timed, and Node has no crypto.subtle.timingSafeEqual.)
+    // nothing here is attacker-timed.)
     await db.update(clients).set({ secretHash, updatedAt: now }).where(eq(clients.id, seeded.id));
   }
 }

@@ -1,6 +1,7 @@
 // Password hashing with PBKDF2-SHA256 through WebCrypto (RFC 8018 §5.2), stored in a self-describing format
 // `pbkdf2-sha256$<iterations>$<salt>$<hash>` (base64url), so the cost can change and old hashes be upgraded on login.
 import { base64url } from 'jose';
+import { bytesEqual } from '../tokens/constant-time';
 
 /** The algorithm tag that starts every hash this module writes; a new scheme gets a new tag. */
 export const PASSWORD_HASH_SCHEME = 'pbkdf2-sha256';
@@ -35,7 +36,7 @@ export async function hashPassword(password: string, iterations = PBKDF2_ITERATI
 export async function verifyPassword(password: string, storedHash: string): Promise<PasswordVerification> {
   const { iterations, salt, hash } = parseHash(storedHash);
   const candidate = await derive(password, salt, iterations, hash.byteLength);
-  const valid = crypto.subtle.timingSafeEqual(candidate, hash);
+  const valid = bytesEqual(candidate, hash);
   return { valid, needsRehash: iterations !== PBKDF2_ITERATIONS };
 }
 

@@ -2,6 +2,7 @@
 // since it protects nothing once the authorization request is observed.
 import { base64url } from 'jose';
 import { OAuthError } from './errors';
+import { stringsEqual } from '../tokens/constant-time';
 
 export const CODE_CHALLENGE_METHODS = ['S256'] as const;
 
@@ -22,10 +23,7 @@ export function assertCodeChallenge(challenge: string, method: string | undefine
 /** Verifies a code_verifier against the stored S256 challenge (RFC 7636 §4.6), in constant time. */
 export async function verifyCodeVerifier(verifier: string, challenge: string): Promise<boolean> {
   if (!CODE_VERIFIER.test(verifier)) return false;
-  const encoder = new TextEncoder();
-  const computed = encoder.encode(await s256(verifier));
-  const expected = encoder.encode(challenge);
-  return computed.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(computed, expected);
+  return stringsEqual(await s256(verifier), challenge);
 }
 
 /** BASE64URL(SHA256(ASCII(code_verifier))), RFC 7636 §4.2. */

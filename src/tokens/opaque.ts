@@ -1,6 +1,7 @@
 // Opaque credentials (client secrets, refresh tokens, codes, registration tokens): generation, hashing and
 // constant-time comparison. They carry 256 bits of entropy, so one SHA-256 is the right hash (no stretching).
 import { base64url } from 'jose';
+import { stringsEqual } from './constant-time';
 
 const SECRET_BYTES = 32;
 const encoder = new TextEncoder();
@@ -16,8 +17,5 @@ export async function hashOpaqueToken(token: string): Promise<string> {
 
 /** Compares a presented token with a stored hash without leaking, through timing, how much of it matched. */
 export async function opaqueTokenMatches(presented: string, storedHash: string): Promise<boolean> {
-  const presentedHash = encoder.encode(await hashOpaqueToken(presented));
-  const expected = encoder.encode(storedHash);
-  if (presentedHash.byteLength !== expected.byteLength) return false;
-  return crypto.subtle.timingSafeEqual(presentedHash, expected);
+  return stringsEqual(await hashOpaqueToken(presented), storedHash);
 }

@@ -2,7 +2,6 @@
 // migrated with `wrangler d1 migrations apply`), commands run through runAdmin in-process or as the real script, and
 // the database opened the CLI's way to check what the commands stored.
 import { spawn } from 'node:child_process';
-import { timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +16,6 @@ export interface AdminRun {
   status: number;
   stdout: string;
   stderr: string;
-}
-
-// Node's WebCrypto lacks the Workers-only crypto.subtle.timingSafeEqual. The CLI never compares secrets, but these
-// tests check stored hashes with the Worker's own verifyPassword and opaqueTokenMatches, which do.
-if (!('timingSafeEqual' in crypto.subtle)) {
-  const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  Object.assign(crypto.subtle, { timingSafeEqual: (a: ArrayBufferView, b: ArrayBufferView) => timingSafeEqual(bytes(a), bytes(b)) });
 }
 
 /** A migrated local D1 for this test file, removed afterwards. */

@@ -14,6 +14,7 @@ import { cookiePolicy } from '../cookies';
 import { readForm } from '../form';
 import { isJsonRequest } from '../media-type';
 import { sessionToken } from './session';
+import { stringsEqual } from '../../tokens/constant-time';
 
 const CSRF_COOKIE = 'portcullis_csrf';
 const COOKIE_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -60,9 +61,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
 async function tokenMatches(c: Context<AppEnv>, presented: string | undefined): Promise<boolean> {
   const secret = getCookie(c, cookiePolicy(c).name(CSRF_COOKIE));
   if (!presented || !secret || !COOKIE_SECRET_PATTERN.test(secret)) return false;
-  const expected = encoder.encode(await sign(secret, sessionToken(c)));
-  const actual = encoder.encode(presented);
-  return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
+  return stringsEqual(presented, await sign(secret, sessionToken(c)));
 }
 
 async function sign(secret: string, session: string): Promise<string> {
