@@ -31,7 +31,7 @@ process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
 
 try {
   const loadBefore = loadavg();
-  environment = await startEnvironment(workDir, log);
+  environment = await startEnvironment(workDir, options, log);
   const targets = selectTargets([...defineTargets(environment), ...grantTargets(environment)]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
   log(`${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`);

@@ -26,9 +26,13 @@ export function recordingDatabase(): { db: D1Database; statements: RecordedState
 
 export async function replayStatements(db: D1Database, statements: readonly RecordedStatement[]): Promise<void> {
   for (let start = 0; start < statements.length; start += SCRIPT_STATEMENTS) {
-    const script = statements.slice(start, start + SCRIPT_STATEMENTS).map(inlineParameters);
-    await db.exec(script.join('\n'));
+    await db.exec(sqlScript(statements.slice(start, start + SCRIPT_STATEMENTS)));
   }
+}
+
+/** The statements as an SQL script, one per line (for `db.exec` or `wrangler d1 execute --file`). */
+export function sqlScript(statements: readonly RecordedStatement[]): string {
+  return statements.map(inlineParameters).join('\n');
 }
 
 /** One statement on one line with its `?` placeholders replaced by SQL literals (the bench's own values only). */

@@ -17,6 +17,7 @@ import {
   seedUnicorns,
   type Credentials,
 } from './seed';
+import { startWranglerDev } from './wrangler-dev';
 import { readCompatibility, startWorkerd } from './workerd';
 
 export interface Server {
@@ -46,13 +47,20 @@ export interface Environment {
   keys: KeyRing;
   /** One token from Portcullis's token endpoint, sent on every request by the "reused token" targets. */
   reusedToken: string;
+  /** Portcullis under `wrangler dev` and its seeded client, with --wrangler-dev. */
+  wranglerDev: (Server & { client: Credentials }) | undefined;
   dispose(): Promise<void>;
 }
 
 /** Twice what the client cache holds: cycling through them in order, every read misses it and goes to D1. */
 export const COLD_CLIENT_COUNT = 2 * CLIENT_CACHE_MAX_ENTRIES;
 
-export async function startEnvironment(workDir: string, log: (line: string) => void): Promise<Environment> {
+export interface EnvironmentOptions {
+  viaEntryWorker: boolean;
+  wranglerDev: boolean;
+}
+
+export async function startEnvironment(workDir: string, options: EnvironmentOptions, log: (line: string) => void): Promise<Environment> {
   const servers: Server[] = [];
   const dispose = async () => {
     await Promise.allSettled(servers.reverse().map((server) => server.dispose()));
@@ -76,6 +84,7 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
       scriptPath: bundle.scriptPath,
       port: portcullisPort,
       ...compatibility,
+      viaEntryWorker: options.viaEntryWorker,
       bindings: { ISSUER: issuer, SIGNING_KEYS: signingKeys, REGISTRATION_POLICY: 'closed' },
       persistDir: join(workDir, 'state', 'portcullis'),
     });
@@ -94,6 +103,7 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
         scriptPath: ceilingScripts[index]!,
         port: await freePort(),
         ...compatibility,
+        viaEntryWorker: options.viaEntryWorker,
         bindings: {
           ISSUER: issuer,
           CLIENT_ID: BENCH_CLIENT_ID,
@@ -115,6 +125,13 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
     const oidcProvider = await startOidcProvider(await freePort(), oidcClient.clientId, oidcClient.secret);
     servers.push(oidcProvider);
 
+    let wranglerDev: Environment['wranglerDev'];
+    if (options.wranglerDev) {
+      log('starting Portcullis under wrangler dev');
+      wranglerDev = await startWranglerDev(workDir, await freePort(), signingKeys);
+      servers.push(wranglerDev);
+    }
+
     const reusedToken = await fetchToken(issuer, client!);
     return {
       bundle,
@@ -129,6 +146,7 @@ export async function startEnvironment(workDir: string, log: (line: string) => v
       issuer,
       keys,
       reusedToken,
+      wranglerDev,
       dispose,
     };
   } catch (error) {

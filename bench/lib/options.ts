@@ -13,6 +13,8 @@ export interface BenchOptions {
   connections: number;
   /** Also run Portcullis under `wrangler dev` (its proxy and inspector in front) for a few targets. */
   wranglerDev: boolean;
+  /** Send requests through Miniflare's entry Worker, the setup of issue 5's quoted anchors. */
+  viaEntryWorker: boolean;
   /** Only targets whose id matches (anchors of the matched targets are added). */
   only: RegExp | undefined;
   /** Keep the temp directory (bundles, D1 files) for inspection. */
@@ -24,7 +26,7 @@ const FULL = { durationSeconds: 10, warmupSeconds: 2, rounds: 3, connections: 10
 // A few seconds per target: about 90 s for everything on the 2-core machine.
 const QUICK = { durationSeconds: 2, warmupSeconds: 0.5, rounds: 2, connections: 10 };
 
-const USAGE = `Usage: npm run bench -- [--quick] [--wrangler-dev] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
+const USAGE = `Usage: npm run bench -- [--quick] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -32,6 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean', default: false },
       'wrangler-dev': { type: 'boolean', default: false },
+      'miniflare-entry': { type: 'boolean', default: false },
       only: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
@@ -53,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: Math.round(positive('rounds', values.rounds, profile.rounds)),
     connections: Math.round(positive('connections', values.connections, profile.connections)),
     wranglerDev: values['wrangler-dev'],
+    viaEntryWorker: values['miniflare-entry'],
     only: values.only === undefined ? undefined : new RegExp(values.only),
     keepTemp: values.keep,
   };

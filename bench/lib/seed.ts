@@ -10,6 +10,7 @@ import { databaseFor } from '../../src/storage/db';
 import { unicorns } from '../../src/storage/schema';
 import { storesFor } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
+import { recordingDatabase, replayStatements } from './d1-recorder';
 
 export const BENCH_CLIENT_ID = 'bench-client';
 export const BENCH_SCOPE = 'read write';
@@ -28,35 +29,43 @@ export function basicAuthorization({ clientId, secret }: Credentials): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-/** Inserts confidential clients (client_credentials unless overridden) with fresh secrets; returns their credentials. */
-export async function seedClients(db: D1Database, ids: readonly string[], overrides: Partial<Client> = {}): Promise<Credentials[]> {
-  const store = storesFor(db).clients;
+/** A confidential client (client_credentials unless overridden) with a fresh secret. */
+export async function clientRecord(id: string, overrides: Partial<Client> = {}): Promise<{ client: Client; secret: string }> {
+  const secret = generateOpaqueToken();
   const now = Math.floor(Date.now() / 1000);
+  const client: Client = {
+    id,
+    name: `Bench ${id}`,
+    type: 'confidential',
+    secretHash: await hashOpaqueToken(secret),
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    redirectUris: [],
+    grantTypes: ['client_credentials'],
+    responseTypes: [],
+    allowedOrigins: [],
+    scopes: BENCH_SCOPE.split(' '),
+    metadata: {},
+    registrationTokenHash: null,
+    registrant: null,
+    ownerUserId: null,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+  return { client, secret };
+}
+
+/** Inserts clients made by clientRecord, in one script; returns their credentials. */
+export async function seedClients(db: D1Database, ids: readonly string[], overrides: Partial<Client> = {}): Promise<Credentials[]> {
+  const recorder = recordingDatabase();
+  const store = storesFor(recorder.db).clients;
   const credentials: Credentials[] = [];
   for (const id of ids) {
-    const secret = generateOpaqueToken();
-    const client: Client = {
-      id,
-      name: `Bench ${id}`,
-      type: 'confidential',
-      secretHash: await hashOpaqueToken(secret),
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      redirectUris: [],
-      grantTypes: ['client_credentials'],
-      responseTypes: [],
-      allowedOrigins: [],
-      scopes: BENCH_SCOPE.split(' '),
-      metadata: {},
-      registrationTokenHash: null,
-      registrant: null,
-      ownerUserId: null,
-      createdAt: now,
-      updatedAt: now,
-      ...overrides,
-    };
+    const { client, secret } = await clientRecord(id, overrides);
     await store.create(client);
     credentials.push({ clientId: id, secret });
   }
+  await replayStatements(db, recorder.statements);
   return credentials;
 }
 

@@ -177,6 +177,19 @@ export function defineTargets(env: Environment): Target[] {
       anchor: 'api.open',
       requests: get(portcullis, '/api/unicorns', bearer),
     },
+    ...(env.wranglerDev ? wranglerDevTargets(env.wranglerDev, tokenRequest, get) : []),
+  ];
+}
+
+/** Under `wrangler dev`, anchored on the same endpoint in workerd directly: the ratio is what the dev proxy costs. */
+function wranglerDevTargets(
+  server: Server & { client: Credentials },
+  tokenRequest: (server: Server, path: string, client: Credentials) => () => Promise<RequestShape>,
+  get: (server: Server, path: string) => () => Promise<RequestShape>,
+): Target[] {
+  return [
+    { id: 'wrangler-dev.cc', what: 'client_credentials, warm, under wrangler dev', server, anchor: 'cc.portcullis', requests: tokenRequest(server, '/oauth/token', server.client) },
+    { id: 'wrangler-dev.jwks', what: 'JWKS under wrangler dev', server, anchor: 'jwks.portcullis', requests: get(server, '/.well-known/jwks.json') },
   ];
 }
 

@@ -23,6 +23,8 @@ export interface WorkerdOptions {
   bindings: Record<string, string>;
   /** When set, binds a D1 database as DB, persisted here, with migrations/ applied. */
   persistDir?: string;
+  /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
+  viaEntryWorker?: boolean;
 }
 
 export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
@@ -31,10 +33,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
   const mf = new Miniflare(convertV4MiniflareOptions({
     name: options.name,
     host: '127.0.0.1',
-    port: 0,
-    // The bench talks to the Worker's own socket, not through Miniflare's entry Worker (which would run a second
-    // script, its router and proxy, on every request): the closest to a deployed Worker that local workerd gets.
-    unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }],
+    // By default the bench talks to the Worker's own socket, not through Miniflare's entry Worker (which runs a
+    // second script, its router and proxy, on every request): the closest to a deployed Worker local workerd gets.
+    ...(options.viaEntryWorker ? { port: options.port } : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
     modules: true,
     scriptPath: options.scriptPath,
     // Module names are paths relative to this; the bundle lives in the run's temp directory.
@@ -48,8 +49,8 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
     telemetry: { enabled: false },
     cf: false,
   }));
-  await mf.ready;
-  const url = (await mf.unsafeGetDirectURL(options.name)).toString().replace(/\/$/, '');
+  const entryUrl = await mf.ready;
+  const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name)).toString().replace(/\/$/, '');
   const pids = descendantsNamed(process.pid, 'workerd').filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
   const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
