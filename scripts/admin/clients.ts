@@ -108,7 +108,7 @@ function settingsFrom(values: SettingValues): ClientSettings {
   };
 }
 
-async function findClient(stores: Pick<Stores, 'clients'>, clientId: string): Promise<Client> {
+export async function findClient(stores: Pick<Stores, 'clients'>, clientId: string): Promise<Client> {
   const client = await stores.clients.findById(clientId);
   if (!client) throw noSuchClient(clientId);
   return client;

@@ -1,7 +1,8 @@
 // `tokens revoke`: revoking the refresh tokens of a user, of a client, or of a user at one client, through the
 // Worker's RefreshTokenStore.
 import { epochSeconds } from '../../src/tokens/access-token';
-import { CommandError, parseCommandArgs, UsageError, type AdminCommand } from './command';
+import { findClient } from './clients';
+import { parseCommandArgs, UsageError, type AdminCommand } from './command';
 import { findUser } from './users';
 
 /** Access tokens are self-contained JWTs: nothing can recall them, so every answer says how long they live on. */
@@ -18,9 +19,7 @@ export const TOKEN_COMMANDS: AdminCommand[] = [
       const { stores } = await context.database();
       const user = values.user === undefined ? undefined : await findUser(stores, values.user);
       const clientId = values.client;
-      if (clientId !== undefined && !(await stores.clients.findById(clientId))) {
-        throw new CommandError(`there is no client ${clientId}`, 'not_found');
-      }
+      if (clientId !== undefined) await findClient(stores, clientId);
       const { refreshTokens } = stores;
       const now = epochSeconds();
       if (user && clientId !== undefined) await refreshTokens.revokeByUserAndClient(user.id, clientId, now);

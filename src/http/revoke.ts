@@ -2,19 +2,12 @@
 // there was anything to revoke (§2.2).
 import { Hono } from 'hono';
 import { revokeToken } from '../oauth/revocation';
-import { requireParam } from '../oauth/params';
 import type { AppEnv } from './context';
 import { clientAuth } from './middleware/client-auth';
 import { noStore } from './middleware/no-store';
+import { readTokenRequest } from './token-request';
 
 export const revocationEndpoint = new Hono<AppEnv>().post('/', noStore(), clientAuth(), async (c) => {
-  await revokeToken({
-    token: requireParam(c.get('params'), 'token'),
-    client: c.get('client'),
-    issuer: c.get('issuer'),
-    config: c.get('config'),
-    keys: c.get('keys'),
-    stores: c.get('stores'),
-  });
+  await revokeToken(readTokenRequest(c));
   return c.body(null, 200);
 });

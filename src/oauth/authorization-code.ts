@@ -1,22 +1,18 @@
 // Issues authorization codes (RFC 6749 §4.1.2): 256 random bits, stored only as a hash, short-lived (at most
 // 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce and auth time.
 import type { Config } from '../config';
-import type { CodeStore } from '../storage/types';
+import type { AuthorizationCode, CodeStore } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 
-export interface AuthorizationCodeBinding {
-  clientId: string;
-  userId: string;
-  /** The redirect_uri of the authorization request, which the token request must repeat exactly (§4.1.3). */
-  redirectUri: string;
-  scopes: string[];
-  resources: string[];
-  /** An S256 challenge already checked with assertCodeChallenge, or null when the client sent none. */
-  codeChallenge: string | null;
-  nonce: string | null;
-  authTime: number;
-}
+/**
+ * What the authorization endpoint binds a code to. The token request must repeat `redirectUri` exactly (§4.1.3);
+ * `codeChallenge` is an S256 challenge already checked with assertCodeChallenge, or null when the client sent none.
+ */
+export type AuthorizationCodeBinding = Pick<
+  AuthorizationCode,
+  'clientId' | 'userId' | 'redirectUri' | 'scopes' | 'resources' | 'codeChallenge' | 'nonce' | 'authTime'
+>;
 
 /** Grant ids tie together the tokens of one authorization, so they can be revoked together. */
 export const GRANT_ID_BYTES = 16;

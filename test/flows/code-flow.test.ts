@@ -1,7 +1,7 @@
 // The authorization code flow end to end, as a browser and a relying party see it: an unauthenticated browser signs
 // in, consents and brings a code back; the client redeems it with PKCE, checks the ID Token as OIDC Core §3.1.3.7
 // says, calls userinfo, refreshes, revokes and introspects; every access token is checked with portcullis/verify.
-import { base64url, createLocalJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { base64url, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { createCodeClient, createPublicCodeClient, expectOAuthError, postAsClient, REDIRECT_URI, refreshWith, type TokenSet } from '../helpers/authorization';
@@ -9,7 +9,7 @@ import { codeRequest, hiddenField, redirectParams, submitConsent } from '../help
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
-import { send } from '../helpers/http';
+import { publishedKeys, send } from '../helpers/http';
 import { createTestUser, type TestUser } from '../helpers/users';
 
 /** The resource server's verifier, fetching the published JWKS like any deployment of portcullis/verify. */
@@ -20,10 +20,6 @@ const verifyAccessToken: Verifier = createVerifier({
   jwksFetcher: (url) => send(String(url)),
   tokenCacheMaxAgeSeconds: 0,
 });
-
-async function publishedKeys(): Promise<JWTVerifyGetKey> {
-  return createLocalJWKSet(await (await send('/.well-known/jwks.json')).json());
-}
 
 interface BrowserResult {
   code: string;

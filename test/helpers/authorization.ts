@@ -102,6 +102,16 @@ export function refreshWith(testClient: TestClient, refreshToken: string, extra:
   return postAsClient(testClient, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
 }
 
+/** The whole token response (RFC 6749 §5.1) to a code exchange, or a refresh, of issueTestCode's default scope. */
+export const CODE_FLOW_TOKEN_RESPONSE = {
+  access_token: expect.any(String),
+  token_type: 'Bearer',
+  expires_in: 900,
+  scope: 'openid profile email offline_access read',
+  refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+  id_token: expect.any(String),
+};
+
 export interface TokenSet {
   access_token: string;
   token_type: string;

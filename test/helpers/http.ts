@@ -1,9 +1,16 @@
-// Sends requests through the Worker's own fetch handler, as a deployed Worker would receive them.
+// Sends requests through the Worker's own fetch handler, as a deployed Worker would receive them, and reads the
+// published signing keys as a relying party would.
 import { exports } from 'cloudflare:workers';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { TEST_ISSUER } from './constants';
 
 export function send(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(new URL(path, TEST_ISSUER), init));
+}
+
+/** The issuer's JWKS as GET /.well-known/jwks.json publishes it, for jwtVerify. */
+export async function publishedKeys(): Promise<JWTVerifyGetKey> {
+  return createLocalJWKSet(await (await send('/.well-known/jwks.json')).json());
 }
 
 export function basicAuthorization(clientId: string, secret: string): string {

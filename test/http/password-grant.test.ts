@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
 import { expectOAuthError, OIDC_CLIENT_SCOPES, postAsClient, refreshWith, type TokenSet } from '../helpers/authorization';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
-import { send } from '../helpers/http';
+import { publishedKeys, send } from '../helpers/http';
 import { register } from '../helpers/registration';
 import { createTestUser } from '../helpers/users';
 
@@ -30,7 +30,7 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.json<TokenSet>();
     expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read write', refresh_token: expect.any(String) });
-    const keys = createLocalJWKSet(await (await send('/.well-known/jwks.json')).json());
+    const keys = await publishedKeys();
     const { payload } = await jwtVerify(body.access_token, keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, typ: 'at+jwt' });
     expect(payload).toMatchObject({ sub: user.id, client_id: testClient.client.id, scope: 'read write', auth_time: payload.iat });
 

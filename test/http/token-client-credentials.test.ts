@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { createTestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
-import { basicAuthorization, postForm, send } from '../helpers/http';
-
-async function publishedKeys() {
-  return createLocalJWKSet(await (await send('/.well-known/jwks.json')).json());
-}
+import { basicAuthorization, postForm, publishedKeys } from '../helpers/http';
 
 describe('POST /oauth/token grant_type=client_credentials', () => {
   it('issues an RFC 9068 access token to a client authenticated with client_secret_basic', async () => {

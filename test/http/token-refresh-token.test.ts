@@ -1,19 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
-import { createCodeClient, createPublicCodeClient, createTestUser, expectOAuthError, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import { CODE_FLOW_TOKEN_RESPONSE, createCodeClient, createPublicCodeClient, createTestUser, expectOAuthError, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
-import { send } from '../helpers/http';
+import { publishedKeys } from '../helpers/http';
 
 const DAY_MS = 24 * 3600 * 1000;
 const REUSED = 'the refresh token was already used; every token of its grant is revoked';
 const REVOKED = 'the refresh token has been revoked';
-
-async function publishedKeys() {
-  return createLocalJWKSet(await (await send('/.well-known/jwks.json')).json());
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -30,14 +26,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const second = await response.json<TokenSet>();
-    expect(second).toEqual({
-      access_token: expect.any(String),
-      token_type: 'Bearer',
-      expires_in: 900,
-      scope: 'openid profile email offline_access read',
-      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-      id_token: expect.any(String),
-    });
+    expect(second).toEqual(CODE_FLOW_TOKEN_RESPONSE);
     expect(second.refresh_token).not.toBe(first.refresh_token);
 
     const { payload } = await jwtVerify(second.id_token!, await publishedKeys(), { issuer: TEST_ISSUER, audience: testClient.client.id });
