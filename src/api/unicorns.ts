@@ -3,6 +3,7 @@
 // so authorization queries no database; reading needs scope `read`, writing `write`, and only the owner may write.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/context';
+import { parseInput, readJsonObject } from '../http/json';
 import { OAuthError } from '../oauth/errors';
 import { defaultAudienceFor } from '../oauth/resource';
 import { databaseFor } from '../storage/db';
@@ -10,7 +11,7 @@ import { generateOpaqueToken } from '../tokens/opaque';
 import type { KeyRing } from '../tokens/keys';
 import { createVerifier, type Verifier } from '../verify';
 import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../verify/hono';
-import { newUnicorn, page, parseInput, readJsonObject, unicornPatch } from './unicorn-input';
+import { newUnicorn, page, unicornPatch } from './unicorn-input';
 import { createUnicornStore, type Unicorn, type UnicornChanges, type UnicornStore } from './unicorn-store';
 
 type ApiEnv = AppEnv & AccessTokenEnv;

@@ -2,13 +2,13 @@
 // ({"username","password","email"?} → 201 {"sub","username"}). The form signs the new user in; JSON does not.
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { parseInput, readJsonObject } from '../api/unicorn-input';
 import { OAuthError } from '../oauth/errors';
 import { registerUser } from '../oauth/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
 import type { AppEnv } from './context';
 import { readForm } from './form';
+import { parseInput, readJsonObject } from './json';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
 import { NO_STORE_HEADERS } from './middleware/no-store';

@@ -87,6 +87,13 @@ describe('POST /signup with JSON', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is not valid JSON' });
   });
+
+  it('answers 400 invalid_request for a body that is not UTF-8 (RFC 8259 §8.1)', async () => {
+    const body = new Uint8Array([...new TextEncoder().encode(`{"username":"${uniqueUsername()}","password":"`), 0xff, ...new TextEncoder().encode(`${PASSWORD}"}`)]);
+    const response = await send('/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is not valid UTF-8' });
+  });
 });
 
 describe('GET and POST /signup with the form', () => {

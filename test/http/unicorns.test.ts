@@ -170,6 +170,8 @@ describe('/api/unicorns', () => {
       ['POST', '/api/unicorns', { body: JSON.stringify({ name: 'A'.repeat(101), color: 'b' }), headers: { 'Content-Type': 'application/json' } }, 'name must be at most 100 characters'],
       ['POST', '/api/unicorns', { body: JSON.stringify(['A', 'b']), headers: { 'Content-Type': 'application/json' } }, 'the body must be a JSON object'],
       ['POST', '/api/unicorns', { body: '{"name":', headers: { 'Content-Type': 'application/json' } }, 'the request body is not valid JSON'],
+      // RFC 8259 §8.1: JSON is UTF-8; a stray 0xFF byte is refused, not replaced with U+FFFD.
+      ['POST', '/api/unicorns', { body: new Uint8Array([...new TextEncoder().encode('{"name":"A'), 0xff, ...new TextEncoder().encode('","color":"b"}')]), headers: { 'Content-Type': 'application/json' } }, 'the request body is not valid UTF-8'],
       ['POST', '/api/unicorns', { body: 'name=A&color=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 'the request body must be application/json'],
       ['PATCH', `/api/unicorns/${id}`, { body: '{}', headers: { 'Content-Type': 'application/json' } }, 'the body must change name or color'],
       ['GET', '/api/unicorns?limit=0', {}, 'limit must be an integer from 1 to 100'],
