@@ -1,11 +1,9 @@
-// Fixtures for the authorization-code side: users inserted straight into D1, clients for the code flow, PKCE
-// pairs, codes issued through issueAuthorizationCode, and token requests for the code and refresh grants.
+// Fixtures for the authorization-code side: clients for the code flow, PKCE pairs, codes issued through
+// issueAuthorizationCode, and token requests for the code and refresh grants (users come from users.ts).
 import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { issueAuthorizationCode, type AuthorizationCodeBinding } from '../../src/oauth/authorization-code';
 import { s256 } from '../../src/oauth/pkce';
-import { databaseFor } from '../../src/storage/db';
-import { users } from '../../src/storage/schema';
 import { storesFor } from '../../src/storage/stores';
 import type { Client, User } from '../../src/storage/types';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
@@ -14,24 +12,6 @@ import { basicAuthorization, postForm } from './http';
 
 export const REDIRECT_URI = 'https://app.example/callback';
 export const OIDC_CLIENT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read', 'write'];
-
-export async function createTestUser(overrides: Partial<User> = {}): Promise<User> {
-  const now = Math.floor(Date.now() / 1000);
-  const user: User = {
-    id: `user-${generateOpaqueToken(9)}`,
-    username: `user-${generateOpaqueToken(6)}`.toLowerCase(),
-    email: 'ada@example.com',
-    emailVerified: true,
-    passwordHash: 'not-used-by-these-tests',
-    isAdmin: false,
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-  await databaseFor(env.DB).insert(users).values(user);
-  return user;
-}
 
 /** A client of the code flow: confidential (client_secret_basic) unless overridden. */
 export function createCodeClient(overrides: Partial<Client> = {}): Promise<TestClient> {

@@ -1,8 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALLOWED_ORIGINS_TTL_SECONDS } from '../../src/storage/origins';
-import { createPublicCodeClient, createTestUser, issueTestCode, REDIRECT_URI, signIn } from '../helpers/authorization';
+import { createPublicCodeClient, issueTestCode, REDIRECT_URI, signIn } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm, send } from '../helpers/http';
+import { createTestUser } from '../helpers/users';
 
 const SPA = 'https://spa.test';
 const OTHER_APP = 'https://other-app.test';
@@ -143,7 +144,7 @@ describe('CORS on token endpoint responses', () => {
 
   it('shares a public client’s code exchange (client_id only, PKCE) with its registered origin, and with no other', async () => {
     const testClient = await createPublicCodeClient({ allowedOrigins: [SPA] });
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const exchange = async (origin: string) => {
       const { code, verifier } = await issueTestCode(testClient.client, user);
       const form = { grant_type: 'authorization_code', client_id: testClient.client.id, code, redirect_uri: REDIRECT_URI, code_verifier: verifier };
@@ -197,7 +198,7 @@ describe('CORS on userinfo responses', () => {
   // The status belongs to userinfo's own tests; here only the sharing decision, taken from the token's client_id.
   async function userAccessToken(allowedOrigins: string[]): Promise<string> {
     const testClient = await createPublicCodeClient({ allowedOrigins });
-    return (await signIn(testClient, await createTestUser())).access_token;
+    return (await signIn(testClient, (await createTestUser()).user)).access_token;
   }
 
   it('shares the answer with an origin registered by the client the access token was issued to', async () => {

@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { storesFor } from '../../src/storage/stores';
-import { createCodeClient, createPublicCodeClient, createTestUser, expectOAuthError, postAsClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import { createCodeClient, createPublicCodeClient, expectOAuthError, postAsClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { basicAuthorization, postForm } from '../helpers/http';
+import { createTestUser } from '../helpers/users';
 
 const INACTIVE = { active: false };
 
@@ -24,7 +25,7 @@ afterEach(() => {
 describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
   it('describes an active access token of a user (§2.2)', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const { access_token } = await signIn(testClient, user);
     const claims = decodeJwt(access_token);
     await introspect(testClient, access_token, {
@@ -45,7 +46,7 @@ describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
   it('describes an access token to another confidential client, such as a resource server', async () => {
     const testClient = await createCodeClient();
     const resourceServer = await createTestClient();
-    const { access_token } = await signIn(testClient, await createTestUser());
+    const { access_token } = await signIn(testClient, (await createTestUser()).user);
     const response = await postAsClient(resourceServer, '/oauth/introspect', { token: access_token });
     expect(await response.json()).toMatchObject({ active: true, client_id: testClient.client.id });
   });
@@ -72,14 +73,14 @@ describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
   it('calls an access token inactive once its exp is reached', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    const { access_token } = await signIn(testClient, await createTestUser());
+    const { access_token } = await signIn(testClient, (await createTestUser()).user);
     vi.setSystemTime(decodeJwt(access_token).exp! * 1000);
     await introspect(testClient, access_token, INACTIVE);
   });
 
   it('calls a tampered, foreign or malformed JWT inactive', async () => {
     const testClient = await createCodeClient();
-    const { access_token } = await signIn(testClient, await createTestUser());
+    const { access_token } = await signIn(testClient, (await createTestUser()).user);
     const [header, payload] = access_token.split('.');
     await introspect(testClient, `${header}.${payload}.${'A'.repeat(86)}`, INACTIVE);
     await introspect(testClient, 'eyJhbGciOiJub25lIn0.e30.', INACTIVE);
@@ -88,7 +89,7 @@ describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
 
   it('calls the access token of a user disabled since inactive', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const { access_token } = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
     await introspect(testClient, access_token, INACTIVE);
@@ -98,7 +99,7 @@ describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
 describe('POST /oauth/introspect: refresh tokens (RFC 7662)', () => {
   it('describes an active refresh token to the client it was issued to', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const now = Math.floor(Date.now() / 1000);
     const { refresh_token } = await signIn(testClient, user);
     const response = await postAsClient(testClient, '/oauth/introspect', { token: refresh_token! });
@@ -119,13 +120,13 @@ describe('POST /oauth/introspect: refresh tokens (RFC 7662)', () => {
   it('calls a refresh token inactive for any other client (§4)', async () => {
     const testClient = await createCodeClient();
     const other = await createCodeClient();
-    const { refresh_token } = await signIn(testClient, await createTestUser());
+    const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
     await introspect(other, refresh_token!, INACTIVE);
   });
 
   it('calls rotated, revoked and unknown refresh tokens inactive', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
     await introspect(testClient, first.refresh_token!, INACTIVE);
     await postAsClient(testClient, '/oauth/revoke', { token: second.refresh_token! });
@@ -136,14 +137,14 @@ describe('POST /oauth/introspect: refresh tokens (RFC 7662)', () => {
   it('calls an idle-expired refresh token inactive', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    const { refresh_token } = await signIn(testClient, await createTestUser());
+    const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
     vi.setSystemTime(Date.now() + 14 * 24 * 3600 * 1000);
     await introspect(testClient, refresh_token!, INACTIVE);
   });
 
   it('calls the refresh token of a user disabled since inactive', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const { refresh_token } = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
     await introspect(testClient, refresh_token!, INACTIVE);
@@ -153,7 +154,7 @@ describe('POST /oauth/introspect: refresh tokens (RFC 7662)', () => {
 describe('POST /oauth/introspect: client authentication (RFC 7662 §2.1)', () => {
   it('refuses public clients, whose client_id proves nothing', async () => {
     const testClient = await createPublicCodeClient();
-    const { refresh_token } = await signIn(testClient, await createTestUser());
+    const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
     const response = await postAsClient(testClient, '/oauth/introspect', { token: refresh_token! });
     await expectOAuthError(response, 401, 'invalid_client', 'introspection requires client authentication; public clients may not introspect');
   });

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
-import { createTestUser } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
 import { basicAuthorization, postForm, send } from '../helpers/http';
 import { bearer, register, registerClientCredentialsClient, sendJson } from '../helpers/registration';
+import { createTestUser } from '../helpers/users';
 
 const REFUSED = {
   status: 401,
@@ -169,7 +169,7 @@ describe('DELETE /oauth/register/:client_id (RFC 7592 §2.3)', () => {
   it('removes the refresh tokens, consents and codes of the client with it (ON DELETE CASCADE)', async () => {
     expect(await env.DB.prepare('PRAGMA foreign_keys').first()).toEqual({ foreign_keys: 1 });
     const { clientId, registrationAccessToken } = await registerClientCredentialsClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const now = Math.floor(Date.now() / 1000);
     await env.DB.batch([
       env.DB.prepare('INSERT INTO consents (user_id, client_id, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').bind(user.id, clientId, 'read', now, now),

@@ -3,9 +3,10 @@ import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
-import { CODE_FLOW_TOKEN_RESPONSE, createCodeClient, createPublicCodeClient, createTestUser, expectOAuthError, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import { CODE_FLOW_TOKEN_RESPONSE, createCodeClient, createPublicCodeClient, expectOAuthError, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
 import { publishedKeys } from '../helpers/http';
+import { createTestUser } from '../helpers/users';
 
 const DAY_MS = 24 * 3600 * 1000;
 const REUSED = 'the refresh token was already used; every token of its grant is revoked';
@@ -18,7 +19,7 @@ afterEach(() => {
 describe('POST /oauth/token grant_type=refresh_token', () => {
   it('rotates: returns a new refresh token, an access token and an ID Token without nonce (OIDC Core §12.2)', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser({ email: 'ada@example.com', emailVerified: true });
     const authTime = Math.floor(Date.now() / 1000) - 30;
     const first = await signIn(testClient, user, { authTime });
 
@@ -47,7 +48,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('accepts the new refresh token and refuses the old one', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
     const third = await refreshWith(testClient, second.refresh_token!);
     expect(third.status).toBe(200);
@@ -55,7 +56,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('treats a rotated token presented again as theft and revokes the family, newest token included (RFC 9700 §4.14.2)', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
 
     await expectOAuthError(await refreshWith(testClient, first.refresh_token!), 400, 'invalid_grant', REUSED);
@@ -64,7 +65,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('lets exactly one of concurrent uses of one refresh token succeed, and stores one successor', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const responses = await Promise.all(Array.from({ length: 4 }, () => refreshWith(testClient, first.refresh_token!)));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 400, 400, 400]);
 
@@ -78,7 +79,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('narrows the scope of the access token and keeps the whole scope in the new refresh token (RFC 6749 §6)', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const narrowed = await (await refreshWith(testClient, first.refresh_token!, { scope: 'read' })).json<TokenSet>();
     expect(narrowed).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read', refresh_token: expect.any(String) });
 
@@ -88,7 +89,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('refuses a scope wider than the grant with invalid_scope (RFC 6749 §6)', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const response = await refreshWith(testClient, first.refresh_token!, { scope: 'read write' });
     await expectOAuthError(response, 400, 'invalid_scope', 'the client may not request: write');
     expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(200);
@@ -96,7 +97,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
 
   it('lets a public client refresh with its client_id', async () => {
     const testClient = await createPublicCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(200);
   });
 });
@@ -105,7 +106,7 @@ describe('refresh token lifetimes', () => {
   it('expires a refresh token unused for 14 days (idle lifetime)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const start = Date.now();
     vi.setSystemTime(start + 14 * DAY_MS - 1000);
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
@@ -116,7 +117,7 @@ describe('refresh token lifetimes', () => {
   it('ends a family 90 days after sign-in however often it is rotated (absolute lifetime)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    let token = (await signIn(testClient, await createTestUser())).refresh_token!;
+    let token = (await signIn(testClient, (await createTestUser()).user)).refresh_token!;
     const start = Date.now();
     for (const day of [13, 26, 39, 52, 65, 78, 89]) {
       vi.setSystemTime(start + day * DAY_MS);
@@ -133,7 +134,7 @@ describe('refresh_token errors', () => {
   it('refuses a refresh token of another client, without revoking it (RFC 6749 §6)', async () => {
     const owner = await createCodeClient();
     const other = await createCodeClient();
-    const first = await signIn(owner, await createTestUser());
+    const first = await signIn(owner, (await createTestUser()).user);
     await expectOAuthError(await refreshWith(other, first.refresh_token!), 400, 'invalid_grant', 'the refresh token is invalid');
     expect((await refreshWith(owner, first.refresh_token!)).status).toBe(200);
   });
@@ -150,7 +151,7 @@ describe('refresh_token errors', () => {
 
   it('refuses the refresh token of a user disabled since', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const first = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
     await expectOAuthError(
@@ -163,7 +164,7 @@ describe('refresh_token errors', () => {
 
   it('refuses a client no longer registered for the refresh_token grant with unauthorized_client', async () => {
     const testClient = await createCodeClient();
-    const first = await signIn(testClient, await createTestUser());
+    const first = await signIn(testClient, (await createTestUser()).user);
     const client = { ...testClient.client, grantTypes: ['authorization_code'] };
     await storesFor(env.DB).clients.update(client);
     const response = await refreshWith({ ...testClient, client }, first.refresh_token!);

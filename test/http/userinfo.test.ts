@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { storesFor } from '../../src/storage/stores';
 import { createTestApp } from '../helpers/app';
-import { createCodeClient, createTestUser, issueTestCode, REDIRECT_URI, signIn, type TokenSet } from '../helpers/authorization';
+import { createCodeClient, issueTestCode, REDIRECT_URI, signIn, type TokenSet } from '../helpers/authorization';
 import { basicAuthorization, send } from '../helpers/http';
 import { TEST_ISSUER } from '../helpers/constants';
+import { createTestUser } from '../helpers/users';
 
 const REALM = `realm="${TEST_ISSUER}/oauth/userinfo"`;
 
@@ -26,7 +27,7 @@ afterEach(() => {
 describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
   it.each(['GET', 'POST'] as const)('answers %s with the subject and the profile and email claims', async (method) => {
     const testClient = await createCodeClient();
-    const user = await createTestUser({ email: 'grace@example.com', emailVerified: false });
+    const { user } = await createTestUser({ email: 'grace@example.com', emailVerified: false });
     const { access_token } = await signIn(testClient, user);
     const response = await userinfo(access_token, method);
     expect(response.status).toBe(200);
@@ -41,7 +42,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     ['openid email', (user: { id: string }) => ({ sub: user.id, email: 'ada@example.com', email_verified: true })],
   ])('releases only the claims of the scopes granted: %s (OIDC Core §5.4)', async (scope, expected) => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser({ email: 'ada@example.com', emailVerified: true });
     const { access_token } = await signIn(testClient, user, { scopes: scope.split(' ') });
     expect(await (await userinfo(access_token)).json()).toEqual(expected(user));
   });
@@ -52,7 +53,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
 
   it('refuses a token issued without openid with 403 insufficient_scope (RFC 6750 §3.1)', async () => {
     const testClient = await createCodeClient();
-    const { access_token } = await signIn(testClient, await createTestUser(), { scopes: ['read'] });
+    const { access_token } = await signIn(testClient, (await createTestUser()).user, { scopes: ['read'] });
     const description = 'the access token lacks the scope this request requires: openid';
     await expectBearerError(
       await userinfo(access_token),
@@ -64,7 +65,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
 
   it('refuses a tampered token with 401 invalid_token', async () => {
     const testClient = await createCodeClient();
-    const { access_token } = await signIn(testClient, await createTestUser());
+    const { access_token } = await signIn(testClient, (await createTestUser()).user);
     const [header, payload] = access_token.split('.');
     const description = 'the access token signature is invalid';
     await expectBearerError(
@@ -78,7 +79,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
   it('refuses an expired token with 401 invalid_token', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    const { access_token } = await signIn(testClient, await createTestUser());
+    const { access_token } = await signIn(testClient, (await createTestUser()).user);
     vi.setSystemTime(Date.now() + 901_000);
     const description = 'the access token has expired';
     await expectBearerError(
@@ -91,7 +92,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
 
   it('refuses the token of a user disabled since with 401 invalid_token', async () => {
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const { access_token } = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
     const description = 'the user of this access token no longer exists or is disabled';
@@ -120,7 +121,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const otherApi = 'https://other.example/api';
     const testApp = createTestApp({ RESOURCES: `${userinfoUrl} ${otherApi}` });
     const testClient = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
 
     const accessTokenFor = async (resource: string) => {
       const code = await issueTestCode(testClient.client, user, { resources: [resource] });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createClientStore } from '../../src/storage/clients';
 import { databaseFor } from '../../src/storage/db';
 import { storesFor } from '../../src/storage/stores';
-import { createTestUser } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
+import { createTestUser } from '../helpers/users';
 
 // The D1 store itself, without the isolate cache that storesFor puts in front of it.
 const clients = () => createClientStore(databaseFor(env.DB));
@@ -34,7 +34,7 @@ describe('ClientStore', () => {
   });
 
   it('keeps a client whose owner is deleted, without an owner (ON DELETE SET NULL)', async () => {
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const { client } = await createTestClient({ ownerUserId: user.id });
     expect((await clients().findById(client.id))?.ownerUserId).toBe(user.id);
     await env.DB.prepare('DELETE FROM users WHERE id = ?').bind(user.id).run();

@@ -3,14 +3,15 @@ import { env } from 'cloudflare:test';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
-import { createCodeClient, createTestUser, REDIRECT_URI } from '../helpers/authorization';
+import { createCodeClient, REDIRECT_URI } from '../helpers/authorization';
+import { createTestUser } from '../helpers/users';
 
 const NOW = 1_800_000_000;
 
 describe('CodeStore', () => {
   it('stores only the hash of a code, bound to its request, for the configured lifetime', async () => {
     const { client } = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const stores = storesFor(env.DB);
     const binding = {
       clientId: client.id,
@@ -44,7 +45,7 @@ describe('CodeStore', () => {
 
   it('tells a replayed code from an unknown one, and redeems a code once under concurrency', async () => {
     const { client } = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const stores = storesFor(env.DB);
     const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, {
       clientId: client.id,
@@ -66,7 +67,7 @@ describe('CodeStore', () => {
 describe('ConsentStore', () => {
   it('finds nothing, then the granted scopes, replaced by a later grant, until deleted', async () => {
     const { client } = await createCodeClient();
-    const user = await createTestUser();
+    const { user } = await createTestUser();
     const consents = storesFor(env.DB).consents;
     expect(await consents.find(user.id, client.id)).toBeNull();
 

@@ -3,13 +3,14 @@ import { env } from 'cloudflare:test';
 import { storesFor } from '../../src/storage/stores';
 import type { RefreshToken } from '../../src/storage/types';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
-import { createCodeClient, createTestUser } from '../helpers/authorization';
+import { createCodeClient } from '../helpers/authorization';
+import { createTestUser } from '../helpers/users';
 
 const NOW = 1_800_000_000;
 
 async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<RefreshToken> {
   const { client } = await createCodeClient();
-  const user = await createTestUser();
+  const { user } = await createTestUser();
   const token: RefreshToken = {
     tokenHash: generateOpaqueToken(),
     grantId: generateOpaqueToken(16),
