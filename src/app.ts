@@ -45,7 +45,10 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
 
   app.use(requestId());
   // overwrite: false lets HTML pages send their own CSP (http/middleware/html-page.ts); everything else gets this one.
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, overwrite: false }));
+  // X-Frame-Options DENY agrees with frame-ancestors 'none' for browsers that only know the older header (RFC 7034).
+  app.use(
+    secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: 'DENY', overwrite: false }),
+  );
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', config.issuer ?? new URL(c.req.url).origin);

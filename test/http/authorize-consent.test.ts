@@ -119,7 +119,7 @@ describe('the consent page', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     // The answer to the form is a redirect to the client, which form-action must allow; framing is refused.
     expect(response.headers.get('content-security-policy')).toBe(CONSENT_CSP);
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
     const html = browser.html;
     expect(html).toContain('<h1>Unicorn &lt;Tracker&gt; wants to access your account</h1>');
     expect(html).toContain(`Signed in as <strong>${user.username}</strong>`);

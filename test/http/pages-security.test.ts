@@ -102,16 +102,20 @@ describe('security headers of the pages', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('sends the page CSP on the account page and on error pages', async () => {
     const { user, password } = await createTestUser();
     const browser = new TestBrowser();
     await loginAs(browser, user.username, password);
-    expect((await browser.get('/account')).headers.get('content-security-policy')).toBe(PAGE_CSP);
+    const account = await browser.get('/account');
+    expect(account.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(account.headers.get('x-frame-options')).toBe('DENY');
     const error = await browser.submit('/logout', {}, { csrfToken: null });
     expect(error.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(error.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('adds the origins a page allows its form to lead to (a consent form redirecting to its client)', () => {
@@ -123,6 +127,7 @@ describe('security headers of the pages', () => {
   it('keeps the API CSP on JSON endpoints', async () => {
     const response = await send('/.well-known/openid-configuration');
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('serves the stylesheet the pages link, cacheable', async () => {
