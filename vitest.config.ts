@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                   ISSUER: TEST_ISSUER,
                   SIGNING_KEYS: JSON.stringify(signingKeys),
                   REGISTRATION_POLICY: 'open',
+                  // Pinned: the pool also reads a local .dev.vars (npm start writes one), which must not steer tests.
+                  REGISTRATION_TOKEN: 'test-initial-access-token',
                   TEST_MIGRATIONS: migrations,
                 },
               },

@@ -1,7 +1,6 @@
 // POST /oauth/register (RFC 7591 §3) and GET/PUT/DELETE /oauth/register/:clientId (RFC 7592 §2): read the JSON
 // body and the bearer token, rate-limit registration per IP, call oauth/registration.ts, answer with no-store.
 import { Hono, type Context } from 'hono';
-import { OAuthError } from '../oauth/errors';
 import { enforceRateLimit } from '../oauth/rate-limit';
 import {
   assertRegistrationOpen,
@@ -15,8 +14,7 @@ import {
   type RegistrationContext,
 } from '../oauth/registration';
 import type { AppEnv } from './context';
-import { decodeUtf8 } from './form';
-import { isJsonRequest } from './media-type';
+import { readJsonBody } from './json';
 import { noStore } from './middleware/no-store';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -55,15 +53,4 @@ function registrationContext(c: Context<AppEnv>): RegistrationContext {
 
 function bearerToken(c: Context<AppEnv>): string | undefined {
   return BEARER.exec(c.req.header('authorization') ?? '')?.[1];
-}
-
-/** RFC 7591 §3.1: the metadata is sent as a JSON object with the application/json media type. */
-async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
-  if (!isJsonRequest(c)) throw new OAuthError('invalid_request', 'the request body must be application/json');
-  const text = decodeUtf8(await c.req.arrayBuffer());
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new OAuthError('invalid_request', 'the request body is not valid JSON');
-  }
 }
