@@ -5,10 +5,10 @@ import type { Client, ClientStore } from './types';
 
 /**
  * How long an isolate trusts a client record it read. Writes through this store drop the isolate's own copy at
- * once, but other isolates keep theirs: a client deleted, or changed (grant types, scopes, redirect URIs, a secret
- * rotated) through another isolate keeps authenticating with its old record there for up to this long. Codes and
- * refresh tokens of a deleted client are gone with its rows (ON DELETE CASCADE), so what stays possible in that
- * window is client_credentials with the old secret.
+ * once; other isolates keep theirs until it expires. So for up to this long after a change made elsewhere, an
+ * isolate may still accept a rotated-out secret (and refuse the new one), or authenticate a deleted client (whose
+ * codes and refresh tokens are already gone with its row, ON DELETE CASCADE), or apply old grant types, scopes or
+ * redirect URIs. docs/performance.md weighs this against a D1 read on every token request.
  */
 export const CLIENT_CACHE_TTL_SECONDS = 30;
 /** Records one isolate holds at most (about a kilobyte each); the oldest is dropped first. */
@@ -25,27 +25,40 @@ export interface ClientCacheOptions {
 }
 
 interface Entry {
-  client: Promise<Client | null>;
+  client: Client;
   expiresAtMs: number;
 }
 
 /**
  * Records are shared by every request of the isolate that reads them, so callers must not mutate them (nothing
- * does: updates build a new record). Only clients that exist are kept: remembering "no such client" would refuse,
- * for up to the TTL, a client just registered through another isolate.
+ * does: updates build a new record). Only records are shared, never a pending read: in Workers a promise tied to
+ * one request's I/O must not be awaited by another (that request may be cancelled first), so concurrent misses
+ * each read storage. Only clients that exist are kept: remembering "no such client" would refuse, for up to the
+ * TTL, a client just registered through another isolate.
  */
 export function cacheClients(store: ClientStore, options: ClientCacheOptions = {}): CachedClientStore {
   const ttlMs = (options.ttlSeconds ?? CLIENT_CACHE_TTL_SECONDS) * 1000;
   const maxEntries = options.maxEntries ?? CLIENT_CACHE_MAX_ENTRIES;
   // A Map iterates in insertion order, so its first key is the oldest entry.
   const entries = new Map<string, Entry>();
+  // Counts writes through this store, so a read that overlapped one is not kept (it may hold the old record).
+  let writes = 0;
 
   const invalidate = (id: string): void => {
+    writes += 1;
     entries.delete(id);
   };
 
-  // The copy is dropped after the write, even a failed one: a read that began before the write may have cached
-  // the old record, and it is an entry (set when the read began), so deleting it here catches that read too.
+  function remember(id: string, client: Client, expiresAtMs: number): void {
+    while (entries.size >= maxEntries) {
+      const oldest = entries.keys().next();
+      if (oldest.done) break;
+      entries.delete(oldest.value);
+    }
+    entries.set(id, { client, expiresAtMs });
+  }
+
+  // The copy is dropped once the write is done, even a failed one; a read in flight meanwhile sees `writes` change.
   async function writing<T>(id: string, write: Promise<T>): Promise<T> {
     try {
       return await write;
@@ -55,32 +68,21 @@ export function cacheClients(store: ClientStore, options: ClientCacheOptions = {
   }
 
   return {
-    findById(id) {
+    async findById(id) {
       const now = Date.now();
       const cached = entries.get(id);
       if (cached && now < cached.expiresAtMs) return cached.client;
       entries.delete(id);
-      while (entries.size >= maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done) break;
-        entries.delete(oldest.value);
-      }
-      // Concurrent requests for the same client share this one read.
-      const entry: Entry = { client: store.findById(id), expiresAtMs: now + ttlMs };
-      entries.set(id, entry);
-      const forget = () => {
-        if (entries.get(id) === entry) entries.delete(id);
-      };
-      entry.client.then((client) => {
-        if (client === null) forget();
-      }, forget);
-      return entry.client;
+      const writesBefore = writes;
+      const client = await store.findById(id);
+      if (client && writes === writesBefore) remember(id, client, now + ttlMs);
+      return client;
     },
     create: (client) => writing(client.id, store.create(client)),
     update: (client) => writing(client.id, store.update(client)),
     delete: (id) => writing(id, store.delete(id)),
+    // Listings are rare (developer pages, admin CLI) and must show every client as stored: not cached.
     countByRegistrant: (registrant) => store.countByRegistrant(registrant),
-    // Lists always go to storage: they are pages and admin commands, not the token endpoint's hot path.
     listByOwner: (ownerUserId) => store.listByOwner(ownerUserId),
     list: () => store.list(),
     invalidate,

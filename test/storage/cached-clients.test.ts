@@ -73,12 +73,23 @@ describe('cacheClients', () => {
     expect(store.reads).toBe(1);
   });
 
-  it('shares one storage read among concurrent reads of the same client', async () => {
+  it('does not keep a record read while the client was being changed through it', async () => {
     const store = countingStore([clientRecord('a')]);
     const cached = cacheClients(store);
-    const [first, second] = await Promise.all([cached.findById('a'), cached.findById('a')]);
-    expect(first).toBe(second);
-    expect(store.reads).toBe(1);
+    let releaseRead: () => void = () => {};
+    const inner = store.findById.bind(store);
+    store.findById = async (id) => {
+      const record = await inner(id);
+      await new Promise<void>((resolve) => (releaseRead = resolve));
+      return record;
+    };
+    const staleRead = cached.findById('a');
+    await Promise.resolve();
+    await cached.update(clientRecord('a', { secretHash: 'rotated' }));
+    releaseRead();
+    expect(await staleRead).toEqual(clientRecord('a'));
+    store.findById = inner;
+    expect(await cached.findById('a')).toEqual(clientRecord('a', { secretHash: 'rotated' }));
   });
 
   it('reads storage again once the record is older than the TTL', async () => {
