@@ -1,8 +1,6 @@
-// Three test projects. `workers`: everything under test/ but e2e and cli runs inside workerd on a real local D1 (the
-// Workers Vitest integration); signing keys are generated per run, so no private key is ever committed, and
-// migrations/ is read here and applied by test/setup/apply-migrations.ts. `e2e` (vitest.e2e.config.ts): real-browser
-// tests in Node against `wrangler dev`. `cli` (vitest.cli.config.ts): the admin command line in Node on a temporary
-// local D1. `npm test` runs all three; `npx vitest run --project workers` only the first.
+// Three test projects (`npm test` runs all): `workers`, everything under test/ but e2e and cli, in workerd on a real
+// local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and applied by
+// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';

@@ -1,7 +1,6 @@
-// `npm run admin -- <command>`: the admin command line (issue 4), like Django's createsuperuser and admin site. It
-// works on the local D1 by default (`--persist-to <dir>` for another local state), on the deployed one with
-// `--remote`, prints for people or, with `--json`, for scripts, and exits 0 (done), 1 (failed) or 2 (usage).
-// Commands reuse the Worker's code (src/oauth, src/storage, src/tokens). Reference: docs/admin.md.
+// `npm run admin -- <command>` (issue 4; reference: docs/admin.md): users, clients, tokens and the purge, on the local
+// D1 by default, another local state with `--persist-to <dir>` or the deployed one with `--remote`; `--json` answers
+// scripts. Commands reuse the Worker's code (src/oauth, src/storage, src/tokens); exit statuses are the EXIT_* below.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OAuthError } from '../src/oauth/errors';

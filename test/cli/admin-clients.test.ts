@@ -1,3 +1,6 @@
+// `npm run admin -- clients|tokens|purge` on a temporary local D1 (issue 4): clients created, updated, re-keyed and
+// deleted (cascading) through dynamic registration's validation and words (RFC 7591 §2), exit statuses 0/1/2,
+// refresh tokens revoked by user, by client or both and nothing else, and the cron's purge keeping live rows.
 import { describe, expect, it } from 'vitest';
 import { authenticateClient } from '../../src/oauth/client-auth';
 import { SUPPORTED_GRANT_TYPES } from '../../src/oauth/grants';

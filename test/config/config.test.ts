@@ -1,3 +1,6 @@
+// loadConfig (STYLE §4): the documented defaults in a frozen Config, the token registration policy requiring
+// REGISTRATION_TOKEN, every bad field in one ConfigError, the issuer (https, no query, trailing slash trimmed), and
+// SIGNING_KEYS refused when not JSON, empty, public-only, symmetric or with a mismatched alg.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { ConfigError, loadConfig } from '../../src/config';

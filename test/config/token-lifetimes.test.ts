@@ -1,3 +1,5 @@
+// loadConfig's lifetimes for codes (RFC 6749 §4.1.2) and refresh tokens (§6): defaults of 60 s, 14 days idle and
+// 90 days absolute, shorter overrides, and one error for a code TTL over 60 s and an absolute shorter than idle.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../src/config';

@@ -1,3 +1,6 @@
+// The developer pages /account/applications (issue 4): a user registers, edits and deletes their own clients and
+// rotates their secrets through forms validated like dynamic registration (RFC 7591 §2); a secret is shown once and
+// stored hashed; other users' clients answer 404; every form needs same origin and a CSRF token; the per-owner cap.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASIC_CHALLENGE } from '../../src/oauth/client-auth';

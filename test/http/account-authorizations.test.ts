@@ -1,3 +1,6 @@
+// /account/authorizations: the user's consents, newest first, and no one else's; revoking one deletes that consent
+// and revokes the user's refresh tokens and unredeemed codes for that client only, leaving other users and clients
+// alone; CSRF-protected, and a signed-out browser is sent to log in.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';

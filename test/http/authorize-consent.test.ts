@@ -1,3 +1,6 @@
+// /oauth/authorize in a browser (OIDC Core §3.1.2): sign-in returning to the canonical request, prompt=none, login and
+// consent, max_age and auth_time, the consent page (escaped, CSP form-action to the client), allow and deny redirects
+// with code, state and iss (RFC 9207), remembered consent, and the consent POST's CSRF and re-validation.
 import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';

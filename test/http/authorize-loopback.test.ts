@@ -1,3 +1,5 @@
+// /oauth/authorize with a native app's loopback redirect URI (RFC 8252 §7.3): any port is accepted on a registered
+// loopback IP URI, while a different path gets the error page, never a redirect.
 import { describe, expect, it } from 'vitest';
 import { createPublicCodeClient } from '../helpers/authorization';
 import { codeRequest } from '../helpers/authorize';

@@ -1,3 +1,6 @@
+// /oauth/authorize request checks: a missing or unknown client or redirect_uri gets an error page, never a redirect
+// (RFC 6749 §4.1.2.1, exact match per RFC 9700 §4.1.3); other errors redirect with state and iss (RFC 9207); POST
+// continues as a GET (OIDC Core §3.1.2.1); discovery advertises exactly what the endpoint supports.
 import { describe, expect, it } from 'vitest';
 import { createCodeClient, createPublicCodeClient, REDIRECT_URI } from '../helpers/authorization';
 import { codeRequest, redirectParams, signedInBrowser, withQuery, type QueryValues } from '../helpers/authorize';

@@ -1,3 +1,6 @@
+// CORS: discovery and the JWKS are shared with any origin (*); token, revoke, introspect and userinfo responses, errors
+// included, only with an origin the client involved registered, always with Vary: Origin and never credentials; a
+// newly registered origin is admitted once the isolate's cached origin set expires.
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALLOWED_ORIGINS_TTL_SECONDS } from '../../src/storage/origins';
 import { createPublicCodeClient, issueTestCode, REDIRECT_URI, signIn } from '../helpers/authorization';

@@ -1,3 +1,5 @@
+// Discovery's token-side members (RFC 8414 §2, OIDC Discovery §3): userinfo, revocation and introspection endpoints
+// with their auth methods, PKCE S256 only, ID Token algorithms (RS256 included), and the claims and scopes supported.
 import { describe, expect, it } from 'vitest';
 import { TEST_ISSUER } from '../helpers/constants';
 import { send } from '../helpers/http';

@@ -1,3 +1,6 @@
+// /oauth/logout (OpenID Connect RP-Initiated Logout 1.0): an id_token_hint of the signed-in user, even expired, signs
+// out at once, other signed-in requests ask to confirm; only a registered post_logout_redirect_uri is followed, with
+// state; bad hints and client_ids get an error page; the confirmation is CSRF-protected.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCodeClient, signIn } from '../helpers/authorization';
 import { hiddenField, signedInBrowser, withQuery } from '../helpers/authorize';

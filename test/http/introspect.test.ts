@@ -1,3 +1,6 @@
+// POST /oauth/introspect (RFC 7662): the exact §2.2 answer for active access and refresh tokens; {active:false} for
+// expired, tampered, rotated, revoked, unknown and disabled-user tokens and another client's refresh token (§4);
+// confidential clients only (§2.1).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';

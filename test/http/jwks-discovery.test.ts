@@ -1,3 +1,6 @@
+// GET /.well-known/jwks.json: every configured key, public members only, with a thumbprint-sized kid, cacheable with
+// a strong ETag (304); the metadata at both well-known paths (RFC 8414 §3, OIDC Discovery §4), with the issuer
+// identical to the one requested (§3.3) and only endpoints that answer.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { TEST_ISSUER } from '../helpers/constants';

@@ -1,3 +1,6 @@
+// /login and sessions: the labelled form with a CSRF token, an 8-hour __Host- session cookie stored hashed, one answer
+// for an unknown user and a wrong password, no open redirect via return_to (RFC 9700 §4.11), rehash on login, and
+// the D1 throttles: 5 failures lock an account, 20 an address (an IPv6 /64), for 15 minutes.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashPassword } from '../../src/oauth/password-hash';

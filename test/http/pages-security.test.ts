@@ -1,3 +1,6 @@
+// Security of the HTML pages: CSRF on the login, sign-up and logout forms (Origin or Sec-Fetch-Site, and a token bound
+// to the session), __Host- cookies (plain names on http://localhost), the page CSP with X-Frame-Options DENY
+// (RFC 7034), logout, and garbage bodies answered with an HTML 4xx, never a 500.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { pageContentSecurityPolicy } from '../../src/http/middleware/html-page';

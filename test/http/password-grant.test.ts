@@ -1,3 +1,6 @@
+// grant_type=password (RFC 6749 §4.3), only for confidential clients that enable it: tokens and an ID Token as in the
+// code flow (refresh only with offline_access, OIDC Core §11), one invalid_grant for every credential failure, the
+// login page's throttle, and registration refusing it for public clients.
 import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,6 @@
+// /oauth/register/:client_id (RFC 7592): read, replace (omitted members reset; the secret kept, issued or dropped as
+// the client type changes) and delete with cascade; a missing or wrong registration access token is refused the
+// same way whether or not the client exists.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';

@@ -1,3 +1,5 @@
+// Dynamic registration's metadata checks (RFC 7591 §2, §3.2.2): each bad redirect URI gets invalid_redirect_uri and
+// each other bad member invalid_client_metadata, with its exact description; unknown members are ignored.
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_GRANT_TYPES } from '../../src/oauth/grants';
 import { register } from '../helpers/registration';

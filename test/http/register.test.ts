@@ -1,3 +1,6 @@
+// POST /oauth/register (RFC 7591 §3): credentials that work, every member echoed, public native clients without a
+// secret, secrets and tokens stored only hashed, non-JSON bodies refused; the open, token and closed policies; the
+// per-IP rate limit and the per-registrant cap.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config';

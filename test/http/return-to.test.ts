@@ -1,3 +1,5 @@
+// safeReturnTo and loginUrl: only same-origin paths survive as the destination after login; absolute, scheme-relative,
+// backslash, control-character, javascript: and over-long values become /account (RFC 9700 §4.11).
 import { describe, expect, it } from 'vitest';
 import { loginUrl, safeReturnTo } from '../../src/http/return-to';
 

@@ -1,3 +1,6 @@
+// POST /oauth/revoke (RFC 7009): a refresh token is revoked with its whole family whatever the hint (§2.1); unknown,
+// already revoked and access tokens answer 200 (§2.2; access tokens are stateless and stay valid); another client's
+// tokens are refused; client authentication and the token parameter are required.
 import { describe, expect, it } from 'vitest';
 import { createCodeClient, createPublicCodeClient, expectOAuthError, postAsClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';

@@ -1,3 +1,6 @@
+// /signup as JSON and as a form: the user stored with a PBKDF2 hash and lower-cased username; each username, email
+// and password-policy problem answered with its exact message (400); malformed or non-UTF-8 JSON refused
+// (RFC 8259 §8.1); the form signs the user in, or re-renders with what was typed.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';

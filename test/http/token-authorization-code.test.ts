@@ -1,3 +1,6 @@
+// grant_type=authorization_code (RFC 6749 §4.1.3): the exact response, an RFC 9068 access token and an ID Token a
+// relying party verifies (OIDC Core §3.1.3.7, at_hash), claims and refresh tokens by scope, RFC 8707 resources,
+// single use with replay revoking (§4.1.2), 60 s expiry, redirect_uri match and PKCE (RFC 7636 §4.6).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { base64url, decodeProtectedHeader, jwtVerify } from 'jose';
 import {

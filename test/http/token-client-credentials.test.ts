@@ -1,3 +1,5 @@
+// grant_type=client_credentials (RFC 6749 §4.4): a client_secret_basic client gets the exact §5.1 response and an
+// RFC 9068 at+jwt access token that verifies against the published JWKS with exactly the expected claims.
 import { describe, expect, it } from 'vitest';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { createTestClient } from '../helpers/clients';

@@ -1,3 +1,6 @@
+// Token endpoint errors (RFC 6749 §5.2): status, no-store and Basic challenge for client authentication failures
+// (§2.3), malformed requests (repeated parameters §3.1, JSON, non-UTF-8, oversized bodies), unknown or unregistered
+// grants, invalid_scope and invalid_target (RFC 8707 §2); GET is a JSON 404/405.
 import { describe, expect, it } from 'vitest';
 import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm, send } from '../helpers/http';

@@ -1,3 +1,6 @@
+// grant_type=refresh_token (RFC 6749 §6): rotation with an ID Token without nonce (OIDC Core §12.2), reuse revoking
+// the family (RFC 9700 §4.14.2), one winner among concurrent uses, scope narrowing, 14-day idle and 90-day absolute
+// lifetimes, and refusals for another client, a disabled user or a client without the grant.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';

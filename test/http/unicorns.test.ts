@@ -1,3 +1,6 @@
+// The sample API /api/unicorns: CRUD under read and write scopes, RFC 6750 §3.1 answers for a missing token, a missing
+// scope, another audience (RFC 8707) and expiry; only the owner may change a unicorn; exact 400s for bad input;
+// paging; and token checks that read nothing from D1.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { issueAccessToken } from '../../src/tokens/access-token';

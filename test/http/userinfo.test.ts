@@ -1,3 +1,6 @@
+// GET and POST /oauth/userinfo (OIDC Core §5.3): claims released by granted scope (§5.4), and RFC 6750 §3.1 answers
+// for a missing, tampered or expired token, one without openid, a client_credentials token, a disabled user and a
+// token for another resource (RFC 8707).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { storesFor } from '../../src/storage/stores';

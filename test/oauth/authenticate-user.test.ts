@@ -1,3 +1,5 @@
+// authenticateUser: usernames match in any case; a wrong password, an unknown or impossible username and a disabled
+// user all give null; a lower-iteration hash is upgraded on a correct password only.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { authenticateUser } from '../../src/oauth/authenticate-user';

@@ -1,3 +1,6 @@
+// validateClientMetadata and clientMetadataOf (RFC 7591 §2): defaults, public clients, ignored and null members,
+// de-duplication, grant types by policy (password only for first parties, RFC 9700 §2.4); redirectUriProblem's
+// rules (RFC 9700 §2.1, RFC 8252 §7 and §8.4).
 import { describe, expect, it } from 'vitest';
 import { clientMetadataOf, validateClientMetadata, type ClientMetadataPolicy } from '../../src/oauth/client-metadata';
 import { OAuthError } from '../../src/oauth/errors';

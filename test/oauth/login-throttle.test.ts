@@ -1,3 +1,5 @@
+// Login throttling: addressBlock keys an IPv4 address alone and an IPv6 one by its canonical /64; the D1
+// LoginThrottleStore loses no concurrent failure, locks on the fifth, restarts after its window and forgets on clear.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_THROTTLE, addressBlock } from '../../src/oauth/login-throttle';

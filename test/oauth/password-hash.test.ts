@@ -1,3 +1,6 @@
+// Password storage: the self-describing pbkdf2-sha256 format (100,000 iterations, 16-byte salt), NFKC-normalised
+// passwords, rehash of cheaper hashes, the 100,000-iteration cap deployed Workers impose, malformed hashes refused;
+// and passwordProblem's length (in code points) and weak-password rules.
 import { describe, expect, it } from 'vitest';
 import { hashPassword, MAX_PBKDF2_ITERATIONS, PasswordHashError, verifyPassword } from '../../src/oauth/password-hash';
 import { passwordProblem } from '../../src/oauth/password-policy';

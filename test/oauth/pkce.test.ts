@@ -1,3 +1,5 @@
+// PKCE (RFC 7636): the S256 challenge of Appendix B, the verifier's length and alphabet (§4.1), and S256 as the only
+// code_challenge_method (plain, and an absent method, which means plain (§4.3), are refused).
 import { describe, expect, it } from 'vitest';
 import { OAuthError } from '../../src/oauth/errors';
 import { assertCodeChallenge, s256, verifyCodeVerifier } from '../../src/oauth/pkce';

@@ -1,3 +1,5 @@
+// redirectUriMatches: exact string comparison (RFC 9700 §4.1.3), except that the port of a loopback IP literal may
+// vary for native apps (RFC 8252 §7.3), and never for localhost (§8.3).
 import { describe, expect, it } from 'vitest';
 import { redirectUriMatches } from '../../src/oauth/redirect-uri';
 

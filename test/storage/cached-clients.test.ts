@@ -1,3 +1,6 @@
+// cacheClients, the isolate's cache in front of the ClientStore: one storage read per TTL, no record kept from a read
+// that overlapped a write through it, nothing remembered for unknown clients or failed reads, invalidate, and a
+// bounded size that drops the oldest entry first.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheClients, CLIENT_CACHE_TTL_SECONDS } from '../../src/storage/cached-clients';
 import type { Client, ClientStore } from '../../src/storage/types';

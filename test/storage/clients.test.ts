@@ -1,3 +1,6 @@
+// ClientStore and RateLimitStore on D1: every field updated, delete telling whether a row existed, counting by
+// registrant, an owner's deletion leaving the client unowned (ON DELETE SET NULL), and fixed-window hits that lose
+// none under concurrency.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createClientStore } from '../../src/storage/clients';

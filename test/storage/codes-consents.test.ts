@@ -1,3 +1,5 @@
+// CodeStore and ConsentStore on D1: a code stored only as its hash with its request binding and lifetime, redeemed
+// once under concurrency, a replay told from an unknown code (RFC 6749 §4.1.2); consents replaced and deleted.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code';

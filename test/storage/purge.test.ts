@@ -1,3 +1,6 @@
+// purgeExpired and the cron trigger: expired codes, dead refresh tokens, expired sessions and finished counters go;
+// consumed codes and rotated ancestors stay while replay and reuse detection need them (RFC 6749 §4.1.2,
+// RFC 9700 §4.14.2); a backlog is deleted in bounded slices across runs.
 import { describe, expect, it, vi } from 'vitest';
 import { createScheduledController, env } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';

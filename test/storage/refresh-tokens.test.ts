@@ -1,3 +1,5 @@
+// RefreshTokenStore on D1: an exact round trip; rotation that exactly one of concurrent callers wins and that a
+// revoked, expired or rotated token never gets; revocation by family (RFC 9700 §4.14.2), by client and by user.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { storesFor } from '../../src/storage/stores';

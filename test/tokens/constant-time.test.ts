@@ -1,3 +1,5 @@
+// Constant-time equality: crypto.subtle.timingSafeEqual in Workers, and the XOR-fold fallback Node scripts get, both
+// telling equal from different strings and bytes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bytesEqual, stringsEqual } from '../../src/tokens/constant-time';
 

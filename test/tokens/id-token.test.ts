@@ -1,3 +1,6 @@
+// ID Tokens: signed with the client's id_token_signed_response_alg if the ring has it, else RS256 (OIDC Core §3.1.3.7,
+// Registration §2); at_hash is the left half of the alg's hash (§3.1.3.6); an EdDSA ID Token without auth_time or
+// nonce verifies.
 import { describe, expect, it } from 'vitest';
 import { base64url, createLocalJWKSet, jwtVerify } from 'jose';
 import { generateSigningJwk } from '../../src/tokens/generate-key';

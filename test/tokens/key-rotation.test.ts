@@ -1,3 +1,5 @@
+// Signing key rotation: after a new key is prepended, tokens of the old key still verify against the published JWKS
+// and new tokens use the new key; an RSA key first signs RS256; a key that is not published fails verification.
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createTestClient } from '../helpers/clients';

@@ -1,3 +1,6 @@
+// createVerifier, the resource servers' library: RFC 9068 §4 validation (typ at+jwt, exact iss, aud, time claims with
+// tolerance, required claims), the alg allow-list against none and HMAC confusion (RFC 8725), JWKS rotation with a
+// refetch cooldown, the verified-token cache, and requireScopes.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base64url, SignJWT } from 'jose';
 import { createVerifier, requireScopes, VerifyError, type VerifierOptions, type VerifyErrorCode } from '../../src/verify';
