@@ -1,8 +1,9 @@
 // The sample API's list read (GET /api/unicorns in src/api/unicorns.ts) with no guard in front: the same paging,
 // store query and JSON, so the bench's guarded twins differ from it only by their guard. Plus GET /api/ping, no work.
 import type { Context } from 'hono';
-import { page, parseInput } from '../../src/api/unicorn-input';
+import { page } from '../../src/api/unicorn-input';
 import { createUnicornStore } from '../../src/api/unicorn-store';
+import { parseInput } from '../../src/http/json';
 import { databaseFor } from '../../src/storage/db';
 
 export type ApiBindings = { DB: D1Database; ISSUER: string; PUBLIC_JWKS: string };
