@@ -145,7 +145,7 @@ describe('npm run admin -- tokens revoke, purge', () => {
     });
     const revoked = () =>
       db(async (stores) => {
-        const states = await Promise.all(Object.entries(tokens).map(async ([name, token]) => [name, (await stores.refreshTokens.findByHash(token.tokenHash))?.revokedAt !== null]));
+        const states = await Promise.all(Object.entries(tokens).map(async ([name, token]) => [name, typeof (await stores.refreshTokens.findByHash(token.tokenHash))?.revokedAt === 'number']));
         return Object.fromEntries(states);
       });
 

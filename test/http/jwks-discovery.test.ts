@@ -61,10 +61,15 @@ describe('discovery (RFC 8414 §3, OIDC Discovery §4)', () => {
 
   it('advertises only endpoints that answer', async () => {
     const metadata = await (await send('/.well-known/oauth-authorization-server')).json<Record<string, unknown>>();
+    const checked: string[] = [];
     for (const [name, value] of Object.entries(metadata)) {
       if (!name.endsWith('_endpoint') || typeof value !== 'string') continue;
       const response = await send(value, { method: name === 'userinfo_endpoint' || name === 'authorization_endpoint' || name === 'end_session_endpoint' ? 'GET' : 'POST' });
       expect(response.status, name).not.toBe(404);
+      checked.push(name);
     }
+    expect(checked).toEqual(
+      expect.arrayContaining(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint', 'registration_endpoint']),
+    );
   });
 });

@@ -118,7 +118,7 @@ describe('GET and POST /signup with the form', () => {
 
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
-    expect(browser.cookie('__Host-portcullis_session')).toBeDefined();
+    expect(browser.cookie('__Host-portcullis_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await browser.get('/account');
     expect(browser.html).toContain(`<dd>${username}</dd>`);
   });

@@ -55,6 +55,7 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
     const third = await refreshWith(testClient, second.refresh_token!);
     expect(third.status).toBe(200);
+    await expectOAuthError(await refreshWith(testClient, first.refresh_token!), 400, 'invalid_grant', REUSED);
   });
 
   it('treats a rotated token presented again as theft and revokes the family, newest token included (RFC 9700 §4.14.2)', async () => {

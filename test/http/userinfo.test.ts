@@ -115,8 +115,15 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
       headers: { Authorization: basicAuthorization(client.id, secret), 'Content-Type': 'application/x-www-form-urlencoded' },
       body,
     });
+    expect(tokenResponse.status).toBe(200);
     const { access_token } = await tokenResponse.json<TokenSet>();
-    expect((await userinfo(access_token)).status).toBe(401);
+    const description = 'the user of this access token no longer exists or is disabled';
+    await expectBearerError(
+      await userinfo(access_token),
+      401,
+      `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
+      { error: 'invalid_token', error_description: description },
+    );
   });
 
   it('accepts tokens for its own URL and refuses tokens for another resource (RFC 8707 audience)', async () => {

@@ -44,6 +44,7 @@ describe('LoginThrottleStore on D1', () => {
     const store = storesFor(env.DB).loginThrottles;
     const key = `user:clear-${crypto.randomUUID()}`;
     for (let i = 0; i < 5; i++) await store.recordFailure(key, ACCOUNT_THROTTLE, 1_800_000_000);
+    expect(await store.lockedUntil([key], 1_800_000_000)).toBe(1_800_000_000 + 900);
     await store.clear(key);
     expect(await store.lockedUntil([key], 1_800_000_000)).toBeNull();
   });
