@@ -18,7 +18,8 @@ const POOL_HEADROOM = 1.5;
 
 const options = parseOptions(process.argv.slice(2));
 const workDir = mkdtempSync(join(memoryBackedTmpdir(), 'portcullis-bench-'));
-const log = (line: string) => console.error(`[bench] ${line}`);
+const startedAt = Date.now();
+const log = (line: string) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 let environment: Environment | undefined;
 
 async function shutdown(): Promise<void> {
@@ -57,7 +58,7 @@ try {
     return result;
   };
 
-  for (const target of targets) await measure(target, options.warmupSeconds);
+  if (options.warmupSeconds > 0) for (const target of targets) await measure(target, options.warmupSeconds);
   wrapped.clear();
   for (let round = 1; round <= options.rounds; round++) {
     for (const target of targets) {

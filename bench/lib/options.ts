@@ -5,7 +5,7 @@ export interface BenchOptions {
   profile: 'full' | 'quick';
   /** Seconds of each measured run; every target gets the same. */
   durationSeconds: number;
-  /** Seconds of one unrecorded run per target before round 1 (JIT, caches, connections). */
+  /** Seconds of one unrecorded run per target before round 1 (JIT, caches, connections); 0 for none. */
   warmupSeconds: number;
   /** Measured runs per target, interleaved round by round (A B C, A B C, ...); figures are their medians. */
   rounds: number;
@@ -23,8 +23,9 @@ export interface BenchOptions {
 
 // The issue's anchors were measured with wrk -t1 -c10 -d10s, median of 3.
 const FULL = { durationSeconds: 10, warmupSeconds: 2, rounds: 3, connections: 10 };
-// A few seconds per target: about 90 s for everything on the 2-core machine.
-const QUICK = { durationSeconds: 2, warmupSeconds: 0.5, rounds: 2, connections: 10 };
+// Three seconds per target, under two minutes for everything on the 2-core machine. autocannon stops on its
+// one-second sampling tick, so runs are whole seconds; no warm-up run: the median of three drops a cold first round.
+const QUICK = { durationSeconds: 1, warmupSeconds: 0, rounds: 3, connections: 10 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
 
