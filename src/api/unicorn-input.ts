@@ -34,6 +34,3 @@ export const page = v.object({
   limit: pageNumber('limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
   offset: pageNumber('offset', 0, 999_999, 0),
 });
-
-// bench/ceilings/unicorns-route.ts still imports parseInput from here; drop this once it imports http/json.ts.
-export { parseInput } from '../http/json';
