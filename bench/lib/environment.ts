@@ -74,7 +74,6 @@ export async function startEnvironment(workDir: string, options: EnvironmentOpti
     const compatibility = readCompatibility();
     const signingKeys = await generateSigningKeys();
     const keys = await importSigningKeys(signingKeys);
-    const publicJwks = keys.jwksBody;
 
     const portcullisPort = await freePort();
     const issuer = `http://127.0.0.1:${portcullisPort}`;
@@ -95,29 +94,12 @@ export async function startEnvironment(workDir: string, options: EnvironmentOpti
     await seedUnicorns(db, BENCH_CLIENT_ID);
     const grants = await seedGrantFixtures(db);
 
+    const signingJwk = JSON.stringify((JSON.parse(signingKeys) as { keys: unknown[] }).keys[0]);
+    const ceilingBindings = { ISSUER: issuer, CLIENT_ID: BENCH_CLIENT_ID, PUBLIC_JWKS: keys.jwksBody, SIGNING_JWK: signingJwk };
     const ceilings = {} as Record<CeilingName, Server>;
     for (const [index, name] of CEILINGS.entries()) {
-      const usesDb = name === 'd1-read' || name.startsWith('api-');
-      const server = await startWorkerd({
-        name,
-        scriptPath: ceilingScripts[index]!,
-        port: await freePort(),
-        ...compatibility,
-        viaEntryWorker: options.viaEntryWorker,
-        bindings: {
-          ISSUER: issuer,
-          CLIENT_ID: BENCH_CLIENT_ID,
-          PUBLIC_JWKS: publicJwks,
-          SIGNING_JWK: JSON.stringify((JSON.parse(signingKeys) as { keys: unknown[] }).keys[0]),
-        },
-        ...(usesDb ? { persistDir: join(workDir, 'state', name) } : {}),
-      });
-      servers.push(server);
-      ceilings[name] = server;
-      if (server.db) {
-        await seedClients(server.db, [BENCH_CLIENT_ID]);
-        await seedUnicorns(server.db, BENCH_CLIENT_ID);
-      }
+      ceilings[name] = await startCeiling(name, ceilingScripts[index]!, ceilingBindings, workDir, options);
+      servers.push(ceilings[name]);
     }
 
     log('starting node-oidc-provider');
@@ -153,6 +135,31 @@ export async function startEnvironment(workDir: string, options: EnvironmentOpti
     await dispose();
     throw error;
   }
+}
+
+/** One ceiling Worker in its own workerd; those that read D1 get the bench client's row and the unicorns. */
+async function startCeiling(
+  name: CeilingName,
+  scriptPath: string,
+  bindings: Record<string, string>,
+  workDir: string,
+  options: EnvironmentOptions,
+): Promise<Server> {
+  const usesDb = name === 'd1-read' || name.startsWith('api-');
+  const server = await startWorkerd({
+    name,
+    scriptPath,
+    port: await freePort(),
+    ...readCompatibility(),
+    viaEntryWorker: options.viaEntryWorker,
+    bindings,
+    ...(usesDb ? { persistDir: join(workDir, 'state', name) } : {}),
+  });
+  if (server.db) {
+    await seedClients(server.db, [BENCH_CLIENT_ID]);
+    await seedUnicorns(server.db, BENCH_CLIENT_ID);
+  }
+  return server;
 }
 
 async function fetchToken(issuer: string, client: Credentials): Promise<string> {
