@@ -67,10 +67,12 @@ export async function startEnvironment(workDir: string, options: EnvironmentOpti
   };
   try {
     log('building the production bundle (wrangler deploy --dry-run) and the ceiling Workers (esbuild)');
-    const [bundle, ...ceilingScripts] = await Promise.all([
-      buildProductionBundle(join(workDir, 'dist')),
-      ...CEILINGS.map((name) => bundleCeiling(name, join(workDir, 'ceilings'))),
-    ]);
+    const bundleBuild = buildProductionBundle(join(workDir, 'dist'));
+    const ceilingBuilds = CEILINGS.map((name) => bundleCeiling(name, join(workDir, 'ceilings')));
+    // Every build finishes before any failure is thrown, so none writes into the directory removed on the way out.
+    await Promise.allSettled([bundleBuild, ...ceilingBuilds]);
+    const bundle = await bundleBuild;
+    const ceilingScripts = await Promise.all(ceilingBuilds);
     const compatibility = readCompatibility();
     const signingKeys = await generateSigningKeys();
     const keys = await importSigningKeys(signingKeys);
