@@ -12,9 +12,10 @@ import type { OriginStore } from './types';
 export const ALLOWED_ORIGINS_TTL_SECONDS = 60;
 
 export function createOriginStore(db: Database): OriginStore {
-  // One load per TTL per isolate, shared by concurrent preflights. Unknown origins are answered from the same set,
-  // so a flood of preflights from random origins never reaches D1.
-  let cached: { origins: Promise<ReadonlySet<string>>; expiresAt: number } | undefined;
+  // One set per TTL per isolate. Unknown origins are answered from the same set, so a flood of preflights from
+  // random origins never reaches D1. Only a finished set is shared: in Workers a promise tied to one request's I/O
+  // must not be awaited by another request (the first may be cancelled), so concurrent misses each load it.
+  let cached: { origins: ReadonlySet<string>; expiresAt: number } | undefined;
 
   async function loadOrigins(): Promise<ReadonlySet<string>> {
     const rows = await db.all<{ origin: unknown }>(
@@ -27,15 +28,10 @@ export function createOriginStore(db: Database): OriginStore {
     async isAllowedForSomeClient(origin) {
       const now = Date.now();
       if (!cached || now >= cached.expiresAt) {
-        const origins = loadOrigins();
-        const entry = { origins, expiresAt: now + ALLOWED_ORIGINS_TTL_SECONDS * 1000 };
-        cached = entry;
-        // A failed load is not cached: the next preflight tries D1 again.
-        origins.catch(() => {
-          if (cached === entry) cached = undefined;
-        });
+        // A failed load throws to this caller and caches nothing: the next preflight tries D1 again.
+        cached = { origins: await loadOrigins(), expiresAt: now + ALLOWED_ORIGINS_TTL_SECONDS * 1000 };
       }
-      return (await cached.origins).has(origin);
+      return cached.origins.has(origin);
     },
   };
 }
