@@ -1,7 +1,8 @@
 // Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3, §3.2.1):
 // client_secret_basic, client_secret_post, and `none` for public clients. The method must be the registered one.
 import { opaqueTokenMatches } from '../tokens/opaque';
-import type { Client, ClientStore, TokenEndpointAuthMethod } from '../storage/types';
+import type { CachedClientStore } from '../storage/cached-clients';
+import type { Client, TokenEndpointAuthMethod } from '../storage/types';
 import { OAuthError } from './errors';
 
 export interface PresentedClientCredentials {
@@ -16,7 +17,7 @@ export const BASIC_CHALLENGE = 'Basic realm="portcullis", charset="UTF-8"';
 // length of a real hash, and no secret hashes to it.
 const UNKNOWN_CLIENT_HASH = 'A'.repeat(43);
 
-export async function authenticateClient(presented: PresentedClientCredentials | undefined, clients: ClientStore): Promise<Client> {
+export async function authenticateClient(presented: PresentedClientCredentials | undefined, clients: CachedClientStore): Promise<Client> {
   if (!presented) {
     throw new OAuthError('invalid_client', 'client authentication is required');
   }
@@ -26,13 +27,21 @@ export async function authenticateClient(presented: PresentedClientCredentials |
       headers: presented.method === 'client_secret_basic' ? { 'WWW-Authenticate': BASIC_CHALLENGE } : {},
     });
 
-  const client = await clients.findById(presented.clientId);
+  let client = await clients.findById(presented.clientId);
   if (presented.method === 'none') {
     if (!client || client.tokenEndpointAuthMethod !== 'none') throw failed('client authentication failed');
     return client;
   }
-  const secretMatches = await opaqueTokenMatches(presented.secret ?? '', client?.secretHash ?? UNKNOWN_CLIENT_HASH);
-  if (!client || !secretMatches) throw failed('client authentication failed');
+  const secretMatches = (candidate: Client | null) => opaqueTokenMatches(presented.secret ?? '', candidate?.secretHash ?? UNKNOWN_CLIENT_HASH);
+  let matches = await secretMatches(client);
+  if (client && !matches) {
+    // The record may be this isolate's cached copy from before a secret rotation elsewhere: read it again once, so a
+    // new secret works everywhere at once (storage/cached-clients.ts).
+    clients.invalidate(client.id);
+    client = await clients.findById(presented.clientId);
+    matches = await secretMatches(client);
+  }
+  if (!client || !matches) throw failed('client authentication failed');
   if (client.tokenEndpointAuthMethod !== presented.method) {
     throw failed(`this client must authenticate with ${client.tokenEndpointAuthMethod}`);
   }
