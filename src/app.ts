@@ -1,8 +1,7 @@
 // createApp: global middleware, route mounting, and app.onError, the one place errors become responses.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
@@ -17,6 +16,7 @@ import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
 import { jwksEndpoint } from './http/jwks';
+import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
@@ -43,7 +43,6 @@ export interface AppDependencies {
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use(requestId());
   // overwrite: false lets HTML pages send their own CSP (http/middleware/html-page.ts); everything else gets this one.
   // X-Frame-Options DENY agrees with frame-ancestors 'none' for browsers that only know the older header (RFC 7034).
   app.use(
@@ -90,18 +89,18 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/assets/style.css', stylesheet);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
-  app.onError((error, c) => renderError(error, c.get('requestId'), c.get('errorFormat'), c.get('authorizationRedirect')));
+  app.onError((error, c) => renderError(error, c, c.get('errorFormat'), c.get('authorizationRedirect')));
   return app;
 }
 
 function renderError(
   error: Error,
-  requestId: string | undefined,
+  c: Context<AppEnv>,
   format: AppEnv['Variables']['errorFormat'],
   redirect: AuthorizationRedirect | undefined,
 ): Response | Promise<Response> {
   const oauthError = toOAuthError(error);
-  if (oauthError.status >= 500) console.error(`[${requestId}]`, error);
+  if (oauthError.status >= 500) console.error(`[${logId(c)}]`, error);
   // RFC 6749 §4.1.2.1: once the client and redirect URI are verified, authorization errors go back to the client.
   if (redirect) return authorizationErrorResponse(redirect, oauthError);
   if (format === 'html') return renderErrorPage(oauthError);

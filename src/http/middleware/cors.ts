@@ -6,6 +6,7 @@ import { decodeJwt } from 'jose';
 import type { Client } from '../../storage/types';
 import type { AppEnv } from '../context';
 import { parseFormBody } from '../form';
+import { logId } from '../log-id';
 import { presentedCredentials } from './client-auth';
 
 /** How long a browser may reuse a preflight answer (Chromium caps it at 7200, Firefox at 86400). */
@@ -113,7 +114,7 @@ async function findNamedClient(c: Context<AppEnv>, clientId: string | undefined)
     return await c.get('stores').clients.findById(clientId);
   } catch (error) {
     // The response is already decided (it may carry tokens); failing to share it beats replacing it with a 500.
-    console.error(`[${c.get('requestId')}] CORS client lookup failed:`, error);
+    console.error(`[${logId(c)}] CORS client lookup failed:`, error);
     return null;
   }
 }
