@@ -5,8 +5,8 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
-import type { AppEnv } from './http/context';
-import { discoveryEndpoints } from './http/discovery';
+import { requestIssuer, type AppEnv } from './http/context';
+import { discoveryEndpoint } from './http/discovery';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
@@ -43,6 +43,13 @@ export interface AppDependencies {
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // Discovery and the JWKS first: a handler registered before app.use() answers without running the middleware
+  // below (Hono runs matched handlers in registration order), which costs more than these precomputed documents
+  // (docs/performance.md, goal 3). Their headers, security ones included, are built once (http/cached-json.ts).
+  app.options('/.well-known/*', publicCors());
+  app.get('/.well-known/jwks.json', jwksEndpoint(keys));
+  app.on('GET', ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], discoveryEndpoint(config, keys));
+
   // overwrite: false lets HTML pages send their own CSP (http/middleware/html-page.ts); everything else gets this one.
   // X-Frame-Options DENY agrees with frame-ancestors 'none' for browsers that only know the older header (RFC 7034).
   app.use(
@@ -50,13 +57,12 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   );
   app.use(async function requestContext(c, next) {
     c.set('config', config);
-    c.set('issuer', config.issuer ?? new URL(c.req.url).origin);
+    c.set('issuer', requestIssuer(config, c.req.url));
     c.set('keys', await keys);
     c.set('stores', storesFor(c.env.DB));
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
-  app.use('/.well-known/*', publicCors());
   for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
     app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
   }
@@ -70,8 +76,6 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     }),
   );
 
-  app.route('/.well-known', discoveryEndpoints());
-  app.route('/.well-known/jwks.json', jwksEndpoint);
   app.route('/oauth/authorize', authorizationEndpoint);
   app.route('/oauth/token', tokenEndpoint);
   app.route('/oauth/revoke', revocationEndpoint);

@@ -2,15 +2,30 @@
 // CORS for any origin: discovery and the JWKS are public and read by browsers and servers alike.
 import type { Context } from 'hono';
 
-export function cachedJson(c: Context, body: string, etag: string, maxAgeSeconds: number): Response {
+export interface CachedJsonDocument {
+  body: string;
+  etag: string;
+  /** Built once per document: these routes answer before the global middleware (app.ts), so nothing adds to them. */
+  headers: Record<string, string>;
+}
+
+export function cachedJsonDocument(body: string, etag: string, maxAgeSeconds: number): CachedJsonDocument {
   const headers = {
     'Content-Type': 'application/json',
     'Cache-Control': `public, max-age=${maxAgeSeconds}`,
     ETag: etag,
     'Access-Control-Allow-Origin': '*',
+    // The API's security headers as app.ts's secureHeaders sets them on JSON: never sniffed, rendered or framed.
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
   };
+  return { body, etag, headers };
+}
+
+export function cachedJson(c: Context, { body, etag, headers }: CachedJsonDocument): Response {
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
-    return c.body(null, 304, headers);
+    return new Response(null, { status: 304, headers });
   }
-  return c.body(body, 200, headers);
+  return new Response(body, { headers });
 }

@@ -33,6 +33,11 @@ export interface AppVariables {
   authorizationRedirect: AuthorizationRedirect | undefined;
 }
 
+/** The issuer identifier (RFC 8414 §2): ISSUER when configured, else the origin the request was sent to (development). */
+export function requestIssuer(config: Config, requestUrl: string): string {
+  return config.issuer ?? new URL(requestUrl).origin;
+}
+
 export interface AppEnv {
   Bindings: Bindings;
   Variables: AppVariables;

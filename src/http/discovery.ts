@@ -1,34 +1,32 @@
 // GET /.well-known/oauth-authorization-server (RFC 8414 §3) and /.well-known/openid-configuration (OIDC
 // Discovery §4): one metadata document, serialized once per issuer.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import type { Config } from '../config';
 import { buildServerMetadata } from '../oauth/metadata';
+import type { KeyRing } from '../tokens/keys';
 import { hashOpaqueToken } from '../tokens/opaque';
-import type { AppEnv } from './context';
-import { cachedJson } from './cached-json';
+import { cachedJson, cachedJsonDocument, type CachedJsonDocument } from './cached-json';
+import { requestIssuer } from './context';
 
 const METADATA_MAX_AGE_SECONDS = 3600;
 
-type MetadataDocument = { body: string; etag: string };
-
-export function discoveryEndpoints(): Hono<AppEnv> {
+/** Takes the isolate's config and key ring rather than the request context: app.ts serves this before any middleware. */
+export function discoveryEndpoint(config: Config, keys: Promise<KeyRing>): (c: Context) => Promise<Response> {
   // Keyed by issuer, which is fixed in production and the request origin in development.
-  const documents = new Map<string, Promise<MetadataDocument>>();
+  const documents = new Map<string, Promise<CachedJsonDocument>>();
 
-  function metadataDocument(c: Context<AppEnv>): Promise<MetadataDocument> {
-    const issuer = c.get('issuer');
+  async function metadataDocument(issuer: string): Promise<CachedJsonDocument> {
+    const body = JSON.stringify(buildServerMetadata(issuer, config, await keys));
+    return cachedJsonDocument(body, `"${await hashOpaqueToken(body)}"`, METADATA_MAX_AGE_SECONDS);
+  }
+
+  return async (c) => {
+    const issuer = requestIssuer(config, c.req.url);
     let document = documents.get(issuer);
     if (!document) {
-      const body = JSON.stringify(buildServerMetadata(issuer, c.get('config'), c.get('keys')));
-      document = hashOpaqueToken(body).then((hash) => ({ body, etag: `"${hash}"` }));
+      document = metadataDocument(issuer);
       documents.set(issuer, document);
     }
-    return document;
-  }
-
-  async function serveMetadata(c: Context<AppEnv>): Promise<Response> {
-    const { body, etag } = await metadataDocument(c);
-    return cachedJson(c, body, etag, METADATA_MAX_AGE_SECONDS);
-  }
-
-  return new Hono<AppEnv>().get('/oauth-authorization-server', serveMetadata).get('/openid-configuration', serveMetadata);
+    return cachedJson(c, await document);
+  };
 }

@@ -1,12 +1,16 @@
 // GET /.well-known/jwks.json (RFC 7517 §5): the public signing keys, serialized once, with a strong ETag.
-import { Hono } from 'hono';
-import type { AppEnv } from './context';
-import { cachedJson } from './cached-json';
+import type { Context } from 'hono';
+import type { KeyRing } from '../tokens/keys';
+import { cachedJson, cachedJsonDocument, type CachedJsonDocument } from './cached-json';
 
 /** Resource servers refresh on an unknown kid anyway, so a few minutes of caching is safe during rotation. */
 const JWKS_MAX_AGE_SECONDS = 300;
 
-export const jwksEndpoint = new Hono<AppEnv>().get('/', (c) => {
-  const keys = c.get('keys');
-  return cachedJson(c, keys.jwksBody, keys.jwksEtag, JWKS_MAX_AGE_SECONDS);
-});
+/** Takes the isolate's key ring rather than the request context: app.ts serves this before any middleware. */
+export function jwksEndpoint(keys: Promise<KeyRing>): (c: Context) => Promise<Response> {
+  let document: Promise<CachedJsonDocument> | undefined;
+  return async (c) => {
+    document ??= keys.then((ring) => cachedJsonDocument(ring.jwksBody, ring.jwksEtag, JWKS_MAX_AGE_SECONDS));
+    return cachedJson(c, await document);
+  };
+}

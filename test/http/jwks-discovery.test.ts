@@ -30,6 +30,20 @@ describe('GET /.well-known/jwks.json', () => {
     for (const member of PRIVATE_MEMBERS) expect(text).not.toContain(`"${member}":`);
   });
 
+  it('sends exactly its precomputed headers, the API security ones included, and no per-request middleware headers', async () => {
+    const response = await send('/.well-known/jwks.json');
+    const headers = Object.fromEntries(response.headers);
+    expect(headers).toEqual({
+      'content-type': 'application/json',
+      'cache-control': 'public, max-age=300',
+      etag: expect.stringMatching(/^"[A-Za-z0-9_-]+"$/),
+      'access-control-allow-origin': '*',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
+  });
+
   it('answers 304 to a matching If-None-Match (strong ETag)', async () => {
     const etag = (await send('/.well-known/jwks.json')).headers.get('etag')!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
