@@ -107,6 +107,7 @@ describe('security headers of the pages', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
     expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('origin-agent-cluster')).toBe('?1');
   });
 
   it('sends the page CSP on the account page and on error pages', async () => {
@@ -131,6 +132,17 @@ describe('security headers of the pages', () => {
     const response = await send('/.well-known/openid-configuration');
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get('x-frame-options')).toBe('DENY');
+    // Through the global middleware: the same, plus HSTS and the rest, without the headers of obsolete browsers.
+    const token = await send('/oauth/token', { method: 'POST' });
+    expect(Object.fromEntries([...token.headers].filter(([name]) => !['content-type', 'content-length', 'vary', 'cache-control', 'pragma'].includes(name)))).toEqual({
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=15552000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
   });
 
   it('serves the stylesheet the pages link, cacheable', async () => {
