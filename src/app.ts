@@ -2,7 +2,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
@@ -21,6 +20,7 @@ import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
+import { securityHeaders } from './http/middleware/security-headers';
 import { introspectionEndpoint } from './http/introspect';
 import { registrationEndpoints } from './http/register';
 import { revocationEndpoint } from './http/revoke';
@@ -50,23 +50,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.get('/.well-known/jwks.json', jwksEndpoint(keys));
   app.on('GET', ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], discoveryEndpoint(config, keys));
 
-  // overwrite: false lets HTML pages send their own CSP (http/middleware/html-page.ts); everything else gets this one.
-  // X-Frame-Options DENY agrees with frame-ancestors 'none' for browsers that only know the older header (RFC 7034).
-  // Off: headers for browsers and plug-ins long gone (IE's download prompt and XSS filter, Flash's cross-domain
-  // policies) or that matter only to documents (DNS prefetch, Origin-Agent-Cluster, which html-page.ts sets on
-  // pages); each one set costs every response.
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      xFrameOptions: 'DENY',
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      originAgentCluster: false,
-      overwrite: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', requestIssuer(config, c.req.url));

@@ -3,21 +3,10 @@
 // what the endpoints themselves do.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { MAX_BODY_BYTES } from '../../src/app';
+import { securityHeaders } from '../../src/http/middleware/security-headers';
 
 export default new Hono()
-  .use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      xFrameOptions: 'DENY',
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      originAgentCluster: false,
-      overwrite: false,
-    }),
-  )
+  .use(securityHeaders())
   .use(bodyLimit({ maxSize: MAX_BODY_BYTES }))
   .get('/', (c) => c.text('hello'));
