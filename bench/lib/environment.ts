@@ -1,6 +1,5 @@
 // Starts every server of a run, each on its own loopback port and process, and seeds them: Portcullis (the
 // production bundle in workerd), node-oidc-provider (Node), and the ceiling and sample-API Workers.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CLIENT_CACHE_MAX_ENTRIES } from '../../src/storage/cached-clients';
 import type { KeyRing } from '../../src/tokens/keys';
@@ -19,6 +18,7 @@ import {
 } from './seed';
 import { startWranglerDev } from './wrangler-dev';
 import { readCompatibility, startWorkerd } from './workerd';
+import { freePort } from '../../scripts/lib/free-port';
 
 export interface Server {
   name: string;
@@ -173,16 +173,4 @@ async function fetchToken(issuer: string, client: Credentials): Promise<string> 
   const body = (await response.json()) as { access_token?: string };
   if (response.status !== 200 || !body.access_token) throw new Error(`Portcullis issued no token: ${response.status} ${JSON.stringify(body)}`);
   return body.access_token;
-}
-
-/** A port the kernel just had free on 127.0.0.1 (the servers bind it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { createVerifier } from '../../src/verify';
-import { freePort, startDevServer, type DevServer } from './dev-server';
+import { freePort } from '../../scripts/lib/free-port';
+import { startDevServer, type DevServer } from './dev-server';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CLIENT_NAME = 'E2E single-page app';

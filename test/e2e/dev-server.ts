@@ -3,11 +3,11 @@
 // instead of .dev.vars, so a developer's local settings play no part).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runTool, toolEnvironment } from '../../scripts/lib/process';
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
+import { freePort } from '../../scripts/lib/free-port';
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -71,16 +71,4 @@ async function waitUntilReady(issuer: string, hasExited: () => boolean): Promise
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`no answer within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-/** A port the system considers free now, on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
