@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                   REGISTRATION_POLICY: 'open',
                   // Pinned: the pool also reads a local .dev.vars (npm start writes one), which must not steer tests.
                   REGISTRATION_TOKEN: 'test-initial-access-token',
+                  // Every test request comes from one address; the sign-up limit has its own test.
+                  SIGNUP_RATE_LIMIT: '100000',
                   TEST_MIGRATIONS: migrations,
                 },
               },

@@ -22,6 +22,9 @@ export const REGISTRATION_MAX_CLIENTS_PER_REGISTRANT = 50;
 /** POST /oauth/register requests allowed per client IP in each window of REGISTRATION_RATE_LIMIT_WINDOW_SECONDS. */
 export const REGISTRATION_RATE_LIMIT = 20;
 export const REGISTRATION_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+/** POST /signup requests allowed per client IP per hour, so a script cannot fill D1 with accounts. */
+export const SIGNUP_RATE_LIMIT = 10;
+export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
@@ -48,6 +51,8 @@ export interface Config {
   registrationMaxClientsPerRegistrant: number;
   /** Default 20 per 3600 s; POST /oauth/register requests per client IP per window (RFC 7591 §5). */
   registrationRateLimit: { limit: number; windowSeconds: number };
+  /** Sign-ups per client IP per hour; default 10 (SIGNUP_RATE_LIMIT). */
+  signupRateLimit: { limit: number; windowSeconds: number };
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -91,6 +96,7 @@ export function loadConfig(env: Bindings): Config {
     readPositiveInteger('REGISTRATION_MAX_CLIENTS_PER_REGISTRANT', env.REGISTRATION_MAX_CLIENTS_PER_REGISTRANT, REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
   );
   const registrationRateLimit = attempt(() => readPositiveInteger('REGISTRATION_RATE_LIMIT', env.REGISTRATION_RATE_LIMIT, REGISTRATION_RATE_LIMIT));
+  const signupRateLimit = attempt(() => readPositiveInteger('SIGNUP_RATE_LIMIT', env.SIGNUP_RATE_LIMIT, SIGNUP_RATE_LIMIT));
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger('REGISTRATION_RATE_LIMIT_WINDOW_SECONDS', env.REGISTRATION_RATE_LIMIT_WINDOW_SECONDS, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS),
   );
@@ -116,6 +122,7 @@ export function loadConfig(env: Bindings): Config {
     registrationToken,
     registrationMaxClientsPerRegistrant: registrationMaxClientsPerRegistrant!,
     registrationRateLimit: Object.freeze({ limit: registrationRateLimit!, windowSeconds: registrationRateLimitWindowSeconds! }),
+    signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
   });

@@ -13,6 +13,8 @@ export interface Bindings {
   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT?: string;
   /** POST /oauth/register requests per client IP per window; default 20. */
   REGISTRATION_RATE_LIMIT?: string;
+  /** Sign-ups per client IP per hour (default 10). */
+  SIGNUP_RATE_LIMIT?: string;
   /** The registration rate limit window in seconds; default 3600. */
   REGISTRATION_RATE_LIMIT_WINDOW_SECONDS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;

@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { OAuthError } from '../oauth/errors';
+import { enforceRateLimit } from '../oauth/rate-limit';
 import { registerUser } from '../oauth/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
@@ -28,7 +29,14 @@ const signupJson = v.object(
 export const signupEndpoint = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection())
   .get('/', (c) => renderSignup(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
-  .post('/', (c) => (isJsonRequest(c) ? signUpWithJson(c) : signUpWithForm(c)));
+  .post('/', limitSignups, (c) => (isJsonRequest(c) ? signUpWithJson(c) : signUpWithForm(c)));
+
+/** Per client IP (CF-Connecting-IP; absent only in local runs), counted in D1 like registration (oauth/rate-limit.ts). */
+async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
+  const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
+  await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${clientIp}`, c.get('config').signupRateLimit);
+  await next();
+}
 
 async function signUpWithJson(c: Context<AppEnv>) {
   const input = parseInput(signupJson, await readJsonObject(c));

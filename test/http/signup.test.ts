@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
+import { createTestApp } from '../helpers/app';
 import { TestBrowser } from '../helpers/browser';
 import { send } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
@@ -140,5 +141,24 @@ describe('GET and POST /signup with the form', () => {
     expect(browser.html).toContain('value="ada@example.com"');
     expect(browser.html).toContain(`name="username" type="text" value="${typed}"`);
     expect(browser.html).not.toContain(password || 'never');
+  });
+});
+
+describe('POST /signup rate limit', () => {
+  it('refuses more sign-ups from one address than SIGNUP_RATE_LIMIT per hour with 429 and Retry-After (RFC 6585 §4)', async () => {
+    const { request } = createTestApp({ SIGNUP_RATE_LIMIT: '2' });
+    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const signUp = () =>
+      request('/signup', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': address },
+        body: JSON.stringify({ username: uniqueUsername(), password: PASSWORD }),
+      });
+    expect((await signUp()).status).toBe(201);
+    expect((await signUp()).status).toBe(201);
+    const refused = await signUp();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/^too many requests; retry after \d+ seconds$/) });
   });
 });
