@@ -23,6 +23,14 @@ async function expectBearerError(response: Response, status: number, challenge: 
   expect(await response.json()).toEqual(body);
 }
 
+/** RFC 6750 §3.1: 401 invalid_token, with the same description in the challenge and the body. */
+function expectInvalidToken(response: Response, description: string) {
+  return expectBearerError(response, 401, `Bearer ${REALM}, error="invalid_token", error_description="${description}"`, {
+    error: 'invalid_token',
+    error_description: description,
+  });
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -70,13 +78,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const testClient = await createCodeClient();
     const { access_token } = await signIn(testClient, (await createTestUser()).user);
     const [header, payload] = access_token.split('.');
-    const description = 'the access token signature is invalid';
-    await expectBearerError(
-      await userinfo(`${header}.${payload}.${'A'.repeat(86)}`),
-      401,
-      `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
-      { error: 'invalid_token', error_description: description },
-    );
+    await expectInvalidToken(await userinfo(`${header}.${payload}.${'A'.repeat(86)}`), 'the access token signature is invalid');
   });
 
   it('refuses an expired token with 401 invalid_token', async () => {
@@ -84,13 +86,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const testClient = await createCodeClient();
     const { access_token } = await signIn(testClient, (await createTestUser()).user);
     vi.setSystemTime(Date.now() + 901_000);
-    const description = 'the access token has expired';
-    await expectBearerError(
-      await userinfo(access_token),
-      401,
-      `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
-      { error: 'invalid_token', error_description: description },
-    );
+    await expectInvalidToken(await userinfo(access_token), 'the access token has expired');
   });
 
   it('refuses the token of a user disabled since with 401 invalid_token', async () => {
@@ -98,13 +94,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const { user } = await createTestUser();
     const { access_token } = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
-    const description = 'the user of this access token no longer exists or is disabled';
-    await expectBearerError(
-      await userinfo(access_token),
-      401,
-      `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
-      { error: 'invalid_token', error_description: description },
-    );
+    await expectInvalidToken(await userinfo(access_token), 'the user of this access token no longer exists or is disabled');
   });
 
   it('refuses a client_credentials token, which has no user', async () => {
@@ -117,13 +107,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     });
     expect(tokenResponse.status).toBe(200);
     const { access_token } = await tokenResponse.json<TokenSet>();
-    const description = 'the user of this access token no longer exists or is disabled';
-    await expectBearerError(
-      await userinfo(access_token),
-      401,
-      `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
-      { error: 'invalid_token', error_description: description },
-    );
+    await expectInvalidToken(await userinfo(access_token), 'the user of this access token no longer exists or is disabled');
   });
 
   it('accepts tokens for its own URL and refuses tokens for another resource (RFC 8707 audience)', async () => {
