@@ -5,11 +5,11 @@
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
 import { issueAccessToken } from '../../src/tokens/access-token';
 import { importKeyRing, parseSigningKeySet, type KeyRing } from '../../src/tokens/keys';
-import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
 import { databaseFor } from '../../src/storage/db';
 import { unicorns } from '../../src/storage/schema';
 import { storesFor } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
+import { confidentialClientRecord } from '../../test/fixtures/client-record';
 import { recordingDatabase, replayStatements } from './d1-recorder';
 
 export const BENCH_CLIENT_ID = 'bench-client';
@@ -30,29 +30,8 @@ export function basicAuthorization({ clientId, secret }: Credentials): string {
 }
 
 /** A confidential client (client_credentials unless overridden) with a fresh secret. */
-export async function clientRecord(id: string, overrides: Partial<Client> = {}): Promise<{ client: Client; secret: string }> {
-  const secret = generateOpaqueToken();
-  const now = Math.floor(Date.now() / 1000);
-  const client: Client = {
-    id,
-    name: `Bench ${id}`,
-    type: 'confidential',
-    secretHash: await hashOpaqueToken(secret),
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    redirectUris: [],
-    grantTypes: ['client_credentials'],
-    responseTypes: [],
-    allowedOrigins: [],
-    scopes: BENCH_SCOPE.split(' '),
-    metadata: {},
-    registrationTokenHash: null,
-    registrant: null,
-    ownerUserId: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-  return { client, secret };
+export function clientRecord(id: string, overrides: Partial<Client> = {}): Promise<{ client: Client; secret: string }> {
+  return confidentialClientRecord(id, `Bench ${id}`, { scopes: BENCH_SCOPE.split(' '), ...overrides });
 }
 
 /** Inserts clients made by clientRecord, in one script; returns their credentials. */

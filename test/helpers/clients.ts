@@ -2,7 +2,8 @@
 import { env } from 'cloudflare:test';
 import { storesFor } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
-import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { confidentialClientRecord } from '../fixtures/client-record';
 
 export interface TestClient {
   client: Client;
@@ -10,27 +11,7 @@ export interface TestClient {
 }
 
 export async function createTestClient(overrides: Partial<Client> = {}): Promise<TestClient> {
-  const secret = generateOpaqueToken();
-  const now = Math.floor(Date.now() / 1000);
-  const client: Client = {
-    id: `client-${generateOpaqueToken(9)}`,
-    name: 'Test client',
-    type: 'confidential',
-    secretHash: await hashOpaqueToken(secret),
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    redirectUris: [],
-    grantTypes: ['client_credentials'],
-    responseTypes: [],
-    allowedOrigins: [],
-    scopes: ['read', 'write'],
-    metadata: {},
-    registrationTokenHash: null,
-    registrant: null,
-    ownerUserId: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
+  const { client, secret } = await confidentialClientRecord(`client-${generateOpaqueToken(9)}`, 'Test client', overrides);
   await storesFor(env.DB).clients.create(client);
   return { client, secret };
 }
