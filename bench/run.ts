@@ -19,7 +19,8 @@ const POOL_HEADROOM = 1.5;
 const options = parseOptions(process.argv.slice(2));
 const workDir = mkdtempSync(join(memoryBackedTmpdir(), 'portcullis-bench-'));
 const startedAt = Date.now();
-const log = (line: string) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const log = (line: string) =>
+  console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 let environment: Environment | undefined;
 
 async function shutdown(): Promise<void> {
@@ -35,12 +36,17 @@ try {
   environment = await startEnvironment(workDir, options, log);
   const targets = selectTargets([...defineTargets(environment), ...grantTargets(environment)]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
-  log(`${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`);
+  log(
+    `${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`,
+  );
   // A hard bound on the whole run: twice the plan plus start-up, then stop whatever is left.
-  setTimeout(() => {
-    log('over its time limit: stopping');
-    void shutdown().finally(() => process.exit(3));
-  }, (plannedSeconds * 2 + 120) * 1000).unref();
+  setTimeout(
+    () => {
+      log('over its time limit: stopping');
+      void shutdown().finally(() => process.exit(3));
+    },
+    (plannedSeconds * 2 + 120) * 1000,
+  ).unref();
 
   const runs = new Map<string, RunResult[]>(targets.map((target) => [target.id, []]));
   const wrapped = new Set<string>();
@@ -50,8 +56,12 @@ try {
     const previous = lastRate.get(target.id) ?? FIRST_GUESS_REQUESTS_PER_SECOND;
     const connections = target.connections ?? options.connections;
     const preparing = Date.now();
-    const shape = await target.requests({ expectedRequests: Math.ceil(previous * durationSeconds * POOL_HEADROOM) + 100, connections });
-    if (shape.poolSize !== undefined) log(`${target.id}: ${shape.poolSize} credentials prepared in ${((Date.now() - preparing) / 1000).toFixed(1)} s`);
+    const shape = await target.requests({
+      expectedRequests: Math.ceil(previous * durationSeconds * POOL_HEADROOM) + 100,
+      connections,
+    });
+    if (shape.poolSize !== undefined)
+      log(`${target.id}: ${shape.poolSize} credentials prepared in ${((Date.now() - preparing) / 1000).toFixed(1)} s`);
     const result = await runLoad({ ...shape, connections, durationSeconds }, target.server.pids);
     if (shape.poolSize !== undefined && result.responses > shape.poolSize) wrapped.add(target.id);
     lastRate.set(target.id, result.requestsPerSecond);
@@ -64,11 +74,15 @@ try {
     for (const target of targets) {
       const result = await measure(target, options.durationSeconds);
       runs.get(target.id)!.push(result);
-      log(`round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures ${JSON.stringify(result.statusCodes)}`);
+      log(
+        `round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures ${JSON.stringify(result.statusCodes)}`,
+      );
     }
   }
 
-  const summaries = targets.map((target) => summarize(target, target.connections ?? options.connections, runs.get(target.id)!, wrapped.has(target.id)));
+  const summaries = targets.map((target) =>
+    summarize(target, target.connections ?? options.connections, runs.get(target.id)!, wrapped.has(target.id)),
+  );
   const byId = new Map<string, TargetSummary>(summaries.map((summary) => [summary.id, summary]));
   const goals = judgeGoals(targets, byId);
   const loadAfter = loadavg();
@@ -79,7 +93,22 @@ try {
 
   mkdirSync(join('bench', 'results'), { recursive: true });
   const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.profile}.json`);
-  writeFileSync(file, JSON.stringify({ options: { ...options, only: options.only?.source }, conditions, loadBefore, loadAfter, bundle: environment.bundle, summaries, goals }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        options: { ...options, only: options.only?.source },
+        conditions,
+        loadBefore,
+        loadAfter,
+        bundle: environment.bundle,
+        summaries,
+        goals,
+      },
+      null,
+      2,
+    ),
+  );
   log(`raw results: ${file}`);
 } finally {
   await shutdown();

@@ -13,7 +13,12 @@ import { PURGE_COMMANDS } from './admin/purge';
 import { TOKEN_COMMANDS } from './admin/tokens';
 import { USER_COMMANDS } from './admin/users';
 
-export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_COMMANDS, ...CLIENT_COMMANDS, ...TOKEN_COMMANDS, ...PURGE_COMMANDS];
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [
+  ...USER_COMMANDS,
+  ...CLIENT_COMMANDS,
+  ...TOKEN_COMMANDS,
+  ...PURGE_COMMANDS,
+];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -85,7 +90,8 @@ function parseGlobalOptions(argv: string[]): GlobalOptions {
     else if (argument === '--json') json = true;
     else if (argument === '--help' || argument === '-h') help = true;
     else if (argument === '--persist-to') persistTo = requireValue('--persist-to', argv[++index]);
-    else if (argument.startsWith('--persist-to=')) persistTo = requireValue('--persist-to', argument.slice('--persist-to='.length));
+    else if (argument.startsWith('--persist-to='))
+      persistTo = requireValue('--persist-to', argument.slice('--persist-to='.length));
     else rest.push(argument);
   }
   if (remote && persistTo !== undefined) throw new UsageError('--remote and --persist-to exclude each other');
@@ -122,7 +128,10 @@ function report(io: AdminIo, json: boolean, error: unknown, command: AdminComman
   if (json) io.stderr(JSON.stringify({ error: code, error_description: message }));
   else {
     io.stderr(`admin: ${message}`);
-    if (status === EXIT_USAGE) io.stderr(command ? `usage: npm run admin -- ${command.usage}` : 'run `npm run admin -- --help` for the commands');
+    if (status === EXIT_USAGE)
+      io.stderr(
+        command ? `usage: npm run admin -- ${command.usage}` : 'run `npm run admin -- --help` for the commands',
+      );
   }
   return status;
 }
@@ -133,7 +142,9 @@ function describeError(error: unknown): { code: string; message: string; status:
   if (error instanceof OAuthError) return { code: error.code, message: error.description, status: EXIT_FAILED };
   const message = error instanceof Error ? error.message : String(error);
   // A database the migrations never reached has no tables; say what to run.
-  const hint = /no such table/i.test(message) ? ' (apply the migrations first: npm run db:migrate:local, or db:migrate:remote)' : '';
+  const hint = /no such table/i.test(message)
+    ? ' (apply the migrations first: npm run db:migrate:local, or db:migrate:remote)'
+    : '';
   return { code: 'failed', message: `${message}${hint}`, status: EXIT_FAILED };
 }
 

@@ -21,7 +21,10 @@ function kibibytes(bytes: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { outdir: { type: 'string', default: 'dist' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { outdir: { type: 'string', default: 'dist' } },
+  });
   const outdir = resolve(PROJECT_ROOT, values.outdir);
   await runTool('wrangler', ['deploy', '--dry-run', '--outdir', outdir], { CI: 'true' });
   const files = bundleFiles(outdir);
@@ -35,7 +38,9 @@ async function main(): Promise<void> {
   }
   const names = files.map((file) => join(values.outdir, relative(outdir, file))).join(', ');
   const share = ((gzip / 1024 / FREE_PLAN_LIMIT_KIB) * 100).toFixed(1);
-  console.log(`Worker bundle: ${kibibytes(raw)} raw, ${kibibytes(gzip)} gzip (${names}; ${share}% of the 3 MiB Free plan limit)`);
+  console.log(
+    `Worker bundle: ${kibibytes(raw)} raw, ${kibibytes(gzip)} gzip (${names}; ${share}% of the 3 MiB Free plan limit)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -41,14 +41,20 @@ async function prepareDevVars(): Promise<Record<string, string>> {
   try {
     parseSigningKeySet(values.SIGNING_KEYS);
   } catch (error) {
-    throw new Error(`.dev.vars: ${error instanceof Error ? error.message : String(error)} (delete the SIGNING_KEYS line to generate a new set)`);
+    throw new Error(
+      `.dev.vars: ${error instanceof Error ? error.message : String(error)} (delete the SIGNING_KEYS line to generate a new set)`,
+    );
   }
   return values;
 }
 
 async function seed(issuer: string, devVars: Record<string, string>): Promise<string[]> {
   // The same local D1 state (.wrangler/state) that `wrangler dev` serves, reached through the storage code.
-  const platform = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(PROJECT_ROOT, 'wrangler.toml'), persist: true, remoteBindings: false });
+  const platform = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: join(PROJECT_ROOT, 'wrangler.toml'),
+    persist: true,
+    remoteBindings: false,
+  });
   try {
     const context = { stores: storesFor(platform.env.DB), db: databaseFor(platform.env.DB), issuer, devVars };
     const lines: string[] = [];

@@ -31,11 +31,15 @@ function asUsageError<T>(read: () => T): T {
 
 /** Reads the set to keep: inline JSON when it starts with `{`, stdin for `-`, otherwise a file path. */
 function readExistingKeys(source: string): JWK[] {
-  const text = asUsageError(() => (source.trim().startsWith('{') ? source : readFileSync(source === '-' ? 0 : source, 'utf8')));
+  const text = asUsageError(() =>
+    source.trim().startsWith('{') ? source : readFileSync(source === '-' ? 0 : source, 'utf8'),
+  );
   try {
     return parseSigningKeySet(text).map(({ jwk }) => jwk);
   } catch (error) {
-    throw new UsageError(`--prepend ${source.startsWith('{') ? '<json>' : source}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `--prepend ${source.startsWith('{') ? '<json>' : source}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

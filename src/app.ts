@@ -48,7 +48,11 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   // (docs/performance.md, goal 3). Their headers, security ones included, are built once (http/cached-json.ts).
   app.options('/.well-known/*', publicCors());
   app.get('/.well-known/jwks.json', jwksEndpoint(keys));
-  app.on('GET', ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], discoveryEndpoint(config, keys));
+  app.on(
+    'GET',
+    ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
+    discoveryEndpoint(config, keys),
+  );
 
   app.use(securityHeaders());
   app.use(async function requestContext(c, next) {

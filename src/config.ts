@@ -77,12 +77,32 @@ export function loadConfig(env: Bindings): Config {
   };
 
   const issuer = attempt(() => readIssuer(env.ISSUER));
-  const accessTokenTtlSeconds = attempt(() => readPositiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS));
-  const sessionTtlSeconds = attempt(() => readPositiveInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, SESSION_TTL_SECONDS));
+  const accessTokenTtlSeconds = attempt(() =>
+    readPositiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS),
+  );
+  const sessionTtlSeconds = attempt(() =>
+    readPositiveInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, SESSION_TTL_SECONDS),
+  );
   const authorizationCodeTtlSeconds = attempt(() => readCodeTtl(env.AUTHORIZATION_CODE_TTL_SECONDS));
-  const refreshTokenIdleTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_IDLE_TTL_SECONDS', env.REFRESH_TOKEN_IDLE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS));
-  const refreshTokenAbsoluteTtlSeconds = attempt(() => readPositiveInteger('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS', env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS));
-  if (refreshTokenIdleTtlSeconds !== undefined && refreshTokenAbsoluteTtlSeconds !== undefined && refreshTokenAbsoluteTtlSeconds < refreshTokenIdleTtlSeconds) {
+  const refreshTokenIdleTtlSeconds = attempt(() =>
+    readPositiveInteger(
+      'REFRESH_TOKEN_IDLE_TTL_SECONDS',
+      env.REFRESH_TOKEN_IDLE_TTL_SECONDS,
+      REFRESH_TOKEN_IDLE_TTL_SECONDS,
+    ),
+  );
+  const refreshTokenAbsoluteTtlSeconds = attempt(() =>
+    readPositiveInteger(
+      'REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS',
+      env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
+      REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
+    ),
+  );
+  if (
+    refreshTokenIdleTtlSeconds !== undefined &&
+    refreshTokenAbsoluteTtlSeconds !== undefined &&
+    refreshTokenAbsoluteTtlSeconds < refreshTokenIdleTtlSeconds
+  ) {
     problems.push('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter than REFRESH_TOKEN_IDLE_TTL_SECONDS');
   }
   const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
@@ -93,15 +113,30 @@ export function loadConfig(env: Bindings): Config {
     problems.push('REGISTRATION_POLICY is "token" but the REGISTRATION_TOKEN secret is not set');
   }
   const registrationMaxClientsPerRegistrant = attempt(() =>
-    readPositiveInteger('REGISTRATION_MAX_CLIENTS_PER_REGISTRANT', env.REGISTRATION_MAX_CLIENTS_PER_REGISTRANT, REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
+    readPositiveInteger(
+      'REGISTRATION_MAX_CLIENTS_PER_REGISTRANT',
+      env.REGISTRATION_MAX_CLIENTS_PER_REGISTRANT,
+      REGISTRATION_MAX_CLIENTS_PER_REGISTRANT,
+    ),
   );
-  const registrationRateLimit = attempt(() => readPositiveInteger('REGISTRATION_RATE_LIMIT', env.REGISTRATION_RATE_LIMIT, REGISTRATION_RATE_LIMIT));
-  const signupRateLimit = attempt(() => readPositiveInteger('SIGNUP_RATE_LIMIT', env.SIGNUP_RATE_LIMIT, SIGNUP_RATE_LIMIT));
+  const registrationRateLimit = attempt(() =>
+    readPositiveInteger('REGISTRATION_RATE_LIMIT', env.REGISTRATION_RATE_LIMIT, REGISTRATION_RATE_LIMIT),
+  );
+  const signupRateLimit = attempt(() =>
+    readPositiveInteger('SIGNUP_RATE_LIMIT', env.SIGNUP_RATE_LIMIT, SIGNUP_RATE_LIMIT),
+  );
   const registrationRateLimitWindowSeconds = attempt(() =>
-    readPositiveInteger('REGISTRATION_RATE_LIMIT_WINDOW_SECONDS', env.REGISTRATION_RATE_LIMIT_WINDOW_SECONDS, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS),
+    readPositiveInteger(
+      'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
+      env.REGISTRATION_RATE_LIMIT_WINDOW_SECONDS,
+      REGISTRATION_RATE_LIMIT_WINDOW_SECONDS,
+    ),
   );
   // The cron purge deletes counters this long after their window began; a longer window would be cut short.
-  if (registrationRateLimitWindowSeconds !== undefined && registrationRateLimitWindowSeconds > COUNTER_RETENTION_SECONDS) {
+  if (
+    registrationRateLimitWindowSeconds !== undefined &&
+    registrationRateLimitWindowSeconds > COUNTER_RETENTION_SECONDS
+  ) {
     problems.push(`REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most ${COUNTER_RETENTION_SECONDS}`);
   }
   const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
@@ -121,7 +156,10 @@ export function loadConfig(env: Bindings): Config {
     registrationPolicy: registrationPolicy!,
     registrationToken,
     registrationMaxClientsPerRegistrant: registrationMaxClientsPerRegistrant!,
-    registrationRateLimit: Object.freeze({ limit: registrationRateLimit!, windowSeconds: registrationRateLimitWindowSeconds! }),
+    registrationRateLimit: Object.freeze({
+      limit: registrationRateLimit!,
+      windowSeconds: registrationRateLimitWindowSeconds!,
+    }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,

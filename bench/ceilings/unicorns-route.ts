@@ -17,6 +17,12 @@ export async function listUnicorns(c: Context<{ Bindings: ApiBindings }>): Promi
   const { limit, offset } = parseInput(page, c.req.query());
   const rows = await createUnicornStore(databaseFor(c.env.DB)).list({ limit, offset });
   return c.json({
-    unicorns: rows.map((row) => ({ id: row.id, name: row.name, color: row.color, owner: row.ownerSub, created_at: row.createdAt })),
+    unicorns: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      color: row.color,
+      owner: row.ownerSub,
+      created_at: row.createdAt,
+    })),
   });
 }

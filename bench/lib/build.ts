@@ -24,7 +24,11 @@ export async function buildProductionBundle(outdir: string): Promise<ProductionB
   const scriptPath = join(outdir, 'index.js');
   const script = readFileSync(scriptPath);
   const reported = /gzip:\s*([\d.]+)\s*KiB/.exec(stdout)?.[1];
-  return { scriptPath, bytes: script.byteLength, gzipKiB: reported ? Number(reported) : gzipSync(script).byteLength / 1024 };
+  return {
+    scriptPath,
+    bytes: script.byteLength,
+    gzipKiB: reported ? Number(reported) : gzipSync(script).byteLength / 1024,
+  };
 }
 
 export async function bundleCeiling(name: string, outdir: string): Promise<string> {

@@ -27,7 +27,15 @@ export interface Server {
   dispose(): Promise<void>;
 }
 
-export const CEILINGS = ['bare', 'middleware', 'd1-read', 'es256-sign', 'api-open', 'api-guarded', 'api-hono-jwk'] as const;
+export const CEILINGS = [
+  'bare',
+  'middleware',
+  'd1-read',
+  'es256-sign',
+  'api-open',
+  'api-guarded',
+  'api-hono-jwk',
+] as const;
 export type CeilingName = (typeof CEILINGS)[number];
 
 export interface Environment {
@@ -60,7 +68,11 @@ export interface EnvironmentOptions {
   wranglerDev: boolean;
 }
 
-export async function startEnvironment(workDir: string, options: EnvironmentOptions, log: (line: string) => void): Promise<Environment> {
+export async function startEnvironment(
+  workDir: string,
+  options: EnvironmentOptions,
+  log: (line: string) => void,
+): Promise<Environment> {
   const servers: Server[] = [];
   const dispose = async () => {
     await Promise.allSettled(servers.reverse().map((server) => server.dispose()));
@@ -92,12 +104,20 @@ export async function startEnvironment(workDir: string, options: EnvironmentOpti
     servers.push(portcullisWorkerd);
     const db = portcullisWorkerd.db!;
     const [client] = await seedClients(db, [BENCH_CLIENT_ID]);
-    const coldClients = await seedClients(db, Array.from({ length: COLD_CLIENT_COUNT }, (_, index) => `bench-cold-${index}`));
+    const coldClients = await seedClients(
+      db,
+      Array.from({ length: COLD_CLIENT_COUNT }, (_, index) => `bench-cold-${index}`),
+    );
     await seedUnicorns(db, BENCH_CLIENT_ID);
     const grants = await seedGrantFixtures(db);
 
     const signingJwk = JSON.stringify((JSON.parse(signingKeys) as { keys: unknown[] }).keys[0]);
-    const ceilingBindings = { ISSUER: issuer, CLIENT_ID: BENCH_CLIENT_ID, PUBLIC_JWKS: keys.jwksBody, SIGNING_JWK: signingJwk };
+    const ceilingBindings = {
+      ISSUER: issuer,
+      CLIENT_ID: BENCH_CLIENT_ID,
+      PUBLIC_JWKS: keys.jwksBody,
+      SIGNING_JWK: signingJwk,
+    };
     const ceilings = {} as Record<CeilingName, Server>;
     for (const [index, name] of CEILINGS.entries()) {
       ceilings[name] = await startCeiling(name, ceilingScripts[index]!, ceilingBindings, workDir, options);
@@ -171,6 +191,7 @@ async function fetchToken(issuer: string, client: Credentials): Promise<string> 
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: BENCH_SCOPE }).toString(),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (response.status !== 200 || !body.access_token) throw new Error(`Portcullis issued no token: ${response.status} ${JSON.stringify(body)}`);
+  if (response.status !== 200 || !body.access_token)
+    throw new Error(`Portcullis issued no token: ${response.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }

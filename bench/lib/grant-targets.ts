@@ -19,7 +19,15 @@ export function grantTargets(env: Environment): Target[] {
       what: 'refresh_token rotation (each response’s token used next)',
       server: portcullis,
       anchor: 'ceiling.d1-read',
-      goals: [{ label: "goal 4: ≥ 2× workers-oauth-provider's refresh", versus: 'workers-oauth-provider', reference: 180, metric: 'rps', atLeast: 2 }],
+      goals: [
+        {
+          label: "goal 4: ≥ 2× workers-oauth-provider's refresh",
+          versus: 'workers-oauth-provider',
+          reference: 180,
+          metric: 'rps',
+          atLeast: 2,
+        },
+      ],
       async requests({ connections }: RunPlan): Promise<RequestShape> {
         const tokens = await issueRefreshTokens(portcullisDb, connections * REFRESH_TOKENS_PER_CONNECTION);
         return { url: `${portcullis.url}/oauth/token`, method: 'POST', headers, requests: [rotating(tokens)] };
@@ -33,7 +41,12 @@ export function grantTargets(env: Environment): Target[] {
       async requests({ expectedRequests }: RunPlan): Promise<RequestShape> {
         const codes = await issueAuthorizationCodes(portcullisDb, grants, expectedRequests);
         const body = (code: string) =>
-          new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: grants.codeVerifier }).toString();
+          new URLSearchParams({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: REDIRECT_URI,
+            code_verifier: grants.codeVerifier,
+          }).toString();
         return {
           url: `${portcullis.url}/oauth/token`,
           method: 'POST',
@@ -55,7 +68,10 @@ function rotating(firstTokens: string[]): AutocannonRequest {
   return {
     setupRequest(request) {
       const token = unused.shift() ?? 'exhausted';
-      return { ...request, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString() };
+      return {
+        ...request,
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+      };
     },
     onResponse(status, body) {
       if (status !== 200) return;

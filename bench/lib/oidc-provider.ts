@@ -12,14 +12,21 @@ export interface NodeServer {
 const START_TIMEOUT_MS = 30_000;
 
 export async function startOidcProvider(port: number, clientId: string, clientSecret: string): Promise<NodeServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers/oidc-provider.ts', String(port), clientId, clientSecret], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/servers/oidc-provider.ts', String(port), clientId, clientSecret],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`oidc-provider did not start in ${START_TIMEOUT_MS} ms:\n${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`oidc-provider did not start in ${START_TIMEOUT_MS} ms:\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) {
         clearTimeout(timer);

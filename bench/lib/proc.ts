@@ -25,7 +25,13 @@ function statFields(pid: number): { comm: string; fields: string[] } | undefined
   }
   const open = stat.indexOf('(');
   const close = stat.lastIndexOf(')');
-  return { comm: stat.slice(open + 1, close), fields: stat.slice(close + 2).trim().split(' ') };
+  return {
+    comm: stat.slice(open + 1, close),
+    fields: stat
+      .slice(close + 2)
+      .trim()
+      .split(' '),
+  };
 }
 
 /** CPU time the process has used so far, in microseconds (proc(5): fields 14 utime and 15 stime). */

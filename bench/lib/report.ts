@@ -47,10 +47,12 @@ export function judgeGoals(targets: readonly Target[], summaries: ReadonlyMap<st
   return targets.flatMap((target) =>
     (target.goals ?? []).flatMap((goal) => {
       const mine = summaries.get(target.id);
-      const theirs = goal.reference ?? (summaries.has(goal.versus) ? metricOf(summaries.get(goal.versus)!, goal.metric) : undefined);
+      const theirs =
+        goal.reference ?? (summaries.has(goal.versus) ? metricOf(summaries.get(goal.versus)!, goal.metric) : undefined);
       if (!mine || theirs === undefined) return [];
       const ratio = metricOf(mine, goal.metric) / theirs;
-      const met = goal.atLeast !== undefined ? ratio >= goal.atLeast : ratio <= (goal.atMost ?? Number.POSITIVE_INFINITY);
+      const met =
+        goal.atLeast !== undefined ? ratio >= goal.atLeast : ratio <= (goal.atMost ?? Number.POSITIVE_INFINITY);
       return [{ ...goal, target: target.id, ratio, met }];
     }),
   );
@@ -60,7 +62,11 @@ function metricOf(summary: TargetSummary, metric: Metric): number {
   return metric === 'rps' ? summary.requestsPerSecond : metric === 'cpu' ? summary.cpuMicrosPerRequest : summary.p50Ms;
 }
 
-export function markdownReport(summaries: readonly TargetSummary[], goals: readonly GoalVerdict[], bundleGzipKiB: number): string {
+export function markdownReport(
+  summaries: readonly TargetSummary[],
+  goals: readonly GoalVerdict[],
+  bundleGzipKiB: number,
+): string {
   const byId = new Map(summaries.map((summary) => [summary.id, summary]));
   const rows = summaries.map((summary) => {
     const anchor = summary.anchor ? byId.get(summary.anchor) : undefined;
@@ -88,10 +94,30 @@ export function markdownReport(summaries: readonly TargetSummary[], goals: reado
       `${goal.ratio.toFixed(2)}×`,
       goal.met ? 'met' : '**missed**',
     ]),
-    ['goal 5: production bundle ≤ 150 KiB gzip', 'wrangler deploy --dry-run', `${bundleGzipKiB.toFixed(1)} KiB`, bundleGzipKiB <= BUNDLE_GOAL_KIB ? 'met' : '**missed**'],
+    [
+      'goal 5: production bundle ≤ 150 KiB gzip',
+      'wrangler deploy --dry-run',
+      `${bundleGzipKiB.toFixed(1)} KiB`,
+      bundleGzipKiB <= BUNDLE_GOAL_KIB ? 'met' : '**missed**',
+    ],
   ];
   return [
-    table(['Target', 'What', 'Conns', 'req/s', '× anchor', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU × anchor', 'non-2xx', 'Anchor'], rows),
+    table(
+      [
+        'Target',
+        'What',
+        'Conns',
+        'req/s',
+        '× anchor',
+        'p50 ms',
+        'p99 ms',
+        'CPU µs/req',
+        'CPU × anchor',
+        'non-2xx',
+        'Anchor',
+      ],
+      rows,
+    ),
     '',
     table(['Goal', 'Compared', 'Ratio', 'Verdict'], goalRows),
   ].join('\n');

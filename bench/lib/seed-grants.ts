@@ -69,7 +69,11 @@ export async function issueRefreshTokens(db: D1Database, count: number): Promise
 }
 
 /** Authorization codes as the authorization endpoint issues them, valid for CODE_TTL_SECONDS from now. */
-export async function issueAuthorizationCodes(db: D1Database, fixtures: GrantFixtures, count: number): Promise<string[]> {
+export async function issueAuthorizationCodes(
+  db: D1Database,
+  fixtures: GrantFixtures,
+  count: number,
+): Promise<string[]> {
   const now = epochSeconds();
   const codeChallenge = await s256(fixtures.codeVerifier);
   return inBatches(db, count, async (stores) => {

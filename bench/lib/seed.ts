@@ -35,7 +35,11 @@ export function clientRecord(id: string, overrides: Partial<Client> = {}): Promi
 }
 
 /** Inserts clients made by clientRecord, in one script; returns their credentials. */
-export async function seedClients(db: D1Database, ids: readonly string[], overrides: Partial<Client> = {}): Promise<Credentials[]> {
+export async function seedClients(
+  db: D1Database,
+  ids: readonly string[],
+  overrides: Partial<Client> = {},
+): Promise<Credentials[]> {
   const recorder = recordingDatabase();
   const store = storesFor(recorder.db).clients;
   const credentials: Credentials[] = [];
@@ -53,7 +57,15 @@ export async function seedUnicorns(db: D1Database, ownerSub: string): Promise<vo
   const now = Math.floor(Date.now() / 1000);
   await databaseFor(db)
     .insert(unicorns)
-    .values(Array.from({ length: UNICORN_ROWS }, (_, index) => ({ id: `unicorn-${index}`, name: `Unicorn ${index}`, color: 'silver', ownerSub, createdAt: now })));
+    .values(
+      Array.from({ length: UNICORN_ROWS }, (_, index) => ({
+        id: `unicorn-${index}`,
+        name: `Unicorn ${index}`,
+        color: 'silver',
+        ownerSub,
+        createdAt: now,
+      })),
+    );
 }
 
 export function importSigningKeys(signingKeysJson: string): Promise<KeyRing> {
@@ -65,7 +77,14 @@ export async function mintAccessTokens(keys: KeyRing, issuer: string, count: num
   const tokens: string[] = [];
   for (let index = 0; index < count; index++) {
     const { token } = await issueAccessToken(
-      { issuer, subject: BENCH_CLIENT_ID, audience: `${issuer}/api`, clientId: BENCH_CLIENT_ID, scopes: BENCH_SCOPE.split(' '), ttlSeconds: 900 },
+      {
+        issuer,
+        subject: BENCH_CLIENT_ID,
+        audience: `${issuer}/api`,
+        clientId: BENCH_CLIENT_ID,
+        scopes: BENCH_SCOPE.split(' '),
+        ttlSeconds: 900,
+      },
       keys.primary,
     );
     tokens.push(token);

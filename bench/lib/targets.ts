@@ -43,7 +43,10 @@ export interface RunPlan {
 }
 
 export const FORM = 'application/x-www-form-urlencoded';
-const CLIENT_CREDENTIALS_BODY = new URLSearchParams({ grant_type: 'client_credentials', scope: BENCH_SCOPE }).toString();
+const CLIENT_CREDENTIALS_BODY = new URLSearchParams({
+  grant_type: 'client_credentials',
+  scope: BENCH_SCOPE,
+}).toString();
 
 export function defineTargets(env: Environment): Target[] {
   const { portcullis, oidcProvider, ceilings } = env;
@@ -53,25 +56,34 @@ export function defineTargets(env: Environment): Target[] {
     headers: { Authorization: basicAuthorization(client), 'Content-Type': FORM },
     body: CLIENT_CREDENTIALS_BODY,
   });
-  const get = (server: Server, path: string, headers: Record<string, string> = {}) => async (): Promise<RequestShape> => ({
-    url: `${server.url}${path}`,
-    method: 'GET',
-    headers,
-  });
-  const bearer = { Authorization: `Bearer ${env.reusedToken}` };
-  // Every request carries a token this server has never seen, minted with the issuer's key before the run.
-  const freshTokens = (server: Server, path: string) => async ({ expectedRequests }: RunPlan): Promise<RequestShape> => {
-    const tokens = await mintAccessTokens(env.keys, env.issuer, expectedRequests);
-    return {
+  const get =
+    (server: Server, path: string, headers: Record<string, string> = {}) =>
+    async (): Promise<RequestShape> => ({
       url: `${server.url}${path}`,
       method: 'GET',
-      requests: [cycling(tokens, (token) => ({ headers: { Authorization: `Bearer ${token}` } }))],
-      poolSize: tokens.length,
+      headers,
+    });
+  const bearer = { Authorization: `Bearer ${env.reusedToken}` };
+  // Every request carries a token this server has never seen, minted with the issuer's key before the run.
+  const freshTokens =
+    (server: Server, path: string) =>
+    async ({ expectedRequests }: RunPlan): Promise<RequestShape> => {
+      const tokens = await mintAccessTokens(env.keys, env.issuer, expectedRequests);
+      return {
+        url: `${server.url}${path}`,
+        method: 'GET',
+        requests: [cycling(tokens, (token) => ({ headers: { Authorization: `Bearer ${token}` } }))],
+        poolSize: tokens.length,
+      };
     };
-  };
 
   return [
-    { id: 'ceiling.bare', what: 'Hono route, no work (workerd)', server: ceilings.bare, requests: get(ceilings.bare, '/') },
+    {
+      id: 'ceiling.bare',
+      what: 'Hono route, no work (workerd)',
+      server: ceilings.bare,
+      requests: get(ceilings.bare, '/'),
+    },
     {
       id: 'ceiling.middleware',
       what: "bare route behind src/app.ts's global middleware",
@@ -79,10 +91,27 @@ export function defineTargets(env: Environment): Target[] {
       anchor: 'ceiling.bare',
       requests: get(ceilings.middleware, '/'),
     },
-    { id: 'ceiling.d1-read', what: 'Hono + one D1 select by primary key', server: ceilings['d1-read'], anchor: 'ceiling.bare', requests: get(ceilings['d1-read'], '/') },
-    { id: 'ceiling.es256-sign', what: 'Hono + one jose ES256 sign', server: ceilings['es256-sign'], anchor: 'ceiling.bare', requests: get(ceilings['es256-sign'], '/') },
+    {
+      id: 'ceiling.d1-read',
+      what: 'Hono + one D1 select by primary key',
+      server: ceilings['d1-read'],
+      anchor: 'ceiling.bare',
+      requests: get(ceilings['d1-read'], '/'),
+    },
+    {
+      id: 'ceiling.es256-sign',
+      what: 'Hono + one jose ES256 sign',
+      server: ceilings['es256-sign'],
+      anchor: 'ceiling.bare',
+      requests: get(ceilings['es256-sign'], '/'),
+    },
 
-    { id: 'cc.oidc-provider', what: 'client_credentials, node-oidc-provider (Node)', server: oidcProvider, requests: tokenRequest(oidcProvider, '/token', env.oidcClient) },
+    {
+      id: 'cc.oidc-provider',
+      what: 'client_credentials, node-oidc-provider (Node)',
+      server: oidcProvider,
+      requests: tokenRequest(oidcProvider, '/token', env.oidcClient),
+    },
     {
       id: 'cc.portcullis',
       what: 'client_credentials (Basic), warm: one client',
@@ -91,7 +120,13 @@ export function defineTargets(env: Environment): Target[] {
       goals: [
         { label: 'goal 1: ≥ 1.0× node-oidc-provider req/s', versus: 'cc.oidc-provider', metric: 'rps', atLeast: 1 },
         { label: 'goal 1: ≤ 1.0× node-oidc-provider CPU/token', versus: 'cc.oidc-provider', metric: 'cpu', atMost: 1 },
-        { label: "goal 1: ≥ 4× OpenAuth's client_credentials", versus: 'OpenAuth on workerd', reference: 440, metric: 'rps', atLeast: 4 },
+        {
+          label: "goal 1: ≥ 4× OpenAuth's client_credentials",
+          versus: 'OpenAuth on workerd',
+          reference: 440,
+          metric: 'rps',
+          atLeast: 4,
+        },
       ],
       requests: tokenRequest(portcullis, '/oauth/token', env.client),
     },
@@ -100,7 +135,9 @@ export function defineTargets(env: Environment): Target[] {
       what: `client_credentials, cold: ${env.coldClients.length} clients in turn`,
       server: portcullis,
       anchor: 'ceiling.d1-read',
-      goals: [{ label: 'goal 1: cold ≥ 0.8× one-D1-read ceiling', versus: 'ceiling.d1-read', metric: 'rps', atLeast: 0.8 }],
+      goals: [
+        { label: 'goal 1: cold ≥ 0.8× one-D1-read ceiling', versus: 'ceiling.d1-read', metric: 'rps', atLeast: 0.8 },
+      ],
       requests: async () => ({
         url: `${portcullis.url}/oauth/token`,
         method: 'POST',
@@ -109,14 +146,27 @@ export function defineTargets(env: Environment): Target[] {
         requests: [cycling(env.coldClients, (client) => ({ headers: { Authorization: basicAuthorization(client) } }))],
       }),
     },
-    { id: 'cc.oidc-provider.c1', what: 'client_credentials, node-oidc-provider, 1 connection', server: oidcProvider, connections: 1, requests: tokenRequest(oidcProvider, '/token', env.oidcClient) },
+    {
+      id: 'cc.oidc-provider.c1',
+      what: 'client_credentials, node-oidc-provider, 1 connection',
+      server: oidcProvider,
+      connections: 1,
+      requests: tokenRequest(oidcProvider, '/token', env.oidcClient),
+    },
     {
       id: 'cc.portcullis.c1',
       what: 'client_credentials, warm, 1 connection',
       server: portcullis,
       connections: 1,
       anchor: 'cc.oidc-provider.c1',
-      goals: [{ label: 'goal 1: p50 at 1 connection ≤ node-oidc-provider', versus: 'cc.oidc-provider.c1', metric: 'p50', atMost: 1 }],
+      goals: [
+        {
+          label: 'goal 1: p50 at 1 connection ≤ node-oidc-provider',
+          versus: 'cc.oidc-provider.c1',
+          metric: 'p50',
+          atMost: 1,
+        },
+      ],
       requests: tokenRequest(portcullis, '/oauth/token', env.client),
     },
 
@@ -132,7 +182,13 @@ export function defineTargets(env: Environment): Target[] {
           goals: [{ label: 'goal 3: ≥ 0.9× bare route', versus: 'ceiling.bare', metric: 'rps', atLeast: 0.9 }],
           requests: get(portcullis, portcullisPath),
         },
-        { id: `${kind}.oidc-provider`, what: `${kind === 'jwks' ? 'JWKS' : 'discovery'}, node-oidc-provider`, server: oidcProvider, anchor: `${kind}.portcullis`, requests: get(oidcProvider, oidcPath) },
+        {
+          id: `${kind}.oidc-provider`,
+          what: `${kind === 'jwks' ? 'JWKS' : 'discovery'}, node-oidc-provider`,
+          server: oidcProvider,
+          anchor: `${kind}.portcullis`,
+          requests: get(oidcProvider, oidcPath),
+        },
       ];
     }),
 
@@ -142,13 +198,25 @@ export function defineTargets(env: Environment): Target[] {
         { key: 'ping', path: '/api/ping', what: 'GET /api/ping (no work: the guard alone)' },
       ] as const
     ).flatMap(({ key, path, what }): Target[] => [
-      { id: `${key}.open`, what: `${what}, no guard`, server: ceilings['api-open'], requests: get(ceilings['api-open'], path) },
+      {
+        id: `${key}.open`,
+        what: `${what}, no guard`,
+        server: ceilings['api-open'],
+        requests: get(ceilings['api-open'], path),
+      },
       {
         id: `${key}.verify.reused`,
         what: `${what} + portcullis/verify, token reused`,
         server: ceilings['api-guarded'],
         anchor: `${key}.open`,
-        goals: [{ label: `goal 2 (${path}): reused token ≥ 0.9× unguarded`, versus: `${key}.open`, metric: 'rps', atLeast: 0.9 }],
+        goals: [
+          {
+            label: `goal 2 (${path}): reused token ≥ 0.9× unguarded`,
+            versus: `${key}.open`,
+            metric: 'rps',
+            atLeast: 0.9,
+          },
+        ],
         requests: get(ceilings['api-guarded'], path, bearer),
       },
       {
@@ -157,8 +225,18 @@ export function defineTargets(env: Environment): Target[] {
         server: ceilings['api-guarded'],
         anchor: `${key}.open`,
         goals: [
-          { label: `goal 2 (${path}): never-seen token ≥ 0.6× unguarded`, versus: `${key}.open`, metric: 'rps', atLeast: 0.6 },
-          { label: `goal 2 (${path}): never slower than Hono's jwk`, versus: `${key}.hono-jwk`, metric: 'rps', atLeast: 1 },
+          {
+            label: `goal 2 (${path}): never-seen token ≥ 0.6× unguarded`,
+            versus: `${key}.open`,
+            metric: 'rps',
+            atLeast: 0.6,
+          },
+          {
+            label: `goal 2 (${path}): never slower than Hono's jwk`,
+            versus: `${key}.hono-jwk`,
+            metric: 'rps',
+            atLeast: 1,
+          },
         ],
         requests: freshTokens(ceilings['api-guarded'], path),
       },
@@ -188,13 +266,28 @@ function wranglerDevTargets(
   get: (server: Server, path: string) => () => Promise<RequestShape>,
 ): Target[] {
   return [
-    { id: 'wrangler-dev.cc', what: 'client_credentials, warm, under wrangler dev', server, anchor: 'cc.portcullis', requests: tokenRequest(server, '/oauth/token', server.client) },
-    { id: 'wrangler-dev.jwks', what: 'JWKS under wrangler dev', server, anchor: 'jwks.portcullis', requests: get(server, '/.well-known/jwks.json') },
+    {
+      id: 'wrangler-dev.cc',
+      what: 'client_credentials, warm, under wrangler dev',
+      server,
+      anchor: 'cc.portcullis',
+      requests: tokenRequest(server, '/oauth/token', server.client),
+    },
+    {
+      id: 'wrangler-dev.jwks',
+      what: 'JWKS under wrangler dev',
+      server,
+      anchor: 'jwks.portcullis',
+      requests: get(server, '/.well-known/jwks.json'),
+    },
   ];
 }
 
 /** A request that takes the next item of a list on every send, across all connections, wrapping around. */
-export function cycling<T>(items: readonly T[], change: (item: T) => { headers?: Record<string, string>; body?: string }): AutocannonRequest {
+export function cycling<T>(
+  items: readonly T[],
+  change: (item: T) => { headers?: Record<string, string>; body?: string },
+): AutocannonRequest {
   let next = 0;
   return {
     setupRequest(request) {

@@ -30,27 +30,35 @@ export interface WorkerdOptions {
 export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
   const before = new Set(descendantsNamed(process.pid, 'workerd'));
   // Miniflare 5 takes its v4 option shape through this documented converter, which also leaves the dev registry off.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    name: options.name,
-    host: '127.0.0.1',
-    // By default the bench talks to the Worker's own socket, not through Miniflare's entry Worker (which runs a
-    // second script, its router and proxy, on every request): the closest to a deployed Worker local workerd gets.
-    ...(options.viaEntryWorker ? { port: options.port } : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
-    modules: true,
-    scriptPath: options.scriptPath,
-    // Module names are paths relative to this; the bundle lives in the run's temp directory.
-    modulesRoot: dirname(options.scriptPath),
-    compatibilityDate: options.compatibilityDate,
-    compatibilityFlags: options.compatibilityFlags,
-    bindings: options.bindings,
-    ...(options.persistDir ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir } : {}),
-    log: new Log(LogLevel.WARN),
-    logRequests: false,
-    telemetry: { enabled: false },
-    cf: false,
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      name: options.name,
+      host: '127.0.0.1',
+      // By default the bench talks to the Worker's own socket, not through Miniflare's entry Worker (which runs a
+      // second script, its router and proxy, on every request): the closest to a deployed Worker local workerd gets.
+      ...(options.viaEntryWorker
+        ? { port: options.port }
+        : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
+      modules: true,
+      scriptPath: options.scriptPath,
+      // Module names are paths relative to this; the bundle lives in the run's temp directory.
+      modulesRoot: dirname(options.scriptPath),
+      compatibilityDate: options.compatibilityDate,
+      compatibilityFlags: options.compatibilityFlags,
+      bindings: options.bindings,
+      ...(options.persistDir
+        ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir }
+        : {}),
+      log: new Log(LogLevel.WARN),
+      logRequests: false,
+      telemetry: { enabled: false },
+      cf: false,
+    }),
+  );
   const entryUrl = await mf.ready;
-  const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name)).toString().replace(/\/$/, '');
+  const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name))
+    .toString()
+    .replace(/\/$/, '');
   const pids = descendantsNamed(process.pid, 'workerd').filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
   const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
@@ -60,7 +68,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
 
 /** Applies migrations/*.sql in order, statement by statement, as `wrangler d1 migrations apply` would. */
 async function applyMigrations(db: D1Database): Promise<void> {
-  const files = readdirSync('migrations').filter((file) => file.endsWith('.sql')).sort();
+  const files = readdirSync('migrations')
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   for (const file of files) {
     const statements = readFileSync(join('migrations', file), 'utf8')
       .split('--> statement-breakpoint')

@@ -17,7 +17,11 @@ const run = promisify(execFile);
 const WRANGLER = join('node_modules', 'wrangler', 'bin', 'wrangler.js');
 const START_TIMEOUT_MS = 60_000;
 
-export async function startWranglerDev(workDir: string, port: number, signingKeys: string): Promise<Server & { client: Credentials }> {
+export async function startWranglerDev(
+  workDir: string,
+  port: number,
+  signingKeys: string,
+): Promise<Server & { client: Credentials }> {
   const persistTo = join(workDir, 'wrangler-state');
   const wrangler = (...args: string[]) => run(process.execPath, [WRANGLER, ...args], { env: WRANGLER_ENV });
   await wrangler('d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo);
@@ -31,10 +35,25 @@ export async function startWranglerDev(workDir: string, port: number, signingKey
 
   const issuer = `http://127.0.0.1:${port}`;
   const envFile = join(workDir, 'wrangler-dev.env');
-  writeFileSync(envFile, [`ISSUER=${issuer}`, 'REGISTRATION_POLICY=closed', `SIGNING_KEYS='${signingKeys}'`].join('\n'));
+  writeFileSync(
+    envFile,
+    [`ISSUER=${issuer}`, 'REGISTRATION_POLICY=closed', `SIGNING_KEYS='${signingKeys}'`].join('\n'),
+  );
   const child = spawn(
     process.execPath,
-    [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--env-file', envFile, '--show-interactive-dev-session=false'],
+    [
+      WRANGLER,
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistTo,
+      '--env-file',
+      envFile,
+      '--show-interactive-dev-session=false',
+    ],
     { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -51,7 +70,13 @@ export async function startWranglerDev(workDir: string, port: number, signingKey
     await dispose();
     throw error;
   }
-  return { name: 'wrangler-dev', url: issuer, pids: [child.pid!, ...descendantsNamed(child.pid!, 'workerd')], client: { clientId: client.id, secret }, dispose };
+  return {
+    name: 'wrangler-dev',
+    url: issuer,
+    pids: [child.pid!, ...descendantsNamed(child.pid!, 'workerd')],
+    client: { clientId: client.id, secret },
+    dispose,
+  };
 }
 
 async function waitUntilServing(url: string, output: () => string): Promise<void> {

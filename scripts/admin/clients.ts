@@ -2,11 +2,25 @@
 // registration (src/oauth/client-settings.ts) and records are built by src/oauth/client-records.ts, as in the Worker.
 import { DEFAULT_API_SCOPES } from '../../src/config';
 import { clientMetadataOf } from '../../src/oauth/client-metadata';
-import { clientMetadataPolicy, createClientRecord, replaceClientMetadata, rotateClientSecret } from '../../src/oauth/client-records';
+import {
+  clientMetadataPolicy,
+  createClientRecord,
+  replaceClientMetadata,
+  rotateClientSecret,
+} from '../../src/oauth/client-records';
 import { validateClientSettings, type ClientSettings } from '../../src/oauth/client-settings';
 import type { Stores } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
-import { CommandError, isoDate, listOption, parseCommandArgs, table, UsageError, type AdminCommand, type CommandResult } from './command';
+import {
+  CommandError,
+  isoDate,
+  listOption,
+  parseCommandArgs,
+  table,
+  UsageError,
+  type AdminCommand,
+  type CommandResult,
+} from './command';
 import { findUser } from './users';
 
 // The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config.
@@ -20,7 +34,8 @@ const SETTING_OPTIONS = {
   scopes: { type: 'string', multiple: true },
   origins: { type: 'string', multiple: true },
 } as const;
-const SETTINGS_USAGE = '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>]';
+const SETTINGS_USAGE =
+  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>]';
 
 export const CLIENT_COMMANDS: AdminCommand[] = [
   {
@@ -30,8 +45,21 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const clients = await (await context.database()).stores.clients.list();
-      const rows = clients.map((client) => [client.id, client.name, client.type, client.grantTypes.join(','), client.ownerUserId ?? '', isoDate(client.createdAt)]);
-      return { lines: clients.length === 0 ? ['No clients.'] : table(['CLIENT_ID', 'NAME', 'TYPE', 'GRANT_TYPES', 'OWNER', 'CREATED'], rows), json: clients.map(clientJson) };
+      const rows = clients.map((client) => [
+        client.id,
+        client.name,
+        client.type,
+        client.grantTypes.join(','),
+        client.ownerUserId ?? '',
+        isoDate(client.createdAt),
+      ]);
+      return {
+        lines:
+          clients.length === 0
+            ? ['No clients.']
+            : table(['CLIENT_ID', 'NAME', 'TYPE', 'GRANT_TYPES', 'OWNER', 'CREATED'], rows),
+        json: clients.map(clientJson),
+      };
     },
   },
   {
@@ -44,21 +72,31 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
       const metadata = validateClientSettings(settings, POLICY);
       const { stores } = await context.database();
       const ownerUserId = values.owner === undefined ? null : (await findUser(stores, values.owner)).id;
-      const { client, secret } = await createClientRecord(metadata, { registrant: null, ownerUserId, registrationTokenHash: null }, stores.clients);
+      const { client, secret } = await createClientRecord(
+        metadata,
+        { registrant: null, ownerUserId, registrationTokenHash: null },
+        stores.clients,
+      );
       return withSecret(`Created ${client.type} client ${client.id}.`, client, secret);
     },
   },
   {
     name: 'clients update',
     usage: `clients update <client_id> ${SETTINGS_USAGE}`,
-    summary: 'change the given settings of a client (its other metadata is kept); a list option given as "" empties the list',
+    summary:
+      'change the given settings of a client (its other metadata is kept); a list option given as "" empties the list',
     async run(argv, context) {
       const { values, positionals } = parseCommandArgs(argv, SETTING_OPTIONS, ['client_id']);
       const settings = settingsFrom(values);
-      if (Object.values(settings).every((value) => value === undefined)) throw new UsageError('give at least one setting to change');
+      if (Object.values(settings).every((value) => value === undefined))
+        throw new UsageError('give at least one setting to change');
       const { stores } = await context.database();
       const current = await findClient(stores, positionals[0] ?? '');
-      const { client, secret } = await replaceClientMetadata(current, validateClientSettings(settings, POLICY, current), stores.clients);
+      const { client, secret } = await replaceClientMetadata(
+        current,
+        validateClientSettings(settings, POLICY, current),
+        stores.clients,
+      );
       return withSecret(`Updated client ${client.id}.`, client, secret);
     },
   },
@@ -70,7 +108,10 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const clientId = positionals[0] ?? '';
       if (!(await (await context.database()).stores.clients.delete(clientId))) throw noSuchClient(clientId);
-      return { lines: [`Deleted client ${clientId}, its refresh tokens and the consents given to it.`], json: { client_id: clientId, deleted: true } };
+      return {
+        lines: [`Deleted client ${clientId}, its refresh tokens and the consents given to it.`],
+        json: { client_id: clientId, deleted: true },
+      };
     },
   },
   {
@@ -80,8 +121,15 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const { stores } = await context.database();
-      const { client, secret } = await rotateClientSecret(await findClient(stores, positionals[0] ?? ''), stores.clients);
-      return withSecret(`Rotated the secret of client ${client.id}; the previous secret no longer works.`, client, secret);
+      const { client, secret } = await rotateClientSecret(
+        await findClient(stores, positionals[0] ?? ''),
+        stores.clients,
+      );
+      return withSecret(
+        `Rotated the secret of client ${client.id}; the previous secret no longer works.`,
+        client,
+        secret,
+      );
     },
   },
 ];
@@ -97,7 +145,8 @@ interface SettingValues {
 
 function settingsFrom(values: SettingValues): ClientSettings {
   const { type } = values;
-  if (type !== undefined && type !== 'confidential' && type !== 'public') throw new UsageError(`--type must be confidential or public, got ${type}`);
+  if (type !== undefined && type !== 'confidential' && type !== 'public')
+    throw new UsageError(`--type must be confidential or public, got ${type}`);
   return {
     name: values.name,
     type,
@@ -120,11 +169,17 @@ function noSuchClient(clientId: string): CommandError {
 
 function withSecret(summary: string, client: Client, secret: string | undefined): CommandResult {
   const lines = [summary, `  client_id:     ${client.id}`];
-  if (secret !== undefined) lines.push(`  client_secret: ${secret}`, 'The secret is shown only this once; only its hash is stored.');
+  if (secret !== undefined)
+    lines.push(`  client_secret: ${secret}`, 'The secret is shown only this once; only its hash is stored.');
   return { lines, json: { ...clientJson(client), ...(secret === undefined ? {} : { client_secret: secret }) } };
 }
 
 /** The client as RFC 7591 §3.2.1 answers it (without credentials), plus its owner. */
 function clientJson(client: Client) {
-  return { client_id: client.id, client_id_issued_at: client.createdAt, ...clientMetadataOf(client), owner_user_id: client.ownerUserId };
+  return {
+    client_id: client.id,
+    client_id_issued_at: client.createdAt,
+    ...clientMetadataOf(client),
+    owner_user_id: client.ownerUserId,
+  };
 }

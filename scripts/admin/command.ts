@@ -51,7 +51,11 @@ export class CommandError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs, strict, with exactly the named positionals; its errors become usage errors. */
-export function parseCommandArgs<T extends Options>(argv: string[], options: T, positionalNames: readonly string[] = []) {
+export function parseCommandArgs<T extends Options>(
+  argv: string[],
+  options: T,
+  positionalNames: readonly string[] = [],
+) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -59,8 +63,11 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T, 
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (parsed.positionals.length !== positionalNames.length) {
-    const expected = positionalNames.length === 0 ? 'no arguments' : positionalNames.map((name) => `<${name}>`).join(' ');
-    throw new UsageError(`expected ${expected}, got ${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}`);
+    const expected =
+      positionalNames.length === 0 ? 'no arguments' : positionalNames.map((name) => `<${name}>`).join(' ');
+    throw new UsageError(
+      `expected ${expected}, got ${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}`,
+    );
   }
   return { values: parsed.values, positionals: parsed.positionals };
 }
@@ -72,8 +79,14 @@ export function listOption(values: string[] | undefined): string[] | undefined {
 
 /** Rows as aligned columns under a header line. */
 export function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 

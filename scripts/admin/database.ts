@@ -25,7 +25,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   if (target.kind === 'local') {
     // wrangler's --persist-to <dir> keeps its state in <dir>/v3; getPlatformProxy takes that inner directory.
     const persist = target.persistTo === undefined ? true : { path: join(resolve(target.persistTo), 'v3') };
-    const platform = await getPlatformProxy<Record<typeof BINDING, D1Database>>({ configPath: WRANGLER_CONFIG, persist, remoteBindings: false });
+    const platform = await getPlatformProxy<Record<typeof BINDING, D1Database>>({
+      configPath: WRANGLER_CONFIG,
+      persist,
+      remoteBindings: false,
+    });
     const where = target.persistTo === undefined ? '.wrangler/state' : target.persistTo;
     return { binding: platform.env[BINDING], description: `local D1 (${where})`, close: () => platform.dispose() };
   }
@@ -36,7 +40,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   try {
     const configPath = join(directory, 'wrangler.json');
     writeFileSync(configPath, JSON.stringify(await remoteConfig()));
-    const platform = await getPlatformProxy<Record<typeof BINDING, D1Database>>({ configPath, persist: false, remoteBindings: true, envFiles: [] });
+    const platform = await getPlatformProxy<Record<typeof BINDING, D1Database>>({
+      configPath,
+      persist: false,
+      remoteBindings: true,
+      envFiles: [],
+    });
     return {
       binding: platform.env[BINDING],
       description: 'remote D1 (the deployed database)',
@@ -56,15 +65,21 @@ async function remoteConfig(): Promise<Record<string, unknown>> {
   const { experimental_readRawConfig } = await import('wrangler');
   const raw: unknown = experimental_readRawConfig({ config: WRANGLER_CONFIG }).rawConfig;
   const config = isRecord(raw) ? raw : {};
-  const database = (Array.isArray(config.d1_databases) ? config.d1_databases : []).find((entry: unknown) => isRecord(entry) && entry.binding === BINDING);
+  const database = (Array.isArray(config.d1_databases) ? config.d1_databases : []).find(
+    (entry: unknown) => isRecord(entry) && entry.binding === BINDING,
+  );
   if (!isRecord(database) || typeof database.database_id !== 'string' || /^[0-]+$/.test(database.database_id)) {
-    throw new Error(`wrangler.toml has no database_id for the ${BINDING} binding: set the id that \`wrangler d1 create\` printed`);
+    throw new Error(
+      `wrangler.toml has no database_id for the ${BINDING} binding: set the id that \`wrangler d1 create\` printed`,
+    );
   }
   return {
     name: config.name,
     compatibility_date: config.compatibility_date,
     ...(config.account_id === undefined ? {} : { account_id: config.account_id }),
-    d1_databases: [{ binding: BINDING, database_name: database.database_name, database_id: database.database_id, remote: true }],
+    d1_databases: [
+      { binding: BINDING, database_name: database.database_name, database_id: database.database_id, remote: true },
+    ],
   };
 }
 

@@ -8,7 +8,8 @@ export const PURGE_COMMANDS: AdminCommand[] = [
   {
     name: 'purge',
     usage: 'purge',
-    summary: 'delete expired authorization codes, refresh tokens, sessions and counters now (the hourly cron does the same)',
+    summary:
+      'delete expired authorization codes, refresh tokens, sessions and counters now (the hourly cron does the same)',
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const counts = await purgeExpired((await context.database()).db, epochSeconds());

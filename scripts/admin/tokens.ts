@@ -6,7 +6,8 @@ import { parseCommandArgs, UsageError, type AdminCommand } from './command';
 import { findUser } from './users';
 
 /** Access tokens are self-contained JWTs: nothing can recall them, so every answer says how long they live on. */
-const ACCESS_TOKEN_NOTE = 'Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).';
+const ACCESS_TOKEN_NOTE =
+  'Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).';
 
 export const TOKEN_COMMANDS: AdminCommand[] = [
   {
@@ -15,7 +16,8 @@ export const TOKEN_COMMANDS: AdminCommand[] = [
     summary: 'revoke every refresh token of a user, of a client, or of a user at one client',
     async run(argv, context) {
       const { values } = parseCommandArgs(argv, { user: { type: 'string' }, client: { type: 'string' } });
-      if (values.user === undefined && values.client === undefined) throw new UsageError('give --user <username>, --client <client_id>, or both');
+      if (values.user === undefined && values.client === undefined)
+        throw new UsageError('give --user <username>, --client <client_id>, or both');
       const { stores } = await context.database();
       const user = values.user === undefined ? undefined : await findUser(stores, values.user);
       const clientId = values.client;
@@ -25,10 +27,16 @@ export const TOKEN_COMMANDS: AdminCommand[] = [
       if (user && clientId !== undefined) await refreshTokens.revokeByUserAndClient(user.id, clientId, now);
       else if (user) await refreshTokens.revokeByUser(user.id, now);
       else if (clientId !== undefined) await refreshTokens.revokeByClient(clientId, now);
-      const whose = [user && `of user ${user.username}`, clientId !== undefined && `issued to client ${clientId}`].filter(Boolean).join(' ');
+      const whose = [user && `of user ${user.username}`, clientId !== undefined && `issued to client ${clientId}`]
+        .filter(Boolean)
+        .join(' ');
       return {
         lines: [`Revoked every refresh token ${whose}.`, ACCESS_TOKEN_NOTE],
-        json: { revoked: true, ...(user ? { user_id: user.id, username: user.username } : {}), ...(clientId === undefined ? {} : { client_id: clientId }) },
+        json: {
+          revoked: true,
+          ...(user ? { user_id: user.id, username: user.username } : {}),
+          ...(clientId === undefined ? {} : { client_id: clientId }),
+        },
       };
     },
   },

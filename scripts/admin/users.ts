@@ -8,7 +8,15 @@ import type { Stores } from '../../src/storage/stores';
 import type { User } from '../../src/storage/types';
 import { epochSeconds } from '../../src/tokens/access-token';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
-import { CommandError, isoDate, parseCommandArgs, table, UsageError, type AdminCommand, type AdminContext } from './command';
+import {
+  CommandError,
+  isoDate,
+  parseCommandArgs,
+  table,
+  UsageError,
+  type AdminCommand,
+  type AdminContext,
+} from './command';
 
 /** 18 random bytes: a 24-character password, far above the policy's minimum, shown once. */
 const GENERATED_PASSWORD_BYTES = 18;
@@ -19,9 +27,14 @@ export const USER_COMMANDS: AdminCommand[] = [
   {
     name: 'users create',
     usage: 'users create <username> [--email <address>] [--admin] [--password-stdin]',
-    summary: 'create a user (an administrator with --admin); the password is read from stdin or generated and shown once',
+    summary:
+      'create a user (an administrator with --admin); the password is read from stdin or generated and shown once',
     async run(argv, context) {
-      const { values, positionals } = parseCommandArgs(argv, { email: { type: 'string' }, admin: { type: 'boolean' }, ...PASSWORD_OPTIONS }, ['username']);
+      const { values, positionals } = parseCommandArgs(
+        argv,
+        { email: { type: 'string' }, admin: { type: 'boolean' }, ...PASSWORD_OPTIONS },
+        ['username'],
+      );
       const { password, generated } = await choosePassword(values['password-stdin'], context);
       const input = { username: positionals[0] ?? '', password, email: values.email };
       const { stores } = await context.database();
@@ -29,7 +42,10 @@ export const USER_COMMANDS: AdminCommand[] = [
       if ('problem' in outcome) throw new CommandError(COPY.signup.problems[outcome.problem], outcome.problem);
       const { user } = outcome;
       return {
-        lines: [`Created ${user.isAdmin ? 'administrator' : 'user'} ${user.username} (id ${user.id}).`, ...passwordLines(password, generated)],
+        lines: [
+          `Created ${user.isAdmin ? 'administrator' : 'user'} ${user.username} (id ${user.id}).`,
+          ...passwordLines(password, generated),
+        ],
         json: { ...userJson(user), ...(generated ? { password } : {}) },
       };
     },
@@ -61,7 +77,10 @@ export const USER_COMMANDS: AdminCommand[] = [
       // A reset usually follows a compromise: whoever is signed in with the old password is signed out.
       await stores.sessions.deleteByUser(user.id);
       return {
-        lines: [`Set a new password for ${user.username} and ended their sessions.`, ...passwordLines(password, generated)],
+        lines: [
+          `Set a new password for ${user.username} and ended their sessions.`,
+          ...passwordLines(password, generated),
+        ],
         json: { ...userJson(user), ...(generated ? { password } : {}) },
       };
     },
@@ -73,8 +92,19 @@ export const USER_COMMANDS: AdminCommand[] = [
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const users = await (await context.database()).stores.users.list();
-      const rows = users.map((user) => [user.username, user.id, user.email ?? '', user.isAdmin ? 'admin' : '', user.disabled ? 'disabled' : '', isoDate(user.createdAt)]);
-      return { lines: users.length === 0 ? ['No users.'] : table(['USERNAME', 'ID', 'EMAIL', 'ROLE', 'STATUS', 'CREATED'], rows), json: users.map(userJson) };
+      const rows = users.map((user) => [
+        user.username,
+        user.id,
+        user.email ?? '',
+        user.isAdmin ? 'admin' : '',
+        user.disabled ? 'disabled' : '',
+        isoDate(user.createdAt),
+      ]);
+      return {
+        lines:
+          users.length === 0 ? ['No users.'] : table(['USERNAME', 'ID', 'EMAIL', 'ROLE', 'STATUS', 'CREATED'], rows),
+        json: users.map(userJson),
+      };
     },
   },
 ];
@@ -93,7 +123,10 @@ export async function findUser(stores: Pick<Stores, 'users'>, username: string):
   return user;
 }
 
-async function choosePassword(fromStdin: boolean | undefined, context: AdminContext): Promise<{ password: string; generated: boolean }> {
+async function choosePassword(
+  fromStdin: boolean | undefined,
+  context: AdminContext,
+): Promise<{ password: string; generated: boolean }> {
   if (!fromStdin) return { password: generateOpaqueToken(GENERATED_PASSWORD_BYTES), generated: true };
   // One trailing line break is what `echo` or a heredoc adds, not part of the password.
   const password = (await context.readStdin()).replace(/\r?\n$/, '');

@@ -20,7 +20,12 @@ export function toolEnvironment(extra: Record<string, string> = {}): NodeJS.Proc
 }
 
 /** Runs a command to completion; rejects when it fails. stdin is closed so nothing can wait for an answer. */
-export function runTool(command: string, args: string[], extraEnv: Record<string, string> = {}, stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): Promise<void> {
+export function runTool(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  stdio: StdioOptions = ['ignore', 'inherit', 'inherit'],
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(join(BIN, command), args, { cwd: PROJECT_ROOT, env: toolEnvironment(extraEnv), stdio });
     child.on('error', reject);
@@ -33,7 +38,11 @@ export function runTool(command: string, args: string[], extraEnv: Record<string
 
 /** Hands the terminal to a long-running command, forwards termination signals to it, and exits with its status. */
 export function execTool(command: string, args: string[], extraEnv: Record<string, string> = {}): void {
-  const child = spawn(join(BIN, command), args, { cwd: PROJECT_ROOT, env: toolEnvironment(extraEnv), stdio: 'inherit' });
+  const child = spawn(join(BIN, command), args, {
+    cwd: PROJECT_ROOT,
+    env: toolEnvironment(extraEnv),
+    stdio: 'inherit',
+  });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -9,7 +9,10 @@ export const DEFAULT_SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256',
 
 /** Parses a comma-separated list such as `ES256,RS256`; throws a readable Error on an unknown or empty list. */
 export function parseAlgorithmList(value: string): SigningAlgorithm[] {
-  const algorithms = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const algorithms = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (algorithms.length === 0) throw new Error('--alg needs at least one algorithm');
   for (const alg of algorithms) {
     if (!(SIGNING_ALGORITHMS as readonly string[]).includes(alg)) {

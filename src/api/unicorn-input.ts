@@ -5,8 +5,18 @@ import * as v from 'valibot';
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 50;
 
-const name = v.pipe(v.string('name must be a string'), v.trim(), v.minLength(1, 'name must not be empty'), v.maxLength(100, 'name must be at most 100 characters'));
-const color = v.pipe(v.string('color must be a string'), v.trim(), v.minLength(1, 'color must not be empty'), v.maxLength(40, 'color must be at most 40 characters'));
+const name = v.pipe(
+  v.string('name must be a string'),
+  v.trim(),
+  v.minLength(1, 'name must not be empty'),
+  v.maxLength(100, 'name must be at most 100 characters'),
+);
+const color = v.pipe(
+  v.string('color must be a string'),
+  v.trim(),
+  v.minLength(1, 'color must not be empty'),
+  v.maxLength(40, 'color must be at most 40 characters'),
+);
 
 // valibot reports a missing member as an issue of the object schema; readJsonObject (http/json.ts) has excluded
 // non-objects.

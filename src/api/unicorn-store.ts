@@ -25,7 +25,8 @@ export function createUnicornStore(db: Database): UnicornStore {
   const ownedBy = (id: string, ownerSub: string) => and(eq(unicorns.id, id), eq(unicorns.ownerSub, ownerSub));
 
   return {
-    list: ({ limit, offset }) => db.select().from(unicorns).orderBy(asc(unicorns.createdAt), asc(unicorns.id)).limit(limit).offset(offset).all(),
+    list: ({ limit, offset }) =>
+      db.select().from(unicorns).orderBy(asc(unicorns.createdAt), asc(unicorns.id)).limit(limit).offset(offset).all(),
     findById,
     async create(unicorn) {
       await db.insert(unicorns).values(unicorn);

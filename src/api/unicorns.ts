@@ -50,37 +50,39 @@ export function unicornsApi(): Hono<ApiEnv> {
   const read = requireScope('read');
   const write = requireScope('write');
 
-  return new Hono<ApiEnv>()
-    // In Hono, `/unicorns/*` matches `/unicorns` too.
-    .use('/unicorns/*', guard)
-    .get('/unicorns', read, async (c) => {
-      const { limit, offset } = parseInput(page, c.req.query());
-      const unicorns = await storeFor(c).list({ limit, offset });
-      return c.json({ unicorns: unicorns.map(toJson) });
-    })
-    .post('/unicorns', write, async (c) => {
-      const input = parseInput(newUnicorn, await readJsonObject(c));
-      const unicorn: Unicorn = {
-        id: generateOpaqueToken(12),
-        ...input,
-        ownerSub: c.get('accessToken').sub,
-        createdAt: Math.floor(Date.now() / 1000),
-      };
-      await storeFor(c).create(unicorn);
-      return c.json(toJson(unicorn), 201, { Location: `${c.req.path}/${unicorn.id}` });
-    })
-    .get('/unicorns/:id', read, async (c) => {
-      const unicorn = await storeFor(c).findById(c.req.param('id'));
-      if (!unicorn) throw notFound();
-      return c.json(toJson(unicorn));
-    })
-    .put('/unicorns/:id', write, async (c) => change(c, parseInput(newUnicorn, await readJsonObject(c))))
-    .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readJsonObject(c))))
-    .delete('/unicorns/:id', write, async (c) => {
-      const result = await storeFor(c).delete(c.req.param('id'), c.get('accessToken').sub);
-      if (result !== true) throw refused(result);
-      return c.body(null, 204);
-    });
+  return (
+    new Hono<ApiEnv>()
+      // In Hono, `/unicorns/*` matches `/unicorns` too.
+      .use('/unicorns/*', guard)
+      .get('/unicorns', read, async (c) => {
+        const { limit, offset } = parseInput(page, c.req.query());
+        const unicorns = await storeFor(c).list({ limit, offset });
+        return c.json({ unicorns: unicorns.map(toJson) });
+      })
+      .post('/unicorns', write, async (c) => {
+        const input = parseInput(newUnicorn, await readJsonObject(c));
+        const unicorn: Unicorn = {
+          id: generateOpaqueToken(12),
+          ...input,
+          ownerSub: c.get('accessToken').sub,
+          createdAt: Math.floor(Date.now() / 1000),
+        };
+        await storeFor(c).create(unicorn);
+        return c.json(toJson(unicorn), 201, { Location: `${c.req.path}/${unicorn.id}` });
+      })
+      .get('/unicorns/:id', read, async (c) => {
+        const unicorn = await storeFor(c).findById(c.req.param('id'));
+        if (!unicorn) throw notFound();
+        return c.json(toJson(unicorn));
+      })
+      .put('/unicorns/:id', write, async (c) => change(c, parseInput(newUnicorn, await readJsonObject(c))))
+      .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readJsonObject(c))))
+      .delete('/unicorns/:id', write, async (c) => {
+        const result = await storeFor(c).delete(c.req.param('id'), c.get('accessToken').sub);
+        if (result !== true) throw refused(result);
+        return c.body(null, 204);
+      })
+  );
 
   async function change(c: ApiContext, changes: UnicornChanges): Promise<Response> {
     const result = await storeFor(c).update(c.req.param('id') ?? '', c.get('accessToken').sub, changes);
@@ -90,7 +92,13 @@ export function unicornsApi(): Hono<ApiEnv> {
 }
 
 function toJson(unicorn: Unicorn) {
-  return { id: unicorn.id, name: unicorn.name, color: unicorn.color, owner: unicorn.ownerSub, created_at: unicorn.createdAt };
+  return {
+    id: unicorn.id,
+    name: unicorn.name,
+    color: unicorn.color,
+    owner: unicorn.ownerSub,
+    created_at: unicorn.createdAt,
+  };
 }
 
 function notFound(): OAuthError {
@@ -99,5 +107,7 @@ function notFound(): OAuthError {
 
 function refused(reason: 'not_found' | 'not_owner'): OAuthError {
   // Like DRF's IsOwnerOrReadOnly: any `read` token sees every unicorn, only its owner's `write` token changes it.
-  return reason === 'not_found' ? notFound() : new OAuthError('access_denied', 'only the owner of this unicorn may change it');
+  return reason === 'not_found'
+    ? notFound()
+    : new OAuthError('access_denied', 'only the owner of this unicorn may change it');
 }

@@ -7,7 +7,13 @@ import { OAuthError } from '../oauth/errors';
 import { SUPPORTED_GRANT_TYPES } from '../oauth/grants';
 import { createOwnedClient, findOwnedClient, updateOwnedClient, type OwnedClientContext } from '../oauth/owned-clients';
 import { DELETE_CONFIRMATION, DeleteApplicationPage } from '../pages/application-delete';
-import { applicationFieldsOf, EditApplicationPage, NewApplicationPage, type ApplicationChoices, type ApplicationFields } from '../pages/application-form';
+import {
+  applicationFieldsOf,
+  EditApplicationPage,
+  NewApplicationPage,
+  type ApplicationChoices,
+  type ApplicationFields,
+} from '../pages/application-form';
 import { ApplicationSecretPage, type ApplicationSecretPageProps } from '../pages/application-secret';
 import { applicationPath, APPLICATIONS_PATH, ApplicationsPage } from '../pages/applications';
 import type { Client } from '../storage/types';
@@ -54,16 +60,20 @@ export const applicationPages = new Hono<AppEnv>()
     const client = await ownedClient(c);
     const fields = await readApplicationForm(c, choices(c));
     const outcome = await settingsOutcome(() => updateOwnedClient(client, fields, ownedContext(c)));
-    if ('problem' in outcome) return renderEdit(c, client, fields, { problem: outcome.problem, status: outcome.status });
+    if ('problem' in outcome)
+      return renderEdit(c, client, fields, { problem: outcome.problem, status: outcome.status });
     // A public client made confidential gets its first secret, shown this once.
-    if (outcome.secret !== undefined) return renderSecret(c, { client: outcome.client, secret: outcome.secret, reason: 'issued' });
+    if (outcome.secret !== undefined)
+      return renderSecret(c, { client: outcome.client, secret: outcome.secret, reason: 'issued' });
     return c.redirect(`${applicationPath(client.id)}?saved`, 303);
   })
   .post('/:id/rotate-secret', async (c) => {
     const rotated = await rotateClientSecret(await ownedClient(c), c.get('stores').clients);
     return renderSecret(c, { ...rotated, reason: 'rotated' });
   })
-  .get('/:id/delete', async (c) => c.html(<DeleteApplicationPage client={await ownedClient(c)} csrfToken={await csrfToken(c)} />))
+  .get('/:id/delete', async (c) =>
+    c.html(<DeleteApplicationPage client={await ownedClient(c)} csrfToken={await csrfToken(c)} />),
+  )
   .post('/:id/delete', async (c) => {
     const client = await ownedClient(c);
     // Only the confirmation page's form says it was seen; any other post to here gets that page first.
@@ -95,19 +105,35 @@ async function settingsOutcome(change: () => Promise<ClientWithSecret>): Promise
     return await change();
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    if (error.code === 'invalid_client_metadata' || error.code === 'invalid_redirect_uri') return { problem: error.description, status: 400 };
+    if (error.code === 'invalid_client_metadata' || error.code === 'invalid_redirect_uri')
+      return { problem: error.description, status: 400 };
     if (error.code === 'access_denied') return { problem: error.description, status: 403 };
     throw error;
   }
 }
 
 async function renderNew(c: Page, values: ApplicationFields, problem?: string, status: 200 | 400 | 403 = 200) {
-  return c.html(<NewApplicationPage csrfToken={await csrfToken(c)} values={values} choices={choices(c)} problem={problem} />, status);
+  return c.html(
+    <NewApplicationPage csrfToken={await csrfToken(c)} values={values} choices={choices(c)} problem={problem} />,
+    status,
+  );
 }
 
-async function renderEdit(c: Page, client: Client, values: ApplicationFields, options: { saved?: boolean; problem?: string; status?: 400 | 403 }) {
+async function renderEdit(
+  c: Page,
+  client: Client,
+  values: ApplicationFields,
+  options: { saved?: boolean; problem?: string; status?: 400 | 403 },
+) {
   const page = (
-    <EditApplicationPage client={client} saved={options.saved ?? false} csrfToken={await csrfToken(c)} values={values} choices={choices(c)} problem={options.problem} />
+    <EditApplicationPage
+      client={client}
+      saved={options.saved ?? false}
+      csrfToken={await csrfToken(c)}
+      values={values}
+      choices={choices(c)}
+      problem={options.problem}
+    />
   );
   return c.html(page, options.status ?? 200);
 }

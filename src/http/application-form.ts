@@ -10,8 +10,10 @@ export async function readApplicationForm(c: Context<AppEnv>, choices: Applicati
   const params = await readForm(c);
   const type = params.get(APPLICATION_FIELD.type);
   // The form always sends one of its two radio buttons; anything else was not sent by the form.
-  if (type !== 'confidential' && type !== 'public') throw new OAuthError('invalid_request', 'type must be confidential or public');
-  const checked = (options: readonly string[], field: (option: string) => string) => options.filter((option) => params.get(field(option)) !== undefined);
+  if (type !== 'confidential' && type !== 'public')
+    throw new OAuthError('invalid_request', 'type must be confidential or public');
+  const checked = (options: readonly string[], field: (option: string) => string) =>
+    options.filter((option) => params.get(field(option)) !== undefined);
   return {
     name: params.get(APPLICATION_FIELD.name)?.trim() ?? '',
     type,

@@ -7,5 +7,8 @@ import type { AppEnv } from './context';
 const STYLESHEET_MAX_AGE_SECONDS = 60 * 60;
 
 export const stylesheet = new Hono<AppEnv>().get('/', (c) =>
-  c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': `public, max-age=${STYLESHEET_MAX_AGE_SECONDS}` }),
+  c.body(STYLESHEET, 200, {
+    'Content-Type': 'text/css; charset=utf-8',
+    'Cache-Control': `public, max-age=${STYLESHEET_MAX_AGE_SECONDS}`,
+  }),
 );

@@ -22,7 +22,9 @@ export function authorizationErrorResponse(target: AuthorizationRedirect, error:
 
 /** `uri` with `params` appended to its query, byte for byte as registered otherwise (it has no fragment). */
 export function withQueryParams(uri: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
   if (query === '') return uri;
   const separator = !uri.includes('?') ? '?' : uri.endsWith('?') || uri.endsWith('&') ? '' : '&';
   return `${uri}${separator}${query}`;

@@ -9,7 +9,13 @@ import {
   validateAuthorizationRequest,
   type AuthorizationRequest,
 } from '../oauth/authorize-request';
-import { consentDenied, consentRequired, parseConsentDecision, recordConsent, type ConsentDecision } from '../oauth/consent';
+import {
+  consentDenied,
+  consentRequired,
+  parseConsentDecision,
+  recordConsent,
+  type ConsentDecision,
+} from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
 import type { RequestParams } from '../oauth/params';
 import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
@@ -53,14 +59,16 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
     // OIDC Core §3.1.2.6: with prompt=none no page may be shown, so the client is told instead.
     if (request.prompts.includes('none')) throw new OAuthError('login_required', 'the user must sign in');
     const signIn = signInUrl(request);
-    if (signIn === null) throw new OAuthError('invalid_request', 'the authorization request is too long to be resumed after signing in');
+    if (signIn === null)
+      throw new OAuthError('invalid_request', 'the authorization request is too long to be resumed after signing in');
     return c.redirect(signIn, status);
   }
   if (decision === 'deny') throw consentDenied();
   if (decision === 'allow') {
     await recordConsent(stores.consents, session.user.id, request, nowSeconds);
   } else if (await consentRequired(stores.consents, session.user.id, request)) {
-    if (request.prompts.includes('none')) throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');
+    if (request.prompts.includes('none'))
+      throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');
     return renderConsent(c, request, session.user);
   }
 
@@ -85,7 +93,12 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
 /** Checks the client and redirect URI (errors: a page), then the rest (errors: back to the client). */
 async function verifiedRequest(c: Context<AppEnv>, params: RequestParams, status: 302 | 303) {
   const target = await resolveAuthorizationTarget(params, c.get('stores').clients);
-  const redirect: AuthorizationRedirect = { redirectUri: target.redirectUri, state: params.get('state'), issuer: c.get('issuer'), status };
+  const redirect: AuthorizationRedirect = {
+    redirectUri: target.redirectUri,
+    state: params.get('state'),
+    issuer: c.get('issuer'),
+    status,
+  };
   c.set('authorizationRedirect', redirect);
   const request = validateAuthorizationRequest(params, target, { config: c.get('config'), issuer: c.get('issuer') });
   return { request, redirect };

@@ -24,7 +24,12 @@ export function cachedJsonDocument(body: string, etag: string, maxAgeSeconds: nu
 }
 
 export function cachedJson(c: Context, { body, etag, headers }: CachedJsonDocument): Response {
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  ) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(body, { headers });

@@ -34,7 +34,11 @@ async function logout(c: Context<AppEnv>, params: RequestParams): Promise<Respon
 }
 
 function resolve(c: Context<AppEnv>, params: RequestParams): Promise<LogoutRequest> {
-  return resolveLogoutRequest(params, { clients: c.get('stores').clients, keys: c.get('keys'), issuer: c.get('issuer') });
+  return resolveLogoutRequest(params, {
+    clients: c.get('stores').clients,
+    keys: c.get('keys'),
+    issuer: c.get('issuer'),
+  });
 }
 
 /** Back to the client's registered post-logout URI with its state (§3), or a page saying so. */

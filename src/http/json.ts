@@ -27,7 +27,10 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
 }
 
 /** Parses a value (a JSON body, a query) with a valibot schema, or throws invalid_request naming the first problem. */
-export function parseInput<const Schema extends v.GenericSchema>(schema: Schema, input: unknown): v.InferOutput<Schema> {
+export function parseInput<const Schema extends v.GenericSchema>(
+  schema: Schema,
+  input: unknown,
+): v.InferOutput<Schema> {
   const result = v.safeParse(schema, input, { abortEarly: true });
   if (!result.success) throw new OAuthError('invalid_request', result.issues[0].message);
   return result.output;

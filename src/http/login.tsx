@@ -42,7 +42,11 @@ export const loginEndpoint = new Hono<AppEnv>()
     return c.redirect(returnTo, 303);
   });
 
-async function renderLogin(c: Context<AppEnv>, props: Omit<LoginPageProps, 'csrfToken'>, status: 200 | 400 | 401 | 429 = 200) {
+async function renderLogin(
+  c: Context<AppEnv>,
+  props: Omit<LoginPageProps, 'csrfToken'>,
+  status: 200 | 400 | 401 | 429 = 200,
+) {
   return c.html(<LoginPage {...props} csrfToken={await csrfToken(c)} />, status);
 }
 

@@ -9,7 +9,8 @@ const PROBE_ORIGIN = 'https://portcullis.invalid';
 export function safeReturnTo(value: string | undefined): string {
   // `//host` and `/\host` are protocol-relative in browsers; control characters are stripped by URL parsers, which
   // could turn `/\t/host` into `//host`. None of them is a path anyone needs.
-  if (!value || value.length > MAX_RETURN_TO_LENGTH || !value.startsWith('/') || value.startsWith('//')) return DEFAULT_RETURN_TO;
+  if (!value || value.length > MAX_RETURN_TO_LENGTH || !value.startsWith('/') || value.startsWith('//'))
+    return DEFAULT_RETURN_TO;
   if (/[\\\u0000-\u001f\u007f]/.test(value)) return DEFAULT_RETURN_TO;
   const url = new URL(value, PROBE_ORIGIN);
   return url.origin === PROBE_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : DEFAULT_RETURN_TO;

@@ -40,7 +40,11 @@ async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
 
 async function signUpWithJson(c: Context<AppEnv>) {
   const input = parseInput(signupJson, await readJsonObject(c));
-  const outcome = await registerUser(c.get('stores').users, { ...input, email: input.email ?? undefined }, nowSeconds());
+  const outcome = await registerUser(
+    c.get('stores').users,
+    { ...input, email: input.email ?? undefined },
+    nowSeconds(),
+  );
   if ('problem' in outcome) throw new OAuthError('invalid_request', COPY.signup.problems[outcome.problem]);
   return c.json({ sub: outcome.user.id, username: outcome.user.username }, 201, NO_STORE_HEADERS);
 }
@@ -48,10 +52,18 @@ async function signUpWithJson(c: Context<AppEnv>) {
 async function signUpWithForm(c: Context<AppEnv>) {
   const params = await readForm(c);
   const returnTo = safeReturnTo(params.get('return_to'));
-  const input = { username: params.get('username') ?? '', password: params.get('password') ?? '', email: params.get('email') };
+  const input = {
+    username: params.get('username') ?? '',
+    password: params.get('password') ?? '',
+    email: params.get('email'),
+  };
   const outcome = await registerUser(c.get('stores').users, input, nowSeconds());
   if ('problem' in outcome) {
-    return renderSignup(c, { returnTo, username: input.username, email: input.email, error: COPY.signup.problems[outcome.problem] }, 400);
+    return renderSignup(
+      c,
+      { returnTo, username: input.username, email: input.email, error: COPY.signup.problems[outcome.problem] },
+      400,
+    );
   }
   await startSession(c, outcome.user);
   return c.redirect(returnTo, 303);

@@ -21,7 +21,10 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
   const grantType = requireParam(params, 'grant_type');
   const grant = grantFor(grantType)!;
   const client = c.get('client');
-  if (!client.grantTypes.includes(grantType) || (client.tokenEndpointAuthMethod === 'none' && !grant.allowsPublicClients)) {
+  if (
+    !client.grantTypes.includes(grantType) ||
+    (client.tokenEndpointAuthMethod === 'none' && !grant.allowsPublicClients)
+  ) {
     throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
   }
   const response = await grant.handle({

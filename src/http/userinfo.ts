@@ -24,12 +24,19 @@ export const userinfoEndpoint = new Hono<AppEnv>().on(
   '/',
   noStore(),
   // OIDC Core §5.3.1: the token must have been issued for an OpenID request (403 insufficient_scope otherwise).
-  verifyAccessToken<AppEnv>({ verifierFor: (c) => userinfoVerifier(c.get('issuer'), c.get('config'), c.get('keys')), scopes: ['openid'] }),
+  verifyAccessToken<AppEnv>({
+    verifierFor: (c) => userinfoVerifier(c.get('issuer'), c.get('config'), c.get('keys')),
+    scopes: ['openid'],
+  }),
   async (c) => {
     const claims = c.get('accessToken');
     const user = await c.get('stores').users.findById(claims.sub);
     if (!user || user.disabled) {
-      const error = new VerifyError('ERR_CLAIM_INVALID', 'the user of this access token no longer exists or is disabled', { claim: 'sub' });
+      const error = new VerifyError(
+        'ERR_CLAIM_INVALID',
+        'the user of this access token no longer exists or is disabled',
+        { claim: 'sub' },
+      );
       return bearerErrorResponse(error, c.get('bearerRealm'));
     }
     return c.json({ sub: user.id, ...userClaims(user, scopesOf(claims)) });

@@ -10,7 +10,11 @@ import { normalizeUsername } from './username';
 const DUMMY_PASSWORD_HASH = 'pbkdf2-sha256$100000$8Q4o5HL_fUsVtyjFTh-Pqw$9yr14RUrOCm9Gr6pjwpm29x27KrTv7_XY5RJS8r8DK4';
 
 /** The user with this username and password, or null for any failure (unknown, wrong password, disabled). */
-export async function authenticateUser(stores: Pick<Stores, 'users'>, username: string, password: string): Promise<User | null> {
+export async function authenticateUser(
+  stores: Pick<Stores, 'users'>,
+  username: string,
+  password: string,
+): Promise<User | null> {
   const canonical = normalizeUsername(username);
   const user = canonical === null ? null : await stores.users.findByUsername(canonical);
   const { valid, needsRehash } = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);

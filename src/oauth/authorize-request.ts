@@ -35,22 +35,36 @@ export interface AuthorizationRequest extends AuthorizationTarget {
 }
 
 /** Stage one. Its errors are shown to the user as a page, never redirected (RFC 6749 §3.1.2.4, §4.1.2.1). */
-export async function resolveAuthorizationTarget(params: RequestParams, clients: Pick<ClientStore, 'findById'>): Promise<AuthorizationTarget> {
+export async function resolveAuthorizationTarget(
+  params: RequestParams,
+  clients: Pick<ClientStore, 'findById'>,
+): Promise<AuthorizationTarget> {
   const clientId = params.get('client_id');
-  if (clientId === undefined) throw new OAuthError('invalid_request', 'The request has no client_id, so it cannot be sent back to the application.');
+  if (clientId === undefined)
+    throw new OAuthError(
+      'invalid_request',
+      'The request has no client_id, so it cannot be sent back to the application.',
+    );
   const client = await clients.findById(clientId);
-  if (!client) throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
+  if (!client)
+    throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
   const redirectUri = params.get('redirect_uri');
   if (redirectUri === undefined) {
     // OIDC Core §3.1.2.1 requires it; plain OAuth may leave it out when only one is registered (RFC 6749 §3.1.2.3).
     const isOpenId = params.get('scope')?.split(' ').includes('openid') ?? false;
     if (isOpenId || client.redirectUris.length !== 1) {
-      throw new OAuthError('invalid_request', 'The request has no redirect_uri, and the application has to say where to return.');
+      throw new OAuthError(
+        'invalid_request',
+        'The request has no redirect_uri, and the application has to say where to return.',
+      );
     }
     return { client, redirectUri: client.redirectUris[0]! };
   }
   if (!redirectUriMatches(client.redirectUris, redirectUri)) {
-    throw new OAuthError('invalid_request', 'The redirect_uri is not one the application registered, so you are not sent there.');
+    throw new OAuthError(
+      'invalid_request',
+      'The redirect_uri is not one the application registered, so you are not sent there.',
+    );
   }
   return { client, redirectUri };
 }
@@ -65,14 +79,18 @@ export function validateAuthorizationRequest(
   const responseType = params.get('response_type');
   if (responseType === undefined) throw new OAuthError('invalid_request', 'response_type is required');
   // The implicit grant and hybrid flows (`token`, `id_token`, `code id_token`...) are not offered (RFC 9700 §2.1.2).
-  if (responseType !== 'code') throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
+  if (responseType !== 'code')
+    throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
   if (!client.grantTypes.includes('authorization_code') || !client.responseTypes.includes('code')) {
     throw new OAuthError('unauthorized_client', 'this client is not registered for the authorization_code grant');
   }
-  if (params.get('request') !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
-  if (params.get('request_uri') !== undefined) throw new OAuthError('request_uri_not_supported', 'request_uri is not supported');
+  if (params.get('request') !== undefined)
+    throw new OAuthError('request_not_supported', 'request objects are not supported');
+  if (params.get('request_uri') !== undefined)
+    throw new OAuthError('request_uri_not_supported', 'request_uri is not supported');
   const responseMode = params.get('response_mode');
-  if (responseMode !== undefined && responseMode !== 'query') throw new OAuthError('invalid_request', 'only response_mode=query is supported');
+  if (responseMode !== undefined && responseMode !== 'query')
+    throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
   const scopes = requestedUserScopes(params.get('scope'), client.scopes);
   const resources = params.getAll('resource');
@@ -105,8 +123,15 @@ export function reauthenticationRequired(request: AuthorizationRequest, authTime
  * page and the consent form. `afterSignIn` drops what forces a sign-in (see reauthenticationRequired).
  */
 export function authorizationRequestQuery(request: AuthorizationRequest, { afterSignIn = false } = {}): string {
-  const prompts = afterSignIn ? request.prompts.filter((prompt) => prompt !== 'login' && prompt !== 'select_account') : request.prompts;
-  const query = new URLSearchParams({ response_type: 'code', client_id: request.client.id, redirect_uri: request.redirectUri, scope: request.scopes.join(' ') });
+  const prompts = afterSignIn
+    ? request.prompts.filter((prompt) => prompt !== 'login' && prompt !== 'select_account')
+    : request.prompts;
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: request.client.id,
+    redirect_uri: request.redirectUri,
+    scope: request.scopes.join(' '),
+  });
   const optional: Array<[string, string | null | undefined]> = [
     ['state', request.state],
     ['nonce', request.nonce],
@@ -128,7 +153,8 @@ function codeChallengeOf(params: RequestParams, client: Client): string | null {
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
   if (challenge === undefined) {
-    if (method !== undefined) throw new OAuthError('invalid_request', 'code_challenge_method was sent without a code_challenge');
+    if (method !== undefined)
+      throw new OAuthError('invalid_request', 'code_challenge_method was sent without a code_challenge');
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('invalid_request', 'code_challenge is required: public clients must use PKCE with S256');
     }
@@ -144,12 +170,14 @@ function parsePrompt(value: string | undefined): Prompt[] {
   const unknown = prompts.filter((prompt) => !(PROMPT_VALUES as readonly string[]).includes(prompt));
   if (unknown.length > 0) throw new OAuthError('invalid_request', `unsupported prompt value: ${unknown.join(' ')}`);
   // OIDC Core §3.1.2.1: `none` with any other value is an error.
-  if (prompts.includes('none') && prompts.length > 1) throw new OAuthError('invalid_request', 'prompt=none must not be combined with other values');
+  if (prompts.includes('none') && prompts.length > 1)
+    throw new OAuthError('invalid_request', 'prompt=none must not be combined with other values');
   return prompts as Prompt[];
 }
 
 function parseMaxAge(value: string | undefined): number | null {
   if (value === undefined) return null;
-  if (!/^\d{1,10}$/.test(value)) throw new OAuthError('invalid_request', 'max_age must be a non-negative integer number of seconds');
+  if (!/^\d{1,10}$/.test(value))
+    throw new OAuthError('invalid_request', 'max_age must be a non-negative integer number of seconds');
   return Number(value);
 }

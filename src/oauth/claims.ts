@@ -22,6 +22,8 @@ export function userClaims(user: User, scopes: readonly string[]): Record<string
   return {
     ...(scopes.includes('profile') ? { preferred_username: user.username } : {}),
     // A user without an email has nothing to release; email_verified alone would describe no address.
-    ...(scopes.includes('email') && user.email !== null ? { email: user.email, email_verified: user.emailVerified } : {}),
+    ...(scopes.includes('email') && user.email !== null
+      ? { email: user.email, email_verified: user.emailVerified }
+      : {}),
   };
 }

@@ -17,7 +17,10 @@ export const BASIC_CHALLENGE = 'Basic realm="portcullis", charset="UTF-8"';
 // length of a real hash, and no secret hashes to it.
 const UNKNOWN_CLIENT_HASH = 'A'.repeat(43);
 
-export async function authenticateClient(presented: PresentedClientCredentials | undefined, clients: CachedClientStore): Promise<Client> {
+export async function authenticateClient(
+  presented: PresentedClientCredentials | undefined,
+  clients: CachedClientStore,
+): Promise<Client> {
   if (!presented) {
     throw new OAuthError('invalid_client', 'client authentication is required');
   }
@@ -29,10 +32,11 @@ export async function authenticateClient(presented: PresentedClientCredentials |
 
   let client = await clients.findById(presented.clientId);
   if (presented.method === 'none') {
-    if (!client || client.tokenEndpointAuthMethod !== 'none') throw failed('client authentication failed');
+    if (client?.tokenEndpointAuthMethod !== 'none') throw failed('client authentication failed');
     return client;
   }
-  const secretMatches = (candidate: Client | null) => opaqueTokenMatches(presented.secret ?? '', candidate?.secretHash ?? UNKNOWN_CLIENT_HASH);
+  const secretMatches = (candidate: Client | null) =>
+    opaqueTokenMatches(presented.secret ?? '', candidate?.secretHash ?? UNKNOWN_CLIENT_HASH);
   let matches = await secretMatches(client);
   if (client && !matches) {
     // The record may be this isolate's cached copy from before a secret rotation elsewhere: read it again once, so a

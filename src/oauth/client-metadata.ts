@@ -14,7 +14,16 @@ const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'
 /** OAuth 2.1 keeps only the code flow: the implicit (`token`) and hybrid response types are gone. */
 const SUPPORTED_RESPONSE_TYPES = ['code'];
 /** RFC 7591 §2 members kept as sent in Client.metadata, in the order they are answered. */
-const EXTRA_MEMBERS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'contacts', 'post_logout_redirect_uris', 'software_id', 'software_version'] as const;
+const EXTRA_MEMBERS = [
+  'client_uri',
+  'logo_uri',
+  'tos_uri',
+  'policy_uri',
+  'contacts',
+  'post_logout_redirect_uris',
+  'software_id',
+  'software_version',
+] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
 const MAX_LIST_ITEMS = 20;
@@ -35,11 +44,23 @@ export interface ClientMetadataPolicy {
 /** Validated metadata: the fields of a Client that registration and RFC 7592 updates set. */
 export type ClientMetadata = Pick<
   Client,
-  'name' | 'type' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'grantTypes' | 'responseTypes' | 'allowedOrigins' | 'scopes' | 'metadata'
+  | 'name'
+  | 'type'
+  | 'tokenEndpointAuthMethod'
+  | 'redirectUris'
+  | 'grantTypes'
+  | 'responseTypes'
+  | 'allowedOrigins'
+  | 'scopes'
+  | 'metadata'
 >;
 
 const text = (maxChars: number) =>
-  v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(maxChars, `must be at most ${maxChars} characters`));
+  v.pipe(
+    v.string('must be a string'),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(maxChars, `must be at most ${maxChars} characters`),
+  );
 const list = <T extends v.GenericSchema>(item: T) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(MAX_LIST_ITEMS, `must have at most ${MAX_LIST_ITEMS} entries`));
 const httpsUrl = v.pipe(text(MAX_URI_CHARS), v.check(isHttpsUrl, 'must be an absolute https URL'));
@@ -49,14 +70,19 @@ const httpsUrl = v.pipe(text(MAX_URI_CHARS), v.check(isHttpsUrl, 'must be an abs
 const MetadataShape = v.looseObject({
   client_name: v.nullish(text(MAX_TEXT_CHARS)),
   token_endpoint_auth_method: v.nullish(
-    v.picklist(TOKEN_ENDPOINT_AUTH_METHODS, (issue) => `${issue.received} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`),
+    v.picklist(
+      TOKEN_ENDPOINT_AUTH_METHODS,
+      (issue) => `${issue.received} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+    ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),
   response_types: v.nullish(list(text(MAX_TEXT_CHARS))),
   redirect_uris: v.nullish(list(text(MAX_URI_CHARS))),
   post_logout_redirect_uris: v.nullish(list(text(MAX_URI_CHARS))),
   allowed_origins: v.nullish(list(text(MAX_URI_CHARS))),
-  scope: v.nullish(v.pipe(v.string('must be a string'), v.maxLength(MAX_URI_CHARS, `must be at most ${MAX_URI_CHARS} characters`))),
+  scope: v.nullish(
+    v.pipe(v.string('must be a string'), v.maxLength(MAX_URI_CHARS, `must be at most ${MAX_URI_CHARS} characters`)),
+  ),
   client_uri: v.nullish(httpsUrl),
   logo_uri: v.nullish(httpsUrl),
   tos_uri: v.nullish(httpsUrl),
@@ -116,7 +142,9 @@ function parseFields(input: unknown): MetadataFields {
   const result = v.safeParse(MetadataShape, input, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const path = (issue.path ?? []).map((item) => (typeof item.key === 'number' ? `[${item.key}]` : String(item.key))).join('');
+  const path = (issue.path ?? [])
+    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : String(item.key)))
+    .join('');
   const code = path.startsWith('redirect_uris') ? 'invalid_redirect_uri' : 'invalid_client_metadata';
   throw new OAuthError(code, `${path} ${issue.message}`);
 }
@@ -126,18 +154,27 @@ function checkGrantTypes(grantTypes: string[], type: ClientType, policy: ClientM
   if (grantTypes.length === 0) throw metadataError('grant_types', 'must list at least one grant type');
   const unsupported = grantTypes.filter((grantType) => !supported.includes(grantType));
   if (unsupported.length > 0) {
-    throw metadataError('grant_types', `lists grant types this server does not support: ${unsupported.join(', ')} (supported: ${supported.join(', ')})`);
+    throw metadataError(
+      'grant_types',
+      `lists grant types this server does not support: ${unsupported.join(', ')} (supported: ${supported.join(', ')})`,
+    );
   }
   // RFC 6749 §4.4: the client credentials grant is for confidential clients only, and so is the password grant here
   // (oauth/grants/password.ts).
   for (const confidentialOnly of ['client_credentials', 'password']) {
     if (type === 'public' && grantTypes.includes(confidentialOnly)) {
-      throw metadataError('grant_types', `may include ${confidentialOnly} only for confidential clients (token_endpoint_auth_method none is a public client)`);
+      throw metadataError(
+        'grant_types',
+        `may include ${confidentialOnly} only for confidential clients (token_endpoint_auth_method none is a public client)`,
+      );
     }
   }
   // RFC 9700 §2.4: the password grant MUST NOT be used; we keep it only for operator-trusted first-party apps.
   if (grantTypes.includes('password') && !policy.allowsPasswordGrant) {
-    throw metadataError('grant_types', 'may include password only for first-party clients registered by the operator (admin CLI or initial access token)');
+    throw metadataError(
+      'grant_types',
+      'may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
+    );
   }
   return grantTypes;
 }
@@ -149,13 +186,18 @@ function checkResponseTypes(requested: string[] | null | undefined, grantTypes: 
   const responseTypes = unique(requested);
   const unsupported = responseTypes.filter((responseType) => !SUPPORTED_RESPONSE_TYPES.includes(responseType));
   if (unsupported.length > 0) {
-    throw metadataError('response_types', `lists response types this server does not support: ${unsupported.join(', ')} (supported: code)`);
+    throw metadataError(
+      'response_types',
+      `lists response types this server does not support: ${unsupported.join(', ')} (supported: code)`,
+    );
   }
   // RFC 7591 §2.1: response type `code` goes with grant type authorization_code, and the other way round.
   if (responseTypes.includes('code') !== usesCode) {
     throw metadataError(
       'response_types',
-      usesCode ? 'must include code when grant_types includes authorization_code' : 'may include code only when grant_types includes authorization_code',
+      usesCode
+        ? 'must include code when grant_types includes authorization_code'
+        : 'may include code only when grant_types includes authorization_code',
     );
   }
   return responseTypes;
@@ -164,7 +206,10 @@ function checkResponseTypes(requested: string[] | null | undefined, grantTypes: 
 function checkRedirectUris(uris: string[], grantTypes: string[], type: ClientType): string[] {
   // RFC 7591 §2: clients of redirect-based flows must register their redirect URIs.
   if (grantTypes.includes('authorization_code') && uris.length === 0) {
-    throw new OAuthError('invalid_redirect_uri', 'redirect_uris must list at least one URI for the authorization_code grant');
+    throw new OAuthError(
+      'invalid_redirect_uri',
+      'redirect_uris must list at least one URI for the authorization_code grant',
+    );
   }
   uris.forEach((uri, index) => {
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
@@ -189,7 +234,8 @@ function originProblem(origin: string): string | undefined {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
   }
-  if (url.origin !== origin) return `must be an exact origin (scheme://host[:port], no path or trailing slash): ${url.origin}`;
+  if (url.origin !== origin)
+    return `must be an exact origin (scheme://host[:port], no path or trailing slash): ${url.origin}`;
   return undefined;
 }
 
@@ -205,7 +251,10 @@ function checkScopes(scope: string | null | undefined, apiScopes: readonly strin
   const registrable: readonly string[] = [...apiScopes, ...REGISTRABLE_OPENID_SCOPES];
   const unknown = scopes.filter((item) => !registrable.includes(item));
   if (unknown.length > 0) {
-    throw metadataError('scope', `lists scopes this server does not offer: ${unknown.join(' ')} (offered: ${registrable.join(' ')})`);
+    throw metadataError(
+      'scope',
+      `lists scopes this server does not offer: ${unknown.join(' ')} (offered: ${registrable.join(' ')})`,
+    );
   }
   return scopes;
 }
@@ -215,7 +264,9 @@ function extraMetadata(fields: MetadataFields, type: ClientType): Record<string,
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
     if (problem) throw metadataError(`post_logout_redirect_uris[${index}]`, problem);
   });
-  return Object.fromEntries(EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]));
+  return Object.fromEntries(
+    EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),
+  );
 }
 
 function isHttpsUrl(value: string): boolean {

@@ -23,13 +23,20 @@ export type ClientProvenance = Pick<Client, 'registrant' | 'ownerUserId' | 'regi
  * What may be registered: the grant types the token endpoint implements and the configured API scopes; the password
  * grant only for a `firstParty` registrant the operator vouches for.
  */
-export function clientMetadataPolicy(apiScopes: readonly string[], { firstParty }: { firstParty: boolean }): ClientMetadataPolicy {
+export function clientMetadataPolicy(
+  apiScopes: readonly string[],
+  { firstParty }: { firstParty: boolean },
+): ClientMetadataPolicy {
   // Read at call time: the grant registry decides what may be registered.
   return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes, allowsPasswordGrant: firstParty };
 }
 
 /** Stores a new client with a fresh id and, when confidential, a fresh secret. */
-export async function createClientRecord(metadata: ClientMetadata, provenance: ClientProvenance, clients: ClientStore): Promise<ClientWithSecret> {
+export async function createClientRecord(
+  metadata: ClientMetadata,
+  provenance: ClientProvenance,
+  clients: ClientStore,
+): Promise<ClientWithSecret> {
   const now = epochSeconds();
   const secret = metadata.type === 'confidential' ? generateOpaqueToken() : undefined;
   const client: Client = {
@@ -45,13 +52,18 @@ export async function createClientRecord(metadata: ClientMetadata, provenance: C
 }
 
 /** Replaces a client's metadata. The secret is kept, except that a client turning public loses it. */
-export async function replaceClientMetadata(client: Client, metadata: ClientMetadata, clients: ClientStore): Promise<ClientWithSecret> {
+export async function replaceClientMetadata(
+  client: Client,
+  metadata: ClientMetadata,
+  clients: ClientStore,
+): Promise<ClientWithSecret> {
   // A client turning confidential gets a new secret, returned this once.
   const secret = metadata.type === 'confidential' && client.secretHash === null ? generateOpaqueToken() : undefined;
   const updated: Client = {
     ...client,
     ...metadata,
-    secretHash: metadata.type === 'public' ? null : secret === undefined ? client.secretHash : await hashOpaqueToken(secret),
+    secretHash:
+      metadata.type === 'public' ? null : secret === undefined ? client.secretHash : await hashOpaqueToken(secret),
     updatedAt: epochSeconds(),
   };
   await clients.update(updated);
@@ -62,8 +74,12 @@ export async function replaceClientMetadata(client: Client, metadata: ClientMeta
  * Gives a confidential client a new secret; the old one stops working at once in this isolate (the store drops its
  * cached copy) and within CLIENT_CACHE_TTL_SECONDS everywhere else (storage/cached-clients.ts).
  */
-export async function rotateClientSecret(client: Client, clients: ClientStore): Promise<{ client: Client; secret: string }> {
-  if (client.type !== 'confidential') throw new OAuthError('invalid_request', 'a public client has no secret to rotate');
+export async function rotateClientSecret(
+  client: Client,
+  clients: ClientStore,
+): Promise<{ client: Client; secret: string }> {
+  if (client.type !== 'confidential')
+    throw new OAuthError('invalid_request', 'a public client has no secret to rotate');
   const secret = generateOpaqueToken();
   const updated: Client = { ...client, secretHash: await hashOpaqueToken(secret), updatedAt: epochSeconds() };
   await clients.update(updated);

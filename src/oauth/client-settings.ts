@@ -1,7 +1,12 @@
 // The client settings people edit on the developer pages and with the admin command line, mapped onto RFC 7591 §2
 // metadata so that they pass through exactly the validation of dynamic registration (client-metadata.ts).
 import type { Client, ClientType } from '../storage/types';
-import { clientMetadataOf, validateClientMetadata, type ClientMetadata, type ClientMetadataPolicy } from './client-metadata';
+import {
+  clientMetadataOf,
+  validateClientMetadata,
+  type ClientMetadata,
+  type ClientMetadataPolicy,
+} from './client-metadata';
 import { OAuthError } from './errors';
 
 /** What a person chooses for a client; an absent field keeps the current value (or the RFC 7591 default). */
@@ -18,9 +23,14 @@ export interface ClientSettings {
  * Validates the settings as RFC 7591 metadata: alone for a new client, or over `current`'s registered metadata for
  * a change, so members these settings do not cover (client_uri, contacts, ...) are kept.
  */
-export function validateClientSettings(settings: ClientSettings, policy: ClientMetadataPolicy, current?: Client): ClientMetadata {
+export function validateClientSettings(
+  settings: ClientSettings,
+  policy: ClientMetadataPolicy,
+  current?: Client,
+): ClientMetadata {
   // RFC 7591 can only say "no scope member" (every API scope); an empty choice would be read as that, so refuse it.
-  if (settings.scopes?.length === 0) throw new OAuthError('invalid_client_metadata', 'scope must list at least one scope');
+  if (settings.scopes?.length === 0)
+    throw new OAuthError('invalid_client_metadata', 'scope must list at least one scope');
   return validateClientMetadata(metadataForSettings(settings, current), policy);
 }
 
@@ -44,5 +54,7 @@ function metadataForSettings(settings: ClientSettings, current?: Client): Record
 /** Public clients authenticate with `none` (RFC 7591 §2); a confidential one keeps its method, else Basic. */
 function authMethodFor(type: ClientType, current: Client | undefined): string {
   if (type === 'public') return 'none';
-  return current && current.tokenEndpointAuthMethod !== 'none' ? current.tokenEndpointAuthMethod : 'client_secret_basic';
+  return current && current.tokenEndpointAuthMethod !== 'none'
+    ? current.tokenEndpointAuthMethod
+    : 'client_secret_basic';
 }

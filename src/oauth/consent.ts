@@ -7,14 +7,23 @@ import { OAuthError } from './errors';
 export type ConsentDecision = 'allow' | 'deny';
 
 /** Whether the user has to be asked: prompt=consent, or a scope they have not yet granted this client. */
-export async function consentRequired(consents: Pick<ConsentStore, 'find'>, userId: string, request: AuthorizationRequest): Promise<boolean> {
+export async function consentRequired(
+  consents: Pick<ConsentStore, 'find'>,
+  userId: string,
+  request: AuthorizationRequest,
+): Promise<boolean> {
   if (request.prompts.includes('consent')) return true;
   const granted = await consents.find(userId, request.client.id);
   return granted === null || !request.scopes.every((scope) => granted.scopes.includes(scope));
 }
 
 /** Remembers the grant: the union with what was granted before, so allowing fewer scopes takes nothing back. */
-export async function recordConsent(consents: Pick<ConsentStore, 'find' | 'upsert'>, userId: string, request: AuthorizationRequest, nowSeconds: number): Promise<void> {
+export async function recordConsent(
+  consents: Pick<ConsentStore, 'find' | 'upsert'>,
+  userId: string,
+  request: AuthorizationRequest,
+  nowSeconds: number,
+): Promise<void> {
   const earlier = await consents.find(userId, request.client.id);
   const scopes = [...new Set([...(earlier?.scopes ?? []), ...request.scopes])];
   await consents.upsert({ userId, clientId: request.client.id, scopes }, nowSeconds);

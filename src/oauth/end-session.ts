@@ -22,7 +22,10 @@ export interface LogoutDependencies {
   issuer: string;
 }
 
-export async function resolveLogoutRequest(params: RequestParams, { clients, keys, issuer }: LogoutDependencies): Promise<LogoutRequest> {
+export async function resolveLogoutRequest(
+  params: RequestParams,
+  { clients, keys, issuer }: LogoutDependencies,
+): Promise<LogoutRequest> {
   const idTokenHint = params.get('id_token_hint') ?? null;
   const hint = idTokenHint === null ? null : await verifyIdTokenHint(idTokenHint, keys, issuer);
   const clientId = params.get('client_id');
@@ -33,9 +36,13 @@ export async function resolveLogoutRequest(params: RequestParams, { clients, key
   const postLogoutRedirectUri = params.get('post_logout_redirect_uri') ?? null;
   if (postLogoutRedirectUri !== null) {
     // §3: without a client there is nothing to compare with, and an unregistered URI must not be redirected to.
-    if (!client) throw new OAuthError('invalid_request', 'A post_logout_redirect_uri needs a client_id or an id_token_hint.');
+    if (!client)
+      throw new OAuthError('invalid_request', 'A post_logout_redirect_uri needs a client_id or an id_token_hint.');
     if (!registeredPostLogoutRedirectUris(client).includes(postLogoutRedirectUri)) {
-      throw new OAuthError('invalid_request', 'The post_logout_redirect_uri is not one the application registered, so you are not sent there.');
+      throw new OAuthError(
+        'invalid_request',
+        'The post_logout_redirect_uri is not one the application registered, so you are not sent there.',
+      );
     }
   }
   return { idTokenHint, hint, client, postLogoutRedirectUri, state: params.get('state') };
@@ -57,10 +64,15 @@ export function registeredPostLogoutRedirectUris(client: Client): string[] {
   return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : [];
 }
 
-async function findClient(clients: Pick<ClientStore, 'findById'>, clientId: string | undefined, hint: IdTokenHint | null): Promise<Client | null> {
+async function findClient(
+  clients: Pick<ClientStore, 'findById'>,
+  clientId: string | undefined,
+  hint: IdTokenHint | null,
+): Promise<Client | null> {
   if (clientId !== undefined) {
     const client = await clients.findById(clientId);
-    if (!client) throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
+    if (!client)
+      throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
     return client;
   }
   // A hint from a client deleted since still names the user; it just gives nowhere to return to.

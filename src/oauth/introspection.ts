@@ -16,7 +16,10 @@ const INACTIVE: IntrospectionResponse = { active: false };
 export async function introspectToken(request: TokenRequest): Promise<IntrospectionResponse> {
   // §2.1 requires authorization to prevent token scanning; a public client's client_id proves nothing.
   if (request.client.tokenEndpointAuthMethod === 'none') {
-    throw new OAuthError('invalid_client', 'introspection requires client authentication; public clients may not introspect');
+    throw new OAuthError(
+      'invalid_client',
+      'introspection requires client authentication; public clients may not introspect',
+    );
   }
   return isJwt(request.token) ? introspectAccessToken(request) : introspectRefreshToken(request);
 }
@@ -56,7 +59,12 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
 async function introspectRefreshToken(request: TokenRequest): Promise<IntrospectionResponse> {
   const { token, client, issuer, stores } = request;
   const refreshToken = await stores.refreshTokens.findByHash(await hashOpaqueToken(token));
-  if (!refreshToken || refreshToken.clientId !== client.id || refreshTokenState(refreshToken, epochSeconds()) !== 'usable') return INACTIVE;
+  if (
+    !refreshToken ||
+    refreshToken.clientId !== client.id ||
+    refreshTokenState(refreshToken, epochSeconds()) !== 'usable'
+  )
+    return INACTIVE;
   const username = refreshToken.userId === null ? null : await activeUsername(request, refreshToken.userId);
   if (username === null) return INACTIVE;
   return {

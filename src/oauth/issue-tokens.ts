@@ -39,7 +39,12 @@ export function refreshTokenIsDue(client: Client, scopes: readonly string[]): bo
 }
 
 /** The plan for the first refresh token of a grant: it starts the family and its absolute lifetime. */
-export function newRefreshTokenFamily(context: GrantContext, scopes: string[], resources: string[], nowSeconds: number): RefreshTokenPlan {
+export function newRefreshTokenFamily(
+  context: GrantContext,
+  scopes: string[],
+  resources: string[],
+  nowSeconds: number,
+): RefreshTokenPlan {
   return {
     scopes,
     resources,
@@ -51,7 +56,8 @@ export function newRefreshTokenFamily(context: GrantContext, scopes: string[], r
 /** The user a grant was issued to, if they may still receive tokens; else the grant is dead (invalid_grant). */
 export async function activeUser(context: GrantContext, userId: string | null): Promise<User> {
   const user = userId === null ? null : await context.stores.users.findById(userId);
-  if (!user || user.disabled) throw new OAuthError('invalid_grant', 'the user of this grant no longer exists or is disabled');
+  if (!user || user.disabled)
+    throw new OAuthError('invalid_grant', 'the user of this grant no longer exists or is disabled');
   return user;
 }
 
@@ -103,7 +109,12 @@ export async function issueTokenSet(
   };
 }
 
-async function storeRefreshToken(context: GrantContext, grant: UserGrant, plan: RefreshTokenPlan, nowSeconds: number): Promise<string> {
+async function storeRefreshToken(
+  context: GrantContext,
+  grant: UserGrant,
+  plan: RefreshTokenPlan,
+  nowSeconds: number,
+): Promise<string> {
   const token = generateOpaqueToken();
   await plan.store({
     tokenHash: await hashOpaqueToken(token),

@@ -18,7 +18,13 @@ export function localVerifier(keys: KeyRing, issuer: string, audience: readonly 
   let verifier = verifiers.get(cacheKey);
   if (!verifier) {
     // No clock tolerance: these are our own clock's tokens, and introspection must not call an expired one active.
-    verifier = createVerifier({ issuer, audience, jwks: keys.publicJwks, algorithms: keys.algorithms, clockToleranceSeconds: 0 });
+    verifier = createVerifier({
+      issuer,
+      audience,
+      jwks: keys.publicJwks,
+      algorithms: keys.algorithms,
+      clockToleranceSeconds: 0,
+    });
     verifiers.set(cacheKey, verifier);
   }
   return verifier;

@@ -15,13 +15,26 @@ export interface LoginAttempt {
 }
 
 /** When the lock on this attempt's account or address ends, or null when neither is locked. */
-export function loginLockedUntil(store: LoginThrottleStore, attempt: LoginAttempt, nowSeconds: number): Promise<number | null> {
-  return store.lockedUntil(throttleKeys(attempt).map(({ key }) => key), nowSeconds);
+export function loginLockedUntil(
+  store: LoginThrottleStore,
+  attempt: LoginAttempt,
+  nowSeconds: number,
+): Promise<number | null> {
+  return store.lockedUntil(
+    throttleKeys(attempt).map(({ key }) => key),
+    nowSeconds,
+  );
 }
 
 /** Counts the failure against the account and the address; returns when the lock ends if this failure locked either. */
-export async function recordLoginFailure(store: LoginThrottleStore, attempt: LoginAttempt, nowSeconds: number): Promise<number | null> {
-  const locks = await Promise.all(throttleKeys(attempt).map(({ key, policy }) => store.recordFailure(key, policy, nowSeconds)));
+export async function recordLoginFailure(
+  store: LoginThrottleStore,
+  attempt: LoginAttempt,
+  nowSeconds: number,
+): Promise<number | null> {
+  const locks = await Promise.all(
+    throttleKeys(attempt).map(({ key, policy }) => store.recordFailure(key, policy, nowSeconds)),
+  );
   const until = locks.filter((lock) => lock !== null);
   return until.length === 0 ? null : Math.max(...until);
 }

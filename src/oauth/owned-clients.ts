@@ -2,7 +2,12 @@
 // user's client is "not found", so the pages never tell whether a client id exists.
 import type { Config } from '../config';
 import type { Client, ClientStore } from '../storage/types';
-import { clientMetadataPolicy, createClientRecord, replaceClientMetadata, type ClientWithSecret } from './client-records';
+import {
+  clientMetadataPolicy,
+  createClientRecord,
+  replaceClientMetadata,
+  type ClientWithSecret,
+} from './client-records';
 import { validateClientSettings, type ClientSettings } from './client-settings';
 import { OAuthError } from './errors';
 
@@ -15,7 +20,11 @@ export interface OwnedClientContext {
  * Validates the settings as dynamic registration does and stores the client for its owner. The registration cap
  * (REGISTRATION_MAX_CLIENTS_PER_REGISTRANT) applies per owner, so one account cannot fill D1 either.
  */
-export async function createOwnedClient(settings: ClientSettings, ownerUserId: string, { config, clients }: OwnedClientContext): Promise<ClientWithSecret> {
+export async function createOwnedClient(
+  settings: ClientSettings,
+  ownerUserId: string,
+  { config, clients }: OwnedClientContext,
+): Promise<ClientWithSecret> {
   const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes, { firstParty: false }));
   const cap = config.registrationMaxClientsPerRegistrant;
   if ((await clients.listByOwner(ownerUserId)).length >= cap) {
@@ -27,12 +36,21 @@ export async function createOwnedClient(settings: ClientSettings, ownerUserId: s
 /** The client with this id if this user owns it; not_found otherwise, whether or not it exists. */
 export async function findOwnedClient(clientId: string, ownerUserId: string, clients: ClientStore): Promise<Client> {
   const client = await clients.findById(clientId);
-  if (!client || client.ownerUserId !== ownerUserId) throw new OAuthError('not_found', 'There is no such application among yours.');
+  if (!client || client.ownerUserId !== ownerUserId)
+    throw new OAuthError('not_found', 'There is no such application among yours.');
   return client;
 }
 
 /** Changes an owned client's settings through the same validation; its other registered metadata is kept. */
-export async function updateOwnedClient(client: Client, settings: ClientSettings, { config, clients }: OwnedClientContext): Promise<ClientWithSecret> {
-  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes, { firstParty: false }), client);
+export async function updateOwnedClient(
+  client: Client,
+  settings: ClientSettings,
+  { config, clients }: OwnedClientContext,
+): Promise<ClientWithSecret> {
+  const metadata = validateClientSettings(
+    settings,
+    clientMetadataPolicy(config.apiScopes, { firstParty: false }),
+    client,
+  );
   return replaceClientMetadata(client, metadata, clients);
 }

@@ -68,7 +68,9 @@ function assertIterations(iterations: number): void {
     throw new PasswordHashError(`PBKDF2 iterations must be a positive integer, got ${iterations}`);
   }
   if (iterations > MAX_PBKDF2_ITERATIONS) {
-    throw new PasswordHashError(`PBKDF2 iterations above ${MAX_PBKDF2_ITERATIONS} are rejected by deployed Workers, got ${iterations}`);
+    throw new PasswordHashError(
+      `PBKDF2 iterations above ${MAX_PBKDF2_ITERATIONS} are rejected by deployed Workers, got ${iterations}`,
+    );
   }
 }
 

@@ -11,7 +11,11 @@ export interface RateLimit {
 }
 
 /** Counts one request under `key`; throws once the window holds more than `limit` of them. */
-export async function enforceRateLimit(store: RateLimitStore, key: string, { limit, windowSeconds }: RateLimit): Promise<void> {
+export async function enforceRateLimit(
+  store: RateLimitStore,
+  key: string,
+  { limit, windowSeconds }: RateLimit,
+): Promise<void> {
   const now = epochSeconds();
   const { count, windowStartedAt } = await store.hit(key, windowSeconds, now);
   if (count <= limit) return;

@@ -18,7 +18,9 @@ export function redirectUriProblem(uri: string, { allowPrivateUseScheme }: Redir
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
     // RFC 8252 §7.3, RFC 9700 §2.1: plain http only for the loopback interface.
-    return isLoopbackHost(url.hostname) ? undefined : 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+    return isLoopbackHost(url.hostname)
+      ? undefined
+      : 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
   }
   if (!isPrivateUseScheme(url.protocol)) {
     return 'must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)';

@@ -33,7 +33,8 @@ export async function registerUser(
   const username = normalizeUsername(input.username);
   if (username === null) return { problem: 'username_invalid' };
   const email = input.email?.trim() || null;
-  if (email !== null && (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email))) return { problem: 'email_invalid' };
+  if (email !== null && (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)))
+    return { problem: 'email_invalid' };
   const problem = passwordProblem(input.password, username);
   if (problem !== null) return { problem };
   // Checked first so a taken name costs no PBKDF2; create() still decides atomically if two sign-ups race.

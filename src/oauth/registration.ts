@@ -29,7 +29,12 @@ export const INVALID_TOKEN_CHALLENGE = 'Bearer realm="portcullis", error="invali
 // length of a real hash, and no token hashes to it.
 const NO_TOKEN_HASH = 'A'.repeat(43);
 /** Server-assigned members a client must not send back in an update (RFC 7592 §2.2). */
-const SERVER_ASSIGNED_MEMBERS = ['registration_access_token', 'registration_client_uri', 'client_secret_expires_at', 'client_id_issued_at'];
+const SERVER_ASSIGNED_MEMBERS = [
+  'registration_access_token',
+  'registration_client_uri',
+  'client_secret_expires_at',
+  'client_id_issued_at',
+];
 
 /** Registrants holding the operator's initial access token (`token` policy) are first parties; open ones are not. */
 function registrationPolicyOf(config: Config) {
@@ -47,7 +52,11 @@ export function assertRegistrationOpen(config: Config): void {
  * Who is registering, for the per-registrant cap: the initial access token (RFC 7591 §3, `token` policy), which
  * must match REGISTRATION_TOKEN, or the client's IP address (`open` policy).
  */
-export async function identifyRegistrant(config: Config, presentedToken: string | undefined, clientIp: string): Promise<string> {
+export async function identifyRegistrant(
+  config: Config,
+  presentedToken: string | undefined,
+  clientIp: string,
+): Promise<string> {
   if (config.registrationPolicy !== 'token') return `ip:${clientIp}`;
   const expectedHash = await hashOpaqueToken(config.registrationToken ?? '');
   // Hashing both sides makes the comparison constant-time whatever the lengths.
@@ -59,7 +68,11 @@ export async function identifyRegistrant(config: Config, presentedToken: string 
 }
 
 /** RFC 7591 §3.1–3.2: validates the metadata, enforces the registrant cap, stores the client, answers 201's body. */
-export async function registerClient(input: unknown, registrant: string, context: RegistrationContext): Promise<ClientInformation> {
+export async function registerClient(
+  input: unknown,
+  registrant: string,
+  context: RegistrationContext,
+): Promise<ClientInformation> {
   const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
   const cap = context.config.registrationMaxClientsPerRegistrant;
   // RFC 7591 §5 leaves abuse to the server: a cap keeps one IP or token from filling D1.
@@ -67,7 +80,11 @@ export async function registerClient(input: unknown, registrant: string, context
     throw new OAuthError('access_denied', `this registrant already has ${cap} registered clients, the most allowed`);
   }
   const registrationAccessToken = generateOpaqueToken();
-  const provenance = { registrant, ownerUserId: null, registrationTokenHash: await hashOpaqueToken(registrationAccessToken) };
+  const provenance = {
+    registrant,
+    ownerUserId: null,
+    registrationTokenHash: await hashOpaqueToken(registrationAccessToken),
+  };
   const { client, secret } = await createClientRecord(metadata, provenance, context.clients);
   return clientInformation(client, context.issuer, registrationAccessToken, secret);
 }
@@ -76,10 +93,15 @@ export async function registerClient(input: unknown, registrant: string, context
  * RFC 7592 §2: the client a registration access token manages. A missing or wrong token and an unknown client get
  * the same 401, so the answer never reveals whether a client id exists (§2.1–2.3).
  */
-export async function authorizeClientManagement(clientId: string, presentedToken: string | undefined, clients: ClientStore): Promise<ManagedClient> {
+export async function authorizeClientManagement(
+  clientId: string,
+  presentedToken: string | undefined,
+  clients: ClientStore,
+): Promise<ManagedClient> {
   const client = await clients.findById(clientId);
   const matches = await opaqueTokenMatches(presentedToken ?? '', client?.registrationTokenHash ?? NO_TOKEN_HASH);
-  if (!client || presentedToken === undefined || !matches) throw invalidToken('the registration access token is not valid for this client');
+  if (!client || presentedToken === undefined || !matches)
+    throw invalidToken('the registration access token is not valid for this client');
   return { client, registrationAccessToken: presentedToken };
 }
 
@@ -87,7 +109,10 @@ export async function authorizeClientManagement(clientId: string, presentedToken
  * RFC 7592 §2.1. Only hashes are stored, so the answer carries no client_secret; registration_access_token is the
  * one just presented (§3 lets the server keep it unchanged).
  */
-export function readClientRegistration({ client, registrationAccessToken }: ManagedClient, issuer: string): ClientInformation {
+export function readClientRegistration(
+  { client, registrationAccessToken }: ManagedClient,
+  issuer: string,
+): ClientInformation {
   return clientInformation(client, issuer, registrationAccessToken, undefined);
 }
 
@@ -122,12 +147,20 @@ async function checkUpdateIdentity(input: unknown, client: Client): Promise<void
   // The client may send its secret back, but never choose a new one.
   const presentedSecret = input.client_secret;
   if (presentedSecret == null) return;
-  if (typeof presentedSecret !== 'string' || !(await opaqueTokenMatches(presentedSecret, client.secretHash ?? NO_TOKEN_HASH))) {
+  if (
+    typeof presentedSecret !== 'string' ||
+    !(await opaqueTokenMatches(presentedSecret, client.secretHash ?? NO_TOKEN_HASH))
+  ) {
     throw new OAuthError('invalid_request', 'client_secret does not match the secret of this client');
   }
 }
 
-function clientInformation(client: Client, issuer: string, registrationAccessToken: string, secret: string | undefined): ClientInformation {
+function clientInformation(
+  client: Client,
+  issuer: string,
+  registrationAccessToken: string,
+  secret: string | undefined,
+): ClientInformation {
   return {
     client_id: client.id,
     ...(secret === undefined ? {} : { client_secret: secret }),

@@ -11,7 +11,10 @@ const OPENID_SCOPES: readonly string[] = REGISTRABLE_OPENID_SCOPES;
  * and `offline_access` a long-lived grant, neither of which a client should get without asking (OIDC Core §11).
  */
 export function requestedUserScopes(scope: string | undefined, clientScopes: readonly string[]): string[] {
-  const scopes = narrowScope(parseScope(scope), scope === undefined ? clientScopes.filter((item) => !OPENID_SCOPES.includes(item)) : clientScopes);
+  const scopes = narrowScope(
+    parseScope(scope),
+    scope === undefined ? clientScopes.filter((item) => !OPENID_SCOPES.includes(item)) : clientScopes,
+  );
   if (scopes.length === 0) throw new OAuthError('invalid_scope', 'scope is required: this client has no default scope');
   return scopes;
 }

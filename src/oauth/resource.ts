@@ -34,7 +34,12 @@ export function audienceFor(requested: string[], config: Config, issuer: string)
  * The audience at the token endpoint of a grant authorized for `authorized` resources: the `resource` parameters
  * sent now must be among them (RFC 8707 §2.2), and without any, the token is for all the authorized ones.
  */
-export function audienceWithinGrant(requested: string[], authorized: readonly string[], config: Config, issuer: string): string | string[] {
+export function audienceWithinGrant(
+  requested: string[],
+  authorized: readonly string[],
+  config: Config,
+  issuer: string,
+): string | string[] {
   const outside = requested.filter((resource) => !authorized.includes(resource));
   if (outside.length > 0) {
     throw new OAuthError('invalid_target', `the grant does not cover the resource: ${outside.join(' ')}`);

@@ -52,7 +52,14 @@ export function NewApplicationPage({ csrfToken, values, choices, problem }: Appl
   );
 }
 
-export function EditApplicationPage({ client, saved, csrfToken, values, choices, problem }: ApplicationFormProps & { client: Client; saved: boolean }) {
+export function EditApplicationPage({
+  client,
+  saved,
+  csrfToken,
+  values,
+  choices,
+  problem,
+}: ApplicationFormProps & { client: Client; saved: boolean }) {
   return (
     <Layout title={applicationName(client)}>
       {saved ? (
@@ -108,7 +115,15 @@ function ApplicationFieldset({ values, choices }: { values: ApplicationFields; c
   return (
     <>
       <label for="name">{text.name}</label>
-      <input id="name" name={APPLICATION_FIELD.name} type="text" value={values.name} maxlength={200} required aria-describedby="name-hint" />
+      <input
+        id="name"
+        name={APPLICATION_FIELD.name}
+        type="text"
+        value={values.name}
+        maxlength={200}
+        required
+        aria-describedby="name-hint"
+      />
       <p class="hint" id="name-hint">
         {text.nameHint}
       </p>
@@ -125,18 +140,40 @@ function ApplicationFieldset({ values, choices }: { values: ApplicationFields; c
         <legend>{text.grantTypes}</legend>
         {choices.grantTypes.map((grantType) => (
           <label class="choice">
-            <input type="checkbox" name={APPLICATION_FIELD.grantType(grantType)} value="on" checked={values.grantTypes.includes(grantType)} />
+            <input
+              type="checkbox"
+              name={APPLICATION_FIELD.grantType(grantType)}
+              value="on"
+              checked={values.grantTypes.includes(grantType)}
+            />
             <code>{grantType}</code>
           </label>
         ))}
       </fieldset>
-      <UriList id="redirect-uris" name={APPLICATION_FIELD.redirectUris} label={text.redirectUris} hint={text.redirectUrisHint} values={values.redirectUris} />
-      <UriList id="allowed-origins" name={APPLICATION_FIELD.allowedOrigins} label={text.allowedOrigins} hint={text.allowedOriginsHint} values={values.allowedOrigins} />
+      <UriList
+        id="redirect-uris"
+        name={APPLICATION_FIELD.redirectUris}
+        label={text.redirectUris}
+        hint={text.redirectUrisHint}
+        values={values.redirectUris}
+      />
+      <UriList
+        id="allowed-origins"
+        name={APPLICATION_FIELD.allowedOrigins}
+        label={text.allowedOrigins}
+        hint={text.allowedOriginsHint}
+        values={values.allowedOrigins}
+      />
       <fieldset>
         <legend>{text.scopes}</legend>
         {choices.scopes.map((scope) => (
           <label class="choice">
-            <input type="checkbox" name={APPLICATION_FIELD.scope(scope)} value="on" checked={values.scopes.includes(scope)} />
+            <input
+              type="checkbox"
+              name={APPLICATION_FIELD.scope(scope)}
+              value="on"
+              checked={values.scopes.includes(scope)}
+            />
             <code>{scope}</code>
           </label>
         ))}
@@ -145,7 +182,19 @@ function ApplicationFieldset({ values, choices }: { values: ApplicationFields; c
   );
 }
 
-function UriList({ id, name, label, hint, values }: { id: string; name: string; label: string; hint: string; values: string[] }) {
+function UriList({
+  id,
+  name,
+  label,
+  hint,
+  values,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint: string;
+  values: string[];
+}) {
   return (
     <>
       <label for={id}>{label}</label>

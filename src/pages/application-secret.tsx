@@ -26,7 +26,11 @@ export interface ApplicationSecretPageProps {
   scriptNonce: string;
 }
 
-const TITLES = { created: COPY.applications.createdTitle, rotated: COPY.applications.rotatedTitle, issued: COPY.applications.issuedTitle };
+const TITLES = {
+  created: COPY.applications.createdTitle,
+  rotated: COPY.applications.rotatedTitle,
+  issued: COPY.applications.issuedTitle,
+};
 
 export function ApplicationSecretPage({ client, secret, reason, scriptNonce }: ApplicationSecretPageProps) {
   const text = COPY.applications;

@@ -28,7 +28,9 @@ export function AuthorizationsPage({ grants, csrfToken }: { grants: GrantedConse
                 </dd>
                 <dt>{text.granted}</dt>
                 <dd>
-                  <time datetime={new Date(grant.updatedAt * 1000).toISOString()}>{new Date(grant.updatedAt * 1000).toISOString().slice(0, 10)}</time>
+                  <time datetime={new Date(grant.updatedAt * 1000).toISOString()}>
+                    {new Date(grant.updatedAt * 1000).toISOString().slice(0, 10)}
+                  </time>
                 </dd>
               </dl>
               <form method="post" action={revokeAuthorizationPath(grant.clientId)}>

@@ -24,7 +24,8 @@ export function ConsentPage(props: ConsentPageProps) {
   return (
     <Layout title={COPY.consent.title(props.clientName)}>
       <p>
-        {COPY.consent.signedInAs} <strong>{props.username}</strong>. <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
+        {COPY.consent.signedInAs} <strong>{props.username}</strong>.{' '}
+        <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
       </p>
       <p id="scopes-heading">{COPY.consent.asksTo(props.clientName)}</p>
       <ul aria-labelledby="scopes-heading">

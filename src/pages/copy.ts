@@ -10,7 +10,8 @@ const signupProblems: Record<SignupProblem, string> = {
   email_invalid: 'Enter a valid email address, or leave the email field empty.',
   password_too_short: `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters.`,
   password_too_long: `Choose a password of at most ${PASSWORD_MAX_LENGTH} characters.`,
-  password_weak: 'That password is too easy to guess (a common password, your username, or one repeated character). Choose another one.',
+  password_weak:
+    'That password is too easy to guess (a common password, your username, or one repeated character). Choose another one.',
 };
 
 export const COPY = {
@@ -22,7 +23,8 @@ export const COPY = {
     submit: 'Sign in',
     invalidCredentials: 'Invalid username or password.',
     missingCredentials: 'Enter your username and password.',
-    throttled: (minutes: number) => `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    throttled: (minutes: number) =>
+      `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
     noAccount: 'No account yet?',
     signupLink: 'Create an account',
   },
@@ -106,9 +108,11 @@ export const COPY = {
     },
     grantTypes: 'Grant types',
     redirectUris: 'Redirect URIs',
-    redirectUrisHint: 'One per line: https, plain http only for localhost, or for native apps a private-use scheme (com.example.app:/callback).',
+    redirectUrisHint:
+      'One per line: https, plain http only for localhost, or for native apps a private-use scheme (com.example.app:/callback).',
     allowedOrigins: 'Allowed origins',
-    allowedOriginsHint: 'One per line, such as https://app.example.com: pages on these origins may call the token endpoint from the browser.',
+    allowedOriginsHint:
+      'One per line, such as https://app.example.com: pages on these origins may call the token endpoint from the browser.',
     scopes: 'Scopes',
     create: 'Register application',
     save: 'Save changes',
@@ -121,14 +125,16 @@ export const COPY = {
     deleteExplain: 'Deleting the application also deletes its refresh tokens and the authorizations people gave it.',
     deleteLink: 'Delete this application',
     deleteTitle: (name: string) => `Delete ${name}?`,
-    deleteWarning: 'Its refresh tokens and the authorizations people gave it are deleted with it, and software using its client ID stops working. This cannot be undone.',
+    deleteWarning:
+      'Its refresh tokens and the authorizations people gave it are deleted with it, and software using its client ID stops working. This cannot be undone.',
     deleteConfirm: 'Delete application',
     cancel: 'Cancel',
     createdTitle: 'Application registered',
     rotatedTitle: 'New client secret',
     issuedTitle: 'Client secret issued',
     clientSecret: 'Client secret',
-    secretWarning: 'Copy the client secret now: this is the only time it is shown. Only a hash of it is stored, so it cannot be shown again. If you lose it, rotate the secret to get a new one.',
+    secretWarning:
+      'Copy the client secret now: this is the only time it is shown. Only a hash of it is stored, so it cannot be shown again. If you lose it, rotate the secret to get a new one.',
     rotatedNotice: 'The previous secret no longer works.',
     copy: 'Copy',
     copied: 'Copied',
@@ -149,7 +155,8 @@ export const COPY = {
   authorizations: {
     navLink: 'Applications you have authorized',
     title: 'Authorized applications',
-    intro: 'Applications you have allowed to access your account. Revoking access makes an application ask you again, and its refresh tokens stop working; access tokens it already holds expire within minutes.',
+    intro:
+      'Applications you have allowed to access your account. Revoking access makes an application ask you again, and its refresh tokens stop working; access tokens it already holds expire within minutes.',
     none: 'You have not authorized any application.',
     scopes: 'Access',
     granted: 'Authorized',

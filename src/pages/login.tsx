@@ -20,9 +20,26 @@ export function LoginPage({ csrfToken, returnTo, username, error }: LoginPagePro
         <CsrfField token={csrfToken} />
         <input type="hidden" name="return_to" value={returnTo} />
         <label for="username">{COPY.login.username}</label>
-        <input id="username" name="username" type="text" value={username ?? ''} autocomplete="username" autocapitalize="none" required autofocus aria-describedby={described} />
+        <input
+          id="username"
+          name="username"
+          type="text"
+          value={username ?? ''}
+          autocomplete="username"
+          autocapitalize="none"
+          required
+          autofocus
+          aria-describedby={described}
+        />
         <label for="password">{COPY.login.password}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required aria-describedby={described} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          aria-describedby={described}
+        />
         <button type="submit">{COPY.login.submit}</button>
       </form>
       <p>

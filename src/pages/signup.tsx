@@ -21,17 +21,43 @@ export function SignupPage({ csrfToken, returnTo, username, email, error }: Sign
         <CsrfField token={csrfToken} />
         <input type="hidden" name="return_to" value={returnTo} />
         <label for="username">{COPY.signup.username}</label>
-        <input id="username" name="username" type="text" value={username ?? ''} autocomplete="username" autocapitalize="none" required autofocus minlength={USERNAME_MIN_LENGTH} maxlength={USERNAME_MAX_LENGTH} aria-describedby="username-hint" />
-        <p class="hint" id="username-hint">{COPY.signup.usernameHint}</p>
+        <input
+          id="username"
+          name="username"
+          type="text"
+          value={username ?? ''}
+          autocomplete="username"
+          autocapitalize="none"
+          required
+          autofocus
+          minlength={USERNAME_MIN_LENGTH}
+          maxlength={USERNAME_MAX_LENGTH}
+          aria-describedby="username-hint"
+        />
+        <p class="hint" id="username-hint">
+          {COPY.signup.usernameHint}
+        </p>
         <label for="email">{COPY.signup.email}</label>
         <input id="email" name="email" type="email" value={email ?? ''} autocomplete="email" />
         <label for="password">{COPY.signup.password}</label>
-        <input id="password" name="password" type="password" autocomplete="new-password" required minlength={PASSWORD_MIN_LENGTH} maxlength={PASSWORD_MAX_LENGTH} aria-describedby="password-hint" />
-        <p class="hint" id="password-hint">{COPY.signup.passwordHint}</p>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minlength={PASSWORD_MIN_LENGTH}
+          maxlength={PASSWORD_MAX_LENGTH}
+          aria-describedby="password-hint"
+        />
+        <p class="hint" id="password-hint">
+          {COPY.signup.passwordHint}
+        </p>
         <button type="submit">{COPY.signup.submit}</button>
       </form>
       <p>
-        {COPY.signup.haveAccount} <a href={`/login?return_to=${encodeURIComponent(returnTo)}`}>{COPY.signup.loginLink}</a>
+        {COPY.signup.haveAccount}{' '}
+        <a href={`/login?return_to=${encodeURIComponent(returnTo)}`}>{COPY.signup.loginLink}</a>
       </p>
     </Layout>
   );

@@ -29,7 +29,11 @@ export function createClientStore(db: Database): ClientStore {
       return row?.total ?? 0;
     },
     async listByOwner(ownerUserId) {
-      const rows = await db.select().from(clients).where(eq(clients.ownerUserId, ownerUserId)).orderBy(asc(clients.createdAt), asc(clients.id));
+      const rows = await db
+        .select()
+        .from(clients)
+        .where(eq(clients.ownerUserId, ownerUserId))
+        .orderBy(asc(clients.createdAt), asc(clients.id));
       return rows.map(toClient);
     },
     async list() {

@@ -23,14 +23,24 @@ export function createCodeStore(db: Database): CodeStore {
         .returning()
         .get();
       if (consumed) return { status: 'redeemed', code: toCode(consumed) };
-      const existing = await db.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
+      const existing = await db
+        .select()
+        .from(authorizationCodes)
+        .where(eq(authorizationCodes.codeHash, codeHash))
+        .get();
       return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'unknown' };
     },
     async deleteUnredeemed(userId, clientId) {
       // Redeemed codes stay: they are the evidence that recognises a replay (purge.ts keeps them a day).
       await db
         .delete(authorizationCodes)
-        .where(and(eq(authorizationCodes.userId, userId), eq(authorizationCodes.clientId, clientId), isNull(authorizationCodes.consumedAt)));
+        .where(
+          and(
+            eq(authorizationCodes.userId, userId),
+            eq(authorizationCodes.clientId, clientId),
+            isNull(authorizationCodes.consumedAt),
+          ),
+        );
     },
   };
 }

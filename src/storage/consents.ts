@@ -6,7 +6,8 @@ import { joinScopeText, splitScopeText } from './scope-text';
 import type { ConsentStore } from './types';
 
 export function createConsentStore(db: Database): ConsentStore {
-  const byUserAndClient = (userId: string, clientId: string) => and(eq(consents.userId, userId), eq(consents.clientId, clientId));
+  const byUserAndClient = (userId: string, clientId: string) =>
+    and(eq(consents.userId, userId), eq(consents.clientId, clientId));
   return {
     async find(userId, clientId) {
       const row = await db.select().from(consents).where(byUserAndClient(userId, clientId)).get();
@@ -21,7 +22,11 @@ export function createConsentStore(db: Database): ConsentStore {
         .innerJoin(clients, eq(clients.id, consents.clientId))
         .where(eq(consents.userId, userId))
         .orderBy(desc(consents.updatedAt), desc(consents.clientId));
-      return rows.map(({ consent: { scope, ...rest }, clientName }) => ({ ...rest, scopes: splitScopeText(scope), clientName }));
+      return rows.map(({ consent: { scope, ...rest }, clientName }) => ({
+        ...rest,
+        scopes: splitScopeText(scope),
+        clientName,
+      }));
     },
     async upsert({ userId, clientId, scopes }, nowSeconds) {
       const scope = joinScopeText(scopes);

@@ -74,13 +74,25 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
 }
 
 /** Deletes every row expired at `nowSeconds`, in slices of at most `sliceRows` per table; returns how many per table. */
-export async function purgeExpired(db: Database, nowSeconds: number, sliceRows = PURGE_SLICE_ROWS): Promise<PurgeCounts> {
-  const counts: PurgeCounts = { authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 };
+export async function purgeExpired(
+  db: Database,
+  nowSeconds: number,
+  sliceRows = PURGE_SLICE_ROWS,
+): Promise<PurgeCounts> {
+  const counts: PurgeCounts = {
+    authorizationCodes: 0,
+    refreshTokens: 0,
+    sessions: 0,
+    loginThrottles: 0,
+    rateLimits: 0,
+  };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {
     // SQLite has no DELETE ... LIMIT by default; a rowid subquery bounds the slice instead.
     const [first, ...rest] = pending.map(({ table, expired }) =>
-      db.delete(table).where(inArray(sql`rowid`, db.select({ rowid: sql`rowid` }).from(table).where(expired).limit(sliceRows))),
+      db
+        .delete(table)
+        .where(inArray(sql`rowid`, db.select({ rowid: sql`rowid` }).from(table).where(expired).limit(sliceRows))),
     );
     const results = await db.batch([first!, ...rest]);
     const full: PurgeTarget[] = [];

@@ -10,7 +10,10 @@ type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 
 export function createRefreshTokenStore(db: Database): RefreshTokenStore {
   const revokeWhere = async (condition: SQL | undefined, nowSeconds: number) => {
-    await db.update(refreshTokens).set({ revokedAt: nowSeconds }).where(and(condition, isNull(refreshTokens.revokedAt)));
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: nowSeconds })
+      .where(and(condition, isNull(refreshTokens.revokedAt)));
   };
   return {
     async create(token) {
@@ -32,8 +35,16 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       // the token is still usable, then the token is marked rotated under the same condition. D1 runs batches one
       // at a time, so of concurrent uses exactly one finds the token usable.
       const [, rotated] = await db.batch([
-        db.insert(refreshTokens).select(sql`SELECT ${rowValues(toRow(successor))} WHERE EXISTS (SELECT 1 FROM ${refreshTokens} WHERE ${usable})`),
-        db.update(refreshTokens).set({ rotatedAt: nowSeconds }).where(usable).returning({ tokenHash: refreshTokens.tokenHash }),
+        db
+          .insert(refreshTokens)
+          .select(
+            sql`SELECT ${rowValues(toRow(successor))} WHERE EXISTS (SELECT 1 FROM ${refreshTokens} WHERE ${usable})`,
+          ),
+        db
+          .update(refreshTokens)
+          .set({ rotatedAt: nowSeconds })
+          .where(usable)
+          .returning({ tokenHash: refreshTokens.tokenHash }),
       ]);
       return rotated.length === 1;
     },

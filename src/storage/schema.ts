@@ -3,33 +3,37 @@
 import { sqliteTable, text, integer, index, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** OAuth clients (RFC 7591 metadata). Secrets and registration tokens are stored only as SHA-256 hashes. */
-export const clients = sqliteTable('clients', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  /** `confidential` clients authenticate with a secret; `public` ones (SPAs, native apps) cannot. */
-  type: text('type', { enum: ['confidential', 'public'] }).notNull(),
-  secretHash: text('secret_hash'),
-  tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
-  /** JSON arrays of strings. */
-  redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
-  grantTypes: text('grant_types', { mode: 'json' }).$type<string[]>().notNull(),
-  responseTypes: text('response_types', { mode: 'json' }).$type<string[]>().notNull(),
-  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
-  /** Space-separated scopes the client may request. */
-  scope: text('scope').notNull(),
-  /** The remaining RFC 7591 §2 metadata (client_uri, logo_uri, contacts, ...), kept as sent. */
-  metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  registrationTokenHash: text('registration_token_hash'),
-  /** Who registered the client dynamically (`ip:<address>` or `token:<hash prefix>`), for the per-registrant cap. */
-  registrant: text('registrant'),
-  /** The user who owns the client on the developer pages; null for clients registered without an account. */
-  ownerUserId: text('owner_user_id').references((): AnySQLiteColumn => users.id, { onDelete: 'set null' }),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-}, (table) => [
-  index('clients_registrant_idx').on(table.registrant),
-  index('clients_owner_user_id_idx').on(table.ownerUserId),
-]);
+export const clients = sqliteTable(
+  'clients',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** `confidential` clients authenticate with a secret; `public` ones (SPAs, native apps) cannot. */
+    type: text('type', { enum: ['confidential', 'public'] }).notNull(),
+    secretHash: text('secret_hash'),
+    tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
+    /** JSON arrays of strings. */
+    redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+    grantTypes: text('grant_types', { mode: 'json' }).$type<string[]>().notNull(),
+    responseTypes: text('response_types', { mode: 'json' }).$type<string[]>().notNull(),
+    allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Space-separated scopes the client may request. */
+    scope: text('scope').notNull(),
+    /** The remaining RFC 7591 §2 metadata (client_uri, logo_uri, contacts, ...), kept as sent. */
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    registrationTokenHash: text('registration_token_hash'),
+    /** Who registered the client dynamically (`ip:<address>` or `token:<hash prefix>`), for the per-registrant cap. */
+    registrant: text('registrant'),
+    /** The user who owns the client on the developer pages; null for clients registered without an account. */
+    ownerUserId: text('owner_user_id').references((): AnySQLiteColumn => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    index('clients_registrant_idx').on(table.registrant),
+    index('clients_owner_user_id_idx').on(table.ownerUserId),
+  ],
+);
 
 /** Sample protected API rows (the DRF tutorial's resource), owned by the token subject that created them. */
 export const unicorns = sqliteTable(
@@ -63,7 +67,9 @@ export const sessions = sqliteTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** When the user last entered their password (OIDC `auth_time`, `max_age`). */
     authTime: integer('auth_time').notNull(),
     createdAt: integer('created_at').notNull(),
@@ -79,8 +85,12 @@ export const authorizationCodes = sqliteTable(
     codeHash: text('code_hash').primaryKey(),
     /** The grant this code starts; tokens issued from it share it, so a replayed code can revoke them. */
     grantId: text('grant_id').notNull(),
-    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     redirectUri: text('redirect_uri').notNull(),
     scope: text('scope').notNull(),
     /** RFC 8707 resources requested at the authorization endpoint, JSON array. */
@@ -103,7 +113,9 @@ export const refreshTokens = sqliteTable(
   {
     tokenHash: text('token_hash').primaryKey(),
     grantId: text('grant_id').notNull(),
-    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
     /** Null for tokens not issued to a person. */
     userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
     scope: text('scope').notNull(),
@@ -130,13 +142,20 @@ export const refreshTokens = sqliteTable(
 export const consents = sqliteTable(
   'consents',
   {
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    clientId: text('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
     scope: text('scope').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.clientId] }), index('consents_client_id_idx').on(table.clientId)],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.clientId] }),
+    index('consents_client_id_idx').on(table.clientId),
+  ],
 );
 
 /** Failed-login counters per account and per client IP, for throttling (D1, so every isolate sees them). */

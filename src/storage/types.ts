@@ -192,7 +192,12 @@ export interface ActiveSession {
 /** Browser sessions keyed by a random token of which only the SHA-256 is stored. */
 export interface SessionStore {
   /** Stores a new session and returns its token, the cookie value, which exists nowhere else. */
-  create(session: { userId: string; authTime: number; nowSeconds: number; ttlSeconds: number }): Promise<{ token: string; expiresAt: number }>;
+  create(session: {
+    userId: string;
+    authTime: number;
+    nowSeconds: number;
+    ttlSeconds: number;
+  }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
   delete(token: string): Promise<void>;

@@ -20,7 +20,11 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-export async function issueAccessToken(grant: AccessTokenGrant, key: SigningKey, nowSeconds = epochSeconds()): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+  grant: AccessTokenGrant,
+  key: SigningKey,
+  nowSeconds = epochSeconds(),
+): Promise<IssuedAccessToken> {
   const token = await new SignJWT({ ...grant.claims, client_id: grant.clientId, scope: grant.scopes.join(' ') })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
     .setIssuer(grant.issuer)

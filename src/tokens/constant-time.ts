@@ -3,7 +3,9 @@
 // that share this code, does not, and there an XOR fold over every byte stands in.
 const encoder = new TextEncoder();
 
-type SubtleWithTimingSafeEqual = SubtleCrypto & { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
+type SubtleWithTimingSafeEqual = SubtleCrypto & {
+  timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean;
+};
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;

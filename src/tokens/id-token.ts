@@ -51,6 +51,8 @@ export function idTokenSigningKey(keys: KeyRing, registeredAlg: unknown): Signin
  * the hash of the JWS algorithm: SHA-256 for RS256 and ES256, SHA-512 for EdDSA with Ed25519 (OIDC Core errata).
  */
 export async function accessTokenHash(accessToken: string, alg: SigningAlgorithm): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest(alg === 'EdDSA' ? 'SHA-512' : 'SHA-256', new TextEncoder().encode(accessToken)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest(alg === 'EdDSA' ? 'SHA-512' : 'SHA-256', new TextEncoder().encode(accessToken)),
+  );
   return base64url.encode(digest.slice(0, digest.length / 2));
 }

@@ -34,7 +34,9 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
 /** Validates the shape of a private JWK set and returns its keys with their algorithms; throws a readable Error. */
 export function parseSigningKeySet(json: string | undefined): Array<{ jwk: JWK; alg: SigningAlgorithm }> {
   if (!json || json.trim() === '') {
-    throw new Error('SIGNING_KEYS is not set: run `npm run keys:generate` and store its output with `wrangler secret put SIGNING_KEYS`');
+    throw new Error(
+      'SIGNING_KEYS is not set: run `npm run keys:generate` and store its output with `wrangler secret put SIGNING_KEYS`',
+    );
   }
   let parsed: unknown;
   try {

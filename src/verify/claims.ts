@@ -31,7 +31,10 @@ const STRING_CLAIMS = ['sub', 'client_id', 'jti', 'scope'] as const;
  * future (jose checks `iat` only together with a maximum token age). Returns the claims frozen, since a cached
  * copy is shared by every request that presents the same token.
  */
-export function checkAccessTokenClaims(payload: Record<string, unknown>, clockToleranceSeconds: number): AccessTokenClaims {
+export function checkAccessTokenClaims(
+  payload: Record<string, unknown>,
+  clockToleranceSeconds: number,
+): AccessTokenClaims {
   for (const claim of STRING_CLAIMS) {
     if (payload[claim] !== undefined && typeof payload[claim] !== 'string') {
       throw new VerifyError('ERR_CLAIM_INVALID', `the ${claim} claim of the access token is not a string`, { claim });
@@ -39,7 +42,9 @@ export function checkAccessTokenClaims(payload: Record<string, unknown>, clockTo
   }
   const iat = payload.iat;
   if (typeof iat !== 'number' || typeof payload.exp !== 'number') {
-    throw new VerifyError('ERR_CLAIM_INVALID', 'the iat and exp claims of the access token must be numbers', { claim: 'iat' });
+    throw new VerifyError('ERR_CLAIM_INVALID', 'the iat and exp claims of the access token must be numbers', {
+      claim: 'iat',
+    });
   }
   if (iat > Date.now() / 1000 + clockToleranceSeconds) {
     throw new VerifyError('ERR_TOKEN_NOT_YET_VALID', 'the access token was issued in the future', { claim: 'iat' });
@@ -56,9 +61,13 @@ export function scopesOf(claims: AccessTokenClaims): string[] {
 export function requireScopes(claims: AccessTokenClaims, required: readonly string[]): void {
   const granted = new Set(scopesOf(claims));
   if (required.every((scope) => granted.has(scope))) return;
-  throw new VerifyError('ERR_INSUFFICIENT_SCOPE', `the access token lacks the scope this request requires: ${required.join(' ')}`, {
-    requiredScopes: required,
-  });
+  throw new VerifyError(
+    'ERR_INSUFFICIENT_SCOPE',
+    `the access token lacks the scope this request requires: ${required.join(' ')}`,
+    {
+      requiredScopes: required,
+    },
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,7 +1,14 @@
 // portcullis/verify/hono: Hono middleware that guards routes with createVerifier and answers the RFC 6750 §3
 // Bearer challenges: 401 without an error code, 400 invalid_request, 401 invalid_token, 403 insufficient_scope.
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { createVerifier, requireScopes, VerifyError, type AccessTokenClaims, type Verifier, type VerifierOptions } from './index';
+import {
+  createVerifier,
+  requireScopes,
+  VerifyError,
+  type AccessTokenClaims,
+  type Verifier,
+  type VerifierOptions,
+} from './index';
 
 /** What the middleware puts on the context: `c.get('accessToken')`. */
 export interface AccessTokenVariables {
@@ -33,7 +40,9 @@ export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & Verif
  * sets the claims as `c.get('accessToken')`. Handlers must still decide whether `sub` may act on the resource.
  * A `verifierFor` function must return a verifier it keeps, not build one per request.
  */
-export function verifyAccessToken<E extends Env = Env>(options: VerifyAccessTokenOptions<E>): MiddlewareHandler<E & AccessTokenEnv> {
+export function verifyAccessToken<E extends Env = Env>(
+  options: VerifyAccessTokenOptions<E>,
+): MiddlewareHandler<E & AccessTokenEnv> {
   const verifierFor = chooseVerifier(options);
   const scopes = options.scopes ?? [];
   return async function verifyAccessTokenMiddleware(c, next) {
@@ -91,7 +100,11 @@ export function bearerErrorResponse(error: VerifyError, realm: string): Response
     case 'ERR_INSUFFICIENT_SCOPE':
       return Response.json(body('insufficient_scope'), {
         status: 403,
-        headers: challenge({ error: 'insufficient_scope', error_description: error.message, scope: error.requiredScopes.join(' ') }),
+        headers: challenge({
+          error: 'insufficient_scope',
+          error_description: error.message,
+          scope: error.requiredScopes.join(' '),
+        }),
       });
     case 'ERR_JWKS_UNAVAILABLE':
       // Not the client's fault: no challenge, and the cause goes to the operator's logs.

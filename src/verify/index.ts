@@ -11,7 +11,19 @@ export { VerifyError, type VerifyErrorCode, type VerifyErrorOptions } from './er
 export { JWKS_COOLDOWN_SECONDS, JWKS_MAX_AGE_SECONDS, type JwksFetcher, type KeySource } from './jwks';
 
 /** Asymmetric JWS algorithms a verifier may allow. `none` and the HMAC family are never accepted. */
-export const ASYMMETRIC_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+  'Ed25519',
+] as const;
 export type VerifyAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 /** The algorithms Portcullis signs with. */
@@ -69,7 +81,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const algorithms = allowedAlgorithms(options.algorithms ?? DEFAULT_ALGORITHMS);
   const clockToleranceSeconds = options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS;
   if (!issuer) throw new TypeError('createVerifier needs an issuer');
-  if (audience.length === 0 || audience.some((entry) => !entry)) throw new TypeError('createVerifier needs an audience');
+  if (audience.length === 0 || audience.some((entry) => !entry))
+    throw new TypeError('createVerifier needs an audience');
   if (!(clockToleranceSeconds >= 0)) throw new TypeError('clockToleranceSeconds must be zero or more');
 
   const keys = createKeyResolver(options, issuer);
@@ -77,7 +90,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const cacheMaxAgeSeconds = options.tokenCacheMaxAgeSeconds ?? TOKEN_CACHE_MAX_AGE_SECONDS;
   const cache =
     cacheMaxAgeSeconds > 0
-      ? createTokenCache<AccessTokenClaims>({ maxAgeSeconds: cacheMaxAgeSeconds, maxEntries: options.tokenCacheMaxEntries ?? TOKEN_CACHE_MAX_ENTRIES })
+      ? createTokenCache<AccessTokenClaims>({
+          maxAgeSeconds: cacheMaxAgeSeconds,
+          maxEntries: options.tokenCacheMaxEntries ?? TOKEN_CACHE_MAX_ENTRIES,
+        })
       : undefined;
 
   async function verifyToken(token: string): Promise<AccessTokenClaims> {
@@ -130,7 +146,8 @@ export function bearerTokenOf(request: Request): string {
 function allowedAlgorithms(requested: readonly string[]): string[] {
   const refused = requested.filter((alg) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg));
   // `none` and HMAC would let anyone holding the public key, or nobody at all, mint tokens (RFC 8725 §3.1).
-  if (refused.length > 0) throw new TypeError(`algorithms may only list asymmetric algorithms, not: ${refused.join(', ')}`);
+  if (refused.length > 0)
+    throw new TypeError(`algorithms may only list asymmetric algorithms, not: ${refused.join(', ')}`);
   if (requested.length === 0) throw new TypeError('algorithms must list at least one algorithm');
   return [...requested];
 }
@@ -138,7 +155,8 @@ function allowedAlgorithms(requested: readonly string[]): string[] {
 /** Maps jose's errors to stable codes with client-safe messages; errors that are not about the token pass through. */
 function toVerifyError(error: unknown): unknown {
   if (error instanceof VerifyError) return error;
-  const fail = (code: VerifyError['code'], message: string, claim?: string) => new VerifyError(code, message, { claim, cause: error });
+  const fail = (code: VerifyError['code'], message: string, claim?: string) =>
+    new VerifyError(code, message, { claim, cause: error });
   if (error instanceof errors.JWTExpired) return fail('ERR_TOKEN_EXPIRED', 'the access token has expired', 'exp');
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
@@ -163,10 +181,12 @@ function toVerifyError(error: unknown): unknown {
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return fail('ERR_KEY_NOT_FOUND', 'the access token is signed with an unknown key', 'kid');
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return fail('ERR_SIGNATURE_INVALID', 'the access token signature is invalid');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return fail('ERR_SIGNATURE_INVALID', 'the access token signature is invalid');
   if (error instanceof errors.JWKInvalid || error instanceof errors.JWKSInvalid) {
     return fail('ERR_JWKS_UNAVAILABLE', 'the token signing keys could not be used');
   }
-  if (error instanceof errors.JOSEError) return fail('ERR_TOKEN_MALFORMED', 'the access token is not a well-formed JWT');
+  if (error instanceof errors.JOSEError)
+    return fail('ERR_TOKEN_MALFORMED', 'the access token is not a well-formed JWT');
   return error;
 }

@@ -35,7 +35,8 @@ export interface KeySource {
 /** Builds the key resolver once; it imports each key once and keeps it for the resolver's lifetime. */
 export function createKeyResolver(source: KeySource, issuer: string): JWTVerifyGetKey {
   if (source.jwks) return createLocalJWKSet(source.jwks);
-  const uri = source.jwksUri ?? (source.jwksFetcher ? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json` : undefined);
+  const uri =
+    source.jwksUri ?? (source.jwksFetcher ? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json` : undefined);
   if (uri === undefined) throw new TypeError('createVerifier needs `jwks`, `jwksUri` or `jwksFetcher`');
   const remote = createRemoteJWKSet(new URL(uri), {
     cooldownDuration: (source.jwksCooldownSeconds ?? JWKS_COOLDOWN_SECONDS) * 1000,

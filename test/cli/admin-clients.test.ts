@@ -16,7 +16,9 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** Authenticates as the token endpoint does (client_secret_basic); null when refused. */
 function authenticate(clientId: string, secret: string) {
-  return db((stores) => authenticateClient({ method: 'client_secret_basic', clientId, secret }, stores.clients).catch(() => null));
+  return db((stores) =>
+    authenticateClient({ method: 'client_secret_basic', clientId, secret }, stores.clients).catch(() => null),
+  );
 }
 
 function refreshToken(clientId: string, userId: string, overrides: Partial<RefreshToken> = {}): RefreshToken {
@@ -37,11 +39,28 @@ function refreshToken(clientId: string, userId: string, overrides: Partial<Refre
   };
 }
 
-const MACHINE = ['--name', 'Nightly export', '--type', 'confidential', '--grant-types', 'client_credentials', '--scopes', 'read,write'];
+const MACHINE = [
+  '--name',
+  'Nightly export',
+  '--type',
+  'confidential',
+  '--grant-types',
+  'client_credentials',
+  '--scopes',
+  'read,write',
+];
 
 describe('npm run admin -- clients', () => {
   it('creates a confidential client through the registration validation; its secret is shown once and works', async () => {
-    const created = await runJson(['clients', 'create', ...MACHINE, '--origins', 'https://a.example', '--origins', 'https://b.example']);
+    const created = await runJson([
+      'clients',
+      'create',
+      ...MACHINE,
+      '--origins',
+      'https://a.example',
+      '--origins',
+      'https://b.example',
+    ]);
     expect(created).toEqual({
       client_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
       client_id_issued_at: expect.any(Number),
@@ -56,7 +75,10 @@ describe('npm run admin -- clients', () => {
       client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
     const clientId = created.client_id as string;
-    expect(await authenticate(clientId, created.client_secret as string)).toMatchObject({ id: clientId, registrant: null });
+    expect(await authenticate(clientId, created.client_secret as string)).toMatchObject({
+      id: clientId,
+      registrant: null,
+    });
 
     const listed = await runJson<Array<Record<string, unknown>>>(['clients', 'list']);
     expect(listed).toContainEqual({ ...created, client_secret: undefined });
@@ -66,27 +88,69 @@ describe('npm run admin -- clients', () => {
   it('creates a public client for a user, with no secret', async () => {
     const owner = randomName('dev');
     const { id } = await runJson(['users', 'create', owner]);
-    const result = await run(['clients', 'create', '--name', 'SPA', '--type', 'public', '--grant-types', 'authorization_code', '--redirect-uris', 'https://spa.example/cb', '--scopes', 'openid', '--owner', owner]);
+    const result = await run([
+      'clients',
+      'create',
+      '--name',
+      'SPA',
+      '--type',
+      'public',
+      '--grant-types',
+      'authorization_code',
+      '--redirect-uris',
+      'https://spa.example/cb',
+      '--scopes',
+      'openid',
+      '--owner',
+      owner,
+    ]);
     expect(result.status).toBe(0);
     const [summary, idLine, ...rest] = result.stdout.split('\n');
     const clientId = /^ {2}client_id: {5}([A-Za-z0-9_-]{22})$/.exec(idLine ?? '')?.[1];
     expect(summary).toBe(`Created public client ${clientId}.`);
     expect(rest).toEqual([]);
-    expect(await db((stores) => stores.clients.findById(clientId!))).toMatchObject({ type: 'public', secretHash: null, responseTypes: ['code'], ownerUserId: id });
+    expect(await db((stores) => stores.clients.findById(clientId!))).toMatchObject({
+      type: 'public',
+      secretHash: null,
+      responseTypes: ['code'],
+      ownerUserId: id,
+    });
   });
 
   it('refuses what dynamic registration refuses, with its words, and exits 1', async () => {
     const cases: Array<[string[], string]> = [
-      [['--name', 'Web', '--grant-types', 'authorization_code', '--redirect-uris', 'http://app.example/cb'], 'redirect_uris[0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-      [['--name', 'SPA', '--type', 'public', '--grant-types', 'client_credentials'], 'grant_types may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)'],
-      [['--name', 'Svc', '--grant-types', 'implicit'], `grant_types lists grant types this server does not support: implicit (supported: ${SUPPORTED_GRANT_TYPES.join(', ')})`],
-      [['--name', 'Svc', '--grant-types', 'client_credentials', '--scopes', 'admin'], 'scope lists scopes this server does not offer: admin (offered: read write openid profile email offline_access)'],
-      [['--name', 'Svc', '--grant-types', 'client_credentials', '--origins', 'https://*.example'], 'allowed_origins[0] must not contain wildcards; list each origin'],
+      [
+        ['--name', 'Web', '--grant-types', 'authorization_code', '--redirect-uris', 'http://app.example/cb'],
+        'redirect_uris[0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+      ],
+      [
+        ['--name', 'SPA', '--type', 'public', '--grant-types', 'client_credentials'],
+        'grant_types may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)',
+      ],
+      [
+        ['--name', 'Svc', '--grant-types', 'implicit'],
+        `grant_types lists grant types this server does not support: implicit (supported: ${SUPPORTED_GRANT_TYPES.join(', ')})`,
+      ],
+      [
+        ['--name', 'Svc', '--grant-types', 'client_credentials', '--scopes', 'admin'],
+        'scope lists scopes this server does not offer: admin (offered: read write openid profile email offline_access)',
+      ],
+      [
+        ['--name', 'Svc', '--grant-types', 'client_credentials', '--origins', 'https://*.example'],
+        'allowed_origins[0] must not contain wildcards; list each origin',
+      ],
     ];
     for (const [args, message] of cases) {
-      expect(await run(['clients', 'create', ...args]), message).toEqual({ status: 1, stdout: '', stderr: `admin: ${message}` });
+      expect(await run(['clients', 'create', ...args]), message).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `admin: ${message}`,
+      });
     }
-    expect(await run(['clients', 'create', '--name', 'Svc', '--type', 'trusted'])).toMatchObject({ status: 2, stderr: expect.stringContaining('admin: --type must be confidential or public, got trusted') });
+    expect(await run(['clients', 'create', '--name', 'Svc', '--type', 'trusted'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('admin: --type must be confidential or public, got trusted'),
+    });
   });
 
   it('updates only the given settings, rotates the secret, and deletes with cascade', async () => {
@@ -95,11 +159,23 @@ describe('npm run admin -- clients', () => {
     const secret = created.client_secret as string;
 
     const updated = await runJson(['clients', 'update', clientId, '--name', 'Hourly export', '--scopes', 'read']);
-    expect(updated).toMatchObject({ client_id: clientId, client_name: 'Hourly export', scope: 'read', grant_types: ['client_credentials'] });
+    expect(updated).toMatchObject({
+      client_id: clientId,
+      client_name: 'Hourly export',
+      scope: 'read',
+      grant_types: ['client_credentials'],
+    });
     expect(updated).not.toHaveProperty('client_secret');
     expect(await authenticate(clientId, secret)).toMatchObject({ name: 'Hourly export' });
-    expect(await run(['clients', 'update', clientId])).toMatchObject({ status: 2, stderr: expect.stringContaining('give at least one setting to change') });
-    expect(await run(['clients', 'update', clientId, '--redirect-uris', 'https://x.example/#f'])).toEqual({ status: 1, stdout: '', stderr: 'admin: redirect_uris[0] must not contain a fragment' });
+    expect(await run(['clients', 'update', clientId])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('give at least one setting to change'),
+    });
+    expect(await run(['clients', 'update', clientId, '--redirect-uris', 'https://x.example/#f'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'admin: redirect_uris[0] must not contain a fragment',
+    });
 
     const rotated = await runJson(['clients', 'rotate-secret', clientId]);
     const newSecret = rotated.client_secret as string;
@@ -114,26 +190,55 @@ describe('npm run admin -- clients', () => {
       await stores.refreshTokens.create(token);
       await stores.consents.upsert({ userId: userId as string, clientId, scopes: ['read'] }, now());
     });
-    expect(await run(['clients', 'delete', clientId])).toEqual({ status: 0, stdout: `Deleted client ${clientId}, its refresh tokens and the consents given to it.`, stderr: '' });
+    expect(await run(['clients', 'delete', clientId])).toEqual({
+      status: 0,
+      stdout: `Deleted client ${clientId}, its refresh tokens and the consents given to it.`,
+      stderr: '',
+    });
     await db(async (stores) => {
       expect(await stores.clients.findById(clientId)).toBeNull();
       expect(await stores.refreshTokens.findByHash(token.tokenHash)).toBeNull();
       expect(await stores.consents.find(userId as string, clientId)).toBeNull();
     });
-    expect(await run(['clients', 'delete', clientId])).toEqual({ status: 1, stdout: '', stderr: `admin: there is no client ${clientId}` });
+    expect(await run(['clients', 'delete', clientId])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `admin: there is no client ${clientId}`,
+    });
     expect(await run(['clients', 'rotate-secret', clientId])).toMatchObject({ status: 1 });
   });
 
   it('refuses to rotate the secret of a public client', async () => {
-    const created = await runJson(['clients', 'create', '--name', 'App', '--type', 'public', '--grant-types', 'authorization_code', '--redirect-uris', 'com.example.app:/cb']);
-    expect(await run(['clients', 'rotate-secret', '--', created.client_id as string])).toEqual({ status: 1, stdout: '', stderr: 'admin: a public client has no secret to rotate' });
+    const created = await runJson([
+      'clients',
+      'create',
+      '--name',
+      'App',
+      '--type',
+      'public',
+      '--grant-types',
+      'authorization_code',
+      '--redirect-uris',
+      'com.example.app:/cb',
+    ]);
+    expect(await run(['clients', 'rotate-secret', '--', created.client_id as string])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'admin: a public client has no secret to rotate',
+    });
   });
 });
 
 describe('npm run admin -- tokens revoke, purge', () => {
   it('revokes the refresh tokens of a user, of a client, or of a user at one client, and nothing else', async () => {
-    const [first, second] = [await runJson(['clients', 'create', ...MACHINE]), await runJson(['clients', 'create', ...MACHINE])].map((client) => client.client_id as string);
-    const [ann, ben] = [await runJson(['users', 'create', randomName('ann')]), await runJson(['users', 'create', randomName('ben')])];
+    const [first, second] = [
+      await runJson(['clients', 'create', ...MACHINE]),
+      await runJson(['clients', 'create', ...MACHINE]),
+    ].map((client) => client.client_id as string);
+    const [ann, ben] = [
+      await runJson(['users', 'create', randomName('ann')]),
+      await runJson(['users', 'create', randomName('ben')]),
+    ];
     const tokens = {
       annFirst: refreshToken(first!, ann!.id as string),
       annSecond: refreshToken(second!, ann!.id as string),
@@ -145,11 +250,18 @@ describe('npm run admin -- tokens revoke, purge', () => {
     });
     const revoked = () =>
       db(async (stores) => {
-        const states = await Promise.all(Object.entries(tokens).map(async ([name, token]) => [name, typeof (await stores.refreshTokens.findByHash(token.tokenHash))?.revokedAt === 'number']));
+        const states = await Promise.all(
+          Object.entries(tokens).map(async ([name, token]) => [
+            name,
+            typeof (await stores.refreshTokens.findByHash(token.tokenHash))?.revokedAt === 'number',
+          ]),
+        );
         return Object.fromEntries(states);
       });
 
-    expect(await run(['tokens', 'revoke', '--user', ann!.username as string, '--client', first!])).toMatchObject({ status: 0 });
+    expect(await run(['tokens', 'revoke', '--user', ann!.username as string, '--client', first!])).toMatchObject({
+      status: 0,
+    });
     expect(await revoked()).toEqual({ annFirst: true, annSecond: false, benFirst: false, benSecond: false });
     expect(await runJson(['tokens', 'revoke', '--client', second!])).toEqual({ revoked: true, client_id: second });
     expect(await revoked()).toEqual({ annFirst: true, annSecond: true, benFirst: false, benSecond: true });
@@ -160,8 +272,14 @@ describe('npm run admin -- tokens revoke, purge', () => {
     expect(await revoked()).toEqual({ annFirst: true, annSecond: true, benFirst: true, benSecond: true });
 
     expect(await run(['tokens', 'revoke'])).toMatchObject({ status: 2 });
-    expect(await run(['tokens', 'revoke', '--user', 'nobody-here'])).toMatchObject({ status: 1, stderr: 'admin: there is no user named nobody-here' });
-    expect(await run(['tokens', 'revoke', '--client', 'no-such-client'])).toMatchObject({ status: 1, stderr: 'admin: there is no client no-such-client' });
+    expect(await run(['tokens', 'revoke', '--user', 'nobody-here'])).toMatchObject({
+      status: 1,
+      stderr: 'admin: there is no user named nobody-here',
+    });
+    expect(await run(['tokens', 'revoke', '--client', 'no-such-client'])).toMatchObject({
+      status: 1,
+      stderr: 'admin: there is no client no-such-client',
+    });
   });
 
   it('purges expired rows with the cron’s purge and keeps live ones', async () => {

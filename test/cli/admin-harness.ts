@@ -23,7 +23,12 @@ export function useTemporaryDatabase(): { readonly persistTo: string } {
   const state = { persistTo: '' };
   beforeAll(async () => {
     state.persistTo = mkdtempSync(join(tmpdir(), 'portcullis-admin-test-'));
-    await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state.persistTo], { CI: 'true' }, ['ignore', 'ignore', 'inherit']);
+    await runTool(
+      'wrangler',
+      ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state.persistTo],
+      { CI: 'true' },
+      ['ignore', 'ignore', 'inherit'],
+    );
   });
   afterAll(() => rmSync(state.persistTo, { recursive: true, force: true }));
   return state;
@@ -42,7 +47,11 @@ export async function admin(persistTo: string, args: string[], stdin = ''): Prom
 }
 
 /** Runs a command with --json and returns its parsed answer, failing the test unless it succeeded. */
-export async function adminJson<T = Record<string, unknown>>(persistTo: string, args: string[], stdin = ''): Promise<T> {
+export async function adminJson<T = Record<string, unknown>>(
+  persistTo: string,
+  args: string[],
+  stdin = '',
+): Promise<T> {
   const run = await admin(persistTo, [...args, '--json'], stdin);
   expect(run, run.stderr).toMatchObject({ status: 0, stderr: '' });
   return JSON.parse(run.stdout) as T;
@@ -51,7 +60,10 @@ export async function adminJson<T = Record<string, unknown>>(persistTo: string, 
 /** Runs scripts/admin.ts as its own process (tsx), as `npm run admin` does. */
 export function adminProcess(args: string[], stdin = ''): Promise<AdminRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/admin.ts', ...args], { cwd: PROJECT_ROOT, env: toolEnvironment() });
+    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/admin.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      env: toolEnvironment(),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -63,7 +75,10 @@ export function adminProcess(args: string[], stdin = ''): Promise<AdminRun> {
 }
 
 /** Opens the test database as the CLI does, for the duration of `use`. */
-export async function withDatabase<T>(persistTo: string, use: (stores: Stores, db: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  persistTo: string,
+  use: (stores: Stores, db: Database) => Promise<T>,
+): Promise<T> {
   const database = await openDatabase({ kind: 'local', persistTo });
   try {
     return await use(storesFor(database.binding), databaseFor(database.binding));

@@ -8,20 +8,33 @@ import { admin, adminJson, adminProcess, randomName, useTemporaryDatabase, withD
 const database = useTemporaryDatabase();
 const PASSWORD = 'correct horse battery staple';
 const run = (args: string[], stdin?: string) => admin(database.persistTo, args, stdin);
-const runJson = <T = Record<string, unknown>>(args: string[], stdin?: string) => adminJson<T>(database.persistTo, args, stdin);
-const signIn = (username: string, password: string) => withDatabase(database.persistTo, (stores) => authenticateUser(stores, username, password));
+const runJson = <T = Record<string, unknown>>(args: string[], stdin?: string) =>
+  adminJson<T>(database.persistTo, args, stdin);
+const signIn = (username: string, password: string) =>
+  withDatabase(database.persistTo, (stores) => authenticateUser(stores, username, password));
 
 describe('npm run admin -- users', () => {
   it('creates an administrator with a password from stdin, hashed as the Worker hashes it', async () => {
     const username = randomName('ada');
-    const created = await run(['users', 'create', username.toUpperCase(), '--admin', '--email', 'ada@example.com', '--password-stdin'], `${PASSWORD}\n`);
+    const created = await run(
+      ['users', 'create', username.toUpperCase(), '--admin', '--email', 'ada@example.com', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
     expect(created.status).toBe(0);
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(new RegExp(`^Created administrator ${username} \\(id [0-9a-f-]{36}\\)\\.$`));
 
     // The trailing newline of the piped input is not part of the password; the username was lower-cased.
-    expect(await signIn(username, PASSWORD)).toMatchObject({ username, email: 'ada@example.com', isAdmin: true, disabled: false });
-    const passwordHash = await withDatabase(database.persistTo, async (stores) => (await stores.users.findByUsername(username))?.passwordHash);
+    expect(await signIn(username, PASSWORD)).toMatchObject({
+      username,
+      email: 'ada@example.com',
+      isAdmin: true,
+      disabled: false,
+    });
+    const passwordHash = await withDatabase(
+      database.persistTo,
+      async (stores) => (await stores.users.findByUsername(username))?.passwordHash,
+    );
     expect(passwordHash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
   });
 
@@ -50,9 +63,21 @@ describe('npm run admin -- users', () => {
     await runJson(['users', 'create', taken]);
     const cases: Array<[string[], string, string]> = [
       [['users', 'create', taken], '', 'admin: That username is taken. Choose another one.'],
-      [['users', 'create', 'x'], '', 'admin: Choose a username of 3 to 32 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.'],
-      [['users', 'create', randomName('dee'), '--password-stdin'], 'password', 'admin: That password is too easy to guess (a common password, your username, or one repeated character). Choose another one.'],
-      [['users', 'create', randomName('eve'), '--email', 'not an address'], '', 'admin: Enter a valid email address, or leave the email field empty.'],
+      [
+        ['users', 'create', 'x'],
+        '',
+        'admin: Choose a username of 3 to 32 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.',
+      ],
+      [
+        ['users', 'create', randomName('dee'), '--password-stdin'],
+        'password',
+        'admin: That password is too easy to guess (a common password, your username, or one repeated character). Choose another one.',
+      ],
+      [
+        ['users', 'create', randomName('eve'), '--email', 'not an address'],
+        '',
+        'admin: Enter a valid email address, or leave the email field empty.',
+      ],
       [['users', 'disable', 'nobody-here'], '', 'admin: there is no user named nobody-here'],
     ];
     for (const [args, stdin, message] of cases) {
@@ -69,7 +94,11 @@ describe('npm run admin -- users', () => {
   it('disables and enables a user', async () => {
     const username = randomName('gus');
     await run(['users', 'create', username, '--password-stdin'], PASSWORD);
-    expect(await run(['users', 'disable', username])).toEqual({ status: 0, stdout: `Disabled ${username}.`, stderr: '' });
+    expect(await run(['users', 'disable', username])).toEqual({
+      status: 0,
+      stdout: `Disabled ${username}.`,
+      stderr: '',
+    });
     expect(await signIn(username, PASSWORD)).toBeNull();
     expect(await runJson(['users', 'enable', username])).toMatchObject({ username, disabled: false });
     expect(await signIn(username, PASSWORD)).toMatchObject({ username });
@@ -78,7 +107,14 @@ describe('npm run admin -- users', () => {
   it('resets a password, checks it against the policy, and ends the user’s sessions', async () => {
     const username = randomName('hal');
     const { id } = await runJson(['users', 'create', username, '--password-stdin'], PASSWORD);
-    const session = await withDatabase(database.persistTo, (stores) => stores.sessions.create({ userId: id as string, authTime: 1, nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 3600 }));
+    const session = await withDatabase(database.persistTo, (stores) =>
+      stores.sessions.create({
+        userId: id as string,
+        authTime: 1,
+        nowSeconds: Math.floor(Date.now() / 1000),
+        ttlSeconds: 3600,
+      }),
+    );
 
     expect(await run(['users', 'reset-password', username, '--password-stdin'], username)).toMatchObject({ status: 1 });
     const reset = await run(['users', 'reset-password', username]);
@@ -90,19 +126,37 @@ describe('npm run admin -- users', () => {
 
     expect(await signIn(username, PASSWORD)).toBeNull();
     expect(await signIn(username, password!)).toMatchObject({ username });
-    expect(await withDatabase(database.persistTo, (stores) => stores.sessions.findActive(session.token, Math.floor(Date.now() / 1000)))).toBeNull();
+    expect(
+      await withDatabase(database.persistTo, (stores) =>
+        stores.sessions.findActive(session.token, Math.floor(Date.now() / 1000)),
+      ),
+    ).toBeNull();
   });
 
   it('answers usage mistakes with exit status 2 and the usage', async () => {
     expect(await run(['users', 'create'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'admin: expected <username>, got none\nusage: npm run admin -- users create <username> [--email <address>] [--admin] [--password-stdin]',
+      stderr:
+        'admin: expected <username>, got none\nusage: npm run admin -- users create <username> [--email <address>] [--admin] [--password-stdin]',
     });
-    expect(await run(['users', 'create', 'someone', '--superuser'])).toMatchObject({ status: 2, stderr: expect.stringContaining("Unknown option '--superuser'") });
-    expect(await run(['users', 'frobnicate'])).toEqual({ status: 2, stdout: '', stderr: 'admin: unknown command: users frobnicate\nrun `npm run admin -- --help` for the commands' });
-    expect(await run(['--remote', 'users', 'list'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--remote and --persist-to exclude each other') });
-    expect(await run(['users', 'create', randomName('ivy'), '--password-stdin'], '\n')).toMatchObject({ status: 2, stderr: expect.stringContaining('standard input is empty') });
+    expect(await run(['users', 'create', 'someone', '--superuser'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("Unknown option '--superuser'"),
+    });
+    expect(await run(['users', 'frobnicate'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'admin: unknown command: users frobnicate\nrun `npm run admin -- --help` for the commands',
+    });
+    expect(await run(['--remote', 'users', 'list'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--remote and --persist-to exclude each other'),
+    });
+    expect(await run(['users', 'create', randomName('ivy'), '--password-stdin'], '\n')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('standard input is empty'),
+    });
     const help = await run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('  users reset-password <username> [--password-stdin]');
@@ -110,7 +164,10 @@ describe('npm run admin -- users', () => {
 
   it('runs as a process: stdout is only the answer, stdin is read, and the exit status is set', async () => {
     const username = randomName('jay');
-    const created = await adminProcess(['--persist-to', database.persistTo, 'users', 'create', username, '--password-stdin', '--json'], `${PASSWORD}\n`);
+    const created = await adminProcess(
+      ['--persist-to', database.persistTo, 'users', 'create', username, '--password-stdin', '--json'],
+      `${PASSWORD}\n`,
+    );
     expect(created.status, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ username });
     expect(await signIn(username, PASSWORD)).toMatchObject({ username });

@@ -12,20 +12,35 @@ const base: Bindings = { DB: env.DB, SIGNING_KEYS: env.SIGNING_KEYS, REGISTRATIO
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(base);
-    expect(config).toMatchObject({ issuer: undefined, accessTokenTtlSeconds: 900, registrationPolicy: 'open', resources: [] });
+    expect(config).toMatchObject({
+      issuer: undefined,
+      accessTokenTtlSeconds: 900,
+      registrationPolicy: 'open',
+      resources: [],
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('defaults the registration policy to token, which needs REGISTRATION_TOKEN', () => {
     expect(() => loadConfig({ ...base, REGISTRATION_POLICY: undefined })).toThrow(/REGISTRATION_TOKEN/);
-    expect(loadConfig({ ...base, REGISTRATION_POLICY: undefined, REGISTRATION_TOKEN: 't' }).registrationPolicy).toBe('token');
+    expect(loadConfig({ ...base, REGISTRATION_POLICY: undefined, REGISTRATION_TOKEN: 't' }).registrationPolicy).toBe(
+      'token',
+    );
   });
 
   it('lists every bad field in one error', () => {
     const attempt = () =>
-      loadConfig({ DB: env.DB, ISSUER: 'http://example.com', ACCESS_TOKEN_TTL_SECONDS: '-5', REGISTRATION_POLICY: 'maybe', SIGNING_KEYS: undefined });
+      loadConfig({
+        DB: env.DB,
+        ISSUER: 'http://example.com',
+        ACCESS_TOKEN_TTL_SECONDS: '-5',
+        REGISTRATION_POLICY: 'maybe',
+        SIGNING_KEYS: undefined,
+      });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/ISSUER must use https[\s\S]*ACCESS_TOKEN_TTL_SECONDS[\s\S]*REGISTRATION_POLICY[\s\S]*SIGNING_KEYS is not set/);
+    expect(attempt).toThrow(
+      /ISSUER must use https[\s\S]*ACCESS_TOKEN_TTL_SECONDS[\s\S]*REGISTRATION_POLICY[\s\S]*SIGNING_KEYS is not set/,
+    );
   });
 
   it('trims a trailing slash from the issuer and refuses a query', () => {
@@ -43,7 +58,9 @@ describe('loadConfig', () => {
     let keys = value;
     if (keys === null) {
       const jwk = await generateSigningJwk('ES256');
-      keys = message.source.includes('private') ? JSON.stringify({ keys: [{ ...jwk, d: undefined }] }) : JSON.stringify({ keys: [{ ...jwk, alg: 'RS256' }] });
+      keys = message.source.includes('private')
+        ? JSON.stringify({ keys: [{ ...jwk, d: undefined }] })
+        : JSON.stringify({ keys: [{ ...jwk, alg: 'RS256' }] });
     }
     expect(() => loadConfig({ ...base, SIGNING_KEYS: keys })).toThrow(message);
   });

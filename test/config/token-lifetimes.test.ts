@@ -23,12 +23,23 @@ describe('loadConfig: code and refresh token lifetimes', () => {
       REFRESH_TOKEN_IDLE_TTL_SECONDS: '3600',
       REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '86400',
     });
-    expect(config).toMatchObject({ authorizationCodeTtlSeconds: 30, refreshTokenIdleTtlSeconds: 3600, refreshTokenAbsoluteTtlSeconds: 86400 });
+    expect(config).toMatchObject({
+      authorizationCodeTtlSeconds: 30,
+      refreshTokenIdleTtlSeconds: 3600,
+      refreshTokenAbsoluteTtlSeconds: 86400,
+    });
   });
 
   it('refuses a code lifetime over 60 s and an absolute lifetime shorter than the idle one, in one error', () => {
     expect(() =>
-      loadConfig({ ...base, AUTHORIZATION_CODE_TTL_SECONDS: '600', REFRESH_TOKEN_IDLE_TTL_SECONDS: '7200', REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '3600' }),
-    ).toThrow(/AUTHORIZATION_CODE_TTL_SECONDS must be at most 60, got 600[\s\S]*REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter/);
+      loadConfig({
+        ...base,
+        AUTHORIZATION_CODE_TTL_SECONDS: '600',
+        REFRESH_TOKEN_IDLE_TTL_SECONDS: '7200',
+        REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '3600',
+      }),
+    ).toThrow(
+      /AUTHORIZATION_CODE_TTL_SECONDS must be at most 60, got 600[\s\S]*REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter/,
+    );
   });
 });

@@ -15,7 +15,15 @@ import { createVerifier } from '../../src/verify';
 import { freePort } from '../../scripts/lib/free-port';
 import { startDevServer, type DevServer } from './dev-server';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const CLIENT_NAME = 'E2E single-page app';
 
 let server: DevServer;
@@ -29,13 +37,19 @@ const cspViolations: string[] = [];
 /** The relying party's pages: they only have to answer, the test reads the browser's address. */
 async function startCallbackServer(): Promise<{ origin: string; server: Server }> {
   const port = await freePort();
-  const callbackServer = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('back at the client'));
+  const callbackServer = createServer((_, response) =>
+    response.writeHead(200, { 'Content-Type': 'text/plain' }).end('back at the client'),
+  );
   await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
   return { origin: `http://127.0.0.1:${port}`, server: callbackServer };
 }
 
 async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.issuer}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.issuer}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status, await response.clone().text()).toBe(201);
   return response.json() as Promise<Record<string, unknown>>;
 }
@@ -49,7 +63,11 @@ async function landAtClient(navigate: () => Promise<unknown>): Promise<URLSearch
 beforeAll(async () => {
   [server, callback] = await Promise.all([startDevServer(), startCallbackServer()]);
   profile = await mkdtemp(join(tmpdir(), 'portcullis-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
@@ -58,12 +76,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await Promise.all([server?.stop(), new Promise((resolve) => callback?.server.close(resolve)), profile && rm(profile, { recursive: true, force: true })]);
+  await Promise.all([
+    server?.stop(),
+    new Promise((resolve) => callback?.server.close(resolve)),
+    profile && rm(profile, { recursive: true, force: true }),
+  ]);
 });
 
 describe('the code flow in Chromium', () => {
   it('signs in, consents, returns a code that redeems for verified tokens, re-authorizes silently and logs out', async () => {
-    const username = `e2e_${generateOpaqueToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const username = `e2e_${generateOpaqueToken(6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}`;
     const password = generateOpaqueToken(12);
     await postJson('/signup', { username, password });
     const redirectUri = `${callback.origin}/callback`;
@@ -110,20 +134,48 @@ describe('the code flow in Chromium', () => {
     // The client redeems the code from its own side, with the PKCE verifier.
     const tokenResponse = await fetch(`${server.issuer}/oauth/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code: landing.get('code')!, redirect_uri: redirectUri, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        code: landing.get('code')!,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      }),
     });
     expect(tokenResponse.status).toBe(200);
-    const tokens = (await tokenResponse.json()) as { access_token: string; id_token: string; refresh_token: string; scope: string };
+    const tokens = (await tokenResponse.json()) as {
+      access_token: string;
+      id_token: string;
+      refresh_token: string;
+      scope: string;
+    };
     expect(tokens.scope).toBe('openid profile offline_access read');
-    const verify = createVerifier({ issuer: server.issuer, audience: `${server.issuer}/api`, jwksUri: `${server.issuer}/.well-known/jwks.json` });
+    const verify = createVerifier({
+      issuer: server.issuer,
+      audience: `${server.issuer}/api`,
+      jwksUri: `${server.issuer}/.well-known/jwks.json`,
+    });
     expect(await verify(tokens.access_token)).toMatchObject({ client_id: clientId, scope: tokens.scope });
-    const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`)), { issuer: server.issuer, audience: clientId });
+    const { payload } = await jwtVerify(
+      tokens.id_token,
+      createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`)),
+      { issuer: server.issuer, audience: clientId },
+    );
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(tokens.access_token)));
-    expect(payload).toMatchObject({ nonce, azp: clientId, preferred_username: username, at_hash: base64url.encode(digest.slice(0, 16)) });
+    expect(payload).toMatchObject({
+      nonce,
+      azp: clientId,
+      preferred_username: username,
+      at_hash: base64url.encode(digest.slice(0, 16)),
+    });
 
     // Consent is remembered and the session cookie is sent: prompt=none answers with a code straight away.
     const silentUrl = `${server.issuer}/oauth/authorize?${new URLSearchParams({ ...query, prompt: 'none', state: 'silent' })}`;
-    expect(Object.fromEntries(await landAtClient(() => page.goto(silentUrl)))).toEqual({ code: expect.any(String), state: 'silent', iss: server.issuer });
+    expect(Object.fromEntries(await landAtClient(() => page.goto(silentUrl)))).toEqual({
+      code: expect.any(String),
+      state: 'silent',
+      iss: server.issuer,
+    });
 
     // RP-initiated logout with the ID Token as hint ends the session without a question, then prompt=none fails.
     const logoutUrl = `${server.issuer}/oauth/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: `${callback.origin}/signed-out`, state: 'bye' })}`;

@@ -22,9 +22,15 @@ export async function startDevServer(): Promise<DevServer> {
   const issuer = `http://127.0.0.1:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
-  await writeFile(envFile, `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\n`, { mode: 0o600 });
+  await writeFile(envFile, `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\n`, {
+    mode: 0o600,
+  });
   const persist = join(directory, 'state');
-  await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { CI: 'true' }, ['ignore', 'ignore', 'inherit']);
+  await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { CI: 'true' }, [
+    'ignore',
+    'ignore',
+    'inherit',
+  ]);
 
   const { port } = new URL(issuer);
   const args = ['dev', '--ip', '127.0.0.1', '--port', port, '--persist-to', persist, '--env-file', envFile];

@@ -12,6 +12,7 @@ export function createTestApp(overrides: Partial<Bindings> = {}) {
   return {
     app,
     bindings,
-    request: (path: string, init?: RequestInit) => app.request(new URL(path, 'https://issuer.test').toString(), init, bindings),
+    request: (path: string, init?: RequestInit) =>
+      app.request(new URL(path, 'https://issuer.test').toString(), init, bindings),
   };
 }

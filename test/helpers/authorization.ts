@@ -39,36 +39,55 @@ export interface TestCode {
 }
 
 /** Issues a code as the authorization endpoint would, with a fresh PKCE pair unless `codeChallenge` is given. */
-export async function issueTestCode(client: Client, user: User, overrides: Partial<AuthorizationCodeBinding> = {}): Promise<TestCode> {
+export async function issueTestCode(
+  client: Client,
+  user: User,
+  overrides: Partial<AuthorizationCodeBinding> = {},
+): Promise<TestCode> {
   const { verifier, challenge } = await pkcePair();
-  const code = await issueAuthorizationCode(storesFor(env.DB), { authorizationCodeTtlSeconds: 60 }, {
-    clientId: client.id,
-    userId: user.id,
-    redirectUri: REDIRECT_URI,
-    scopes: ['openid', 'profile', 'email', 'offline_access', 'read'],
-    resources: [],
-    codeChallenge: challenge,
-    nonce: 'n-0S6_WzA2Mj',
-    authTime: Math.floor(Date.now() / 1000) - 30,
-    ...overrides,
-  });
+  const code = await issueAuthorizationCode(
+    storesFor(env.DB),
+    { authorizationCodeTtlSeconds: 60 },
+    {
+      clientId: client.id,
+      userId: user.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'read'],
+      resources: [],
+      codeChallenge: challenge,
+      nonce: 'n-0S6_WzA2Mj',
+      authTime: Math.floor(Date.now() / 1000) - 30,
+      ...overrides,
+    },
+  );
   return { code, verifier };
 }
 
 /** Client authentication as the client registered it: Basic, or client_id in the form for public clients. */
-function authenticated(testClient: TestClient, form: Record<string, string | string[]>): { form: Record<string, string | string[]>; headers: Record<string, string> } {
+function authenticated(
+  testClient: TestClient,
+  form: Record<string, string | string[]>,
+): { form: Record<string, string | string[]>; headers: Record<string, string> } {
   const { client, secret } = testClient;
   if (client.tokenEndpointAuthMethod === 'none') return { form: { client_id: client.id, ...form }, headers: {} };
   return { form, headers: { Authorization: basicAuthorization(client.id, secret) } };
 }
 
 /** POSTs to a client-authenticated endpoint (token, revoke, introspect) as this client. */
-export function postAsClient(testClient: TestClient, path: string, form: Record<string, string | string[]>): Promise<Response> {
+export function postAsClient(
+  testClient: TestClient,
+  path: string,
+  form: Record<string, string | string[]>,
+): Promise<Response> {
   const request = authenticated(testClient, form);
   return postForm(path, request.form, request.headers);
 }
 
-export function exchangeCode(testClient: TestClient, code: TestCode, extra: Record<string, string | string[]> = {}): Promise<Response> {
+export function exchangeCode(
+  testClient: TestClient,
+  code: TestCode,
+  extra: Record<string, string | string[]> = {},
+): Promise<Response> {
   return postAsClient(testClient, '/oauth/token', {
     grant_type: 'authorization_code',
     code: code.code,
@@ -78,8 +97,16 @@ export function exchangeCode(testClient: TestClient, code: TestCode, extra: Reco
   });
 }
 
-export function refreshWith(testClient: TestClient, refreshToken: string, extra: Record<string, string | string[]> = {}): Promise<Response> {
-  return postAsClient(testClient, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+export function refreshWith(
+  testClient: TestClient,
+  refreshToken: string,
+  extra: Record<string, string | string[]> = {},
+): Promise<Response> {
+  return postAsClient(testClient, '/oauth/token', {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    ...extra,
+  });
 }
 
 /** The whole token response (RFC 6749 §5.1) to a code exchange, or a refresh, of issueTestCode's default scope. */
@@ -102,14 +129,23 @@ export interface TokenSet {
 }
 
 /** Runs a successful code exchange and returns its token set. */
-export async function signIn(testClient: TestClient, user: User, overrides: Partial<AuthorizationCodeBinding> = {}): Promise<TokenSet> {
+export async function signIn(
+  testClient: TestClient,
+  user: User,
+  overrides: Partial<AuthorizationCodeBinding> = {},
+): Promise<TokenSet> {
   const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user, overrides));
   if (response.status !== 200) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
   return response.json<TokenSet>();
 }
 
 /** Asserts an RFC 6749 §5.2 error response exactly: status, no-store, and the whole JSON body. */
-export async function expectOAuthError(response: Response, status: number, error: string, description: string): Promise<void> {
+export async function expectOAuthError(
+  response: Response,
+  status: number,
+  error: string,
+  description: string,
+): Promise<void> {
   expect(response.status).toBe(status);
   expect(response.headers.get('cache-control')).toBe('no-store');
   expect(await response.json()).toEqual({ error, error_description: description });

@@ -64,10 +64,18 @@ export function redirectParams(response: Response, redirectUri = REDIRECT_URI): 
 export function hiddenField(browser: TestBrowser, name: string): string {
   const escaped = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(browser.html)?.[1];
   expect(escaped, `the last page has no ${name} field`).toBeDefined();
-  return escaped!.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  return escaped!
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 }
 
 /** Presses one of the two buttons of the consent page last shown to `browser`. */
 export function submitConsent(browser: TestBrowser, decision: 'allow' | 'deny'): Promise<Response> {
-  return browser.submit('/oauth/authorize/consent', { authorization_request: hiddenField(browser, 'authorization_request'), decision });
+  return browser.submit('/oauth/authorize/consent', {
+    authorization_request: hiddenField(browser, 'authorization_request'),
+    decision,
+  });
 }

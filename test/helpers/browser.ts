@@ -35,7 +35,11 @@ export class TestBrowser {
    * POSTs an application/x-www-form-urlencoded form as a browser submitting the last page would: with its cookies,
    * the page's csrf_token (unless `fields` or `options` set it) and `Origin: <issuer>`.
    */
-  async submit(path: string, fields: Record<string, string | string[]>, options: SubmitOptions = {}): Promise<Response> {
+  async submit(
+    path: string,
+    fields: Record<string, string | string[]>,
+    options: SubmitOptions = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
     const token = options.csrfToken === undefined ? this.csrfToken() : options.csrfToken;
     if (token !== null && !('csrf_token' in fields)) body.append('csrf_token', token);
@@ -91,7 +95,8 @@ export class TestBrowser {
   private async fetch(path: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('CF-Connecting-IP', this.clientIp);
-    if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (this.cookies.size > 0)
+      headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     // manual: send() goes through a service binding, which would otherwise follow redirects itself.
     const response = await send(path, { ...init, headers, redirect: 'manual' });
     this.store(response.headers.getSetCookie());
@@ -112,7 +117,12 @@ export class TestBrowser {
 }
 
 /** Signs in through the login form; returns the login POST's response (a 303 to `returnTo` on success). */
-export async function loginAs(browser: TestBrowser, username: string, password: string, returnTo = '/account'): Promise<Response> {
+export async function loginAs(
+  browser: TestBrowser,
+  username: string,
+  password: string,
+  returnTo = '/account',
+): Promise<Response> {
   await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
   return browser.submit('/login', { username, password, return_to: returnTo });
 }

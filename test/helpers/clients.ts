@@ -11,7 +11,11 @@ export interface TestClient {
 }
 
 export async function createTestClient(overrides: Partial<Client> = {}): Promise<TestClient> {
-  const { client, secret } = await confidentialClientRecord(`client-${generateOpaqueToken(9)}`, 'Test client', overrides);
+  const { client, secret } = await confidentialClientRecord(
+    `client-${generateOpaqueToken(9)}`,
+    'Test client',
+    overrides,
+  );
   await storesFor(env.DB).clients.create(client);
   return { client, secret };
 }

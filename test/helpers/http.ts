@@ -18,7 +18,11 @@ export function basicAuthorization(clientId: string, secret: string): string {
 }
 
 /** POSTs a form to the token endpoint (or another form endpoint) with optional extra headers. */
-export function postForm(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
+export function postForm(
+  path: string,
+  form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(form)) {
     for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);

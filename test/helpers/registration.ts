@@ -10,7 +10,13 @@ export function randomIp(): string {
 }
 
 /** Sends `body` as JSON (a string is sent as is) with the given method and headers. */
-export async function sendJson(path: string, method: string, body: unknown, headers: Record<string, string> = {}, sender: RequestSender = send): Promise<Response> {
+export async function sendJson(
+  path: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  sender: RequestSender = send,
+): Promise<Response> {
   return sender(path, {
     method,
     headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': randomIp(), ...headers },

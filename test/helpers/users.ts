@@ -22,7 +22,8 @@ let defaultPasswordHash: Promise<string> | undefined;
 export async function createTestUser(overrides: Partial<User> & { password?: string } = {}): Promise<TestUser> {
   const { password = TEST_PASSWORD, ...fields } = overrides;
   defaultPasswordHash ??= hashPassword(TEST_PASSWORD);
-  const passwordHash = fields.passwordHash ?? (password === TEST_PASSWORD ? await defaultPasswordHash : await hashPassword(password));
+  const passwordHash =
+    fields.passwordHash ?? (password === TEST_PASSWORD ? await defaultPasswordHash : await hashPassword(password));
   const now = Math.floor(Date.now() / 1000);
   const user: User = {
     id: crypto.randomUUID(),

@@ -12,15 +12,22 @@ import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
 
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_MESSAGE =
+  'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
 const SECRET_WARNING =
   'Copy the client secret now: this is the only time it is shown. Only a hash of it is stored, so it cannot be shown again. If you lose it, rotate the secret to get a new one.';
 
 /** The D1 store itself: the Worker's isolate cache must not answer for what is stored. */
 const storedClients = () => createClientStore(databaseFor(env.DB));
 
-const MACHINE_APP = { name: 'Nightly export', type: 'confidential', 'grant_type.client_credentials': 'on', 'scope.read': 'on' };
+const MACHINE_APP = {
+  name: 'Nightly export',
+  type: 'confidential',
+  'grant_type.client_credentials': 'on',
+  'scope.read': 'on',
+};
 
 async function signedInBrowser() {
   const { user, password } = await createTestUser();
@@ -46,7 +53,11 @@ async function registerApplication(browser: TestBrowser, fields: Record<string, 
 }
 
 function clientCredentialsToken(clientId: string, secret: string): Promise<Response> {
-  return postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(clientId, secret) });
+  return postForm(
+    '/oauth/token',
+    { grant_type: 'client_credentials' },
+    { Authorization: basicAuthorization(clientId, secret) },
+  );
 }
 
 async function expectInvalidClient(response: Response): Promise<void> {
@@ -66,13 +77,19 @@ describe('the developer pages', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
     const nonce = /<script nonce="([A-Za-z0-9_-]{22})">/.exec(browser.html)?.[1];
-    expect(created.headers.get('content-security-policy')).toBe(PAGE_CSP.replace("default-src 'none'", `default-src 'none'; script-src 'nonce-${nonce}'`));
+    expect(created.headers.get('content-security-policy')).toBe(
+      PAGE_CSP.replace("default-src 'none'", `default-src 'none'; script-src 'nonce-${nonce}'`),
+    );
     expect(browser.html).toContain(`<p class="warning" role="alert">${SECRET_WARNING}</p>`);
-    expect(browser.html).toContain('<button type="button" class="secondary" data-copy="client-secret" data-copied="Copied" hidden="">Copy</button>');
+    expect(browser.html).toContain(
+      '<button type="button" class="secondary" data-copy="client-secret" data-copied="Copied" hidden="">Copy</button>',
+    );
     const clientId = inputValue(browser.html, 'client-id')!;
     const secret = inputValue(browser.html, 'client-secret')!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(browser.html).toContain(`<input id="client-secret" type="text" value="${secret}" readonly="" autocomplete="off" spellcheck="false"/>`);
+    expect(browser.html).toContain(
+      `<input id="client-secret" type="text" value="${secret}" readonly="" autocomplete="off" spellcheck="false"/>`,
+    );
 
     const stored = await storedClients().findById(clientId);
     expect(stored).toMatchObject({
@@ -101,19 +118,29 @@ describe('the developer pages', () => {
     expect(await token.json()).toMatchObject({ token_type: 'Bearer', scope: 'read' });
 
     // Edit through the same form; the secret is kept.
-    const edited = await browser.submit(`/account/applications/${clientId}`, { ...MACHINE_APP, name: 'Hourly export', 'scope.write': 'on' });
+    const edited = await browser.submit(`/account/applications/${clientId}`, {
+      ...MACHINE_APP,
+      name: 'Hourly export',
+      'scope.write': 'on',
+    });
     expect(edited.status).toBe(303);
     expect(edited.headers.get('location')).toBe(`/account/applications/${clientId}?saved`);
     await browser.follow(edited);
     expect(browser.html).toContain('<h1>Hourly export</h1><p class="notice" role="status">Your changes are saved.</p>');
-    expect(await storedClients().findById(clientId)).toMatchObject({ name: 'Hourly export', scopes: ['read', 'write'], secretHash: await hashOpaqueToken(secret) });
+    expect(await storedClients().findById(clientId)).toMatchObject({
+      name: 'Hourly export',
+      scopes: ['read', 'write'],
+      secretHash: await hashOpaqueToken(secret),
+    });
     expect((await clientCredentialsToken(clientId, secret)).status).toBe(200);
 
     // Rotate: the new secret is shown once and works; the old one is refused at once.
     const rotated = await browser.submit(`/account/applications/${clientId}/rotate-secret`, {});
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
-    expect(browser.html).toContain('<h1>New client secret</h1><p class="notice" role="status">The previous secret no longer works.</p>');
+    expect(browser.html).toContain(
+      '<h1>New client secret</h1><p class="notice" role="status">The previous secret no longer works.</p>',
+    );
     const newSecret = inputValue(browser.html, 'client-secret')!;
     expect(newSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(newSecret).not.toBe(secret);
@@ -123,7 +150,9 @@ describe('the developer pages', () => {
     // Delete: a confirmation page first; a post without its confirmation field only shows that page again.
     expect((await browser.get(`/account/applications/${clientId}/delete`)).status).toBe(200);
     expect(browser.html).toContain('<h1>Delete Hourly export?</h1>');
-    expect(browser.html).toContain('<input type="hidden" name="confirm" value="delete"/><button type="submit" class="danger">Delete application</button>');
+    expect(browser.html).toContain(
+      '<input type="hidden" name="confirm" value="delete"/><button type="submit" class="danger">Delete application</button>',
+    );
     const unconfirmed = await browser.submit(`/account/applications/${clientId}/delete`, {});
     expect(unconfirmed.status).toBe(200);
     expect(browser.html).toContain('<h1>Delete Hourly export?</h1>');
@@ -170,10 +199,22 @@ describe('the developer pages', () => {
   it('re-renders the form with the validation error of dynamic registration and what was typed (400)', async () => {
     const { browser, user } = await signedInBrowser();
     const cases: Array<[Record<string, string>, string]> = [
-      [{ redirect_uris: 'https://ok.example/cb\nhttp://app.example/cb', 'grant_type.authorization_code': 'on' }, 'Redirect URIs, line 2: must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-      [{ 'grant_type.authorization_code': 'on' }, 'Redirect URIs: must list at least one URI for the authorization_code grant'],
-      [{ type: 'public' }, 'Grant types: may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)'],
-      [{ allowed_origins: 'https://app.example/path' }, 'Allowed origins, line 1: must be an exact origin (scheme://host[:port], no path or trailing slash): https://app.example'],
+      [
+        { redirect_uris: 'https://ok.example/cb\nhttp://app.example/cb', 'grant_type.authorization_code': 'on' },
+        'Redirect URIs, line 2: must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+      ],
+      [
+        { 'grant_type.authorization_code': 'on' },
+        'Redirect URIs: must list at least one URI for the authorization_code grant',
+      ],
+      [
+        { type: 'public' },
+        'Grant types: may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)',
+      ],
+      [
+        { allowed_origins: 'https://app.example/path' },
+        'Allowed origins, line 1: must be an exact origin (scheme://host[:port], no path or trailing slash): https://app.example',
+      ],
       [{ name: '   ' }, 'Name: must not be empty'],
       [{ 'grant_type.client_credentials': '' }, 'Grant types: must list at least one grant type'],
       [{ 'scope.read': '' }, 'Scopes: must list at least one scope'],
@@ -187,12 +228,18 @@ describe('the developer pages', () => {
     }
     // What was typed stays in the form.
     expect(browser.html).toContain('<input id="name" name="name" type="text" value="Nightly export"');
-    expect(browser.html).toContain('<input type="checkbox" name="grant_type.client_credentials" value="on" checked=""/>');
+    expect(browser.html).toContain(
+      '<input type="checkbox" name="grant_type.client_credentials" value="on" checked=""/>',
+    );
     expect(await storedClients().listByOwner(user.id)).toEqual([]);
 
     const { clientId } = await registerApplication(browser);
     await browser.get(`/account/applications/${clientId}`);
-    const response = await browser.submit(`/account/applications/${clientId}`, { ...MACHINE_APP, name: 'Renamed', redirect_uris: 'https://app.example/cb#frag' });
+    const response = await browser.submit(`/account/applications/${clientId}`, {
+      ...MACHINE_APP,
+      name: 'Renamed',
+      redirect_uris: 'https://app.example/cb#frag',
+    });
     expect(response.status).toBe(400);
     expect(formError(browser.html)).toBe('Redirect URIs, line 1: must not contain a fragment');
     expect(browser.html).toContain('<h1>Nightly export</h1>');
@@ -202,13 +249,25 @@ describe('the developer pages', () => {
 
   it('shows the first secret once when a public client is made confidential', async () => {
     const { browser, user } = await signedInBrowser();
-    const { client } = await createTestClient({ type: 'public', secretHash: null, tokenEndpointAuthMethod: 'none', ownerUserId: user.id, grantTypes: ['refresh_token'] });
+    const { client } = await createTestClient({
+      type: 'public',
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      ownerUserId: user.id,
+      grantTypes: ['refresh_token'],
+    });
     await browser.get(`/account/applications/${client.id}`);
     const response = await browser.submit(`/account/applications/${client.id}`, MACHINE_APP);
     expect(response.status).toBe(200);
-    expect(browser.html).toContain(`<h1>Client secret issued</h1><p class="warning" role="alert">${SECRET_WARNING}</p>`);
+    expect(browser.html).toContain(
+      `<h1>Client secret issued</h1><p class="warning" role="alert">${SECRET_WARNING}</p>`,
+    );
     const secret = inputValue(browser.html, 'client-secret')!;
-    expect(await storedClients().findById(client.id)).toMatchObject({ type: 'confidential', tokenEndpointAuthMethod: 'client_secret_basic', secretHash: await hashOpaqueToken(secret) });
+    expect(await storedClients().findById(client.id)).toMatchObject({
+      type: 'confidential',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      secretHash: await hashOpaqueToken(secret),
+    });
     expect((await clientCredentialsToken(client.id, secret)).status).toBe(200);
   });
 
@@ -227,7 +286,9 @@ describe('the developer pages', () => {
     await browser.get('/account/applications/new');
     const response = await browser.submit('/account/applications/new', { ...MACHINE_APP, type: 'trusted' });
     expect(response.status).toBe(400);
-    expect(browser.html).toContain('<h1>The request could not be processed</h1><p>type must be confidential or public</p>');
+    expect(browser.html).toContain(
+      '<h1>The request could not be processed</h1><p>type must be confidential or public</p>',
+    );
   });
 
   it("answers 404 for another user's application, on every page and action, and changes nothing", async () => {
@@ -236,7 +297,11 @@ describe('the developer pages', () => {
     const { browser } = await signedInBrowser();
     await browser.get('/account/applications');
 
-    for (const path of [`/account/applications/${clientId}`, `/account/applications/${clientId}/delete`, '/account/applications/no-such-client']) {
+    for (const path of [
+      `/account/applications/${clientId}`,
+      `/account/applications/${clientId}/delete`,
+      '/account/applications/no-such-client',
+    ]) {
       expect((await browser.get(path)).status, path).toBe(404);
     }
     expect(browser.html).toContain('<h1>Page not found</h1><p>There is no such application among yours.</p>');
@@ -249,7 +314,10 @@ describe('the developer pages', () => {
     ] as const) {
       expect((await browser.submit(path, fields, { csrfToken })).status, path).toBe(404);
     }
-    expect(await storedClients().findById(clientId)).toMatchObject({ name: 'Nightly export', secretHash: await hashOpaqueToken(secret) });
+    expect(await storedClients().findById(clientId)).toMatchObject({
+      name: 'Nightly export',
+      secretHash: await hashOpaqueToken(secret),
+    });
     expect(browser.html).not.toContain('Nightly export');
   });
 
@@ -274,7 +342,11 @@ describe('the developer pages', () => {
       [`/account/applications/${clientId}/delete`, { confirm: 'delete' }],
     ];
     for (const [path, fields] of forms) {
-      for (const options of [{ origin: 'https://evil.example', csrfToken }, { csrfToken: null }, { csrfToken: 'A'.repeat(43) }]) {
+      for (const options of [
+        { origin: 'https://evil.example', csrfToken },
+        { csrfToken: null },
+        { csrfToken: 'A'.repeat(43) },
+      ]) {
         const response = await browser.submit(path, fields, options);
         expect(response.status, `${path} ${JSON.stringify(options)}`).toBe(403);
         expect(await response.text()).toContain(`<h1>Request refused</h1><p>${CSRF_MESSAGE}</p>`);

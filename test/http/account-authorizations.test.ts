@@ -11,7 +11,8 @@ import { loginAs, TestBrowser } from '../helpers/browser';
 import type { TestClient } from '../helpers/clients';
 import { createTestUser } from '../helpers/users';
 
-const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+const CSRF_MESSAGE =
+  'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
 const JAN_15_2027 = 1_800_000_000;
 const stores = () => storesFor(env.DB);
 
@@ -60,7 +61,9 @@ describe('/account/authorizations', () => {
     const response = await browser.get('/account/authorizations');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const items = [...browser.html.matchAll(/<li><strong>([^<]*)<\/strong><dl>(.*?)<\/dl><form method="post" action="([^"]*)">/g)].map((match) => match.slice(1));
+    const items = [
+      ...browser.html.matchAll(/<li><strong>([^<]*)<\/strong><dl>(.*?)<\/dl><form method="post" action="([^"]*)">/g),
+    ].map((match) => match.slice(1));
     expect(items).toEqual([
       [
         'Calendar sync',
@@ -101,8 +104,15 @@ describe('/account/authorizations', () => {
     expect(response.headers.get('location')).toBe('/account/authorizations');
 
     expect(await stores().consents.find(user.id, printer.client.id)).toBeNull();
-    expect(await stores().refreshTokens.findByHash(await hashOpaqueToken(revokedToken))).toMatchObject({ revokedAt: expect.any(Number) });
-    await expectOAuthError(await refreshWith(printer, revokedToken), 400, 'invalid_grant', 'the refresh token has been revoked');
+    expect(await stores().refreshTokens.findByHash(await hashOpaqueToken(revokedToken))).toMatchObject({
+      revokedAt: expect.any(Number),
+    });
+    await expectOAuthError(
+      await refreshWith(printer, revokedToken),
+      400,
+      'invalid_grant',
+      'the refresh token has been revoked',
+    );
     // The user's grant to another client, and another user's grant to this client, are untouched.
     expect(await stores().consents.find(user.id, calendar.client.id)).toMatchObject({ scopes: ['openid'] });
     expect(await stores().consents.find(other.id, printer.client.id)).toMatchObject({ scopes: ['read'] });
@@ -123,7 +133,12 @@ describe('/account/authorizations', () => {
 
     await browser.get('/account/authorizations');
     expect((await browser.submit(`/account/authorizations/${printer.client.id}/revoke`, {})).status).toBe(303);
-    await expectOAuthError(await exchangeCode(printer, pending), 400, 'invalid_grant', 'the authorization code is invalid');
+    await expectOAuthError(
+      await exchangeCode(printer, pending),
+      400,
+      'invalid_grant',
+      'the authorization code is invalid',
+    );
     expect((await exchangeCode(printer, other)).status).toBe(200);
   });
 
@@ -148,7 +163,11 @@ describe('/account/authorizations', () => {
     await grant(user, printer, ['read']);
     await browser.get('/account/authorizations');
     const csrfToken = browser.csrfToken();
-    for (const options of [{ origin: 'https://evil.example', csrfToken }, { csrfToken: null }, { csrfToken: 'A'.repeat(43) }]) {
+    for (const options of [
+      { origin: 'https://evil.example', csrfToken },
+      { csrfToken: null },
+      { csrfToken: 'A'.repeat(43) },
+    ]) {
       const response = await browser.submit(`/account/authorizations/${printer.client.id}/revoke`, {}, options);
       expect(response.status).toBe(403);
       expect(await response.text()).toContain(`<h1>Request refused</h1><p>${CSRF_MESSAGE}</p>`);

@@ -6,14 +6,23 @@ import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
 import { createPublicCodeClient, exchangeCode, REDIRECT_URI, type TokenSet } from '../helpers/authorization';
-import { codeRequest, hiddenField, redirectParams, signedInBrowser, submitConsent, type QueryValues } from '../helpers/authorize';
+import {
+  codeRequest,
+  hiddenField,
+  redirectParams,
+  signedInBrowser,
+  submitConsent,
+  type QueryValues,
+} from '../helpers/authorize';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import type { TestClient } from '../helpers/clients';
 import { TEST_ISSUER } from '../helpers/constants';
 import { createTestUser } from '../helpers/users';
 
-const CONSENT_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https://app.example; frame-ancestors 'none'; base-uri 'none'";
-const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+const CONSENT_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https://app.example; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_MESSAGE =
+  'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
 const STATE = 'af0ifjsldkj';
 
 afterEach(() => {
@@ -34,7 +43,11 @@ function loginReturnTo(response: Response): string {
 }
 
 /** Allows a request on its consent page and redeems the code; the token set of the grant. */
-async function allowAndRedeem(browser: TestBrowser, testClient: TestClient, overrides: QueryValues = {}): Promise<TokenSet> {
+async function allowAndRedeem(
+  browser: TestBrowser,
+  testClient: TestClient,
+  overrides: QueryValues = {},
+): Promise<TokenSet> {
   const request = await codeRequest(testClient.client, overrides);
   expectConsentPage(await browser.get(request.path), browser);
   const params = redirectParams(await submitConsent(browser, 'allow'));
@@ -69,7 +82,12 @@ describe('GET /oauth/authorize: signing in', () => {
     const { client } = await createPublicCodeClient();
     const response = await new TestBrowser().get((await codeRequest(client, { prompt: 'none' })).path);
     expect(response.status).toBe(302);
-    expect(redirectParams(response)).toEqual({ error: 'login_required', error_description: 'the user must sign in', state: STATE, iss: TEST_ISSUER });
+    expect(redirectParams(response)).toEqual({
+      error: 'login_required',
+      error_description: 'the user must sign in',
+      state: STATE,
+      iss: TEST_ISSUER,
+    });
   });
 
   it('sends a signed-in user to sign in again for prompt=login, and the new sign-in satisfies it', async () => {
@@ -85,7 +103,9 @@ describe('GET /oauth/authorize: signing in', () => {
     expectConsentPage(await browser.follow(await loginAs(browser, user.username, password, returnTo)), browser);
     const params = redirectParams(await submitConsent(browser, 'allow'));
     expect(params).toEqual({ code: expect.any(String), state: STATE, iss: TEST_ISSUER });
-    const tokens = await (await exchangeCode(testClient, { code: params.code!, verifier: request.verifier })).json<TokenSet>();
+    const tokens = await (
+      await exchangeCode(testClient, { code: params.code!, verifier: request.verifier })
+    ).json<TokenSet>();
     expect(decodeJwt(tokens.id_token!).auth_time).toBe(signedInAgainAt);
   });
 
@@ -101,7 +121,12 @@ describe('GET /oauth/authorize: signing in', () => {
     expect(new URL(returnTo, TEST_ISSUER).searchParams.has('max_age')).toBe(false);
 
     const prompted = await codeRequest(testClient.client, { max_age: '60', prompt: 'none' });
-    expect(redirectParams(await browser.get(prompted.path))).toEqual({ error: 'login_required', error_description: 'the user must sign in', state: STATE, iss: TEST_ISSUER });
+    expect(redirectParams(await browser.get(prompted.path))).toEqual({
+      error: 'login_required',
+      error_description: 'the user must sign in',
+      state: STATE,
+      iss: TEST_ISSUER,
+    });
 
     // OIDC Core §2: auth_time tells the client when the user signed in; the new sign-in is the one it gets.
     await loginAs(browser, user.username, password, returnTo);
@@ -149,9 +174,16 @@ describe('the consent page', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const params = redirectParams(response);
     expect(params).toEqual({ code: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), state: STATE, iss: TEST_ISSUER });
-    const tokens = await (await exchangeCode(testClient, { code: params.code!, verifier: request.verifier })).json<TokenSet>();
+    const tokens = await (
+      await exchangeCode(testClient, { code: params.code!, verifier: request.verifier })
+    ).json<TokenSet>();
     expect(tokens.scope).toBe('openid profile read');
-    expect(decodeJwt(tokens.id_token!)).toMatchObject({ sub: user.id, aud: testClient.client.id, nonce: request.params.nonce, preferred_username: user.username });
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({
+      sub: user.id,
+      aud: testClient.client.id,
+      nonce: request.params.nonce,
+      preferred_username: user.username,
+    });
   });
 
   it('remembers consent, so a request for the same or fewer scopes skips the page and more scopes ask again', async () => {
@@ -164,10 +196,17 @@ describe('the consent page', () => {
       expect(response.status).toBe(302);
       expect(redirectParams(response)).toEqual({ code: expect.any(String), state: STATE, iss: TEST_ISSUER });
     }
-    expectConsentPage(await browser.get((await codeRequest(testClient.client, { scope: 'openid email' })).path), browser);
+    expectConsentPage(
+      await browser.get((await codeRequest(testClient.client, { scope: 'openid email' })).path),
+      browser,
+    );
     await submitConsent(browser, 'allow');
     // What was granted before is kept: the consent covers the union.
-    expect((await storesFor(env.DB).consents.find(user.id, testClient.client.id))?.scopes).toEqual(['openid', 'profile', 'email']);
+    expect((await storesFor(env.DB).consents.find(user.id, testClient.client.id))?.scopes).toEqual([
+      'openid',
+      'profile',
+      'email',
+    ]);
   });
 
   it('is shown for prompt=consent even when consent is remembered', async () => {
@@ -199,7 +238,12 @@ describe('the consent page', () => {
     const response = await submitConsent(browser, 'deny');
 
     expect(response.status).toBe(303);
-    expect(redirectParams(response)).toEqual({ error: 'access_denied', error_description: 'the user denied the request', state: STATE, iss: TEST_ISSUER });
+    expect(redirectParams(response)).toEqual({
+      error: 'access_denied',
+      error_description: 'the user denied the request',
+      state: STATE,
+      iss: TEST_ISSUER,
+    });
     expect(await storesFor(env.DB).consents.find(user.id, testClient.client.id)).toBeNull();
   });
 });
@@ -216,7 +260,11 @@ describe('POST /oauth/authorize/consent', () => {
     const { browser } = await signedInBrowser();
     await browser.get((await codeRequest(client)).path);
     const fields = { authorization_request: hiddenField(browser, 'authorization_request'), decision: 'allow' };
-    await expectRefused(await browser.submit('/oauth/authorize/consent', fields, { csrfToken: null }), 403, CSRF_MESSAGE);
+    await expectRefused(
+      await browser.submit('/oauth/authorize/consent', fields, { csrfToken: null }),
+      403,
+      CSRF_MESSAGE,
+    );
   });
 
   it('refuses a cross-site post, even with the token', async () => {
@@ -224,7 +272,11 @@ describe('POST /oauth/authorize/consent', () => {
     const { browser } = await signedInBrowser();
     await browser.get((await codeRequest(client)).path);
     const fields = { authorization_request: hiddenField(browser, 'authorization_request'), decision: 'allow' };
-    await expectRefused(await browser.submit('/oauth/authorize/consent', fields, { origin: 'https://evil.example' }), 403, CSRF_MESSAGE);
+    await expectRefused(
+      await browser.submit('/oauth/authorize/consent', fields, { origin: 'https://evil.example' }),
+      403,
+      CSRF_MESSAGE,
+    );
   });
 
   it("refuses the form of another user's session", async () => {
@@ -233,7 +285,9 @@ describe('POST /oauth/authorize/consent', () => {
     const attacker = await signedInBrowser();
     await attacker.browser.get((await codeRequest(client)).path);
     const fields = { authorization_request: hiddenField(attacker.browser, 'authorization_request'), decision: 'allow' };
-    const response = await victim.browser.submit('/oauth/authorize/consent', fields, { csrfToken: attacker.browser.csrfToken() });
+    const response = await victim.browser.submit('/oauth/authorize/consent', fields, {
+      csrfToken: attacker.browser.csrfToken(),
+    });
     await expectRefused(response, 403, CSRF_MESSAGE);
   });
 
@@ -241,16 +295,29 @@ describe('POST /oauth/authorize/consent', () => {
     const { client } = await createPublicCodeClient();
     const { browser } = await signedInBrowser();
     await browser.get((await codeRequest(client)).path);
-    const tampered = hiddenField(browser, 'authorization_request').replace(encodeURIComponent(REDIRECT_URI), encodeURIComponent('https://evil.example/cb'));
-    const response = await browser.submit('/oauth/authorize/consent', { authorization_request: tampered, decision: 'allow' });
-    await expectRefused(response, 400, 'The redirect_uri is not one the application registered, so you are not sent there.');
+    const tampered = hiddenField(browser, 'authorization_request').replace(
+      encodeURIComponent(REDIRECT_URI),
+      encodeURIComponent('https://evil.example/cb'),
+    );
+    const response = await browser.submit('/oauth/authorize/consent', {
+      authorization_request: tampered,
+      decision: 'allow',
+    });
+    await expectRefused(
+      response,
+      400,
+      'The redirect_uri is not one the application registered, so you are not sent there.',
+    );
   });
 
   it('refuses a decision other than allow or deny', async () => {
     const { client } = await createPublicCodeClient();
     const { browser } = await signedInBrowser();
     await browser.get((await codeRequest(client)).path);
-    const response = await browser.submit('/oauth/authorize/consent', { authorization_request: hiddenField(browser, 'authorization_request'), decision: 'maybe' });
+    const response = await browser.submit('/oauth/authorize/consent', {
+      authorization_request: hiddenField(browser, 'authorization_request'),
+      decision: 'maybe',
+    });
     await expectRefused(response, 400, 'decision must be allow or deny');
   });
 });

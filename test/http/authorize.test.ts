@@ -13,7 +13,8 @@ function get(path: string): Promise<Response> {
   return send(path, { redirect: 'manual' });
 }
 
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const STATE = 'af0ifjsldkj';
 
 /** RFC 6749 §4.1.2.1: an error the client and redirect URI cannot be trusted with is shown, never redirected. */
@@ -33,18 +34,27 @@ function expectErrorRedirect(response: Response, error: string, description: str
   expect(redirectParams(response)).toEqual({ error, error_description: description, state: STATE, iss: TEST_ISSUER });
 }
 
-async function authorizeAs(overrides: QueryValues, client?: Awaited<ReturnType<typeof createPublicCodeClient>>): Promise<Response> {
+async function authorizeAs(
+  overrides: QueryValues,
+  client?: Awaited<ReturnType<typeof createPublicCodeClient>>,
+): Promise<Response> {
   const { client: target } = client ?? (await createPublicCodeClient());
   return get((await codeRequest(target, overrides)).path);
 }
 
 describe('GET /oauth/authorize: the client and redirect URI (never redirected)', () => {
   it('shows an error page without client_id', async () => {
-    await expectErrorPage(await authorizeAs({ client_id: undefined }), 'The request has no client_id, so it cannot be sent back to the application.');
+    await expectErrorPage(
+      await authorizeAs({ client_id: undefined }),
+      'The request has no client_id, so it cannot be sent back to the application.',
+    );
   });
 
   it('shows an error page for an unknown client', async () => {
-    await expectErrorPage(await authorizeAs({ client_id: 'no-such-client' }), 'The application that sent you here (client_id) is not registered.');
+    await expectErrorPage(
+      await authorizeAs({ client_id: 'no-such-client' }),
+      'The application that sent you here (client_id) is not registered.',
+    );
   });
 
   it.each([
@@ -53,16 +63,25 @@ describe('GET /oauth/authorize: the client and redirect URI (never redirected)',
     ['another case', REDIRECT_URI.toUpperCase()],
     ['an added query', `${REDIRECT_URI}?next=1`],
   ])('shows an error page for a redirect_uri with %s (RFC 9700 §4.1.3: exact match)', async (_, redirectUri) => {
-    await expectErrorPage(await authorizeAs({ redirect_uri: redirectUri }), 'The redirect_uri is not one the application registered, so you are not sent there.');
+    await expectErrorPage(
+      await authorizeAs({ redirect_uri: redirectUri }),
+      'The redirect_uri is not one the application registered, so you are not sent there.',
+    );
   });
 
   it('shows an error page without redirect_uri in an OpenID request (OIDC Core §3.1.2.1)', async () => {
-    await expectErrorPage(await authorizeAs({ redirect_uri: undefined }), 'The request has no redirect_uri, and the application has to say where to return.');
+    await expectErrorPage(
+      await authorizeAs({ redirect_uri: undefined }),
+      'The request has no redirect_uri, and the application has to say where to return.',
+    );
   });
 
   it('shows an error page without redirect_uri when the client registered several', async () => {
     const client = await createPublicCodeClient({ redirectUris: [REDIRECT_URI, 'https://app.example/other'] });
-    await expectErrorPage(await authorizeAs({ redirect_uri: undefined, scope: 'read' }, client), 'The request has no redirect_uri, and the application has to say where to return.');
+    await expectErrorPage(
+      await authorizeAs({ redirect_uri: undefined, scope: 'read' }, client),
+      'The request has no redirect_uri, and the application has to say where to return.',
+    );
   });
 
   it('uses the only registered redirect URI of a plain OAuth request without one (RFC 6749 §3.1.2.3)', async () => {
@@ -78,39 +97,69 @@ describe('GET /oauth/authorize: the client and redirect URI (never redirected)',
 
   it('shows an error page for a client without redirect URIs', async () => {
     const { client } = await createTestClient();
-    await expectErrorPage(await get((await codeRequest(client)).path), 'The redirect_uri is not one the application registered, so you are not sent there.');
+    await expectErrorPage(
+      await get((await codeRequest(client)).path),
+      'The redirect_uri is not one the application registered, so you are not sent there.',
+    );
   });
 });
 
 describe('GET /oauth/authorize: errors redirected to the client with state and iss', () => {
   it('requires response_type', async () => {
-    expectErrorRedirect(await authorizeAs({ response_type: undefined }), 'invalid_request', 'response_type is required');
+    expectErrorRedirect(
+      await authorizeAs({ response_type: undefined }),
+      'invalid_request',
+      'response_type is required',
+    );
   });
 
-  it.each(['token', 'id_token', 'code id_token', 'code token', 'none'])('answers unsupported_response_type to response_type=%s (RFC 9700 §2.1.2)', async (responseType) => {
-    expectErrorRedirect(await authorizeAs({ response_type: responseType }), 'unsupported_response_type', 'only response_type=code is supported');
-  });
+  it.each(['token', 'id_token', 'code id_token', 'code token', 'none'])(
+    'answers unsupported_response_type to response_type=%s (RFC 9700 §2.1.2)',
+    async (responseType) => {
+      expectErrorRedirect(
+        await authorizeAs({ response_type: responseType }),
+        'unsupported_response_type',
+        'only response_type=code is supported',
+      );
+    },
+  );
 
   it('answers unauthorized_client to a client not registered for the authorization_code grant', async () => {
     const client = await createCodeClient({ grantTypes: ['client_credentials'], responseTypes: [] });
-    expectErrorRedirect(await authorizeAs({}, client), 'unauthorized_client', 'this client is not registered for the authorization_code grant');
+    expectErrorRedirect(
+      await authorizeAs({}, client),
+      'unauthorized_client',
+      'this client is not registered for the authorization_code grant',
+    );
   });
 
   it('requires PKCE of a public client (RFC 9700 §2.1.1)', async () => {
     const response = await authorizeAs({ code_challenge: undefined, code_challenge_method: undefined });
-    expectErrorRedirect(response, 'invalid_request', 'code_challenge is required: public clients must use PKCE with S256');
+    expectErrorRedirect(
+      response,
+      'invalid_request',
+      'code_challenge is required: public clients must use PKCE with S256',
+    );
   });
 
   it.each([
     ['plain', { code_challenge_method: 'plain' }],
     ['no method, which means plain (RFC 7636 §4.3)', { code_challenge_method: undefined }],
   ])('refuses code_challenge_method %s', async (_, overrides) => {
-    expectErrorRedirect(await authorizeAs(overrides), 'invalid_request', 'code_challenge_method must be S256; plain is not supported');
+    expectErrorRedirect(
+      await authorizeAs(overrides),
+      'invalid_request',
+      'code_challenge_method must be S256; plain is not supported',
+    );
   });
 
   it('refuses a code_challenge that is not a base64url SHA-256', async () => {
     const response = await authorizeAs({ code_challenge: 'too-short' });
-    expectErrorRedirect(response, 'invalid_request', 'code_challenge must be the base64url SHA-256 of the code verifier');
+    expectErrorRedirect(
+      response,
+      'invalid_request',
+      'code_challenge must be the base64url SHA-256 of the code verifier',
+    );
   });
 
   it('refuses code_challenge_method without code_challenge', async () => {
@@ -121,11 +170,19 @@ describe('GET /oauth/authorize: errors redirected to the client with state and i
 
   it('answers invalid_scope to a scope the client is not registered for', async () => {
     const client = await createPublicCodeClient({ scopes: ['openid', 'read'] });
-    expectErrorRedirect(await authorizeAs({ scope: 'openid write' }, client), 'invalid_scope', 'the client may not request: write');
+    expectErrorRedirect(
+      await authorizeAs({ scope: 'openid write' }, client),
+      'invalid_scope',
+      'the client may not request: write',
+    );
   });
 
   it('answers invalid_scope to a malformed scope', async () => {
-    expectErrorRedirect(await authorizeAs({ scope: 'read "write"' }), 'invalid_scope', 'scope must be a space-separated list of scope tokens');
+    expectErrorRedirect(
+      await authorizeAs({ scope: 'read "write"' }),
+      'invalid_scope',
+      'scope must be a space-separated list of scope tokens',
+    );
   });
 
   it.each([
@@ -137,26 +194,46 @@ describe('GET /oauth/authorize: errors redirected to the client with state and i
   });
 
   it('answers request_not_supported to a request object (OIDC Core §6)', async () => {
-    expectErrorRedirect(await authorizeAs({ request: 'eyJhbGciOiJub25lIn0.e30.' }), 'request_not_supported', 'request objects are not supported');
+    expectErrorRedirect(
+      await authorizeAs({ request: 'eyJhbGciOiJub25lIn0.e30.' }),
+      'request_not_supported',
+      'request objects are not supported',
+    );
   });
 
   it('answers request_uri_not_supported to request_uri', async () => {
-    expectErrorRedirect(await authorizeAs({ request_uri: 'https://app.example/request.jwt' }), 'request_uri_not_supported', 'request_uri is not supported');
+    expectErrorRedirect(
+      await authorizeAs({ request_uri: 'https://app.example/request.jwt' }),
+      'request_uri_not_supported',
+      'request_uri is not supported',
+    );
   });
 
   it.each(['fragment', 'form_post'])('refuses response_mode=%s', async (responseMode) => {
-    expectErrorRedirect(await authorizeAs({ response_mode: responseMode }), 'invalid_request', 'only response_mode=query is supported');
+    expectErrorRedirect(
+      await authorizeAs({ response_mode: responseMode }),
+      'invalid_request',
+      'only response_mode=query is supported',
+    );
   });
 
   it.each([
     ['an unknown prompt value', 'create', 'unsupported prompt value: create'],
-    ['none with another value (OIDC Core §3.1.2.1)', 'none login', 'prompt=none must not be combined with other values'],
+    [
+      'none with another value (OIDC Core §3.1.2.1)',
+      'none login',
+      'prompt=none must not be combined with other values',
+    ],
   ])('refuses %s', async (_, prompt, description) => {
     expectErrorRedirect(await authorizeAs({ prompt }), 'invalid_request', description);
   });
 
   it.each(['-1', '1.5', 'soon'])('refuses max_age=%s', async (maxAge) => {
-    expectErrorRedirect(await authorizeAs({ max_age: maxAge }), 'invalid_request', 'max_age must be a non-negative integer number of seconds');
+    expectErrorRedirect(
+      await authorizeAs({ max_age: maxAge }),
+      'invalid_request',
+      'max_age must be a non-negative integer number of seconds',
+    );
   });
 
   it('keeps the query of the redirect URI and appends the parameters to it (RFC 6749 §3.1.2)', async () => {
@@ -170,12 +247,26 @@ describe('GET /oauth/authorize: errors redirected to the client with state and i
 
   it('leaves state out of the error when the request had none', async () => {
     const response = await authorizeAs({ state: undefined, response_type: 'token' });
-    expect(redirectParams(response)).toEqual({ error: 'unsupported_response_type', error_description: 'only response_type=code is supported', iss: TEST_ISSUER });
+    expect(redirectParams(response)).toEqual({
+      error: 'unsupported_response_type',
+      error_description: 'only response_type=code is supported',
+      iss: TEST_ISSUER,
+    });
   });
 
   it('checks the request before asking anyone to sign in', async () => {
     const { browser } = await signedInBrowser();
-    expectErrorRedirect(await browser.get(withQuery('/oauth/authorize', { client_id: (await createPublicCodeClient()).client.id, redirect_uri: REDIRECT_URI, state: STATE })), 'invalid_request', 'response_type is required');
+    expectErrorRedirect(
+      await browser.get(
+        withQuery('/oauth/authorize', {
+          client_id: (await createPublicCodeClient()).client.id,
+          redirect_uri: REDIRECT_URI,
+          state: STATE,
+        }),
+      ),
+      'invalid_request',
+      'response_type is required',
+    );
   });
 });
 
@@ -183,8 +274,15 @@ describe('POST /oauth/authorize (OIDC Core §3.1.2.1)', () => {
   it('continues a valid request as a GET of its canonical query', async () => {
     const { client } = await createPublicCodeClient();
     const { params } = await codeRequest(client, { ui_locales: 'de' });
-    const form = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    const response = await send('/oauth/authorize', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    const form = new URLSearchParams(
+      Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+    const response = await send('/oauth/authorize', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form,
+      redirect: 'manual',
+    });
 
     expect(response.status).toBe(303);
     const expected = new URLSearchParams({
@@ -202,10 +300,25 @@ describe('POST /oauth/authorize (OIDC Core §3.1.2.1)', () => {
 
   it('redirects errors of a posted request with 303', async () => {
     const { client } = await createPublicCodeClient();
-    const body = new URLSearchParams({ client_id: client.id, redirect_uri: REDIRECT_URI, response_type: 'token', state: STATE });
-    const response = await send('/oauth/authorize', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const body = new URLSearchParams({
+      client_id: client.id,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'token',
+      state: STATE,
+    });
+    const response = await send('/oauth/authorize', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
     expect(response.status).toBe(303);
-    expect(redirectParams(response)).toEqual({ error: 'unsupported_response_type', error_description: 'only response_type=code is supported', state: STATE, iss: TEST_ISSUER });
+    expect(redirectParams(response)).toEqual({
+      error: 'unsupported_response_type',
+      error_description: 'only response_type=code is supported',
+      state: STATE,
+      iss: TEST_ISSUER,
+    });
   });
 });
 

@@ -25,11 +25,19 @@ function corsHeaders(response: Response): Record<string, string> {
 function preflight(path: string, origin: string, method = 'POST'): Promise<Response> {
   return send(path, {
     method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization, content-type' },
+    headers: {
+      Origin: origin,
+      'Access-Control-Request-Method': method,
+      'Access-Control-Request-Headers': 'authorization, content-type',
+    },
   });
 }
 
-const SHARED_WITH_SPA = { 'access-control-allow-origin': SPA, 'access-control-expose-headers': 'WWW-Authenticate', vary: 'Origin' };
+const SHARED_WITH_SPA = {
+  'access-control-allow-origin': SPA,
+  'access-control-expose-headers': 'WWW-Authenticate',
+  vary: 'Origin',
+};
 const NOT_SHARED = { vary: 'Origin' };
 
 // The isolate keeps the set of allowed origins for ALLOWED_ORIGINS_TTL_SECONDS; every test starts past that, so the
@@ -58,11 +66,14 @@ describe('CORS on discovery and the JWKS', () => {
     },
   );
 
-  it.each(['/.well-known/jwks.json', '/.well-known/openid-configuration'])('serves %s to any origin with *', async (path) => {
-    const response = await send(path, { headers: { Origin: UNKNOWN } });
-    expect(response.status).toBe(200);
-    expect(corsHeaders(response)).toEqual({ 'access-control-allow-origin': '*' });
-  });
+  it.each(['/.well-known/jwks.json', '/.well-known/openid-configuration'])(
+    'serves %s to any origin with *',
+    async (path) => {
+      const response = await send(path, { headers: { Origin: UNKNOWN } });
+      expect(response.status).toBe(200);
+      expect(corsHeaders(response)).toEqual({ 'access-control-allow-origin': '*' });
+    },
+  );
 });
 
 describe('CORS preflights to the client endpoints', () => {
@@ -110,7 +121,11 @@ describe('CORS preflights to the client endpoints', () => {
 
 describe('CORS on token endpoint responses', () => {
   async function tokenRequest(clientId: string, secret: string, origin: string): Promise<Response> {
-    return postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(clientId, secret), Origin: origin });
+    return postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(clientId, secret), Origin: origin },
+    );
   }
 
   it('shares a token response with an origin the authenticated client registered', async () => {
@@ -140,7 +155,11 @@ describe('CORS on token endpoint responses', () => {
 
   it('varies on Origin when the request has none', async () => {
     const { client, secret } = await createTestClient({ allowedOrigins: [SPA] });
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     expect(response.status).toBe(200);
     expect(corsHeaders(response)).toEqual(NOT_SHARED);
   });
@@ -150,7 +169,13 @@ describe('CORS on token endpoint responses', () => {
     const { user } = await createTestUser();
     const exchange = async (origin: string) => {
       const { code, verifier } = await issueTestCode(testClient.client, user);
-      const form = { grant_type: 'authorization_code', client_id: testClient.client.id, code, redirect_uri: REDIRECT_URI, code_verifier: verifier };
+      const form = {
+        grant_type: 'authorization_code',
+        client_id: testClient.client.id,
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      };
       return postForm('/oauth/token', form, { Origin: origin });
     };
     const fromSpa = await exchange(SPA);
@@ -162,8 +187,17 @@ describe('CORS on token endpoint responses', () => {
   });
 
   it('shares an error with a public client (client_id only) from its registered origin (RFC 6749 §5.2)', async () => {
-    const { client } = await createTestClient({ type: 'public', secretHash: null, tokenEndpointAuthMethod: 'none', allowedOrigins: [SPA] });
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials', client_id: client.id }, { Origin: SPA });
+    const { client } = await createTestClient({
+      type: 'public',
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      allowedOrigins: [SPA],
+    });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', client_id: client.id },
+      { Origin: SPA },
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'unauthorized_client', error_description: expect.any(String) });
     expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
@@ -174,21 +208,40 @@ describe('CORS on token endpoint responses', () => {
     const response = await tokenRequest(client.id, 'wrong-secret', SPA);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(BASIC_CHALLENGE);
-    expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'client authentication failed',
+    });
     expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
   });
 
   it('shares an error raised before client authentication with the named client’s origin', async () => {
-    const { client } = await createTestClient({ type: 'public', secretHash: null, tokenEndpointAuthMethod: 'none', allowedOrigins: [SPA] });
-    const response = await postForm('/oauth/token', { grant_type: 'urn:example:unknown', client_id: client.id }, { Origin: SPA });
+    const { client } = await createTestClient({
+      type: 'public',
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      allowedOrigins: [SPA],
+    });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'urn:example:unknown', client_id: client.id },
+      { Origin: SPA },
+    );
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'unsupported_grant_type', error_description: 'grant_type urn:example:unknown is not supported' });
+    expect(await response.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'grant_type urn:example:unknown is not supported',
+    });
     expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
   });
 
   it('does not share errors for an unknown client_id or with another client’s origin', async () => {
     const { client } = await createTestClient({ allowedOrigins: [SPA] });
-    const unknown = await postForm('/oauth/token', { grant_type: 'client_credentials', client_id: 'no-such-client' }, { Origin: SPA });
+    const unknown = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', client_id: 'no-such-client' },
+      { Origin: SPA },
+    );
     expect(unknown.status).toBe(401);
     expect(corsHeaders(unknown)).toEqual(NOT_SHARED);
     const otherOrigin = await tokenRequest(client.id, 'wrong-secret', OTHER_APP);
@@ -213,7 +266,9 @@ describe('CORS on userinfo responses', () => {
   it('does not share the answer with an origin only another client registered, nor without a token', async () => {
     await createTestClient({ allowedOrigins: [OTHER_APP] });
     const token = await userAccessToken([SPA]);
-    const otherOrigin = await send('/oauth/userinfo', { headers: { Authorization: `Bearer ${token}`, Origin: OTHER_APP } });
+    const otherOrigin = await send('/oauth/userinfo', {
+      headers: { Authorization: `Bearer ${token}`, Origin: OTHER_APP },
+    });
     expect(corsHeaders(otherOrigin)).toEqual(NOT_SHARED);
     const noToken = await send('/oauth/userinfo', { headers: { Origin: SPA } });
     expect(corsHeaders(noToken)).toEqual(NOT_SHARED);

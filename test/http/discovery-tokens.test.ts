@@ -18,9 +18,24 @@ describe('discovery: token-side members (RFC 8414 §2, OIDC Discovery §3)', () 
       subject_types_supported: ['public'],
       // OIDC Discovery §3: RS256 must be listed.
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'preferred_username', 'email', 'email_verified'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'at_hash',
+        'azp',
+        'preferred_username',
+        'email',
+        'email_verified',
+      ],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'read', 'write'],
     });
-    expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
+    expect(metadata.grant_types_supported).toEqual(
+      expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
+    );
   });
 });

@@ -12,7 +12,8 @@ import { send } from '../helpers/http';
 const SIGNED_OUT_URI = 'https://app.example/signed-out';
 const STATE = 'logout-state-1';
 const SESSION_COOKIE = '__Host-portcullis_session';
-const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+const CSRF_MESSAGE =
+  'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -33,16 +34,20 @@ async function expectErrorPage(response: Response, message: string): Promise<voi
 }
 
 describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
-  it("ends the session at once for an id_token_hint of the signed-in user, returning to the registered URI with state", async () => {
+  it('ends the session at once for an id_token_hint of the signed-in user, returning to the registered URI with state', async () => {
     const testClient = await createLogoutClient();
     const { browser, user } = await signedInBrowser();
     const { id_token } = await signIn(testClient, user);
-    const response = await browser.get(withQuery('/oauth/logout', { id_token_hint: id_token, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }));
+    const response = await browser.get(
+      withQuery('/oauth/logout', { id_token_hint: id_token, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }),
+    );
 
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(`${SIGNED_OUT_URI}?state=${STATE}`);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.getSetCookie()).toContainEqual(expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=; Max-Age=0`)));
+    expect(response.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=; Max-Age=0`)),
+    );
     await expectSignedIn(browser, false);
   });
 
@@ -52,7 +57,9 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     const { id_token } = await signIn(testClient, user);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 60 * 60 * 1000);
-    const response = await browser.get(withQuery('/oauth/logout', { id_token_hint: id_token, post_logout_redirect_uri: SIGNED_OUT_URI }));
+    const response = await browser.get(
+      withQuery('/oauth/logout', { id_token_hint: id_token, post_logout_redirect_uri: SIGNED_OUT_URI }),
+    );
     expect(response.headers.get('location')).toBe(SIGNED_OUT_URI);
     await expectSignedIn(browser, false);
   });
@@ -60,7 +67,13 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
   it('asks the user to confirm without an id_token_hint, since anyone can plant a logout link', async () => {
     const testClient = await createLogoutClient();
     const { browser, user } = await signedInBrowser();
-    const response = await browser.get(withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }));
+    const response = await browser.get(
+      withQuery('/oauth/logout', {
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: SIGNED_OUT_URI,
+        state: STATE,
+      }),
+    );
 
     expect(response.status).toBe(200);
     // The confirmation's answer is a redirect to the client, which form-action must allow.
@@ -70,18 +83,30 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     expect(browser.html).toContain('<h1>Sign out?</h1><p>Unicorn Tracker asks to sign you out.</p>');
     expect(browser.html).toContain(`Signed in as <strong>${user.username}</strong>`);
     expect(hiddenField(browser, 'logout_request')).toBe(
-      new URLSearchParams({ client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }).toString(),
+      new URLSearchParams({
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: SIGNED_OUT_URI,
+        state: STATE,
+      }).toString(),
     );
     await expectSignedIn(browser, true);
 
-    await browser.get(withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }));
-    const confirmed = await browser.submit('/oauth/logout/confirm', { logout_request: hiddenField(browser, 'logout_request') });
+    await browser.get(
+      withQuery('/oauth/logout', {
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: SIGNED_OUT_URI,
+        state: STATE,
+      }),
+    );
+    const confirmed = await browser.submit('/oauth/logout/confirm', {
+      logout_request: hiddenField(browser, 'logout_request'),
+    });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`${SIGNED_OUT_URI}?state=${STATE}`);
     await expectSignedIn(browser, false);
   });
 
-  it("asks the user to confirm when the id_token_hint names someone else", async () => {
+  it('asks the user to confirm when the id_token_hint names someone else', async () => {
     const testClient = await createLogoutClient();
     const { browser } = await signedInBrowser();
     const other = await signedInBrowser();
@@ -100,7 +125,13 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
 
   it('returns straight to the client when nobody is signed in', async () => {
     const testClient = await createLogoutClient();
-    const response = await new TestBrowser().get(withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }));
+    const response = await new TestBrowser().get(
+      withQuery('/oauth/logout', {
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: SIGNED_OUT_URI,
+        state: STATE,
+      }),
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(`${SIGNED_OUT_URI}?state=${STATE}`);
   });
@@ -114,12 +145,23 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
 
   it('never redirects to an unregistered post_logout_redirect_uri (§3)', async () => {
     const testClient = await createLogoutClient();
-    const response = await send(withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: 'https://evil.example/' }), { redirect: 'manual' });
-    await expectErrorPage(response, 'The post_logout_redirect_uri is not one the application registered, so you are not sent there.');
+    const response = await send(
+      withQuery('/oauth/logout', {
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: 'https://evil.example/',
+      }),
+      { redirect: 'manual' },
+    );
+    await expectErrorPage(
+      response,
+      'The post_logout_redirect_uri is not one the application registered, so you are not sent there.',
+    );
   });
 
   it('refuses a post_logout_redirect_uri without a client to check it against', async () => {
-    const response = await send(withQuery('/oauth/logout', { post_logout_redirect_uri: SIGNED_OUT_URI }), { redirect: 'manual' });
+    const response = await send(withQuery('/oauth/logout', { post_logout_redirect_uri: SIGNED_OUT_URI }), {
+      redirect: 'manual',
+    });
     await expectErrorPage(response, 'A post_logout_redirect_uri needs a client_id or an id_token_hint.');
   });
 
@@ -128,7 +170,10 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     const other = await createLogoutClient();
     const { user } = await signedInBrowser();
     const { id_token } = await signIn(testClient, user);
-    await expectErrorPage(await send(withQuery('/oauth/logout', { id_token_hint: id_token!, client_id: other.client.id })), 'The client_id does not match the id_token_hint.');
+    await expectErrorPage(
+      await send(withQuery('/oauth/logout', { id_token_hint: id_token!, client_id: other.client.id })),
+      'The client_id does not match the id_token_hint.',
+    );
   });
 
   it('refuses an id_token_hint that is not an ID Token from this server', async () => {
@@ -138,28 +183,54 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     const [header, payload] = id_token!.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(342)}`;
     for (const hint of [access_token, forged, 'not-a-jwt']) {
-      await expectErrorPage(await send(withQuery('/oauth/logout', { id_token_hint: hint })), 'The id_token_hint is not an ID Token from this server.');
+      await expectErrorPage(
+        await send(withQuery('/oauth/logout', { id_token_hint: hint })),
+        'The id_token_hint is not an ID Token from this server.',
+      );
     }
   });
 
   it('refuses an unknown client_id', async () => {
-    await expectErrorPage(await send(withQuery('/oauth/logout', { client_id: 'no-such-client' })), 'The application that sent you here (client_id) is not registered.');
+    await expectErrorPage(
+      await send(withQuery('/oauth/logout', { client_id: 'no-such-client' })),
+      'The application that sent you here (client_id) is not registered.',
+    );
   });
 });
 
 describe('POST /oauth/logout and /oauth/logout/confirm', () => {
   it('continues a posted request as a GET, which carries the SameSite=Lax session cookie', async () => {
     const testClient = await createLogoutClient();
-    const body = new URLSearchParams({ client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE, ui_locales: 'de' });
-    const response = await send('/oauth/logout', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const body = new URLSearchParams({
+      client_id: testClient.client.id,
+      post_logout_redirect_uri: SIGNED_OUT_URI,
+      state: STATE,
+      ui_locales: 'de',
+    });
+    const response = await send('/oauth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe(withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: SIGNED_OUT_URI, state: STATE }));
+    expect(response.headers.get('location')).toBe(
+      withQuery('/oauth/logout', {
+        client_id: testClient.client.id,
+        post_logout_redirect_uri: SIGNED_OUT_URI,
+        state: STATE,
+      }),
+    );
   });
 
   it('refuses a cross-site confirmation and keeps the session', async () => {
     const { browser } = await signedInBrowser();
     await browser.get('/oauth/logout');
-    const response = await browser.submit('/oauth/logout/confirm', { logout_request: '' }, { origin: 'https://evil.example' });
+    const response = await browser.submit(
+      '/oauth/logout/confirm',
+      { logout_request: '' },
+      { origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(await response.text()).toContain(CSRF_MESSAGE);
     await expectSignedIn(browser, true);
@@ -168,7 +239,9 @@ describe('POST /oauth/logout and /oauth/logout/confirm', () => {
   it('refuses a confirmation without the CSRF token', async () => {
     const { browser } = await signedInBrowser();
     await browser.get('/oauth/logout');
-    expect((await browser.submit('/oauth/logout/confirm', { logout_request: '' }, { csrfToken: null })).status).toBe(403);
+    expect((await browser.submit('/oauth/logout/confirm', { logout_request: '' }, { csrfToken: null })).status).toBe(
+      403,
+    );
     await expectSignedIn(browser, true);
   });
 

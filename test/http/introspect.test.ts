@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { storesFor } from '../../src/storage/stores';
-import { createCodeClient, createPublicCodeClient, expectOAuthError, postAsClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import {
+  createCodeClient,
+  createPublicCodeClient,
+  expectOAuthError,
+  postAsClient,
+  refreshWith,
+  signIn,
+  type TokenSet,
+} from '../helpers/authorization';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { basicAuthorization, postForm } from '../helpers/http';
@@ -56,7 +64,11 @@ describe('POST /oauth/introspect: access tokens (RFC 7662)', () => {
 
   it('describes a client_credentials token without a username', async () => {
     const testClient = await createTestClient();
-    const tokenResponse = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(testClient.client.id, testClient.secret) });
+    const tokenResponse = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(testClient.client.id, testClient.secret) },
+    );
     const { access_token } = await tokenResponse.json<TokenSet>();
     const claims = decodeJwt(access_token);
     await introspect(testClient, access_token, {
@@ -159,10 +171,20 @@ describe('POST /oauth/introspect: client authentication (RFC 7662 §2.1)', () =>
     const testClient = await createPublicCodeClient();
     const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
     const response = await postAsClient(testClient, '/oauth/introspect', { token: refresh_token! });
-    await expectOAuthError(response, 401, 'invalid_client', 'introspection requires client authentication; public clients may not introspect');
+    await expectOAuthError(
+      response,
+      401,
+      'invalid_client',
+      'introspection requires client authentication; public clients may not introspect',
+    );
   });
 
   it('requires client authentication', async () => {
-    await expectOAuthError(await postForm('/oauth/introspect', { token: 'anything' }), 401, 'invalid_client', 'client authentication is required');
+    await expectOAuthError(
+      await postForm('/oauth/introspect', { token: 'anything' }),
+      401,
+      'invalid_client',
+      'client authentication is required',
+    );
   });
 });

@@ -25,8 +25,23 @@ describe('GET /.well-known/jwks.json', () => {
       expect(key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
       for (const member of PRIVATE_MEMBERS) expect(key).not.toHaveProperty(member);
     }
-    expect(keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
-    expect(keys[1]).toEqual({ kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: expect.any(String), alg: 'RS256', use: 'sig' });
+    expect(keys[0]).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+      kid: expect.any(String),
+      alg: 'ES256',
+      use: 'sig',
+    });
+    expect(keys[1]).toEqual({
+      kty: 'RSA',
+      n: expect.any(String),
+      e: 'AQAB',
+      kid: expect.any(String),
+      alg: 'RS256',
+      use: 'sig',
+    });
     for (const member of PRIVATE_MEMBERS) expect(text).not.toContain(`"${member}":`);
   });
 
@@ -54,36 +69,52 @@ describe('GET /.well-known/jwks.json', () => {
 });
 
 describe('discovery (RFC 8414 §3, OIDC Discovery §4)', () => {
-  it.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])('serves metadata at %s', async (path) => {
-    const response = await send(path);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('etag')).toMatch(/^"/);
-    const metadata = await response.json<Record<string, unknown>>();
-    expect(metadata).toMatchObject({
-      issuer: TEST_ISSUER,
-      token_endpoint: `${TEST_ISSUER}/oauth/token`,
-      jwks_uri: `${TEST_ISSUER}/.well-known/jwks.json`,
-      registration_endpoint: `${TEST_ISSUER}/oauth/register`,
-      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
-      grant_types_supported: expect.arrayContaining(['client_credentials']),
-      scopes_supported: expect.arrayContaining(['read', 'write']),
-    });
-    // RFC 8414 §3.3: the issuer in the document is identical to the one the client used.
-    expect(new URL(path, metadata.issuer as string).origin).toBe(TEST_ISSUER);
-  });
+  it.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
+    'serves metadata at %s',
+    async (path) => {
+      const response = await send(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('etag')).toMatch(/^"/);
+      const metadata = await response.json<Record<string, unknown>>();
+      expect(metadata).toMatchObject({
+        issuer: TEST_ISSUER,
+        token_endpoint: `${TEST_ISSUER}/oauth/token`,
+        jwks_uri: `${TEST_ISSUER}/.well-known/jwks.json`,
+        registration_endpoint: `${TEST_ISSUER}/oauth/register`,
+        token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
+        grant_types_supported: expect.arrayContaining(['client_credentials']),
+        scopes_supported: expect.arrayContaining(['read', 'write']),
+      });
+      // RFC 8414 §3.3: the issuer in the document is identical to the one the client used.
+      expect(new URL(path, metadata.issuer as string).origin).toBe(TEST_ISSUER);
+    },
+  );
 
   it('advertises only endpoints that answer', async () => {
     const metadata = await (await send('/.well-known/oauth-authorization-server')).json<Record<string, unknown>>();
     const checked: string[] = [];
     for (const [name, value] of Object.entries(metadata)) {
       if (!name.endsWith('_endpoint') || typeof value !== 'string') continue;
-      const response = await send(value, { method: name === 'userinfo_endpoint' || name === 'authorization_endpoint' || name === 'end_session_endpoint' ? 'GET' : 'POST' });
+      const response = await send(value, {
+        method:
+          name === 'userinfo_endpoint' || name === 'authorization_endpoint' || name === 'end_session_endpoint'
+            ? 'GET'
+            : 'POST',
+      });
       expect(response.status, name).not.toBe(404);
       checked.push(name);
     }
     expect(checked).toEqual(
-      expect.arrayContaining(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint', 'registration_endpoint']),
+      expect.arrayContaining([
+        'authorization_endpoint',
+        'token_endpoint',
+        'userinfo_endpoint',
+        'revocation_endpoint',
+        'introspection_endpoint',
+        'end_session_endpoint',
+        'registration_endpoint',
+      ]),
     );
   });
 });

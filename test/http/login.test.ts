@@ -28,7 +28,9 @@ describe('GET /login', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
     expect(browser.html).toContain('<label for="username">Username</label><input id="username" name="username"');
-    expect(browser.html).toContain('<label for="password">Password</label><input id="password" name="password" type="password"');
+    expect(browser.html).toContain(
+      '<label for="password">Password</label><input id="password" name="password" type="password"',
+    );
     expect(browser.html).toContain('<input type="hidden" name="return_to" value="/oauth/authorize?client_id=x"/>');
     expect(browser.csrfToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -45,7 +47,9 @@ describe('POST /login', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const token = browser.cookie(SESSION_COOKIE);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(response.headers.getSetCookie()).toEqual([`${SESSION_COOKIE}=${token}; Max-Age=28800; Path=/; HttpOnly; Secure; SameSite=Lax`]);
+    expect(response.headers.getSetCookie()).toEqual([
+      `${SESSION_COOKIE}=${token}; Max-Age=28800; Path=/; HttpOnly; Secure; SameSite=Lax`,
+    ]);
 
     const account = await browser.get('/account');
     expect(account.status).toBe(200);
@@ -56,7 +60,9 @@ describe('POST /login', () => {
     const { user, password } = await createTestUser();
     const browser = new TestBrowser();
     await loginAs(browser, user.username, password);
-    const rows = await env.DB.prepare('SELECT id_hash FROM sessions WHERE user_id = ?').bind(user.id).all<{ id_hash: string }>();
+    const rows = await env.DB.prepare('SELECT id_hash FROM sessions WHERE user_id = ?')
+      .bind(user.id)
+      .all<{ id_hash: string }>();
     expect(rows.results).toHaveLength(1);
     expect(rows.results[0]!.id_hash).toBe(await hashOpaqueToken(browser.cookie(SESSION_COOKIE)!));
   });
@@ -74,12 +80,16 @@ describe('POST /login', () => {
     const first = await loginAs(wrongPassword, user.username, 'not the password');
     const second = await loginAs(unknownUser, 'no-such-user', 'not the password');
 
-    for (const [response, browser] of [[first, wrongPassword], [second, unknownUser]] as const) {
+    for (const [response, browser] of [
+      [first, wrongPassword],
+      [second, unknownUser],
+    ] as const) {
       expect(response.status).toBe(401);
       expect(response.headers.getSetCookie()).toEqual([]);
       expect(pageError(browser.html)).toBe('Invalid username or password.');
     }
-    const page = (browser: TestBrowser, typed: string) => browser.html.replace(browser.csrfToken(), 'TOKEN').replace(typed, 'TYPED');
+    const page = (browser: TestBrowser, typed: string) =>
+      browser.html.replace(browser.csrfToken(), 'TOKEN').replace(typed, 'TYPED');
     expect(page(unknownUser, 'no-such-user')).toBe(page(wrongPassword, user.username));
   });
 
@@ -218,9 +228,17 @@ describe('login throttling (D1 counters)', () => {
 
   it('counts an IPv6 client by its /64', async () => {
     for (let attempt = 1; attempt <= 19; attempt++) {
-      await loginAs(new TestBrowser({ clientIp: `2001:db8:1:2::${attempt.toString(16)}` }), `v6-guess-${attempt}`, 'wrong password');
+      await loginAs(
+        new TestBrowser({ clientIp: `2001:db8:1:2::${attempt.toString(16)}` }),
+        `v6-guess-${attempt}`,
+        'wrong password',
+      );
     }
-    const last = await loginAs(new TestBrowser({ clientIp: '2001:db8:1:2:ffff:ffff:ffff:ffff' }), 'v6-guess-20', 'wrong password');
+    const last = await loginAs(
+      new TestBrowser({ clientIp: '2001:db8:1:2:ffff:ffff:ffff:ffff' }),
+      'v6-guess-20',
+      'wrong password',
+    );
     expect(last.status).toBe(429);
   });
 });

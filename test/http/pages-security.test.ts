@@ -10,13 +10,27 @@ import { loginAs, TestBrowser } from '../helpers/browser';
 import { send } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
 
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const CSRF_MESSAGE = 'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
+const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_MESSAGE =
+  'This form was sent from another site, or the page has expired. Go back, reload the page and try again.';
 
 /** Every form of these pages: where it is shown, where it posts, and valid fields. */
 const FORMS = [
-  { name: 'login', page: '/login', action: '/login', fields: () => ({ username: 'someone', password: 'a password' }), signedIn: false },
-  { name: 'sign-up', page: '/signup', action: '/signup', fields: () => ({ username: `csrf_${crypto.randomUUID().slice(0, 8)}`, password: 'a long passphrase' }), signedIn: false },
+  {
+    name: 'login',
+    page: '/login',
+    action: '/login',
+    fields: () => ({ username: 'someone', password: 'a password' }),
+    signedIn: false,
+  },
+  {
+    name: 'sign-up',
+    page: '/signup',
+    action: '/signup',
+    fields: () => ({ username: `csrf_${crypto.randomUUID().slice(0, 8)}`, password: 'a long passphrase' }),
+    signedIn: false,
+  },
   { name: 'logout', page: '/account', action: '/logout', fields: () => ({}), signedIn: true },
 ];
 
@@ -57,7 +71,11 @@ describe.each(FORMS)('CSRF protection of the $name form', (form) => {
   it('refuses a form post with neither Origin nor Sec-Fetch-Site', async () => {
     const browser = await browserOn(form);
     const body = new URLSearchParams({ ...form.fields(), csrf_token: browser.csrfToken() });
-    const response = await send(form.action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+    const response = await send(form.action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     await expectCsrfRefusal(response);
   });
 });
@@ -100,15 +118,18 @@ describe('POST /logout', () => {
 });
 
 describe('security headers of the pages', () => {
-  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil'])('sends the page CSP with frame-ancestors none and no-store on %s', async (path) => {
-    const response = await new TestBrowser().get(path);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
-    expect(response.headers.get('x-frame-options')).toBe('DENY');
-    expect(response.headers.get('origin-agent-cluster')).toBe('?1');
-  });
+  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil'])(
+    'sends the page CSP with frame-ancestors none and no-store on %s',
+    async (path) => {
+      const response = await new TestBrowser().get(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('origin-agent-cluster')).toBe('?1');
+    },
+  );
 
   it('sends the page CSP on the account page and on error pages', async () => {
     const { user, password } = await createTestUser();
@@ -134,7 +155,13 @@ describe('security headers of the pages', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     // Through the global middleware: the same, plus HSTS and the rest, without the headers of obsolete browsers.
     const token = await send('/oauth/token', { method: 'POST' });
-    expect(Object.fromEntries([...token.headers].filter(([name]) => !['content-type', 'content-length', 'vary', 'cache-control', 'pragma'].includes(name)))).toEqual({
+    expect(
+      Object.fromEntries(
+        [...token.headers].filter(
+          ([name]) => !['content-type', 'content-length', 'vary', 'cache-control', 'pragma'].includes(name),
+        ),
+      ),
+    ).toEqual({
       'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
@@ -159,7 +186,12 @@ describe('garbage input to the pages', () => {
     ['invalid UTF-8', new Uint8Array([0x75, 0x3d, 0xff, 0xfe]), 'application/x-www-form-urlencoded', 400],
     ['bad percent-encoding', 'username=%E0%A4%A&password=x', 'application/x-www-form-urlencoded', 400],
     ['a repeated field', 'username=a&username=b&password=x', 'application/x-www-form-urlencoded', 400],
-    ['multipart', '--x\r\nContent-Disposition: form-data; name="username"\r\n\r\na\r\n--x--', 'multipart/form-data; boundary=x', 400],
+    [
+      'multipart',
+      '--x\r\nContent-Disposition: form-data; name="username"\r\n\r\na\r\n--x--',
+      'multipart/form-data; boundary=x',
+      400,
+    ],
     ['text/plain', 'username=a', 'text/plain', 400],
   ])('answers %s on /login and /signup with an HTML 4xx, never a 500', async (_label, body, contentType, status) => {
     for (const path of ['/login', '/signup']) {
@@ -168,7 +200,11 @@ describe('garbage input to the pages', () => {
       // The CSRF token cannot ride inside a garbled body, so these fail at parsing or at the token check.
       const response = await send(path, {
         method: 'POST',
-        headers: { 'Content-Type': contentType, Origin: 'https://issuer.test', Cookie: `__Host-portcullis_csrf=${'A'.repeat(43)}` },
+        headers: {
+          'Content-Type': contentType,
+          Origin: 'https://issuer.test',
+          Cookie: `__Host-portcullis_csrf=${'A'.repeat(43)}`,
+        },
         body,
       });
       expect([status, 403]).toContain(response.status);
@@ -184,7 +220,13 @@ describe('garbage input to the pages', () => {
   });
 
   it('answers a JSON sign-up with unexpected types and nesting with 400', async () => {
-    for (const body of ['null', '"text"', '42', '{"username":{"a":1},"password":[]}', '{"username":"ok_name","password":"a long passphrase","email":5}']) {
+    for (const body of [
+      'null',
+      '"text"',
+      '42',
+      '{"username":{"a":1},"password":[]}',
+      '{"username":"ok_name","password":"a long passphrase","email":5}',
+    ]) {
       const response = await send('/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_request' });

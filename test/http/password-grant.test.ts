@@ -5,7 +5,13 @@ import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
-import { expectOAuthError, OIDC_CLIENT_SCOPES, postAsClient, refreshWith, type TokenSet } from '../helpers/authorization';
+import {
+  expectOAuthError,
+  OIDC_CLIENT_SCOPES,
+  postAsClient,
+  refreshWith,
+  type TokenSet,
+} from '../helpers/authorization';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
@@ -19,7 +25,12 @@ function createPasswordClient(grantTypes = ['password', 'refresh_token']): Promi
   return createTestClient({ grantTypes, scopes: OIDC_CLIENT_SCOPES });
 }
 
-function passwordRequest(testClient: TestClient, username: string, password: string, extra: Record<string, string> = {}): Promise<Response> {
+function passwordRequest(
+  testClient: TestClient,
+  username: string,
+  password: string,
+  extra: Record<string, string> = {},
+): Promise<Response> {
   return postAsClient(testClient, '/oauth/token', { grant_type: 'password', username, password, ...extra });
 }
 
@@ -32,10 +43,25 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.json<TokenSet>();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read write', refresh_token: expect.any(String) });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read write',
+      refresh_token: expect.any(String),
+    });
     const keys = await publishedKeys();
-    const { payload } = await jwtVerify(body.access_token, keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, typ: 'at+jwt' });
-    expect(payload).toMatchObject({ sub: user.id, client_id: testClient.client.id, scope: 'read write', auth_time: payload.iat });
+    const { payload } = await jwtVerify(body.access_token, keys, {
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      typ: 'at+jwt',
+    });
+    expect(payload).toMatchObject({
+      sub: user.id,
+      client_id: testClient.client.id,
+      scope: 'read write',
+      auth_time: payload.iat,
+    });
 
     // The refresh token starts a rotating family like any other.
     const refreshed = await refreshWith(testClient, body.refresh_token!);
@@ -45,9 +71,13 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
   it('issues an ID Token for openid, and a refresh token only with offline_access (OIDC Core §11)', async () => {
     const testClient = await createPasswordClient();
     const { user, password } = await createTestUser();
-    const online = await (await passwordRequest(testClient, user.username, password, { scope: 'openid profile' })).json<TokenSet>();
+    const online = await (
+      await passwordRequest(testClient, user.username, password, { scope: 'openid profile' })
+    ).json<TokenSet>();
     expect(Object.keys(online).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'scope', 'token_type']);
-    const offline = await (await passwordRequest(testClient, user.username, password, { scope: 'openid offline_access' })).json<TokenSet>();
+    const offline = await (
+      await passwordRequest(testClient, user.username, password, { scope: 'openid offline_access' })
+    ).json<TokenSet>();
     expect(offline.refresh_token).toEqual(expect.any(String));
   });
 
@@ -56,59 +86,123 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
     const { user, password } = await createTestUser();
     const body = await (await passwordRequest(testClient, user.username, password)).json<TokenSet>();
     // Without a scope parameter the client's API scopes are granted, never the OpenID ones.
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read write' });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read write',
+    });
   });
 
   it('answers unauthorized_client to a client that does not enable the grant', async () => {
     const testClient = await createTestClient({ grantTypes: ['client_credentials'] });
     const { user, password } = await createTestUser();
-    await expectOAuthError(await passwordRequest(testClient, user.username, password), 400, 'unauthorized_client', 'this client may not use the password grant');
+    await expectOAuthError(
+      await passwordRequest(testClient, user.username, password),
+      400,
+      'unauthorized_client',
+      'this client may not use the password grant',
+    );
   });
 
   it('answers unauthorized_client to a public client, even one registered with the grant', async () => {
-    const testClient = await createTestClient({ type: 'public', secretHash: null, tokenEndpointAuthMethod: 'none', grantTypes: ['password'] });
+    const testClient = await createTestClient({
+      type: 'public',
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      grantTypes: ['password'],
+    });
     const { user, password } = await createTestUser();
-    await expectOAuthError(await passwordRequest(testClient, user.username, password), 400, 'unauthorized_client', 'this client may not use the password grant');
+    await expectOAuthError(
+      await passwordRequest(testClient, user.username, password),
+      400,
+      'unauthorized_client',
+      'this client may not use the password grant',
+    );
   });
 
   it('answers invalid_grant alike to a wrong password, an unknown user and a disabled user', async () => {
     const testClient = await createPasswordClient();
     const { user, password } = await createTestUser();
     const disabled = await createTestUser({ disabled: true });
-    await expectOAuthError(await passwordRequest(testClient, user.username, 'not the password'), 400, 'invalid_grant', WRONG_CREDENTIALS);
-    await expectOAuthError(await passwordRequest(testClient, 'nobody_here', password), 400, 'invalid_grant', WRONG_CREDENTIALS);
-    await expectOAuthError(await passwordRequest(testClient, disabled.user.username, disabled.password), 400, 'invalid_grant', WRONG_CREDENTIALS);
+    await expectOAuthError(
+      await passwordRequest(testClient, user.username, 'not the password'),
+      400,
+      'invalid_grant',
+      WRONG_CREDENTIALS,
+    );
+    await expectOAuthError(
+      await passwordRequest(testClient, 'nobody_here', password),
+      400,
+      'invalid_grant',
+      WRONG_CREDENTIALS,
+    );
+    await expectOAuthError(
+      await passwordRequest(testClient, disabled.user.username, disabled.password),
+      400,
+      'invalid_grant',
+      WRONG_CREDENTIALS,
+    );
   });
 
   it('shares the login throttle: five failures lock the account here and on the login page', async () => {
     const testClient = await createPasswordClient();
     const { user, password } = await createTestUser();
     for (let attempt = 1; attempt <= 4; attempt++) {
-      await expectOAuthError(await passwordRequest(testClient, user.username, `wrong ${attempt}`), 400, 'invalid_grant', WRONG_CREDENTIALS);
+      await expectOAuthError(
+        await passwordRequest(testClient, user.username, `wrong ${attempt}`),
+        400,
+        'invalid_grant',
+        WRONG_CREDENTIALS,
+      );
     }
     const locking = await passwordRequest(testClient, user.username, 'wrong 5');
     expect(locking.headers.get('retry-after')).toBe('900');
     await expectOAuthError(locking, 400, 'invalid_grant', 'too many failed sign-in attempts; try again in 15 minutes');
     // Locked: even the right password is refused, without being checked.
-    await expectOAuthError(await passwordRequest(testClient, user.username, password), 400, 'invalid_grant', 'too many failed sign-in attempts; try again in 15 minutes');
+    await expectOAuthError(
+      await passwordRequest(testClient, user.username, password),
+      400,
+      'invalid_grant',
+      'too many failed sign-in attempts; try again in 15 minutes',
+    );
     expect((await loginAs(new TestBrowser(), user.username, password)).status).toBe(429);
-    expect(await storesFor(env.DB).loginThrottles.lockedUntil([`user:${user.username}`], Math.floor(Date.now() / 1000))).toEqual(expect.any(Number));
+    expect(
+      await storesFor(env.DB).loginThrottles.lockedUntil([`user:${user.username}`], Math.floor(Date.now() / 1000)),
+    ).toEqual(expect.any(Number));
   });
 
   it('requires username and password', async () => {
     const testClient = await createPasswordClient();
-    await expectOAuthError(await postAsClient(testClient, '/oauth/token', { grant_type: 'password', password: 'x' }), 400, 'invalid_request', 'username is required');
-    await expectOAuthError(await postAsClient(testClient, '/oauth/token', { grant_type: 'password', username: 'x' }), 400, 'invalid_request', 'password is required');
+    await expectOAuthError(
+      await postAsClient(testClient, '/oauth/token', { grant_type: 'password', password: 'x' }),
+      400,
+      'invalid_request',
+      'username is required',
+    );
+    await expectOAuthError(
+      await postAsClient(testClient, '/oauth/token', { grant_type: 'password', username: 'x' }),
+      400,
+      'invalid_request',
+      'password is required',
+    );
   });
 
   it('answers invalid_scope to a scope the client may not request, before checking the password', async () => {
     const testClient = await createTestClient({ grantTypes: ['password'], scopes: ['read'] });
     const { user } = await createTestUser();
-    await expectOAuthError(await passwordRequest(testClient, user.username, 'wrong', { scope: 'read write' }), 400, 'invalid_scope', 'the client may not request: write');
+    await expectOAuthError(
+      await passwordRequest(testClient, user.username, 'wrong', { scope: 'read write' }),
+      400,
+      'invalid_scope',
+      'the client may not request: write',
+    );
   });
 
   it('is listed in grant_types_supported so clients can discover it', async () => {
-    const metadata = await (await send('/.well-known/openid-configuration')).json<{ grant_types_supported: string[] }>();
+    const metadata = await (await send('/.well-known/openid-configuration')).json<{
+      grant_types_supported: string[];
+    }>();
     expect(metadata.grant_types_supported).toContain('password');
   });
 
@@ -117,7 +211,8 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
     expect(response.status).toBe(400);
     expect(body).toEqual({
       error: 'invalid_client_metadata',
-      error_description: 'grant_types may include password only for confidential clients (token_endpoint_auth_method none is a public client)',
+      error_description:
+        'grant_types may include password only for confidential clients (token_endpoint_auth_method none is a public client)',
     });
   });
 });

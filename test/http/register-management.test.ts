@@ -44,7 +44,11 @@ async function unauthorizedRequests(method: string, body?: unknown): Promise<Res
 
 describe('GET /oauth/register/:client_id (RFC 7592 §2.1)', () => {
   it('answers the client information with the registration access token', async () => {
-    const { clientId, registrationAccessToken, body: registered } = await registerClientCredentialsClient({ client_uri: 'https://machine.example.com' });
+    const {
+      clientId,
+      registrationAccessToken,
+      body: registered,
+    } = await registerClientCredentialsClient({ client_uri: 'https://machine.example.com' });
     const response = await send(`/oauth/register/${clientId}`, { headers: bearer(registrationAccessToken) });
 
     expect(response.status).toBe(200);
@@ -95,7 +99,11 @@ describe('PUT /oauth/register/:client_id (RFC 7592 §2.2)', () => {
       allowed_origins: [],
       contacts: ['ops@example.com'],
     });
-    const token = await postForm('/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+    const token = await postForm('/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+    });
     expect(token.status).toBe(200);
   });
 
@@ -112,23 +120,49 @@ describe('PUT /oauth/register/:client_id (RFC 7592 §2.2)', () => {
     const row = await env.DB.prepare('SELECT type, secret_hash FROM clients WHERE id = ?').bind(clientId).first();
     expect(row).toEqual({ type: 'public', secret_hash: null });
 
-    const toConfidential = await sendJson(`/oauth/register/${clientId}`, 'PUT', { client_id: clientId, grant_types: ['client_credentials'] }, bearer(registrationAccessToken));
+    const toConfidential = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, grant_types: ['client_credentials'] },
+      bearer(registrationAccessToken),
+    );
     const body = await toConfidential.json<Record<string, unknown>>();
     expect(body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(body.client_secret).not.toBe(secret);
-    const token = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(clientId, body.client_secret as string) });
+    const token = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(clientId, body.client_secret as string) },
+    );
     expect(token.status).toBe(200);
   });
 
   it.each([
-    ['a client_id of another client', { client_id: 'someone-else' }, 'client_id must be the client_id of this registration'],
+    [
+      'a client_id of another client',
+      { client_id: 'someone-else' },
+      'client_id must be the client_id of this registration',
+    ],
     ['no client_id', { client_id: undefined }, 'client_id must be the client_id of this registration'],
-    ['a client_secret that does not match', { client_secret: 'chosen-by-the-client' }, 'client_secret does not match the secret of this client'],
-    ['registration_access_token', { registration_access_token: 'x' }, 'the request must not include registration_access_token'],
+    [
+      'a client_secret that does not match',
+      { client_secret: 'chosen-by-the-client' },
+      'client_secret does not match the secret of this client',
+    ],
+    [
+      'registration_access_token',
+      { registration_access_token: 'x' },
+      'the request must not include registration_access_token',
+    ],
     ['client_id_issued_at', { client_id_issued_at: 0 }, 'the request must not include client_id_issued_at'],
   ])('refuses an update with %s as invalid_request', async (_, members, description) => {
     const { clientId, registrationAccessToken } = await registerClientCredentialsClient();
-    const response = await sendJson(`/oauth/register/${clientId}`, 'PUT', { client_id: clientId, grant_types: ['client_credentials'], ...members }, bearer(registrationAccessToken));
+    const response = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, grant_types: ['client_credentials'], ...members },
+      bearer(registrationAccessToken),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_request', error_description: description });
   });
@@ -149,7 +183,10 @@ describe('PUT /oauth/register/:client_id (RFC 7592 §2.2)', () => {
   });
 
   it('refuses a missing or wrong token the same way whether or not the client exists', async () => {
-    for (const response of await unauthorizedRequests('PUT', { client_name: 'hijacked', grant_types: ['client_credentials'] })) {
+    for (const response of await unauthorizedRequests('PUT', {
+      client_name: 'hijacked',
+      grant_types: ['client_credentials'],
+    })) {
       expect(await refusal(response)).toEqual(REFUSED);
     }
   });
@@ -158,12 +195,19 @@ describe('PUT /oauth/register/:client_id (RFC 7592 §2.2)', () => {
 describe('DELETE /oauth/register/:client_id (RFC 7592 §2.3)', () => {
   it('deletes the client, whose credentials and registration token then stop working', async () => {
     const { clientId, secret, registrationAccessToken } = await registerClientCredentialsClient();
-    const response = await send(`/oauth/register/${clientId}`, { method: 'DELETE', headers: bearer(registrationAccessToken) });
+    const response = await send(`/oauth/register/${clientId}`, {
+      method: 'DELETE',
+      headers: bearer(registrationAccessToken),
+    });
 
     expect(response.status).toBe(204);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.text()).toBe('');
-    const token = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(clientId, secret) });
+    const token = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(clientId, secret) },
+    );
     expect(token.status).toBe(401);
     const again = await send(`/oauth/register/${clientId}`, { headers: bearer(registrationAccessToken) });
     expect(await refusal(again)).toEqual(REFUSED);
@@ -175,22 +219,52 @@ describe('DELETE /oauth/register/:client_id (RFC 7592 §2.3)', () => {
     const { user } = await createTestUser();
     const now = Math.floor(Date.now() / 1000);
     await env.DB.batch([
-      env.DB.prepare('INSERT INTO consents (user_id, client_id, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').bind(user.id, clientId, 'read', now, now),
+      env.DB.prepare(
+        'INSERT INTO consents (user_id, client_id, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ).bind(user.id, clientId, 'read', now, now),
       env.DB.prepare(
         'INSERT INTO refresh_tokens (token_hash, grant_id, client_id, user_id, scope, resources, created_at, expires_at, grant_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ).bind(await hashOpaqueToken(generateOpaqueToken()), 'grant-1', clientId, user.id, 'read', '[]', now, now + 60, now + 60),
+      ).bind(
+        await hashOpaqueToken(generateOpaqueToken()),
+        'grant-1',
+        clientId,
+        user.id,
+        'read',
+        '[]',
+        now,
+        now + 60,
+        now + 60,
+      ),
       env.DB.prepare(
         'INSERT INTO authorization_codes (code_hash, grant_id, client_id, user_id, redirect_uri, scope, resources, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ).bind(await hashOpaqueToken(generateOpaqueToken()), 'grant-2', clientId, user.id, 'https://app.example/cb', 'read', '[]', now, now, now + 60),
+      ).bind(
+        await hashOpaqueToken(generateOpaqueToken()),
+        'grant-2',
+        clientId,
+        user.id,
+        'https://app.example/cb',
+        'read',
+        '[]',
+        now,
+        now,
+        now + 60,
+      ),
     ]);
 
-    const response = await send(`/oauth/register/${clientId}`, { method: 'DELETE', headers: bearer(registrationAccessToken) });
+    const response = await send(`/oauth/register/${clientId}`, {
+      method: 'DELETE',
+      headers: bearer(registrationAccessToken),
+    });
     expect(response.status).toBe(204);
     for (const table of ['clients', 'consents', 'refresh_tokens', 'authorization_codes']) {
       const column = table === 'clients' ? 'id' : 'client_id';
-      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(clientId).first()).toEqual({ n: 0 });
+      expect(
+        await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(clientId).first(),
+      ).toEqual({ n: 0 });
     }
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM users WHERE id = ?').bind(user.id).first()).toEqual({ n: 1 });
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM users WHERE id = ?').bind(user.id).first()).toEqual({
+      n: 1,
+    });
   });
 
   it('refuses a missing or wrong token the same way whether or not the client exists, and deletes nothing', async () => {
@@ -199,7 +273,9 @@ describe('DELETE /oauth/register/:client_id (RFC 7592 §2.3)', () => {
     }
     const { clientId } = await registerClientCredentialsClient();
     await send(`/oauth/register/${clientId}`, { method: 'DELETE', headers: bearer('wrong-token') });
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM clients WHERE id = ?').bind(clientId).first()).toEqual({ n: 1 });
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM clients WHERE id = ?').bind(clientId).first()).toEqual({
+      n: 1,
+    });
   });
 });
 

@@ -24,7 +24,11 @@ afterEach(() => {
 
 describe('POST /oauth/register (RFC 7591 §3)', () => {
   it('registers a confidential client whose credentials work at the token endpoint', async () => {
-    const { response, body } = await register({ client_name: 'Reporting job', grant_types: ['client_credentials'], scope: 'read' });
+    const { response, body } = await register({
+      client_name: 'Reporting job',
+      grant_types: ['client_credentials'],
+      scope: 'read',
+    });
 
     expect(response.status).toBe(201);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -33,11 +37,20 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
     expect(body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(body.registration_access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const token = await postForm('/oauth/token', { grant_type: 'client_credentials' }, {
-      Authorization: basicAuthorization(body.client_id as string, body.client_secret as string),
-    });
+    const token = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      {
+        Authorization: basicAuthorization(body.client_id as string, body.client_secret as string),
+      },
+    );
     expect(token.status).toBe(200);
-    expect(await token.json()).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read' });
+    expect(await token.json()).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read',
+    });
   });
 
   it('echoes every registered member with the client information (RFC 7591 §3.2.1, RFC 7592 §3)', async () => {
@@ -100,7 +113,9 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
 
   it('stores the client secret and registration access token only as SHA-256 hashes', async () => {
     const { clientId, secret, registrationAccessToken } = await registerClientCredentialsClient();
-    const row = await env.DB.prepare('SELECT * FROM clients WHERE id = ?').bind(clientId).first<Record<string, unknown>>();
+    const row = await env.DB.prepare('SELECT * FROM clients WHERE id = ?')
+      .bind(clientId)
+      .first<Record<string, unknown>>();
 
     expect(row).toMatchObject({
       secret_hash: await hashOpaqueToken(secret),
@@ -115,13 +130,25 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
 
   it('answers 400 invalid_request to a body that is not JSON, never a 500', async () => {
     const cases: Array<[Record<string, string>, BodyInit, string]> = [
-      [{ 'Content-Type': 'application/x-www-form-urlencoded' }, 'client_name=x', 'the request body must be application/json'],
+      [
+        { 'Content-Type': 'application/x-www-form-urlencoded' },
+        'client_name=x',
+        'the request body must be application/json',
+      ],
       [{}, '{"client_name":"x"}', 'the request body must be application/json'],
       [{ 'Content-Type': 'application/json' }, '{"client_name":', 'the request body is not valid JSON'],
-      [{ 'Content-Type': 'application/json; charset=utf-8' }, new Uint8Array([0x7b, 0xff, 0x7d]), 'the request body is not valid UTF-8'],
+      [
+        { 'Content-Type': 'application/json; charset=utf-8' },
+        new Uint8Array([0x7b, 0xff, 0x7d]),
+        'the request body is not valid UTF-8',
+      ],
     ];
     for (const [headers, body, description] of cases) {
-      const response = await send('/oauth/register', { method: 'POST', headers: { 'CF-Connecting-IP': randomIp(), ...headers }, body });
+      const response = await send('/oauth/register', {
+        method: 'POST',
+        headers: { 'CF-Connecting-IP': randomIp(), ...headers },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(await response.json()).toEqual({ error: 'invalid_request', error_description: description });
@@ -132,7 +159,10 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
     for (const body of ['[]', 'null', '"client"', '42']) {
       const response = await sendJson('/oauth/register', 'POST', body);
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ error: 'invalid_client_metadata', error_description: 'the client metadata must be a JSON object' });
+      expect(await response.json()).toEqual({
+        error: 'invalid_client_metadata',
+        error_description: 'the client metadata must be a JSON object',
+      });
     }
   });
 });
@@ -158,7 +188,8 @@ describe('registration policies', () => {
     expect(open.response.status).toBe(400);
     expect(open.body).toEqual({
       error: 'invalid_client_metadata',
-      error_description: 'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
+      error_description:
+        'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
     });
     const { request } = tokenPolicy();
     const trusted = await register({ grant_types: ['password'] }, bearer(TOKEN), request);
@@ -185,7 +216,10 @@ describe('registration policies', () => {
     const { response, body } = await register({ grant_types: ['client_credentials'] }, bearer(TOKEN), request);
     expect(response.status).toBe(403);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(body).toEqual({ error: 'access_denied', error_description: 'dynamic client registration is closed on this server' });
+    expect(body).toEqual({
+      error: 'access_denied',
+      error_description: 'dynamic client registration is closed on this server',
+    });
   });
 });
 
@@ -205,7 +239,10 @@ describe('registration limits', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('500');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(body).toEqual({ error: 'temporarily_unavailable', error_description: 'too many requests; retry after 500 seconds' });
+    expect(body).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'too many requests; retry after 500 seconds',
+    });
 
     // Another address has its own window, and the window ends.
     expect((await register(metadata, { 'CF-Connecting-IP': randomIp() }, request)).response.status).toBe(201);
@@ -222,24 +259,36 @@ describe('registration limits', () => {
 
     const { response, body } = await register(metadata, ip, request);
     expect(response.status).toBe(403);
-    expect(body).toEqual({ error: 'access_denied', error_description: 'this registrant already has 2 registered clients, the most allowed' });
+    expect(body).toEqual({
+      error: 'access_denied',
+      error_description: 'this registrant already has 2 registered clients, the most allowed',
+    });
     expect((await register(metadata, { 'CF-Connecting-IP': randomIp() }, request)).response.status).toBe(201);
 
     // Deleting a client (RFC 7592 §2.3) frees a place.
-    const deleted = await request(`/oauth/register/${first.body.client_id}`, { method: 'DELETE', headers: bearer(first.body.registration_access_token as string) });
+    const deleted = await request(`/oauth/register/${first.body.client_id}`, {
+      method: 'DELETE',
+      headers: bearer(first.body.registration_access_token as string),
+    });
     expect(deleted.status).toBe(204);
     expect((await register(metadata, ip, request)).response.status).toBe(201);
   });
 
   it('refuses at start-up a rate-limit window that the cron purge would cut short', () => {
-    expect(() => loadConfig({ ...env, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS: '86401', REGISTRATION_RATE_LIMIT: '0' })).toThrow(
+    expect(() =>
+      loadConfig({ ...env, REGISTRATION_RATE_LIMIT_WINDOW_SECONDS: '86401', REGISTRATION_RATE_LIMIT: '0' }),
+    ).toThrow(
       'Invalid Portcullis configuration:\n- REGISTRATION_RATE_LIMIT must be a positive integer, got "0"\n- REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most 86400',
     );
   });
 
   it('counts the clients of the token policy per initial access token, from any IP', async () => {
     const initialAccessToken = `cap-test-${crypto.randomUUID()}`;
-    const { request } = createTestApp({ REGISTRATION_POLICY: 'token', REGISTRATION_TOKEN: initialAccessToken, REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1' });
+    const { request } = createTestApp({
+      REGISTRATION_POLICY: 'token',
+      REGISTRATION_TOKEN: initialAccessToken,
+      REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1',
+    });
     const metadata = { grant_types: ['client_credentials'] };
     expect((await register(metadata, bearer(initialAccessToken), request)).response.status).toBe(201);
     // register() sends every request from a new IP address.

@@ -6,7 +6,10 @@ import { loginUrl, safeReturnTo } from '../../src/http/return-to';
 describe('safeReturnTo (no open redirect, RFC 9700 §4.11)', () => {
   it.each([
     ['/account', '/account'],
-    ['/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s', '/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s'],
+    [
+      '/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s',
+      '/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s',
+    ],
     ['/a/../b', '/b'],
   ])('keeps the same-origin path %s', (value, expected) => {
     expect(safeReturnTo(value)).toBe(expected);

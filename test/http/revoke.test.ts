@@ -2,7 +2,15 @@
 // already revoked and access tokens answer 200 (§2.2; access tokens are stateless and stay valid); another client's
 // tokens are refused; client authentication and the token parameter are required.
 import { describe, expect, it } from 'vitest';
-import { createCodeClient, createPublicCodeClient, expectOAuthError, postAsClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import {
+  createCodeClient,
+  createPublicCodeClient,
+  expectOAuthError,
+  postAsClient,
+  refreshWith,
+  signIn,
+  type TokenSet,
+} from '../helpers/authorization';
 import { createTestClient } from '../helpers/clients';
 import { postForm, send } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
@@ -19,7 +27,9 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   it('revokes a refresh token, which then no longer refreshes', async () => {
     const testClient = await createCodeClient();
     const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
-    await expectRevokeOk(await postAsClient(testClient, '/oauth/revoke', { token: refresh_token!, token_type_hint: 'refresh_token' }));
+    await expectRevokeOk(
+      await postAsClient(testClient, '/oauth/revoke', { token: refresh_token!, token_type_hint: 'refresh_token' }),
+    );
     await expectOAuthError(await refreshWith(testClient, refresh_token!), 400, 'invalid_grant', REVOKED);
   });
 
@@ -34,7 +44,9 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   it('finds a refresh token whatever token_type_hint says (§2.1)', async () => {
     const testClient = await createCodeClient();
     const { refresh_token } = await signIn(testClient, (await createTestUser()).user);
-    await expectRevokeOk(await postAsClient(testClient, '/oauth/revoke', { token: refresh_token!, token_type_hint: 'access_token' }));
+    await expectRevokeOk(
+      await postAsClient(testClient, '/oauth/revoke', { token: refresh_token!, token_type_hint: 'access_token' }),
+    );
     await expectOAuthError(await refreshWith(testClient, refresh_token!), 400, 'invalid_grant', REVOKED);
   });
 
@@ -57,7 +69,9 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   it('answers 200 for its own access token, which stays valid until it expires (stateless, docs/tokens.md)', async () => {
     const testClient = await createCodeClient();
     const { access_token } = await signIn(testClient, (await createTestUser()).user);
-    await expectRevokeOk(await postAsClient(testClient, '/oauth/revoke', { token: access_token, token_type_hint: 'access_token' }));
+    await expectRevokeOk(
+      await postAsClient(testClient, '/oauth/revoke', { token: access_token, token_type_hint: 'access_token' }),
+    );
     const userinfo = await send('/oauth/userinfo', { headers: { Authorization: `Bearer ${access_token}` } });
     expect(userinfo.status).toBe(200);
   });
@@ -66,7 +80,12 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     const owner = await createCodeClient();
     const other = await createCodeClient();
     const { refresh_token } = await signIn(owner, (await createTestUser()).user);
-    await expectOAuthError(await postAsClient(other, '/oauth/revoke', { token: refresh_token! }), 400, 'invalid_grant', 'the token was issued to another client');
+    await expectOAuthError(
+      await postAsClient(other, '/oauth/revoke', { token: refresh_token! }),
+      400,
+      'invalid_grant',
+      'the token was issued to another client',
+    );
     expect((await refreshWith(owner, refresh_token!)).status).toBe(200);
   });
 
@@ -74,15 +93,30 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     const owner = await createCodeClient();
     const other = await createCodeClient();
     const { access_token } = await signIn(owner, (await createTestUser()).user);
-    await expectOAuthError(await postAsClient(other, '/oauth/revoke', { token: access_token }), 400, 'invalid_grant', 'the token was issued to another client');
+    await expectOAuthError(
+      await postAsClient(other, '/oauth/revoke', { token: access_token }),
+      400,
+      'invalid_grant',
+      'the token was issued to another client',
+    );
   });
 
   it('requires client authentication (§2.1)', async () => {
-    await expectOAuthError(await postForm('/oauth/revoke', { token: 'anything' }), 401, 'invalid_client', 'client authentication is required');
+    await expectOAuthError(
+      await postForm('/oauth/revoke', { token: 'anything' }),
+      401,
+      'invalid_client',
+      'client authentication is required',
+    );
   });
 
   it('requires the token parameter', async () => {
     const testClient = await createTestClient();
-    await expectOAuthError(await postAsClient(testClient, '/oauth/revoke', {}), 400, 'invalid_request', 'token is required');
+    await expectOAuthError(
+      await postAsClient(testClient, '/oauth/revoke', {}),
+      400,
+      'invalid_request',
+      'token is required',
+    );
   });
 });

@@ -61,18 +61,41 @@ describe('POST /signup with JSON', () => {
   });
 
   it('accepts a same-origin JSON request with an Origin header (the CSRF check is for forms)', async () => {
-    const response = await postJson({ username: uniqueUsername(), password: PASSWORD }, { headers: { Origin: 'https://issuer.test' } });
+    const response = await postJson(
+      { username: uniqueUsername(), password: PASSWORD },
+      { headers: { Origin: 'https://issuer.test' } },
+    );
     expect(response.status).toBe(201);
   });
 
   it.each([
-    ['a taken username (in any case)', async () => ({ username: (await createTestUser()).user.username.toUpperCase(), password: PASSWORD }), PROBLEMS.usernameTaken],
-    ['a username with a space', async () => ({ username: 'ada lovelace', password: PASSWORD }), PROBLEMS.usernameInvalid],
+    [
+      'a taken username (in any case)',
+      async () => ({ username: (await createTestUser()).user.username.toUpperCase(), password: PASSWORD }),
+      PROBLEMS.usernameTaken,
+    ],
+    [
+      'a username with a space',
+      async () => ({ username: 'ada lovelace', password: PASSWORD }),
+      PROBLEMS.usernameInvalid,
+    ],
     ['a two-letter username', async () => ({ username: 'ad', password: PASSWORD }), PROBLEMS.usernameInvalid],
-    ['a 33-character username', async () => ({ username: 'a'.repeat(33), password: PASSWORD }), PROBLEMS.usernameInvalid],
-    ['an invalid email', async () => ({ username: uniqueUsername(), password: PASSWORD, email: 'not an email' }), PROBLEMS.emailInvalid],
+    [
+      'a 33-character username',
+      async () => ({ username: 'a'.repeat(33), password: PASSWORD }),
+      PROBLEMS.usernameInvalid,
+    ],
+    [
+      'an invalid email',
+      async () => ({ username: uniqueUsername(), password: PASSWORD, email: 'not an email' }),
+      PROBLEMS.emailInvalid,
+    ],
     ['a short password', async () => ({ username: uniqueUsername(), password: 'short' }), PROBLEMS.tooShort],
-    ['a 129-character password', async () => ({ username: uniqueUsername(), password: 'x'.repeat(128) + 'y' }), PROBLEMS.tooLong],
+    [
+      'a 129-character password',
+      async () => ({ username: uniqueUsername(), password: `${'x'.repeat(128)}y` }),
+      PROBLEMS.tooLong,
+    ],
     ['a common password', async () => ({ username: uniqueUsername(), password: 'password123' }), PROBLEMS.weak],
     ['the username as password', async () => ({ username: 'samename', password: 'SameName' }), PROBLEMS.weak],
     ['one repeated character', async () => ({ username: uniqueUsername(), password: 'aaaaaaaaaaaa' }), PROBLEMS.weak],
@@ -89,14 +112,24 @@ describe('POST /signup with JSON', () => {
   it('answers 400 invalid_request for a body that is not JSON', async () => {
     const response = await postJson('{"username": ');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is not valid JSON' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the request body is not valid JSON',
+    });
   });
 
   it('answers 400 invalid_request for a body that is not UTF-8 (RFC 8259 §8.1)', async () => {
-    const body = new Uint8Array([...new TextEncoder().encode(`{"username":"${uniqueUsername()}","password":"`), 0xff, ...new TextEncoder().encode(`${PASSWORD}"}`)]);
+    const body = new Uint8Array([
+      ...new TextEncoder().encode(`{"username":"${uniqueUsername()}","password":"`),
+      0xff,
+      ...new TextEncoder().encode(`${PASSWORD}"}`),
+    ]);
     const response = await send('/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is not valid UTF-8' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the request body is not valid UTF-8',
+    });
   });
 });
 
@@ -115,7 +148,12 @@ describe('GET and POST /signup with the form', () => {
     const browser = new TestBrowser();
     await browser.get('/signup');
     const username = uniqueUsername();
-    const response = await browser.submit('/signup', { username, password: PASSWORD, email: '', return_to: '/account' });
+    const response = await browser.submit('/signup', {
+      username,
+      password: PASSWORD,
+      email: '',
+      return_to: '/account',
+    });
 
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
@@ -137,7 +175,9 @@ describe('GET and POST /signup with the form', () => {
 
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
-    expect(browser.html).toContain(`<p class="error" role="alert" id="form-error">${message.replaceAll("'", '&#39;')}</p>`);
+    expect(browser.html).toContain(
+      `<p class="error" role="alert" id="form-error">${message.replaceAll("'", '&#39;')}</p>`,
+    );
     expect(browser.html).toContain('value="ada@example.com"');
     expect(browser.html).toContain(`name="username" type="text" value="${typed}"`);
     expect(browser.html).not.toContain(password || 'never');
@@ -159,6 +199,9 @@ describe('POST /signup rate limit', () => {
     const refused = await signUp();
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/^too many requests; retry after \d+ seconds$/) });
+    expect(await refused.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.stringMatching(/^too many requests; retry after \d+ seconds$/),
+    });
   });
 });

@@ -42,7 +42,11 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     expect(body).toEqual(CODE_FLOW_TOKEN_RESPONSE);
 
     const keys = await publishedKeys();
-    const access = await jwtVerify(body.access_token!, keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, typ: 'at+jwt' });
+    const access = await jwtVerify(body.access_token!, keys, {
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      typ: 'at+jwt',
+    });
     expect(access.payload).toEqual({
       iss: TEST_ISSUER,
       sub: user.id,
@@ -90,39 +94,69 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
   it('signs the ID Token with the algorithm the client registered', async () => {
     const testClient = await createCodeClient({ metadata: { id_token_signed_response_alg: 'ES256' } });
     const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<Record<string, string>>();
+    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<
+      Record<string, string>
+    >();
     expect(decodeProtectedHeader(body.id_token!).alg).toBe('ES256');
-    await jwtVerify(body.id_token!, await publishedKeys(), { issuer: TEST_ISSUER, audience: testClient.client.id, algorithms: ['ES256'] });
+    await jwtVerify(body.id_token!, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: testClient.client.id,
+      algorithms: ['ES256'],
+    });
   });
 
   it('releases claims by scope only: no profile or email scope, no such claims; no email, no email claims', async () => {
     const testClient = await createCodeClient();
     const { user: withoutEmail } = await createTestUser({ email: null, emailVerified: false });
     const body = await (
-      await exchangeCode(testClient, await issueTestCode(testClient.client, withoutEmail, { scopes: ['openid', 'email'], nonce: null }))
+      await exchangeCode(
+        testClient,
+        await issueTestCode(testClient.client, withoutEmail, { scopes: ['openid', 'email'], nonce: null }),
+      )
     ).json<Record<string, string>>();
-    const { payload } = await jwtVerify(body.id_token!, await publishedKeys(), { issuer: TEST_ISSUER, audience: testClient.client.id });
+    const { payload } = await jwtVerify(body.id_token!, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: testClient.client.id,
+    });
     expect(Object.keys(payload).sort()).toEqual(['at_hash', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'sub']);
   });
 
   it('issues a refresh token for offline_access only, when openid is requested (OIDC Core §11)', async () => {
     const testClient = await createCodeClient();
     const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['openid', 'read'] }))).json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'openid read', id_token: expect.any(String) });
+    const body = await (
+      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['openid', 'read'] }))
+    ).json();
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'openid read',
+      id_token: expect.any(String),
+    });
   });
 
   it('issues a refresh token but no ID Token to a plain OAuth request of a client with the refresh_token grant', async () => {
     const testClient = await createCodeClient();
     const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['read', 'write'] }))).json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read write', refresh_token: expect.any(String) });
+    const body = await (
+      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['read', 'write'] }))
+    ).json();
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read write',
+      refresh_token: expect.any(String),
+    });
   });
 
   it('issues no refresh token to a client without the refresh_token grant, even for offline_access', async () => {
     const testClient = await createCodeClient({ grantTypes: ['authorization_code'] });
     const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<Record<string, unknown>>();
+    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<
+      Record<string, unknown>
+    >();
     expect(body.refresh_token).toBeUndefined();
     expect(body.id_token).toEqual(expect.any(String));
   });
@@ -130,7 +164,9 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
   it('scopes the access token to the resources the code was issued for (RFC 8707 §2.2)', async () => {
     const testClient = await createCodeClient();
     const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user, { resources: [TEST_AUDIENCE] }))).json<Record<string, string>>();
+    const body = await (
+      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { resources: [TEST_AUDIENCE] }))
+    ).json<Record<string, string>>();
     const { payload } = await jwtVerify(body.access_token!, await publishedKeys(), { issuer: TEST_ISSUER });
     expect(payload.aud).toBe(TEST_AUDIENCE);
   });
@@ -138,7 +174,9 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
   it('refuses a resource the code was not issued for with invalid_target (RFC 8707 §2.2)', async () => {
     const testClient = await createCodeClient();
     const { user } = await createTestUser();
-    const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user), { resource: TEST_AUDIENCE });
+    const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user), {
+      resource: TEST_AUDIENCE,
+    });
     await expectOAuthError(response, 400, 'invalid_target', `the grant does not cover the resource: ${TEST_AUDIENCE}`);
   });
 
@@ -164,7 +202,12 @@ describe('authorization_code errors', () => {
       'invalid_grant',
       'the authorization code was already used; the tokens issued from it are revoked',
     );
-    await expectOAuthError(await refreshWith(testClient, first.refresh_token!), 400, 'invalid_grant', 'the refresh token has been revoked');
+    await expectOAuthError(
+      await refreshWith(testClient, first.refresh_token!),
+      400,
+      'invalid_grant',
+      'the refresh token has been revoked',
+    );
   });
 
   it('refuses an unknown code', async () => {
@@ -179,7 +222,12 @@ describe('authorization_code errors', () => {
     const { user } = await createTestUser();
     const code = await issueTestCode(testClient.client, user);
     vi.setSystemTime(Date.now() + 60_000);
-    await expectOAuthError(await exchangeCode(testClient, code), 400, 'invalid_grant', 'the authorization code has expired');
+    await expectOAuthError(
+      await exchangeCode(testClient, code),
+      400,
+      'invalid_grant',
+      'the authorization code has expired',
+    );
   });
 
   it('accepts a code just before it expires', async () => {
@@ -194,7 +242,12 @@ describe('authorization_code errors', () => {
     const owner = await createCodeClient();
     const other = await createCodeClient();
     const code = await issueTestCode(owner.client, (await createTestUser()).user);
-    await expectOAuthError(await exchangeCode(other, code), 400, 'invalid_grant', 'the authorization code was issued to another client');
+    await expectOAuthError(
+      await exchangeCode(other, code),
+      400,
+      'invalid_grant',
+      'the authorization code was issued to another client',
+    );
     await expectOAuthError(
       await exchangeCode(owner, code),
       400,
@@ -213,14 +266,24 @@ describe('authorization_code errors', () => {
   it('requires redirect_uri', async () => {
     const testClient = await createCodeClient();
     const code = await issueTestCode(testClient.client, (await createTestUser()).user);
-    await expectOAuthError(await exchangeCode(testClient, code, { redirect_uri: '' }), 400, 'invalid_request', 'redirect_uri is required');
+    await expectOAuthError(
+      await exchangeCode(testClient, code, { redirect_uri: '' }),
+      400,
+      'invalid_request',
+      'redirect_uri is required',
+    );
   });
 
   it('requires the code_verifier when the code has a challenge (RFC 7636 §4.5)', async () => {
     const testClient = await createCodeClient();
     const code = await issueTestCode(testClient.client, (await createTestUser()).user);
     const response = await exchangeCode(testClient, code, { code_verifier: '' });
-    await expectOAuthError(response, 400, 'invalid_grant', 'code_verifier is required: the authorization request had a code_challenge');
+    await expectOAuthError(
+      response,
+      400,
+      'invalid_grant',
+      'code_verifier is required: the authorization request had a code_challenge',
+    );
   });
 
   it.each([
@@ -232,7 +295,11 @@ describe('authorization_code errors', () => {
     const testClient = await createCodeClient();
     const { user } = await createTestUser();
     const challengeAsVerifier = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-    const code = await issueTestCode(testClient.client, user, verifier === null ? { codeChallenge: challengeAsVerifier } : {});
+    const code = await issueTestCode(
+      testClient.client,
+      user,
+      verifier === null ? { codeChallenge: challengeAsVerifier } : {},
+    );
     const response = await exchangeCode(testClient, code, { code_verifier: verifier ?? challengeAsVerifier });
     await expectOAuthError(response, 400, 'invalid_grant', 'code_verifier does not match the code_challenge');
   });
@@ -241,7 +308,12 @@ describe('authorization_code errors', () => {
     const testClient = await createCodeClient();
     const code = await issueTestCode(testClient.client, (await createTestUser()).user, { codeChallenge: null });
     const response = await exchangeCode(testClient, code);
-    await expectOAuthError(response, 400, 'invalid_grant', 'code_verifier was sent but the authorization request had no code_challenge');
+    await expectOAuthError(
+      response,
+      400,
+      'invalid_grant',
+      'code_verifier was sent but the authorization request had no code_challenge',
+    );
   });
 
   it('lets a confidential client redeem a code issued without PKCE', async () => {
@@ -253,7 +325,12 @@ describe('authorization_code errors', () => {
   it('refuses a code issued to a public client without PKCE', async () => {
     const testClient = await createPublicCodeClient();
     const code = await issueTestCode(testClient.client, (await createTestUser()).user, { codeChallenge: null });
-    await expectOAuthError(await exchangeCode(testClient, code, { code_verifier: '' }), 400, 'invalid_grant', 'a public client must use PKCE');
+    await expectOAuthError(
+      await exchangeCode(testClient, code, { code_verifier: '' }),
+      400,
+      'invalid_grant',
+      'a public client must use PKCE',
+    );
   });
 
   it('refuses a code of a user disabled since', async () => {
@@ -267,6 +344,11 @@ describe('authorization_code errors', () => {
     const testClient = await createCodeClient({ grantTypes: ['client_credentials'] });
     const code = await issueTestCode(testClient.client, (await createTestUser()).user);
     const response = await exchangeCode(testClient, code);
-    await expectOAuthError(response, 400, 'unauthorized_client', 'this client may not use the authorization_code grant');
+    await expectOAuthError(
+      response,
+      400,
+      'unauthorized_client',
+      'this client may not use the authorization_code grant',
+    );
   });
 });

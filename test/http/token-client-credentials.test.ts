@@ -9,16 +9,29 @@ import { basicAuthorization, postForm, publishedKeys } from '../helpers/http';
 describe('POST /oauth/token grant_type=client_credentials', () => {
   it('issues an RFC 9068 access token to a client authenticated with client_secret_basic', async () => {
     const { client, secret } = await createTestClient();
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
 
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.json<Record<string, unknown>>();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read write' });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read write',
+    });
 
     const token = body.access_token as string;
     expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'at+jwt', alg: 'ES256', kid: expect.any(String) });
-    const { payload } = await jwtVerify(token, await publishedKeys(), { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, typ: 'at+jwt' });
+    const { payload } = await jwtVerify(token, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      typ: 'at+jwt',
+    });
     expect(payload).toEqual({
       iss: TEST_ISSUER,
       sub: client.id,

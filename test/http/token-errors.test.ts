@@ -27,20 +27,36 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
 
   it('answers invalid_client 401 with a Basic challenge for a wrong secret sent with Basic', async () => {
     const { client } = await createTestClient();
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, 'wrong') });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(client.id, 'wrong') },
+    );
     await expectError(response, 401, 'invalid_client', BASIC_CHALLENGE);
   });
 
   it('answers invalid_client for an unknown client, without a challenge when the secret came in the body', async () => {
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' });
+    const response = await postForm('/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: 'nobody',
+      client_secret: 'x',
+    });
     await expectError(response, 401, 'invalid_client');
   });
 
   it('accepts client_secret_post for a client registered with it, and refuses Basic for that client', async () => {
     const { client, secret } = await createTestClient({ tokenEndpointAuthMethod: 'client_secret_post' });
-    const ok = await postForm('/oauth/token', { grant_type: 'client_credentials', client_id: client.id, client_secret: secret });
+    const ok = await postForm('/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: client.id,
+      client_secret: secret,
+    });
     expect(ok.status).toBe(200);
-    const basic = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
+    const basic = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     await expectError(basic, 401, 'invalid_client', BASIC_CHALLENGE);
   });
 
@@ -67,39 +83,74 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
 
   it('answers invalid_request when grant_type is missing', async () => {
     const { client, secret } = await createTestClient();
-    await expectError(await postForm('/oauth/token', {}, { Authorization: basicAuthorization(client.id, secret) }), 400, 'invalid_request');
+    await expectError(
+      await postForm('/oauth/token', {}, { Authorization: basicAuthorization(client.id, secret) }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('answers unsupported_grant_type for an unknown grant', async () => {
     const { client, secret } = await createTestClient();
-    const response = await postForm('/oauth/token', { grant_type: 'urn:example:magic' }, { Authorization: basicAuthorization(client.id, secret) });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'urn:example:magic' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     await expectError(response, 400, 'unsupported_grant_type');
   });
 
   it('answers unauthorized_client when the client is not registered for the grant', async () => {
-    const { client, secret } = await createTestClient({ grantTypes: ['authorization_code'], redirectUris: ['https://app.test/cb'] });
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
+    const { client, secret } = await createTestClient({
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://app.test/cb'],
+    });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     await expectError(response, 400, 'unauthorized_client');
   });
 
   it('answers invalid_scope for a scope outside the client registration', async () => {
     const { client, secret } = await createTestClient({ scopes: ['read'] });
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials', scope: 'read write' }, { Authorization: basicAuthorization(client.id, secret) });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', scope: 'read write' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     await expectError(response, 400, 'invalid_scope');
   });
 
   it('answers invalid_scope for a malformed scope string', async () => {
     const { client, secret } = await createTestClient();
-    const response = await postForm('/oauth/token', { grant_type: 'client_credentials', scope: 'read "quoted"' }, { Authorization: basicAuthorization(client.id, secret) });
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', scope: 'read "quoted"' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
     await expectError(response, 400, 'invalid_scope');
   });
 
   it('answers invalid_target for an unknown or fragment-bearing resource (RFC 8707 §2)', async () => {
     const { client, secret } = await createTestClient();
     const auth = { Authorization: basicAuthorization(client.id, secret) };
-    await expectError(await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'https://elsewhere.test/' }, auth), 400, 'invalid_target');
-    await expectError(await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'https://issuer.test/api#x' }, auth), 400, 'invalid_target');
-    await expectError(await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'not a uri' }, auth), 400, 'invalid_target');
+    await expectError(
+      await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'https://elsewhere.test/' }, auth),
+      400,
+      'invalid_target',
+    );
+    await expectError(
+      await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'https://issuer.test/api#x' }, auth),
+      400,
+      'invalid_target',
+    );
+    await expectError(
+      await postForm('/oauth/token', { grant_type: 'client_credentials', resource: 'not a uri' }, auth),
+      400,
+      'invalid_target',
+    );
   });
 
   it('refuses a repeated parameter (RFC 6749 §3.1)', async () => {
@@ -112,7 +163,9 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
   });
 
   it('refuses JSON instead of a form', async () => {
-    const response = await rawTokenRequest(JSON.stringify({ grant_type: 'client_credentials' }), { 'Content-Type': 'application/json' });
+    const response = await rawTokenRequest(JSON.stringify({ grant_type: 'client_credentials' }), {
+      'Content-Type': 'application/json',
+    });
     await expectError(response, 400, 'invalid_request');
   });
 

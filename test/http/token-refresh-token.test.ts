@@ -6,7 +6,15 @@ import { env } from 'cloudflare:test';
 import { jwtVerify } from 'jose';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
-import { CODE_FLOW_TOKEN_RESPONSE, createCodeClient, createPublicCodeClient, expectOAuthError, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
+import {
+  CODE_FLOW_TOKEN_RESPONSE,
+  createCodeClient,
+  createPublicCodeClient,
+  expectOAuthError,
+  refreshWith,
+  signIn,
+  type TokenSet,
+} from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
 import { publishedKeys } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
@@ -33,7 +41,10 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect(second).toEqual(CODE_FLOW_TOKEN_RESPONSE);
     expect(second.refresh_token).not.toBe(first.refresh_token);
 
-    const { payload } = await jwtVerify(second.id_token!, await publishedKeys(), { issuer: TEST_ISSUER, audience: testClient.client.id });
+    const { payload } = await jwtVerify(second.id_token!, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: testClient.client.id,
+    });
     expect(payload).toEqual({
       iss: TEST_ISSUER,
       sub: user.id,
@@ -74,7 +85,9 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect(responses.map((response) => response.status).sort()).toEqual([200, 400, 400, 400]);
 
     const stored = await storesFor(env.DB).refreshTokens.findByHash(await hashOpaqueToken(first.refresh_token!));
-    const family = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE grant_id = ?').bind(stored!.grantId).first<{ n: number }>();
+    const family = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE grant_id = ?')
+      .bind(stored!.grantId)
+      .first<{ n: number }>();
     expect(family?.n).toBe(2);
     // The losers presented a token that was rotated by then: reuse, so the winner's successor is revoked too.
     const winner = await responses.find((response) => response.status === 200)!.json<TokenSet>();
@@ -85,7 +98,13 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     const testClient = await createCodeClient();
     const first = await signIn(testClient, (await createTestUser()).user);
     const narrowed = await (await refreshWith(testClient, first.refresh_token!, { scope: 'read' })).json<TokenSet>();
-    expect(narrowed).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'read', refresh_token: expect.any(String) });
+    expect(narrowed).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'read',
+      refresh_token: expect.any(String),
+    });
 
     const whole = await (await refreshWith(testClient, narrowed.refresh_token!)).json<TokenSet>();
     expect(whole.scope).toBe('openid profile email offline_access read');
@@ -115,7 +134,12 @@ describe('refresh token lifetimes', () => {
     vi.setSystemTime(start + 14 * DAY_MS - 1000);
     const second = await (await refreshWith(testClient, first.refresh_token!)).json<TokenSet>();
     vi.setSystemTime(start + 28 * DAY_MS - 1000);
-    await expectOAuthError(await refreshWith(testClient, second.refresh_token!), 400, 'invalid_grant', 'the refresh token has expired');
+    await expectOAuthError(
+      await refreshWith(testClient, second.refresh_token!),
+      400,
+      'invalid_grant',
+      'the refresh token has expired',
+    );
   });
 
   it('ends a family 90 days after sign-in however often it is rotated (absolute lifetime)', async () => {
@@ -139,13 +163,23 @@ describe('refresh_token errors', () => {
     const owner = await createCodeClient();
     const other = await createCodeClient();
     const first = await signIn(owner, (await createTestUser()).user);
-    await expectOAuthError(await refreshWith(other, first.refresh_token!), 400, 'invalid_grant', 'the refresh token is invalid');
+    await expectOAuthError(
+      await refreshWith(other, first.refresh_token!),
+      400,
+      'invalid_grant',
+      'the refresh token is invalid',
+    );
     expect((await refreshWith(owner, first.refresh_token!)).status).toBe(200);
   });
 
   it('refuses an unknown refresh token', async () => {
     const testClient = await createCodeClient();
-    await expectOAuthError(await refreshWith(testClient, 'not-a-token'), 400, 'invalid_grant', 'the refresh token is invalid');
+    await expectOAuthError(
+      await refreshWith(testClient, 'not-a-token'),
+      400,
+      'invalid_grant',
+      'the refresh token is invalid',
+    );
   });
 
   it('requires refresh_token', async () => {

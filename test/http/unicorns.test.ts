@@ -19,7 +19,11 @@ afterEach(() => {
 /** A real token from the token endpoint, for a new client allowed exactly `scopes`. */
 async function tokenFor(scopes: string[]): Promise<{ token: string; clientId: string }> {
   const { client, secret } = await createTestClient({ scopes });
-  const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: basicAuthorization(client.id, secret) });
+  const response = await postForm(
+    '/oauth/token',
+    { grant_type: 'client_credentials' },
+    { Authorization: basicAuthorization(client.id, secret) },
+  );
   expect(response.status).toBe(200);
   return { token: (await response.json<{ access_token: string }>()).access_token, clientId: client.id };
 }
@@ -30,7 +34,10 @@ function api(path: string, token: string | undefined, method = 'GET', json?: unk
   return send(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
 }
 
-async function createUnicorn(token: string, body: unknown = { name: 'Sparkle', color: 'pink' }): Promise<{ id: string }> {
+async function createUnicorn(
+  token: string,
+  body: unknown = { name: 'Sparkle', color: 'pink' },
+): Promise<{ id: string }> {
   const response = await api('/api/unicorns', token, 'POST', body);
   expect(response.status).toBe(201);
   return response.json<{ id: string }>();
@@ -44,7 +51,13 @@ describe('/api/unicorns', () => {
     const created = await api('/api/unicorns', token, 'POST', { name: ' Sparkle ', color: 'pink', id: 'ignored' });
     expect(created.status).toBe(201);
     const unicorn = await created.json<{ id: string }>();
-    expect(unicorn).toEqual({ id: expect.any(String), name: 'Sparkle', color: 'pink', owner: clientId, created_at: expect.any(Number) });
+    expect(unicorn).toEqual({
+      id: expect.any(String),
+      name: 'Sparkle',
+      color: 'pink',
+      owner: clientId,
+      created_at: expect.any(Number),
+    });
     expect(created.headers.get('location')).toBe(`/api/unicorns/${unicorn.id}`);
 
     expect(await (await api('/api/unicorns', token)).json()).toEqual({ unicorns: [unicorn] });
@@ -74,10 +87,22 @@ describe('/api/unicorns', () => {
     expect(await (await api(`/api/unicorns/${id}`, token)).json()).toMatchObject({ id, name: 'Sparkle' });
 
     const description = 'the access token lacks the scope this request requires: write';
-    for (const [method, path] of [['POST', '/api/unicorns'], ['PUT', `/api/unicorns/${id}`], ['PATCH', `/api/unicorns/${id}`], ['DELETE', `/api/unicorns/${id}`]] as const) {
-      const response = await api(path, token, method, method === 'DELETE' ? undefined : { name: 'Nope', color: 'grey' });
+    for (const [method, path] of [
+      ['POST', '/api/unicorns'],
+      ['PUT', `/api/unicorns/${id}`],
+      ['PATCH', `/api/unicorns/${id}`],
+      ['DELETE', `/api/unicorns/${id}`],
+    ] as const) {
+      const response = await api(
+        path,
+        token,
+        method,
+        method === 'DELETE' ? undefined : { name: 'Nope', color: 'grey' },
+      );
       expect(response.status).toBe(403);
-      expect(response.headers.get('www-authenticate')).toBe(`${CHALLENGE}, error="insufficient_scope", error_description="${description}", scope="write"`);
+      expect(response.headers.get('www-authenticate')).toBe(
+        `${CHALLENGE}, error="insufficient_scope", error_description="${description}", scope="write"`,
+      );
       expect(await response.json()).toEqual({ error: 'insufficient_scope', error_description: description });
     }
   });
@@ -92,7 +117,14 @@ describe('/api/unicorns', () => {
   it('refuses a token issued for another resource with 401 invalid_token (RFC 8707, RFC 9068 §4)', async () => {
     const keys = await importKeyRing(parseSigningKeySet(env.SIGNING_KEYS));
     const { token } = await issueAccessToken(
-      { issuer: TEST_ISSUER, subject: 'client-x', audience: 'https://other.test/api', clientId: 'client-x', scopes: ['read'], ttlSeconds: 300 },
+      {
+        issuer: TEST_ISSUER,
+        subject: 'client-x',
+        audience: 'https://other.test/api',
+        clientId: 'client-x',
+        scopes: ['read'],
+        ttlSeconds: 300,
+      },
       keys.primary,
     );
     const response = await api('/api/unicorns', token);
@@ -100,7 +132,10 @@ describe('/api/unicorns', () => {
     expect(response.headers.get('www-authenticate')).toBe(
       `${CHALLENGE}, error="invalid_token", error_description="the access token is not meant for this resource"`,
     );
-    expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'the access token is not meant for this resource' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'the access token is not meant for this resource',
+    });
   });
 
   it('refuses an expired token with 401 invalid_token', async () => {
@@ -110,7 +145,9 @@ describe('/api/unicorns', () => {
     vi.setSystemTime(Date.now() + 16 * 60 * 1000);
     const response = await api('/api/unicorns', token);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(`${CHALLENGE}, error="invalid_token", error_description="the access token has expired"`);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `${CHALLENGE}, error="invalid_token", error_description="the access token has expired"`,
+    );
   });
 
   it('keeps accepting a token after its client row is deleted: authorization reads no database', async () => {
@@ -147,9 +184,17 @@ describe('/api/unicorns', () => {
     const other = await tokenFor(['read', 'write']);
     const { id } = await createUnicorn(owner.token);
     for (const method of ['PATCH', 'DELETE']) {
-      const response = await api(`/api/unicorns/${id}`, other.token, method, method === 'DELETE' ? undefined : { color: 'black' });
+      const response = await api(
+        `/api/unicorns/${id}`,
+        other.token,
+        method,
+        method === 'DELETE' ? undefined : { color: 'black' },
+      );
       expect(response.status).toBe(403);
-      expect(await response.json()).toEqual({ error: 'access_denied', error_description: 'only the owner of this unicorn may change it' });
+      expect(await response.json()).toEqual({
+        error: 'access_denied',
+        error_description: 'only the owner of this unicorn may change it',
+      });
     }
     expect(await (await api(`/api/unicorns/${id}`, owner.token)).json()).toMatchObject({ color: 'pink' });
   });
@@ -157,7 +202,12 @@ describe('/api/unicorns', () => {
   it('answers 404 for an unknown id on read, replace and delete', async () => {
     const { token } = await tokenFor(['read', 'write']);
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      const response = await api('/api/unicorns/no-such-unicorn', token, method, method === 'PUT' ? { name: 'A', color: 'b' } : undefined);
+      const response = await api(
+        '/api/unicorns/no-such-unicorn',
+        token,
+        method,
+        method === 'PUT' ? { name: 'A', color: 'b' } : undefined,
+      );
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: 'not_found', error_description: 'no unicorn has this id' });
     }
@@ -167,21 +217,80 @@ describe('/api/unicorns', () => {
     const { token } = await tokenFor(['read', 'write']);
     const { id } = await createUnicorn(token);
     const cases: Array<[string, string, RequestInit, string]> = [
-      ['POST', '/api/unicorns', { body: JSON.stringify({ name: '', color: 'pink' }), headers: { 'Content-Type': 'application/json' } }, 'name must not be empty'],
-      ['POST', '/api/unicorns', { body: JSON.stringify({ name: 'A' }), headers: { 'Content-Type': 'application/json' } }, 'color is required'],
-      ['POST', '/api/unicorns', { body: JSON.stringify({ name: 'A', color: 7 }), headers: { 'Content-Type': 'application/json' } }, 'color must be a string'],
-      ['POST', '/api/unicorns', { body: JSON.stringify({ name: 'A'.repeat(101), color: 'b' }), headers: { 'Content-Type': 'application/json' } }, 'name must be at most 100 characters'],
-      ['POST', '/api/unicorns', { body: JSON.stringify(['A', 'b']), headers: { 'Content-Type': 'application/json' } }, 'the body must be a JSON object'],
-      ['POST', '/api/unicorns', { body: '{"name":', headers: { 'Content-Type': 'application/json' } }, 'the request body is not valid JSON'],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: JSON.stringify({ name: '', color: 'pink' }), headers: { 'Content-Type': 'application/json' } },
+        'name must not be empty',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: JSON.stringify({ name: 'A' }), headers: { 'Content-Type': 'application/json' } },
+        'color is required',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: JSON.stringify({ name: 'A', color: 7 }), headers: { 'Content-Type': 'application/json' } },
+        'color must be a string',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        {
+          body: JSON.stringify({ name: 'A'.repeat(101), color: 'b' }),
+          headers: { 'Content-Type': 'application/json' },
+        },
+        'name must be at most 100 characters',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: JSON.stringify(['A', 'b']), headers: { 'Content-Type': 'application/json' } },
+        'the body must be a JSON object',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: '{"name":', headers: { 'Content-Type': 'application/json' } },
+        'the request body is not valid JSON',
+      ],
       // RFC 8259 §8.1: JSON is UTF-8; a stray 0xFF byte is refused, not replaced with U+FFFD.
-      ['POST', '/api/unicorns', { body: new Uint8Array([...new TextEncoder().encode('{"name":"A'), 0xff, ...new TextEncoder().encode('","color":"b"}')]), headers: { 'Content-Type': 'application/json' } }, 'the request body is not valid UTF-8'],
-      ['POST', '/api/unicorns', { body: 'name=A&color=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 'the request body must be application/json'],
-      ['PATCH', `/api/unicorns/${id}`, { body: '{}', headers: { 'Content-Type': 'application/json' } }, 'the body must change name or color'],
+      [
+        'POST',
+        '/api/unicorns',
+        {
+          body: new Uint8Array([
+            ...new TextEncoder().encode('{"name":"A'),
+            0xff,
+            ...new TextEncoder().encode('","color":"b"}'),
+          ]),
+          headers: { 'Content-Type': 'application/json' },
+        },
+        'the request body is not valid UTF-8',
+      ],
+      [
+        'POST',
+        '/api/unicorns',
+        { body: 'name=A&color=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+        'the request body must be application/json',
+      ],
+      [
+        'PATCH',
+        `/api/unicorns/${id}`,
+        { body: '{}', headers: { 'Content-Type': 'application/json' } },
+        'the body must change name or color',
+      ],
       ['GET', '/api/unicorns?limit=0', {}, 'limit must be an integer from 1 to 100'],
       ['GET', '/api/unicorns?offset=-1', {}, 'offset must be an integer from 0 to 999999'],
     ];
     for (const [method, path, init, description] of cases) {
-      const response = await send(path, { ...init, method, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` } });
+      const response = await send(path, {
+        ...init,
+        method,
+        headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+      });
       expect({ path, status: response.status, body: await response.json() }).toEqual({
         path,
         status: 400,
@@ -196,7 +305,9 @@ describe('/api/unicorns', () => {
     const first = await createUnicorn(token, { name: 'One', color: 'red' });
     const second = await createUnicorn(token, { name: 'Two', color: 'blue' });
     const ids = async (query: string) =>
-      (await (await api(`/api/unicorns${query}`, token)).json<{ unicorns: Array<{ id: string }> }>()).unicorns.map((unicorn) => unicorn.id);
+      (await (await api(`/api/unicorns${query}`, token)).json<{ unicorns: Array<{ id: string }> }>()).unicorns.map(
+        (unicorn) => unicorn.id,
+      );
     const both = await ids('');
     expect(both.sort()).toEqual([first.id, second.id].sort());
     expect(await ids('?limit=1')).toEqual([both[0]]);

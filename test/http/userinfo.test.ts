@@ -13,7 +13,10 @@ import { createTestUser } from '../helpers/users';
 const REALM = `realm="${TEST_ISSUER}/oauth/userinfo"`;
 
 function userinfo(accessToken: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Response> {
-  return send('/oauth/userinfo', { method, headers: accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` } });
+  return send('/oauth/userinfo', {
+    method,
+    headers: accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` },
+  });
 }
 
 async function expectBearerError(response: Response, status: number, challenge: string, body: Record<string, string>) {
@@ -25,10 +28,15 @@ async function expectBearerError(response: Response, status: number, challenge: 
 
 /** RFC 6750 §3.1: 401 invalid_token, with the same description in the challenge and the body. */
 function expectInvalidToken(response: Response, description: string) {
-  return expectBearerError(response, 401, `Bearer ${REALM}, error="invalid_token", error_description="${description}"`, {
-    error: 'invalid_token',
-    error_description: description,
-  });
+  return expectBearerError(
+    response,
+    401,
+    `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
+    {
+      error: 'invalid_token',
+      error_description: description,
+    },
+  );
 }
 
 afterEach(() => {
@@ -44,12 +52,20 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ sub: user.id, preferred_username: user.username, email: 'grace@example.com', email_verified: false });
+    expect(await response.json()).toEqual({
+      sub: user.id,
+      preferred_username: user.username,
+      email: 'grace@example.com',
+      email_verified: false,
+    });
   });
 
   it.each([
     ['openid', (user: { id: string }) => ({ sub: user.id })],
-    ['openid profile', (user: { id: string; username: string }) => ({ sub: user.id, preferred_username: user.username })],
+    [
+      'openid profile',
+      (user: { id: string; username: string }) => ({ sub: user.id, preferred_username: user.username }),
+    ],
     ['openid email', (user: { id: string }) => ({ sub: user.id, email: 'ada@example.com', email_verified: true })],
   ])('releases only the claims of the scopes granted: %s (OIDC Core §5.4)', async (scope, expected) => {
     const testClient = await createCodeClient();
@@ -59,7 +75,9 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
   });
 
   it('challenges a request without a token, with no error code (RFC 6750 §3.1)', async () => {
-    await expectBearerError(await userinfo(undefined), 401, `Bearer ${REALM}`, { error_description: 'a bearer access token is required' });
+    await expectBearerError(await userinfo(undefined), 401, `Bearer ${REALM}`, {
+      error_description: 'a bearer access token is required',
+    });
   });
 
   it('refuses a token issued without openid with 403 insufficient_scope (RFC 6750 §3.1)', async () => {
@@ -78,7 +96,10 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const testClient = await createCodeClient();
     const { access_token } = await signIn(testClient, (await createTestUser()).user);
     const [header, payload] = access_token.split('.');
-    await expectInvalidToken(await userinfo(`${header}.${payload}.${'A'.repeat(86)}`), 'the access token signature is invalid');
+    await expectInvalidToken(
+      await userinfo(`${header}.${payload}.${'A'.repeat(86)}`),
+      'the access token signature is invalid',
+    );
   });
 
   it('refuses an expired token with 401 invalid_token', async () => {
@@ -94,20 +115,32 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const { user } = await createTestUser();
     const { access_token } = await signIn(testClient, user);
     await storesFor(env.DB).users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
-    await expectInvalidToken(await userinfo(access_token), 'the user of this access token no longer exists or is disabled');
+    await expectInvalidToken(
+      await userinfo(access_token),
+      'the user of this access token no longer exists or is disabled',
+    );
   });
 
   it('refuses a client_credentials token, which has no user', async () => {
-    const { client, secret } = await createCodeClient({ grantTypes: ['client_credentials'], scopes: ['openid', 'read'] });
+    const { client, secret } = await createCodeClient({
+      grantTypes: ['client_credentials'],
+      scopes: ['openid', 'read'],
+    });
     const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'openid' });
     const tokenResponse = await send('/oauth/token', {
       method: 'POST',
-      headers: { Authorization: basicAuthorization(client.id, secret), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: basicAuthorization(client.id, secret),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body,
     });
     expect(tokenResponse.status).toBe(200);
     const { access_token } = await tokenResponse.json<TokenSet>();
-    await expectInvalidToken(await userinfo(access_token), 'the user of this access token no longer exists or is disabled');
+    await expectInvalidToken(
+      await userinfo(access_token),
+      'the user of this access token no longer exists or is disabled',
+    );
   });
 
   it('accepts tokens for its own URL and refuses tokens for another resource (RFC 8707 audience)', async () => {
@@ -121,12 +154,21 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
       const code = await issueTestCode(testClient.client, user, { resources: [resource] });
       const response = await testApp.request('/oauth/token', {
         method: 'POST',
-        headers: { Authorization: basicAuthorization(testClient.client.id, testClient.secret), 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: code.code, redirect_uri: REDIRECT_URI, code_verifier: code.verifier }),
+        headers: {
+          Authorization: basicAuthorization(testClient.client.id, testClient.secret),
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: code.code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: code.verifier,
+        }),
       });
       return (await response.json<TokenSet>()).access_token;
     };
-    const get = async (token: string) => testApp.request('/oauth/userinfo', { headers: { Authorization: `Bearer ${token}` } });
+    const get = async (token: string) =>
+      testApp.request('/oauth/userinfo', { headers: { Authorization: `Bearer ${token}` } });
 
     expect((await get(await accessTokenFor(userinfoUrl))).status).toBe(200);
     const refused = await get(await accessTokenFor(otherApi));

@@ -13,12 +13,18 @@ describe('authenticateClient with a cached client record', () => {
   it('accepts a secret rotated elsewhere while this isolate still caches the old record', async () => {
     const { client, secret } = await createTestClient();
     const clients = cacheClients(createClientStore(databaseFor(env.DB)));
-    const basic = (presentedSecret: string) => ({ method: 'client_secret_basic' as const, clientId: client.id, secret: presentedSecret });
+    const basic = (presentedSecret: string) => ({
+      method: 'client_secret_basic' as const,
+      clientId: client.id,
+      secret: presentedSecret,
+    });
     await expect(authenticateClient(basic(secret), clients)).resolves.toMatchObject({ id: client.id });
 
     // Another isolate rotates the secret: this one's cache still holds the old hash.
     const rotated = generateOpaqueToken();
-    await env.DB.prepare('UPDATE clients SET secret_hash = ? WHERE id = ?').bind(await hashOpaqueToken(rotated), client.id).run();
+    await env.DB.prepare('UPDATE clients SET secret_hash = ? WHERE id = ?')
+      .bind(await hashOpaqueToken(rotated), client.id)
+      .run();
 
     await expect(authenticateClient(basic(rotated), clients)).resolves.toMatchObject({ id: client.id });
     // The fresh record is now cached, so the old secret is refused here from now on.
@@ -28,7 +34,9 @@ describe('authenticateClient with a cached client record', () => {
   it('still refuses a wrong secret after looking again', async () => {
     const { client } = await createTestClient();
     const clients = cacheClients(createClientStore(databaseFor(env.DB)));
-    await expect(authenticateClient({ method: 'client_secret_post', clientId: client.id, secret: 'wrong' }, clients)).rejects.toMatchObject({
+    await expect(
+      authenticateClient({ method: 'client_secret_post', clientId: client.id, secret: 'wrong' }, clients),
+    ).rejects.toMatchObject({
       code: 'invalid_client',
       status: 401,
     });

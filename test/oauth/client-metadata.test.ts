@@ -7,7 +7,11 @@ import { OAuthError } from '../../src/oauth/errors';
 import { isValidRedirectUri, redirectUriProblem } from '../../src/oauth/redirect-uri';
 import type { Client } from '../../src/storage/types';
 
-const POLICY: ClientMetadataPolicy = { supportedGrantTypes: ['authorization_code', 'refresh_token', 'client_credentials'], apiScopes: ['read', 'write'], allowsPasswordGrant: true };
+const POLICY: ClientMetadataPolicy = {
+  supportedGrantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+  apiScopes: ['read', 'write'],
+  allowsPasswordGrant: true,
+};
 const WEB_APP = { redirect_uris: ['https://app.example.com/callback'] };
 
 function validationError(input: unknown, policy = POLICY): { code: string; description: string } {
@@ -36,16 +40,30 @@ describe('validateClientMetadata', () => {
   });
 
   it('derives no response type for clients without authorization_code', () => {
-    expect(validateClientMetadata({ grant_types: ['client_credentials'] }, POLICY)).toMatchObject({ grantTypes: ['client_credentials'], responseTypes: [], redirectUris: [] });
+    expect(validateClientMetadata({ grant_types: ['client_credentials'] }, POLICY)).toMatchObject({
+      grantTypes: ['client_credentials'],
+      responseTypes: [],
+      redirectUris: [],
+    });
   });
 
   it('makes token_endpoint_auth_method none a public client', () => {
-    expect(validateClientMetadata({ ...WEB_APP, token_endpoint_auth_method: 'none' }, POLICY)).toMatchObject({ type: 'public', tokenEndpointAuthMethod: 'none' });
+    expect(validateClientMetadata({ ...WEB_APP, token_endpoint_auth_method: 'none' }, POLICY)).toMatchObject({
+      type: 'public',
+      tokenEndpointAuthMethod: 'none',
+    });
   });
 
   it('ignores members it does not understand and treats null as absent (RFC 7591 §2, RFC 7592 §2.2)', () => {
     const metadata = validateClientMetadata(
-      { ...WEB_APP, jwks_uri: 'https://app.example.com/jwks', 'client_name#fr': 'Appli', software_statement: 'eyJ...', logo_uri: null, client_name: null },
+      {
+        ...WEB_APP,
+        jwks_uri: 'https://app.example.com/jwks',
+        'client_name#fr': 'Appli',
+        software_statement: 'eyJ...',
+        logo_uri: null,
+        client_name: null,
+      },
       POLICY,
     );
     expect(metadata).toMatchObject({ name: '', metadata: {} });
@@ -74,32 +92,40 @@ describe('validateClientMetadata', () => {
   it('accepts only the grant types the policy lists, so a grant registered later becomes registrable', () => {
     expect(validationError({ grant_types: ['password'] })).toEqual({
       code: 'invalid_client_metadata',
-      description: 'grant_types lists grant types this server does not support: password (supported: authorization_code, refresh_token, client_credentials)',
+      description:
+        'grant_types lists grant types this server does not support: password (supported: authorization_code, refresh_token, client_credentials)',
     });
     const withPassword = { ...POLICY, supportedGrantTypes: [...POLICY.supportedGrantTypes, 'password'] };
-    expect(validateClientMetadata({ grant_types: ['password', 'refresh_token'] }, withPassword).grantTypes).toEqual(['password', 'refresh_token']);
+    expect(validateClientMetadata({ grant_types: ['password', 'refresh_token'] }, withPassword).grantTypes).toEqual([
+      'password',
+      'refresh_token',
+    ]);
   });
 
   it('refuses the password grant unless the policy trusts the registrant as a first party (RFC 9700 §2.4)', () => {
-    const thirdParty = { ...POLICY, supportedGrantTypes: [...POLICY.supportedGrantTypes, 'password'], allowsPasswordGrant: false };
+    const thirdParty = {
+      ...POLICY,
+      supportedGrantTypes: [...POLICY.supportedGrantTypes, 'password'],
+      allowsPasswordGrant: false,
+    };
     expect(validationError({ grant_types: ['password'] }, thirdParty)).toEqual({
       code: 'invalid_client_metadata',
-      description: 'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
+      description:
+        'grant_types may include password only for first-party clients registered by the operator (admin CLI or initial access token)',
     });
   });
 
   it('accepts the OpenID scopes besides the API scopes', () => {
-    expect(validateClientMetadata({ ...WEB_APP, scope: 'openid profile email offline_access write' }, POLICY).scopes).toEqual([
-      'openid',
-      'profile',
-      'email',
-      'offline_access',
-      'write',
-    ]);
+    expect(
+      validateClientMetadata({ ...WEB_APP, scope: 'openid profile email offline_access write' }, POLICY).scopes,
+    ).toEqual(['openid', 'profile', 'email', 'offline_access', 'write']);
   });
 
   it('names the first bad array entry by its index', () => {
-    expect(validationError({ ...WEB_APP, contacts: ['ops@example.com', 7] })).toEqual({ code: 'invalid_client_metadata', description: 'contacts[1] must be a string' });
+    expect(validationError({ ...WEB_APP, contacts: ['ops@example.com', 7] })).toEqual({
+      code: 'invalid_client_metadata',
+      description: 'contacts[1] must be a string',
+    });
   });
 });
 
@@ -152,7 +178,9 @@ describe('redirectUriProblem (RFC 9700 §2.1, RFC 8252 §7)', () => {
 
   it('accepts a private-use scheme in reverse domain form only for native (public) clients', () => {
     expect(redirectUriProblem('com.example.app:/oauth2redirect', native)).toBeUndefined();
-    expect(redirectUriProblem('com.example.app:/oauth2redirect', confidential)).toBe('may use a private-use scheme only for public (native) clients');
+    expect(redirectUriProblem('com.example.app:/oauth2redirect', confidential)).toBe(
+      'may use a private-use scheme only for public (native) clients',
+    );
   });
 
   it.each([
@@ -162,8 +190,14 @@ describe('redirectUriProblem (RFC 9700 §2.1, RFC 8252 §7)', () => {
     ['https://*.example.com/cb', 'must not contain wildcards; redirect URIs are compared exactly'],
     ['http://app.example.com/cb', 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
     ['http://localhost.evil.example/cb', 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-    ['javascript:alert(1)', 'must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)'],
-    ['myapp:/cb', 'must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)'],
+    [
+      'javascript:alert(1)',
+      'must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)',
+    ],
+    [
+      'myapp:/cb',
+      'must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)',
+    ],
   ])('refuses %s', (uri, problem) => {
     expect(redirectUriProblem(uri, native)).toBe(problem);
   });

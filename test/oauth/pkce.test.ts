@@ -45,7 +45,10 @@ describe('PKCE (RFC 7636)', () => {
       expect(() => assertCodeChallenge(challenge, method)).toThrow(OAuthError);
     }
     expect(() => assertCodeChallenge(CHALLENGE, 'plain')).toThrow(
-      expect.objectContaining({ code: 'invalid_request', description: 'code_challenge_method must be S256; plain is not supported' }),
+      expect.objectContaining({
+        code: 'invalid_request',
+        description: 'code_challenge_method must be S256; plain is not supported',
+      }),
     );
   });
 });

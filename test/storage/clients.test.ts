@@ -15,7 +15,14 @@ const clients = () => createClientStore(databaseFor(env.DB));
 describe('ClientStore', () => {
   it('updates every field of a client', async () => {
     const { client } = await createTestClient();
-    const updated = { ...client, name: 'Renamed', scopes: ['read'], allowedOrigins: ['https://a.example'], metadata: { contacts: ['x@example.com'] }, updatedAt: client.updatedAt + 5 };
+    const updated = {
+      ...client,
+      name: 'Renamed',
+      scopes: ['read'],
+      allowedOrigins: ['https://a.example'],
+      metadata: { contacts: ['x@example.com'] },
+      updatedAt: client.updatedAt + 5,
+    };
     await clients().update(updated);
     expect(await clients().findById(client.id)).toEqual(updated);
   });

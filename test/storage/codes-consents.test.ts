@@ -27,7 +27,9 @@ describe('CodeStore', () => {
     };
     const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW);
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const stored = await env.DB.prepare('SELECT COUNT(*) AS n FROM authorization_codes WHERE code_hash = ?').bind(code).first<{ n: number }>();
+    const stored = await env.DB.prepare('SELECT COUNT(*) AS n FROM authorization_codes WHERE code_hash = ?')
+      .bind(code)
+      .first<{ n: number }>();
     expect(stored?.n).toBe(0);
 
     const redemption = await stores.codes.consume(await hashOpaqueToken(code), NOW + 1);
@@ -49,16 +51,21 @@ describe('CodeStore', () => {
     const { client } = await createCodeClient();
     const { user } = await createTestUser();
     const stores = storesFor(env.DB);
-    const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, {
-      clientId: client.id,
-      userId: user.id,
-      redirectUri: REDIRECT_URI,
-      scopes: ['read'],
-      resources: [],
-      codeChallenge: null,
-      nonce: null,
-      authTime: NOW,
-    }, NOW);
+    const code = await issueAuthorizationCode(
+      stores,
+      { authorizationCodeTtlSeconds: 60 },
+      {
+        clientId: client.id,
+        userId: user.id,
+        redirectUri: REDIRECT_URI,
+        scopes: ['read'],
+        resources: [],
+        codeChallenge: null,
+        nonce: null,
+        authTime: NOW,
+      },
+      NOW,
+    );
     const codeHash = await hashOpaqueToken(code);
     const results = await Promise.all([1, 2, 3].map(() => stores.codes.consume(codeHash, NOW)));
     expect(results.map((result) => result.status).sort()).toEqual(['redeemed', 'replayed', 'replayed']);

@@ -7,7 +7,14 @@ import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
 import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
-import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions, users } from '../../src/storage/schema';
+import {
+  authorizationCodes,
+  loginThrottles,
+  rateLimits,
+  refreshTokens,
+  sessions,
+  users,
+} from '../../src/storage/schema';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { createTestClient } from '../helpers/clients';
 
@@ -21,27 +28,58 @@ const id = (label: string) => `${label}-${generateOpaqueToken(9)}`;
 /** A user and a client that the rows below belong to. */
 async function createOwners(): Promise<{ userId: string; clientId: string }> {
   const userId = id('user');
-  await db.insert(users).values({ id: userId, username: userId, passwordHash: 'unused', createdAt: NOW - DAY, updatedAt: NOW - DAY });
+  await db
+    .insert(users)
+    .values({ id: userId, username: userId, passwordHash: 'unused', createdAt: NOW - DAY, updatedAt: NOW - DAY });
   const { client } = await createTestClient();
   return { userId, clientId: client.id };
 }
 
-async function insertCode(owners: { userId: string; clientId: string }, expiresAt: number, consumedAt: number | null): Promise<string> {
+async function insertCode(
+  owners: { userId: string; clientId: string },
+  expiresAt: number,
+  consumedAt: number | null,
+): Promise<string> {
   const codeHash = id('code');
   await db.insert(authorizationCodes).values({
-    codeHash, grantId: id('grant'), ...owners, redirectUri: 'https://app.test/cb', scope: 'openid', resources: [],
-    authTime: expiresAt - MINUTE, createdAt: expiresAt - MINUTE, expiresAt, consumedAt,
+    codeHash,
+    grantId: id('grant'),
+    ...owners,
+    redirectUri: 'https://app.test/cb',
+    scope: 'openid',
+    resources: [],
+    authTime: expiresAt - MINUTE,
+    createdAt: expiresAt - MINUTE,
+    expiresAt,
+    consumedAt,
   });
   return codeHash;
 }
 
-interface TokenTimes { expiresAt: number; grantExpiresAt: number; rotatedAt?: number; revokedAt?: number }
+interface TokenTimes {
+  expiresAt: number;
+  grantExpiresAt: number;
+  rotatedAt?: number;
+  revokedAt?: number;
+}
 
-async function insertRefreshToken(owners: { userId: string; clientId: string }, grantId: string, times: TokenTimes): Promise<string> {
+async function insertRefreshToken(
+  owners: { userId: string; clientId: string },
+  grantId: string,
+  times: TokenTimes,
+): Promise<string> {
   const tokenHash = id('rt');
   await db.insert(refreshTokens).values({
-    tokenHash, grantId, ...owners, scope: 'openid', resources: [], authTime: NOW - DAY, createdAt: NOW - DAY,
-    rotatedAt: null, revokedAt: null, ...times,
+    tokenHash,
+    grantId,
+    ...owners,
+    scope: 'openid',
+    resources: [],
+    authTime: NOW - DAY,
+    createdAt: NOW - DAY,
+    rotatedAt: null,
+    revokedAt: null,
+    ...times,
   });
   return tokenHash;
 }
@@ -65,16 +103,34 @@ async function insertRateLimit(windowStartedAt: number): Promise<string> {
 }
 
 /** Which of these keys are still stored, per table. */
-async function remaining(keys: { codes: string[]; tokens: string[]; sessions: string[]; throttles: string[]; limits: string[] }) {
+async function remaining(keys: {
+  codes: string[];
+  tokens: string[];
+  sessions: string[];
+  throttles: string[];
+  limits: string[];
+}) {
   const [codes, tokens, liveSessions, throttles, limits] = await Promise.all([
-    db.select({ key: authorizationCodes.codeHash }).from(authorizationCodes).where(inArray(authorizationCodes.codeHash, keys.codes)),
-    db.select({ key: refreshTokens.tokenHash }).from(refreshTokens).where(inArray(refreshTokens.tokenHash, keys.tokens)),
+    db
+      .select({ key: authorizationCodes.codeHash })
+      .from(authorizationCodes)
+      .where(inArray(authorizationCodes.codeHash, keys.codes)),
+    db
+      .select({ key: refreshTokens.tokenHash })
+      .from(refreshTokens)
+      .where(inArray(refreshTokens.tokenHash, keys.tokens)),
     db.select({ key: sessions.idHash }).from(sessions).where(inArray(sessions.idHash, keys.sessions)),
     db.select({ key: loginThrottles.key }).from(loginThrottles).where(inArray(loginThrottles.key, keys.throttles)),
     db.select({ key: rateLimits.key }).from(rateLimits).where(inArray(rateLimits.key, keys.limits)),
   ]);
   const sorted = (rows: Array<{ key: string }>) => rows.map(({ key }) => key).sort();
-  return { codes: sorted(codes), tokens: sorted(tokens), sessions: sorted(liveSessions), throttles: sorted(throttles), limits: sorted(limits) };
+  return {
+    codes: sorted(codes),
+    tokens: sorted(tokens),
+    sessions: sorted(liveSessions),
+    throttles: sorted(throttles),
+    limits: sorted(limits),
+  };
 }
 
 describe('purgeExpired', () => {
@@ -89,14 +145,39 @@ describe('purgeExpired', () => {
     const recentlyConsumedCode = await insertCode(owners, NOW - MINUTE, NOW - 2 * MINUTE);
     const longConsumedCode = await insertCode(owners, NOW - 2 * DAY, NOW - 2 * DAY - MINUTE);
 
-    const liveToken = await insertRefreshToken(owners, liveFamily, { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY });
+    const liveToken = await insertRefreshToken(owners, liveFamily, {
+      expiresAt: NOW + DAY,
+      grantExpiresAt: NOW + 30 * DAY,
+    });
     // A rotated ancestor of a live family: reuse detection (RFC 9700 §4.14.2) needs it until the family's end.
-    const rotatedAncestor = await insertRefreshToken(owners, liveFamily, { expiresAt: NOW - DAY, grantExpiresAt: NOW + 30 * DAY, rotatedAt: NOW - 2 * DAY });
-    const idledOutTip = await insertRefreshToken(owners, id('grant'), { expiresAt: NOW - 1, grantExpiresAt: NOW + 30 * DAY });
-    const pastAbsoluteTip = await insertRefreshToken(owners, deadFamily, { expiresAt: NOW + DAY, grantExpiresAt: NOW - 1 });
-    const pastAbsoluteAncestor = await insertRefreshToken(owners, deadFamily, { expiresAt: NOW - DAY, grantExpiresAt: NOW - 1, rotatedAt: NOW - 2 * DAY });
-    const recentlyRevoked = await insertRefreshToken(owners, id('grant'), { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY, revokedAt: NOW - MINUTE });
-    const longRevoked = await insertRefreshToken(owners, id('grant'), { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY, revokedAt: NOW - 2 * DAY });
+    const rotatedAncestor = await insertRefreshToken(owners, liveFamily, {
+      expiresAt: NOW - DAY,
+      grantExpiresAt: NOW + 30 * DAY,
+      rotatedAt: NOW - 2 * DAY,
+    });
+    const idledOutTip = await insertRefreshToken(owners, id('grant'), {
+      expiresAt: NOW - 1,
+      grantExpiresAt: NOW + 30 * DAY,
+    });
+    const pastAbsoluteTip = await insertRefreshToken(owners, deadFamily, {
+      expiresAt: NOW + DAY,
+      grantExpiresAt: NOW - 1,
+    });
+    const pastAbsoluteAncestor = await insertRefreshToken(owners, deadFamily, {
+      expiresAt: NOW - DAY,
+      grantExpiresAt: NOW - 1,
+      rotatedAt: NOW - 2 * DAY,
+    });
+    const recentlyRevoked = await insertRefreshToken(owners, id('grant'), {
+      expiresAt: NOW + DAY,
+      grantExpiresAt: NOW + 30 * DAY,
+      revokedAt: NOW - MINUTE,
+    });
+    const longRevoked = await insertRefreshToken(owners, id('grant'), {
+      expiresAt: NOW + DAY,
+      grantExpiresAt: NOW + 30 * DAY,
+      revokedAt: NOW - 2 * DAY,
+    });
 
     const liveSession = await insertSession(owners.userId, NOW + MINUTE);
     const expiredSession = await insertSession(owners.userId, NOW - 1);
@@ -109,13 +190,27 @@ describe('purgeExpired', () => {
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
-      tokens: [liveToken, rotatedAncestor, idledOutTip, pastAbsoluteTip, pastAbsoluteAncestor, recentlyRevoked, longRevoked],
+      tokens: [
+        liveToken,
+        rotatedAncestor,
+        idledOutTip,
+        pastAbsoluteTip,
+        pastAbsoluteAncestor,
+        recentlyRevoked,
+        longRevoked,
+      ],
       sessions: [liveSession, expiredSession],
       throttles: [currentThrottle, staleLockedThrottle, staleThrottle],
       limits: [currentLimit, staleLimit],
     };
 
-    expect(await purgeExpired(db, NOW)).toEqual({ authorizationCodes: 2, refreshTokens: 4, sessions: 1, loginThrottles: 1, rateLimits: 1 });
+    expect(await purgeExpired(db, NOW)).toEqual({
+      authorizationCodes: 2,
+      refreshTokens: 4,
+      sessions: 1,
+      loginThrottles: 1,
+      rateLimits: 1,
+    });
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
       tokens: [liveToken, rotatedAncestor, recentlyRevoked].sort(),
@@ -130,7 +225,13 @@ describe('purgeExpired', () => {
     await insertCode(owners, NOW + MINUTE, null);
     await insertRefreshToken(owners, id('grant'), { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY });
     await insertSession(owners.userId, NOW + MINUTE);
-    expect(await purgeExpired(db, NOW)).toEqual({ authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 });
+    expect(await purgeExpired(db, NOW)).toEqual({
+      authorizationCodes: 0,
+      refreshTokens: 0,
+      sessions: 0,
+      loginThrottles: 0,
+      rateLimits: 0,
+    });
   });
 });
 
@@ -139,7 +240,9 @@ describe('purgeExpired on a backlog', () => {
   async function insertExpiredSessions(count: number): Promise<string[]> {
     const { userId } = await createOwners();
     const ids = Array.from({ length: count }, () => id('session'));
-    const [first, ...rest] = ids.map((idHash) => db.insert(sessions).values({ idHash, userId, authTime: NOW - DAY, createdAt: NOW - DAY, expiresAt: NOW - 1 }));
+    const [first, ...rest] = ids.map((idHash) =>
+      db.insert(sessions).values({ idHash, userId, authTime: NOW - DAY, createdAt: NOW - DAY, expiresAt: NOW - 1 }),
+    );
     await db.batch([first!, ...rest]);
     return ids;
   }
@@ -149,13 +252,21 @@ describe('purgeExpired on a backlog', () => {
 
     expect((await purgeExpired(db, NOW, 1)).sessions).toBe(PURGE_MAX_SLICES);
     expect((await purgeExpired(db, NOW, 1)).sessions).toBe(1);
-    expect(await purgeExpired(db, NOW, 2)).toEqual({ authorizationCodes: 0, refreshTokens: 0, sessions: 0, loginThrottles: 0, rateLimits: 0 });
+    expect(await purgeExpired(db, NOW, 2)).toEqual({
+      authorizationCodes: 0,
+      refreshTokens: 0,
+      sessions: 0,
+      loginThrottles: 0,
+      rateLimits: 0,
+    });
   });
 
   it('works a backlog off completely when it fits in the slices of one run', async () => {
     const backlog = await insertExpiredSessions(5);
     expect((await purgeExpired(db, NOW, 2)).sessions).toBe(5);
-    expect((await remaining({ codes: [], tokens: [], sessions: backlog, throttles: [], limits: [] })).sessions).toEqual([]);
+    expect((await remaining({ codes: [], tokens: [], sessions: backlog, throttles: [], limits: [] })).sessions).toEqual(
+      [],
+    );
   });
 });
 
@@ -166,18 +277,39 @@ describe('the scheduled (cron) handler', () => {
     const expiredCode = await insertCode(owners, NOW - 1, null);
     const liveSession = await insertSession(owners.userId, NOW + MINUTE);
     const expiredSession = await insertSession(owners.userId, NOW - 1);
-    const idledOutTip = await insertRefreshToken(owners, id('grant'), { expiresAt: NOW - 1, grantExpiresAt: NOW + DAY });
+    const idledOutTip = await insertRefreshToken(owners, id('grant'), {
+      expiresAt: NOW - 1,
+      grantExpiresAt: NOW + DAY,
+    });
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(NOW * 1000), cron: '17 * * * *' }), env);
 
     expect(log.mock.calls).toEqual([
-      [JSON.stringify({ event: 'purge_expired', cron: '17 * * * *', authorizationCodes: 1, refreshTokens: 1, sessions: 1, loginThrottles: 0, rateLimits: 0 })],
+      [
+        JSON.stringify({
+          event: 'purge_expired',
+          cron: '17 * * * *',
+          authorizationCodes: 1,
+          refreshTokens: 1,
+          sessions: 1,
+          loginThrottles: 0,
+          rateLimits: 0,
+        }),
+      ],
     ]);
     log.mockRestore();
 
-    expect(await remaining({ codes: [liveCode, expiredCode], tokens: [idledOutTip], sessions: [liveSession, expiredSession], throttles: [], limits: [] })).toEqual({
+    expect(
+      await remaining({
+        codes: [liveCode, expiredCode],
+        tokens: [idledOutTip],
+        sessions: [liveSession, expiredSession],
+        throttles: [],
+        limits: [],
+      }),
+    ).toEqual({
       codes: [liveCode],
       tokens: [],
       sessions: [liveSession],

@@ -32,7 +32,11 @@ async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<Refre
   return token;
 }
 
-const successorOf = (token: RefreshToken): RefreshToken => ({ ...token, tokenHash: generateOpaqueToken(), createdAt: NOW });
+const successorOf = (token: RefreshToken): RefreshToken => ({
+  ...token,
+  tokenHash: generateOpaqueToken(),
+  createdAt: NOW,
+});
 
 describe('RefreshTokenStore', () => {
   it('round-trips a token, scopes and JSON resources included', async () => {

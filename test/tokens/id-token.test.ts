@@ -37,12 +37,31 @@ describe('at_hash (OIDC Core §3.1.3.6)', () => {
   it('signs an EdDSA ID Token a relying party verifies, with no auth_time or nonce when none is known', async () => {
     const keys = await keyRing('EdDSA');
     const token = await issueIdToken(
-      { issuer: 'https://issuer.test', subject: 'u1', clientId: 'c1', authTime: null, accessToken: 'at', ttlSeconds: 60, claims: {} },
+      {
+        issuer: 'https://issuer.test',
+        subject: 'u1',
+        clientId: 'c1',
+        authTime: null,
+        accessToken: 'at',
+        ttlSeconds: 60,
+        claims: {},
+      },
       keys.primary,
       Math.floor(Date.now() / 1000),
     );
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks), { issuer: 'https://issuer.test', audience: 'c1' });
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks), {
+      issuer: 'https://issuer.test',
+      audience: 'c1',
+    });
     expect(protectedHeader).toEqual({ alg: 'EdDSA', kid: keys.primary.kid, typ: 'JWT' });
-    expect(payload).toEqual({ iss: 'https://issuer.test', sub: 'u1', aud: 'c1', azp: 'c1', iat: expect.any(Number), exp: payload.iat! + 60, at_hash: await accessTokenHash('at', 'EdDSA') });
+    expect(payload).toEqual({
+      iss: 'https://issuer.test',
+      sub: 'u1',
+      aud: 'c1',
+      azp: 'c1',
+      iat: expect.any(Number),
+      exp: payload.iat! + 60,
+      at_hash: await accessTokenHash('at', 'EdDSA'),
+    });
   });
 });

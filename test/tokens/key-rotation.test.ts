@@ -11,7 +11,10 @@ import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 async function tokenFrom(testApp: ReturnType<typeof createTestApp>, clientId: string, secret: string): Promise<string> {
   const response = await testApp.request('/oauth/token', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basicAuthorization(clientId, secret) },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: basicAuthorization(clientId, secret),
+    },
     body: 'grant_type=client_credentials',
   });
   expect(response.status).toBe(200);
@@ -34,8 +37,12 @@ describe('signing key rotation', () => {
     const newToken = await tokenFrom(after, client.id, secret);
     const options = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE };
 
-    await expect(jwtVerify(oldToken, await jwksOf(after), options)).resolves.toMatchObject({ protectedHeader: { alg: 'ES256' } });
-    await expect(jwtVerify(newToken, await jwksOf(after), options)).resolves.toMatchObject({ protectedHeader: { alg: 'EdDSA' } });
+    await expect(jwtVerify(oldToken, await jwksOf(after), options)).resolves.toMatchObject({
+      protectedHeader: { alg: 'ES256' },
+    });
+    await expect(jwtVerify(newToken, await jwksOf(after), options)).resolves.toMatchObject({
+      protectedHeader: { alg: 'EdDSA' },
+    });
   });
 
   it('fails a token signed by a key that is not published', async () => {
@@ -50,6 +57,8 @@ describe('signing key rotation', () => {
     const { client, secret } = await createTestClient();
     const rsa = createTestApp({ SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('RS256')] }) });
     const token = await tokenFrom(rsa, client.id, secret);
-    await expect(jwtVerify(token, await jwksOf(rsa))).resolves.toMatchObject({ protectedHeader: { alg: 'RS256', typ: 'at+jwt' } });
+    await expect(jwtVerify(token, await jwksOf(rsa))).resolves.toMatchObject({
+      protectedHeader: { alg: 'RS256', typ: 'at+jwt' },
+    });
   });
 });

@@ -15,16 +15,23 @@ beforeAll(async () => {
 
 function protectedApp() {
   const app = new Hono<AccessTokenEnv>();
-  app.get('/read', verifyAccessToken({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key), scopes: ['read'] }), (c) =>
-    c.json({ sub: c.get('accessToken').sub }),
+  app.get(
+    '/read',
+    verifyAccessToken({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key), scopes: ['read'] }),
+    (c) => c.json({ sub: c.get('accessToken').sub }),
   );
   const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key) });
-  app.post('/write', verifyAccessToken({ verifier, realm: 'unicorns' }), requireScope('write'), (c) => c.text('written'));
+  app.post('/write', verifyAccessToken({ verifier, realm: 'unicorns' }), requireScope('write'), (c) =>
+    c.text('written'),
+  );
   return app;
 }
 
 const get = (path: string, authorization?: string) =>
-  protectedApp().request(path, { method: path === '/write' ? 'POST' : 'GET', headers: authorization ? { Authorization: authorization } : {} });
+  protectedApp().request(path, {
+    method: path === '/write' ? 'POST' : 'GET',
+    headers: authorization ? { Authorization: authorization } : {},
+  });
 
 describe('verifyAccessToken (RFC 6750 §3)', () => {
   it('passes a valid token with the scope and sets its claims on the context', async () => {
@@ -52,7 +59,10 @@ describe('verifyAccessToken (RFC 6750 §3)', () => {
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer realm="${AUDIENCE}", error="invalid_token", error_description="the access token is not meant for this resource"`,
     );
-    expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'the access token is not meant for this resource' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'the access token is not meant for this resource',
+    });
   });
 
   it('answers a malformed Bearer credential with 400 invalid_request', async () => {
@@ -61,7 +71,10 @@ describe('verifyAccessToken (RFC 6750 §3)', () => {
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer realm="${AUDIENCE}", error="invalid_request", error_description="the Authorization header is not a valid Bearer credential"`,
     );
-    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the Authorization header is not a valid Bearer credential' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the Authorization header is not a valid Bearer credential',
+    });
   });
 
   it('answers a token without the required scope with 403 insufficient_scope naming the scope', async () => {
@@ -82,13 +95,20 @@ describe('verifyAccessToken (RFC 6750 §3)', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const app = new Hono().get(
       '/',
-      verifyAccessToken({ issuer: ISSUER, audience: AUDIENCE, jwksFetcher: async () => new Response(null, { status: 500 }) }),
+      verifyAccessToken({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwksFetcher: async () => new Response(null, { status: 500 }),
+      }),
       (c) => c.text('ok'),
     );
     const response = await app.request('/', { headers: { Authorization: `Bearer ${await signToken(key)}` } });
     expect(response.status).toBe(503);
     expect(response.headers.get('www-authenticate')).toBeNull();
-    expect(await response.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'the token signing keys could not be fetched' });
+    expect(await response.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'the token signing keys could not be fetched',
+    });
   });
 });
 

@@ -3,8 +3,24 @@
 // refetch cooldown, the verified-token cache, and requireScopes.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base64url, SignJWT } from 'jose';
-import { createVerifier, requireScopes, VerifyError, type VerifierOptions, type VerifyErrorCode } from '../../src/verify';
-import { AUDIENCE, createTestKey, defaultClaims, ISSUER, jwksOf, nowSeconds, signToken, unsecuredToken, type TestKey } from './fixtures';
+import {
+  createVerifier,
+  requireScopes,
+  VerifyError,
+  type VerifierOptions,
+  type VerifyErrorCode,
+} from '../../src/verify';
+import {
+  AUDIENCE,
+  createTestKey,
+  defaultClaims,
+  ISSUER,
+  jwksOf,
+  nowSeconds,
+  signToken,
+  unsecuredToken,
+  type TestKey,
+} from './fixtures';
 
 let key: TestKey;
 let otherKey: TestKey;
@@ -46,7 +62,9 @@ describe('createVerifier: RFC 9068 §4 validation', () => {
   });
 
   it('accepts typ application/at+jwt, the long form of at+jwt', async () => {
-    await expect(verifierWith()(await signToken(key, {}, { typ: 'application/at+jwt' }))).resolves.toMatchObject({ sub: 'client-1' });
+    await expect(verifierWith()(await signToken(key, {}, { typ: 'application/at+jwt' }))).resolves.toMatchObject({
+      sub: 'client-1',
+    });
   });
 
   it('accepts a token whose aud lists this resource among others', async () => {
@@ -57,8 +75,14 @@ describe('createVerifier: RFC 9068 §4 validation', () => {
   it('refuses an expired token beyond the clock tolerance and accepts one within it', async () => {
     const now = nowSeconds();
     const verify = verifierWith({ clockToleranceSeconds: 10 });
-    await expectRefusal(verify(await signToken(key, { iat: now - 100, exp: now - 11 })), 'ERR_TOKEN_EXPIRED', 'the access token has expired');
-    await expect(verify(await signToken(key, { iat: now - 100, exp: now - 5 }))).resolves.toMatchObject({ exp: now - 5 });
+    await expectRefusal(
+      verify(await signToken(key, { iat: now - 100, exp: now - 11 })),
+      'ERR_TOKEN_EXPIRED',
+      'the access token has expired',
+    );
+    await expect(verify(await signToken(key, { iat: now - 100, exp: now - 5 }))).resolves.toMatchObject({
+      exp: now - 5,
+    });
   });
 
   it('refuses a token whose nbf is in the future', async () => {
@@ -70,7 +94,11 @@ describe('createVerifier: RFC 9068 §4 validation', () => {
   });
 
   it('refuses a token for another audience (RFC 9068 §4 step 4)', async () => {
-    await expectRefusal(verifierWith()(await signToken(key, { aud: 'https://other.example' })), 'ERR_AUDIENCE_MISMATCH', 'the access token is not meant for this resource');
+    await expectRefusal(
+      verifierWith()(await signToken(key, { aud: 'https://other.example' })),
+      'ERR_AUDIENCE_MISMATCH',
+      'the access token is not meant for this resource',
+    );
   });
 
   it('refuses a token from another issuer, compared exactly (RFC 9068 §4 step 3)', async () => {
@@ -84,13 +112,19 @@ describe('createVerifier: RFC 9068 §4 validation', () => {
 
   it('refuses an HS256 token keyed with the public key (algorithm confusion, RFC 8725 §2.1)', async () => {
     const publicKeyBytes = new TextEncoder().encode(JSON.stringify(key.publicJwk));
-    const forged = await new SignJWT(defaultClaims()).setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' }).sign(publicKeyBytes);
+    const forged = await new SignJWT(defaultClaims())
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' })
+      .sign(publicKeyBytes);
     await expectRefusal(verifierWith()(forged), 'ERR_ALGORITHM_NOT_ALLOWED');
   });
 
   it('refuses to be configured with none or an HMAC algorithm', () => {
-    expect(() => verifierWith({ algorithms: ['HS256'] as never })).toThrow('algorithms may only list asymmetric algorithms, not: HS256');
-    expect(() => verifierWith({ algorithms: ['none'] as never })).toThrow('algorithms may only list asymmetric algorithms, not: none');
+    expect(() => verifierWith({ algorithms: ['HS256'] as never })).toThrow(
+      'algorithms may only list asymmetric algorithms, not: HS256',
+    );
+    expect(() => verifierWith({ algorithms: ['none'] as never })).toThrow(
+      'algorithms may only list asymmetric algorithms, not: none',
+    );
   });
 
   it('refuses a signing algorithm outside the allow-list', async () => {
@@ -102,31 +136,49 @@ describe('createVerifier: RFC 9068 §4 validation', () => {
   it('refuses a tampered signature and a tampered payload', async () => {
     const [header, payload, signature] = (await signToken(key)).split('.') as [string, string, string];
     const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
-    await expectRefusal(verifierWith()(`${header}.${payload}.${flipped}`), 'ERR_SIGNATURE_INVALID', 'the access token signature is invalid');
+    await expectRefusal(
+      verifierWith()(`${header}.${payload}.${flipped}`),
+      'ERR_SIGNATURE_INVALID',
+      'the access token signature is invalid',
+    );
     const widened = base64url.encode(JSON.stringify({ ...defaultClaims(), scope: 'read write admin' }));
     await expectRefusal(verifierWith()(`${header}.${widened}.${signature}`), 'ERR_SIGNATURE_INVALID');
   });
 
   it('refuses a token whose typ is not at+jwt (an ID token, or no typ at all)', async () => {
-    await expectRefusal(verifierWith()(await signToken(key, {}, { typ: 'JWT' })), 'ERR_TYPE_INVALID', 'the access token is not of type at+jwt');
+    await expectRefusal(
+      verifierWith()(await signToken(key, {}, { typ: 'JWT' })),
+      'ERR_TYPE_INVALID',
+      'the access token is not of type at+jwt',
+    );
     await expectRefusal(verifierWith()(await signToken(key, {}, { typ: undefined })), 'ERR_TYPE_INVALID');
   });
 
   it('refuses a token missing an RFC 9068 §2.2 claim or a configured one', async () => {
-    await expectRefusal(verifierWith()(await signToken(key, { client_id: undefined })), 'ERR_CLAIM_MISSING', 'the access token has no client_id claim');
+    await expectRefusal(
+      verifierWith()(await signToken(key, { client_id: undefined })),
+      'ERR_CLAIM_MISSING',
+      'the access token has no client_id claim',
+    );
     await expectRefusal(verifierWith()(await signToken(key, { jti: undefined })), 'ERR_CLAIM_MISSING');
     await expectRefusal(verifierWith({ requiredClaims: ['auth_time'] })(await signToken(key)), 'ERR_CLAIM_MISSING');
     await expectRefusal(verifierWith()(await signToken(key, { sub: 42 })), 'ERR_CLAIM_INVALID');
   });
 
   it('refuses what is not a JWT', async () => {
-    await expectRefusal(verifierWith()('not-a-jwt'), 'ERR_TOKEN_MALFORMED', 'the access token is not a well-formed JWT');
+    await expectRefusal(
+      verifierWith()('not-a-jwt'),
+      'ERR_TOKEN_MALFORMED',
+      'the access token is not a well-formed JWT',
+    );
     await expectRefusal(verifierWith()(''), 'ERR_TOKEN_MISSING');
   });
 
   it('reports a missing or non-Bearer Authorization header as no token, and a malformed Bearer one as such', async () => {
     const requestWith = (authorization?: string) =>
-      new Request('https://api.example/', { headers: authorization === undefined ? {} : { Authorization: authorization } });
+      new Request('https://api.example/', {
+        headers: authorization === undefined ? {} : { Authorization: authorization },
+      });
     await expectRefusal(verifierWith()(requestWith()), 'ERR_TOKEN_MISSING', 'a bearer access token is required');
     await expectRefusal(verifierWith()(requestWith('Basic YTpi')), 'ERR_TOKEN_MISSING');
     await expectRefusal(verifierWith()(requestWith('Bearer')), 'ERR_REQUEST_MALFORMED');
@@ -140,14 +192,23 @@ describe('createVerifier: keys', () => {
     const verify = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(newKey, key) });
     await expect(verify(await signToken(key))).resolves.toMatchObject({ sub: 'client-1' });
     await expect(verify(await signToken(newKey))).resolves.toMatchObject({ sub: 'client-1' });
-    await expectRefusal(verify(await signToken(otherKey)), 'ERR_KEY_NOT_FOUND', 'the access token is signed with an unknown key');
+    await expectRefusal(
+      verify(await signToken(otherKey)),
+      'ERR_KEY_NOT_FOUND',
+      'the access token is signed with an unknown key',
+    );
   });
 
   it('fetches the JWKS through a service binding fetcher and refetches on an unknown kid after the cooldown', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     let published = jwksOf(key);
     const fetcher = vi.fn(async (_url: string) => Response.json(published));
-    const verify = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksFetcher: fetcher, jwksCooldownSeconds: 30 });
+    const verify = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksFetcher: fetcher,
+      jwksCooldownSeconds: 30,
+    });
 
     await expect(verify(await signToken(key))).resolves.toMatchObject({ sub: 'client-1' });
     expect(fetcher).toHaveBeenCalledTimes(1);
@@ -167,23 +228,38 @@ describe('createVerifier: keys', () => {
 
   it('fetches the JWKS from jwksUri', async () => {
     const fetcher = vi.fn(async (_url: string) => Response.json(jwksOf(key)));
-    const verify = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: 'https://keys.example/jwks', jwksFetcher: fetcher });
+    const verify = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksUri: 'https://keys.example/jwks',
+      jwksFetcher: fetcher,
+    });
     await expect(verify(await signToken(key))).resolves.toMatchObject({ sub: 'client-1' });
     expect(fetcher.mock.calls[0]?.[0]).toBe('https://keys.example/jwks');
   });
 
-  it('reports a JWKS that cannot be fetched as the verifier\'s problem, not the token\'s', async () => {
-    const verify = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksFetcher: async () => new Response('down', { status: 502 }) });
-    await expectRefusal(verify(await signToken(key)), 'ERR_JWKS_UNAVAILABLE', 'the token signing keys could not be fetched');
+  it("reports a JWKS that cannot be fetched as the verifier's problem, not the token's", async () => {
+    const verify = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksFetcher: async () => new Response('down', { status: 502 }),
+    });
+    await expectRefusal(
+      verify(await signToken(key)),
+      'ERR_JWKS_UNAVAILABLE',
+      'the token signing keys could not be fetched',
+    );
   });
 
   it('refuses to be created without a key source', () => {
-    expect(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE })).toThrow('createVerifier needs `jwks`, `jwksUri` or `jwksFetcher`');
+    expect(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE })).toThrow(
+      'createVerifier needs `jwks`, `jwksUri` or `jwksFetcher`',
+    );
   });
 });
 
 describe('createVerifier: verified-token cache', () => {
-  it('checks a repeated token\'s signature once, and again after the cache maximum age', async () => {
+  it("checks a repeated token's signature once, and again after the cache maximum age", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const signatureChecks = vi.spyOn(crypto.subtle, 'verify');
     const verify = verifierWith({ tokenCacheMaxAgeSeconds: 60 });
@@ -215,7 +291,7 @@ describe('createVerifier: verified-token cache', () => {
     expect(signatureChecks).toHaveBeenCalledTimes(2);
   });
 
-  it('hands out frozen claims, so one request cannot alter another\'s', async () => {
+  it("hands out frozen claims, so one request cannot alter another's", async () => {
     const verify = verifierWith();
     const claims = await verify(await signToken(key));
     expect(Object.isFrozen(claims)).toBe(true);

@@ -16,7 +16,10 @@ export function clientAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function presentedCredentials(authorization: string | undefined, params: RequestParams): PresentedClientCredentials | undefined {
+export function presentedCredentials(
+  authorization: string | undefined,
+  params: RequestParams,
+): PresentedClientCredentials | undefined {
   const bodyClientId = params.get('client_id');
   const bodySecret = params.get('client_secret');
   if (authorization !== undefined) {

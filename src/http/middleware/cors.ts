@@ -17,7 +17,11 @@ const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
 
 /** A CORS preflight carries Origin and Access-Control-Request-Method (Fetch §3.2.2); any other OPTIONS is not one. */
 function isPreflight(c: Context<AppEnv>): boolean {
-  return c.req.method === 'OPTIONS' && c.req.header('origin') !== undefined && c.req.header('access-control-request-method') !== undefined;
+  return (
+    c.req.method === 'OPTIONS' &&
+    c.req.header('origin') !== undefined &&
+    c.req.header('access-control-request-method') !== undefined
+  );
 }
 
 /**

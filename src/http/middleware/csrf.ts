@@ -65,7 +65,9 @@ async function tokenMatches(c: Context<AppEnv>, presented: string | undefined): 
 }
 
 async function sign(secret: string, session: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`portcullis-csrf-v1\0${session}`));
   return base64url.encode(new Uint8Array(mac));
 }

@@ -30,7 +30,10 @@ export function htmlPage(): MiddlewareHandler<AppEnv> {
     await next();
     for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.res.headers.set('Content-Security-Policy', pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce')));
+      c.res.headers.set(
+        'Content-Security-Policy',
+        pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce')),
+      );
       // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
       c.res.headers.set('Origin-Agent-Cluster', '?1');
     }

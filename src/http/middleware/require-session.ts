@@ -9,7 +9,8 @@ import { currentSession } from './session';
 export function requireSession(fallbackPath: string): MiddlewareHandler<AppEnv> {
   return async function requireSessionMiddleware(c, next) {
     if (await currentSession(c)) return next();
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(loginUrl(`${c.req.path}${new URL(c.req.url).search}`), 302);
+    if (c.req.method === 'GET' || c.req.method === 'HEAD')
+      return c.redirect(loginUrl(`${c.req.path}${new URL(c.req.url).search}`), 302);
     return c.redirect(loginUrl(fallbackPath), 303);
   };
 }

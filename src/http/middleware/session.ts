@@ -24,7 +24,12 @@ export async function startSession(c: Context<AppEnv>, user: User): Promise<void
   if (previous) await stores.sessions.delete(previous);
   const nowSeconds = Math.floor(Date.now() / 1000);
   const ttlSeconds = c.get('config').sessionTtlSeconds;
-  const { token, expiresAt } = await stores.sessions.create({ userId: user.id, authTime: nowSeconds, nowSeconds, ttlSeconds });
+  const { token, expiresAt } = await stores.sessions.create({
+    userId: user.id,
+    authTime: nowSeconds,
+    nowSeconds,
+    ttlSeconds,
+  });
   const policy = cookiePolicy(c);
   setCookie(c, policy.name(SESSION_COOKIE), token, { ...policy.options, maxAge: ttlSeconds });
   rememberSession(c, token, { user, authTime: nowSeconds, expiresAt });

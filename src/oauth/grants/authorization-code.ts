@@ -25,20 +25,34 @@ export const authorizationCodeGrant: Grant = {
     if (redemption.status === 'replayed') {
       // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked.
       await stores.refreshTokens.revokeGrant(code.grantId, nowSeconds);
-      throw new OAuthError('invalid_grant', 'the authorization code was already used; the tokens issued from it are revoked');
+      throw new OAuthError(
+        'invalid_grant',
+        'the authorization code was already used; the tokens issued from it are revoked',
+      );
     }
-    if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+    if (code.clientId !== client.id)
+      throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
     if (code.expiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the authorization code has expired');
     // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
-    if (redirectUri !== code.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    if (redirectUri !== code.redirectUri)
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     await checkCodeVerifier(code, client, params.get('code_verifier'));
 
     const user = await activeUser(context, code.userId);
     const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);
-    const refresh = refreshTokenIsDue(client, code.scopes) ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds) : null;
+    const refresh = refreshTokenIsDue(client, code.scopes)
+      ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds)
+      : null;
     return issueTokenSet(
       context,
-      { grantId: code.grantId, user, scopes: code.scopes, audience, authTime: code.authTime, nonce: code.nonce ?? undefined },
+      {
+        grantId: code.grantId,
+        user,
+        scopes: code.scopes,
+        audience,
+        authTime: code.authTime,
+        nonce: code.nonce ?? undefined,
+      },
       refresh,
       nowSeconds,
     );
@@ -48,12 +62,18 @@ export const authorizationCodeGrant: Grant = {
 async function checkCodeVerifier(code: AuthorizationCode, client: Client, verifier: string | undefined): Promise<void> {
   if (code.codeChallenge === null) {
     // Public clients are held to PKCE at the authorization endpoint; this is the backstop.
-    if (client.tokenEndpointAuthMethod === 'none') throw new OAuthError('invalid_grant', 'a public client must use PKCE');
+    if (client.tokenEndpointAuthMethod === 'none')
+      throw new OAuthError('invalid_grant', 'a public client must use PKCE');
     // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
-    if (verifier !== undefined) throw new OAuthError('invalid_grant', 'code_verifier was sent but the authorization request had no code_challenge');
+    if (verifier !== undefined)
+      throw new OAuthError(
+        'invalid_grant',
+        'code_verifier was sent but the authorization request had no code_challenge',
+      );
     return;
   }
-  if (verifier === undefined) throw new OAuthError('invalid_grant', 'code_verifier is required: the authorization request had a code_challenge');
+  if (verifier === undefined)
+    throw new OAuthError('invalid_grant', 'code_verifier is required: the authorization request had a code_challenge');
   if (!(await verifyCodeVerifier(verifier, code.codeChallenge))) {
     throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
   }

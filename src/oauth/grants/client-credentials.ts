@@ -13,6 +13,11 @@ export const clientCredentialsGrant: Grant = {
       { issuer, subject: client.id, audience, clientId: client.id, scopes, ttlSeconds: config.accessTokenTtlSeconds },
       keys.primary,
     );
-    return { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.expiresIn, scope: scopes.join(' ') };
+    return {
+      access_token: accessToken.token,
+      token_type: 'Bearer',
+      expires_in: accessToken.expiresIn,
+      scope: scopes.join(' '),
+    };
   },
 };

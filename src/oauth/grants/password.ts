@@ -40,7 +40,9 @@ export const passwordGrant: Grant = {
     }
     await recordLoginSuccess(stores.loginThrottles, attempt);
 
-    const refresh = refreshTokenIsDue(client, scopes) ? newRefreshTokenFamily(context, scopes, resources, nowSeconds) : null;
+    const refresh = refreshTokenIsDue(client, scopes)
+      ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)
+      : null;
     return issueTokenSet(
       context,
       { grantId: generateOpaqueToken(GRANT_ID_BYTES), user, scopes, audience, authTime: nowSeconds },
@@ -52,7 +54,11 @@ export const passwordGrant: Grant = {
 
 function throttled(retryAfterSeconds: number): OAuthError {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return new OAuthError('invalid_grant', `too many failed sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, {
-    headers: { 'Retry-After': String(retryAfterSeconds) },
-  });
+  return new OAuthError(
+    'invalid_grant',
+    `too many failed sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    },
+  );
 }

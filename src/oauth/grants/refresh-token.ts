@@ -44,9 +44,14 @@ export const refreshTokenGrant: Grant = {
 };
 
 /** The token if this client may use it now; otherwise throws invalid_grant, revoking the family on reuse. */
-async function usableRefreshToken(context: GrantContext, token: RefreshToken | null, nowSeconds: number): Promise<RefreshToken> {
+async function usableRefreshToken(
+  context: GrantContext,
+  token: RefreshToken | null,
+  nowSeconds: number,
+): Promise<RefreshToken> {
   // A token of another client is as good as unknown to this one (RFC 6749 §10.4: bound to its client).
-  if (!token || token.clientId !== context.client.id) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
+  if (!token || token.clientId !== context.client.id)
+    throw new OAuthError('invalid_grant', 'the refresh token is invalid');
   switch (refreshTokenState(token, nowSeconds)) {
     case 'usable':
       return token;
