@@ -25,6 +25,9 @@ export const REGISTRATION_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 /** POST /signup requests allowed per client IP per hour, so a script cannot fill D1 with accounts. */
 export const SIGNUP_RATE_LIMIT = 10;
 export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+/** Failed client authentications per client id and address per window before further failures answer 429. */
+export const CLIENT_AUTH_FAILURE_LIMIT = 20;
+export const CLIENT_AUTH_FAILURE_WINDOW_SECONDS = 5 * 60;
 
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
@@ -53,6 +56,11 @@ export interface Config {
   registrationRateLimit: { limit: number; windowSeconds: number };
   /** Sign-ups per client IP per hour; default 10 (SIGNUP_RATE_LIMIT). */
   signupRateLimit: { limit: number; windowSeconds: number };
+  /**
+   * Default 20 per 300 s (CLIENT_AUTH_FAILURE_LIMIT): failed client authentications (secrets, assertions, RFC 7592
+   * registration access tokens) per client id and address before further failures answer 429 (RFC 6819 §5.1.4.2.3).
+   */
+  clientAuthFailureLimit: { limit: number; windowSeconds: number };
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -125,6 +133,9 @@ export function loadConfig(env: Bindings): Config {
   const signupRateLimit = attempt(() =>
     readPositiveInteger('SIGNUP_RATE_LIMIT', env.SIGNUP_RATE_LIMIT, SIGNUP_RATE_LIMIT),
   );
+  const clientAuthFailureLimit = attempt(() =>
+    readPositiveInteger('CLIENT_AUTH_FAILURE_LIMIT', env.CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_FAILURE_LIMIT),
+  );
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger(
       'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
@@ -161,6 +172,10 @@ export function loadConfig(env: Bindings): Config {
       windowSeconds: registrationRateLimitWindowSeconds!,
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
+    clientAuthFailureLimit: Object.freeze({
+      limit: clientAuthFailureLimit!,
+      windowSeconds: CLIENT_AUTH_FAILURE_WINDOW_SECONDS,
+    }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
   });

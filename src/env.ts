@@ -15,6 +15,8 @@ export interface Bindings {
   REGISTRATION_RATE_LIMIT?: string;
   /** Sign-ups per client IP per hour (default 10). */
   SIGNUP_RATE_LIMIT?: string;
+  /** Failed client authentications per client id and address per 5 minutes before 429 (default 20). */
+  CLIENT_AUTH_FAILURE_LIMIT?: string;
   /** The registration rate limit window in seconds; default 3600. */
   REGISTRATION_RATE_LIMIT_WINDOW_SECONDS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;

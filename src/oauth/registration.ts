@@ -5,6 +5,7 @@ import type { Client, ClientStore } from '../storage/types';
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenMatches } from '../tokens/opaque';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
+import { countAuthenticationFailure, type FailureCounter } from './authentication-failures';
 import { OAuthError } from './errors';
 
 export interface RegistrationContext {
@@ -97,11 +98,14 @@ export async function authorizeClientManagement(
   clientId: string,
   presentedToken: string | undefined,
   clients: ClientStore,
+  failures: FailureCounter,
 ): Promise<ManagedClient> {
   const client = await clients.findById(clientId);
   const matches = await opaqueTokenMatches(presentedToken ?? '', client?.registrationTokenHash ?? NO_TOKEN_HASH);
-  if (!client || presentedToken === undefined || !matches)
+  if (!client || presentedToken === undefined || !matches) {
+    await countAuthenticationFailure(failures, 'client-management', client?.id ?? null);
     throw invalidToken('the registration access token is not valid for this client');
+  }
   return { client, registrationAccessToken: presentedToken };
 }
 

@@ -23,7 +23,10 @@ function authenticate(clientId: string, secret: string) {
         authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`)}`,
         params: parseFormBody(''),
       },
-      { clients: stores.clients },
+      {
+        clients: stores.clients,
+        failures: { store: stores.rateLimits, limit: { limit: 1000, windowSeconds: 60 }, clientAddress: undefined },
+      },
     ).catch(() => null),
   );
 }

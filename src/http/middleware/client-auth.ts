@@ -1,6 +1,7 @@
 // Authenticates the client of a token, revocation or introspection request through the registry in
 // oauth/client-auth/, from the Authorization header and the form.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { FailureCounter } from '../../oauth/authentication-failures';
 import { authenticateClient, type ClientAuthRequest } from '../../oauth/client-auth';
 import type { AppEnv } from '../context';
 import { readForm } from '../form';
@@ -8,8 +9,19 @@ import { readForm } from '../form';
 export function clientAuth(): MiddlewareHandler<AppEnv> {
   return async function clientAuthMiddleware(c, next) {
     const request = clientAuthRequest(c, await readForm(c));
-    c.set('client', await authenticateClient(request, { clients: c.get('stores').clients }));
+    const { clients } = c.get('stores');
+    c.set('client', await authenticateClient(request, { clients, failures: failureCounter(c) }));
     await next();
+  };
+}
+
+/** Failed-authentication counting for this request's address (oauth/authentication-failures.ts). */
+export function failureCounter(c: Context<AppEnv>): FailureCounter {
+  return {
+    store: c.get('stores').rateLimits,
+    limit: c.get('config').clientAuthFailureLimit,
+    // TODO(issue 8, defect 10): read through the one client-address function once it lands.
+    clientAddress: c.req.header('cf-connecting-ip'),
   };
 }
 

@@ -1,6 +1,7 @@
 // The client-authentication registry (RFC 6749 §2.3, §3.2.1): token_endpoint_auth_method → method. Token,
 // revocation and introspection authenticate clients here and nowhere else; the method must be the registered one.
 import type { Client, TokenEndpointAuthMethod } from '../../storage/types';
+import { countAuthenticationFailure } from '../authentication-failures';
 import { OAuthError } from '../errors';
 import { clientSecretBasic } from './client-secret-basic';
 import { clientSecretPost } from './client-secret-post';
@@ -46,7 +47,10 @@ export async function authenticateClient(request: ClientAuthRequest, context: Cl
     client = await clients.findById(presented.clientId);
     proven = await presented.proves(client, context);
   }
-  if (!client || !proven) throw failed('client authentication failed');
+  if (!client || !proven) {
+    await countAuthenticationFailure(context.failures, 'client-auth', client?.id ?? null);
+    throw failed('client authentication failed');
+  }
   if (client.tokenEndpointAuthMethod !== presented.method) {
     throw failed(`this client must authenticate with ${client.tokenEndpointAuthMethod}`);
   }

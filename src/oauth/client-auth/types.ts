@@ -2,6 +2,7 @@
 // checks them against the client's record. The registry (index.ts) maps token_endpoint_auth_method to one.
 import type { CachedClientStore } from '../../storage/cached-clients';
 import type { Client, TokenEndpointAuthMethod } from '../../storage/types';
+import type { FailureCounter } from '../authentication-failures';
 import type { RequestParams } from '../params';
 
 /** The parts of a request client credentials travel in. */
@@ -13,6 +14,7 @@ export interface ClientAuthRequest {
 /** What the checks may use besides the client record. */
 export interface ClientAuthContext {
   clients: CachedClientStore;
+  failures: FailureCounter;
 }
 
 export interface PresentedClientCredentials {
