@@ -5,6 +5,8 @@ import { HTTPException } from 'hono/http-exception';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
+import { deviceAuthorizationEndpoint } from './http/device-authorization';
+import { devicePages } from './http/device';
 import { discoveryEndpoint } from './http/discovery';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
@@ -63,7 +65,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
-  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/device_authorization']) {
     app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
   }
   app.use('/oauth/userinfo', clientCors({ methods: ['GET', 'POST'], namedClientId: clientIdFromAccessToken }));
@@ -83,6 +85,8 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/oauth/userinfo', userinfoEndpoint);
   app.route('/oauth/logout', endSessionEndpoint);
   app.route('/oauth/register', registrationEndpoints);
+  app.route('/oauth/device_authorization', deviceAuthorizationEndpoint);
+  app.route('/device', devicePages);
   app.route('/api', unicornsApi());
   app.route('/signup', signupEndpoint);
   app.route('/login', loginEndpoint);

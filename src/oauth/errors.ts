@@ -1,5 +1,5 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6) and the HTTP status that code is answered with.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8628 §3.5, RFC 9101 §6.3, OIDC Core §3.1.2.6) and the HTTP status that code is answered with.
 // app.onError renders it.
 
 export type OAuthErrorCode =
@@ -17,6 +17,11 @@ export type OAuthErrorCode =
   | 'interaction_required'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_request_object'
+  | 'invalid_request_uri'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
@@ -42,6 +47,11 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   interaction_required: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
+  invalid_request_object: 400,
+  invalid_request_uri: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
   invalid_token: 401,
   insufficient_scope: 403,
   invalid_redirect_uri: 400,

@@ -19,6 +19,7 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     revocation_endpoint: `${issuer}/oauth/revoke`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     end_session_endpoint: `${issuer}/oauth/logout`,
+    device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
     scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
     // The code flow only: no implicit or hybrid response types (RFC 9700 §2.1.2), and responses in the query.

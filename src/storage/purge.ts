@@ -4,7 +4,14 @@
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
-import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions } from './schema';
+import {
+  authorizationCodes,
+  deviceAuthorizations,
+  loginThrottles,
+  rateLimits,
+  refreshTokens,
+  sessions,
+} from './schema';
 
 /**
  * How long a consumed code or a revoked refresh token outlives its use: while it exists, presenting it again is
@@ -27,6 +34,7 @@ export interface PurgeCounts {
   sessions: number;
   loginThrottles: number;
   rateLimits: number;
+  deviceAuthorizations: number;
 }
 
 interface PurgeTarget {
@@ -70,6 +78,12 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       ),
     },
     { name: 'rateLimits', table: rateLimits, expired: lte(rateLimits.windowStartedAt, counterCutoff) },
+    // Kept a day past expiry, so a late poll is told expired_token rather than that the code is unknown.
+    {
+      name: 'deviceAuthorizations',
+      table: deviceAuthorizations,
+      expired: lte(deviceAuthorizations.expiresAt, evidenceCutoff),
+    },
   ];
 }
 
@@ -85,6 +99,7 @@ export async function purgeExpired(
     sessions: 0,
     loginThrottles: 0,
     rateLimits: 0,
+    deviceAuthorizations: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

@@ -177,3 +177,33 @@ export const rateLimits = sqliteTable(
   },
   (table) => [index('rate_limits_window_started_at_idx').on(table.windowStartedAt)],
 );
+
+/**
+ * Device authorizations (RFC 8628 §3.2): the device code and the user code are stored only as SHA-256 hashes. A row
+ * goes pending → approved or denied on the /device page, and is redeemed once at the token endpoint.
+ */
+export const deviceAuthorizations = sqliteTable(
+  'device_authorizations',
+  {
+    deviceCodeHash: text('device_code_hash').primaryKey(),
+    /** Hash of the normalised user code (upper case, no dash). */
+    userCodeHash: text('user_code_hash').notNull().unique(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    resources: text('resources', { mode: 'json' }).$type<string[]>().notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    /** The user who approved or denied, and when they had authenticated (OIDC `auth_time`). */
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    authTime: integer('auth_time'),
+    /** Seconds the client must wait between polls; grows by 5 on every slow_down (RFC 8628 §3.5). */
+    pollIntervalSeconds: integer('poll_interval_seconds').notNull(),
+    lastPolledAt: integer('last_polled_at'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set by the one atomic statement that redeems an approved authorization. */
+    consumedAt: integer('consumed_at'),
+  },
+  (table) => [index('device_authorizations_expires_at_idx').on(table.expiresAt)],
+);

@@ -4,6 +4,7 @@ import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
 import { createConsentStore } from './consents';
+import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
@@ -13,6 +14,7 @@ import { createUserStore } from './users';
 import type {
   CodeStore,
   ConsentStore,
+  DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
   RateLimitStore,
@@ -32,6 +34,7 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -50,6 +53,7 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      deviceAuthorizations: createDeviceAuthorizationStore(db),
     };
     storesByBinding.set(binding, stores);
   }

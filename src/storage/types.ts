@@ -220,3 +220,38 @@ export interface LoginThrottleStore {
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
 }
+
+/** A device authorization (RFC 8628 §3.2) as stored: its codes only as hashes. */
+export interface DeviceAuthorization {
+  deviceCodeHash: string;
+  userCodeHash: string;
+  clientId: string;
+  scopes: string[];
+  resources: string[];
+  status: 'pending' | 'approved' | 'denied';
+  userId: string | null;
+  authTime: number | null;
+  pollIntervalSeconds: number;
+  lastPolledAt: number | null;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+/** The user's answer on the /device page. */
+export type DeviceDecision =
+  | { status: 'approved'; userId: string; authTime: number }
+  | { status: 'denied'; userId: string };
+
+/** Device authorizations by device code hash (the client's side) and user code hash (the user's side). */
+export interface DeviceAuthorizationStore {
+  create(authorization: DeviceAuthorization): Promise<void>;
+  findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorization | null>;
+  findByUserCode(userCodeHash: string): Promise<DeviceAuthorization | null>;
+  /** Records a poll at `nowSeconds` and the interval the client must keep from now on. */
+  recordPoll(deviceCodeHash: string, nowSeconds: number, pollIntervalSeconds: number): Promise<void>;
+  /** Settles a pending, unexpired authorization in one statement; false when it was no longer pending. */
+  decide(userCodeHash: string, decision: DeviceDecision, nowSeconds: number): Promise<boolean>;
+  /** Spends an approved authorization in one atomic statement; null when it is not approved or already spent. */
+  consume(deviceCodeHash: string, nowSeconds: number): Promise<DeviceAuthorization | null>;
+}

@@ -210,6 +210,7 @@ describe('purgeExpired', () => {
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
+      deviceAuthorizations: 0,
     });
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
@@ -231,6 +232,7 @@ describe('purgeExpired', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
     });
   });
 });
@@ -258,6 +260,7 @@ describe('purgeExpired on a backlog', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
     });
   });
 
@@ -296,6 +299,7 @@ describe('the scheduled (cron) handler', () => {
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
+          deviceAuthorizations: 0,
         }),
       ],
     ]);
