@@ -4,6 +4,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
+import { generateOpaqueToken } from './src/tokens/opaque.ts';
 
 import { TEST_ISSUER } from './test/helpers/constants.ts';
 
@@ -26,6 +27,8 @@ export default defineConfig(async () => {
                   REGISTRATION_TOKEN: 'test-initial-access-token',
                   // Every test request comes from one address; the sign-up limit has its own test.
                   SIGNUP_RATE_LIMIT: '100000',
+                  // client_secret_jwt on, with a key of this run.
+                  CLIENT_SECRET_ENCRYPTION_KEY: generateOpaqueToken(),
                   TEST_MIGRATIONS: migrations,
                 },
               },

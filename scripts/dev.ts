@@ -22,6 +22,8 @@ const WORKER_DEV_VARS: DevVarGenerators = {
   REGISTRATION_POLICY: () => 'open',
   // Ready for REGISTRATION_POLICY=token: send it as `Authorization: Bearer <token>` to /oauth/register.
   REGISTRATION_TOKEN: () => generateOpaqueToken(),
+  // 32 random bytes, base64url: turns client_secret_jwt on (RFC 7523), sealing those clients' secrets.
+  CLIENT_SECRET_ENCRYPTION_KEY: () => generateOpaqueToken(),
 };
 
 function readPort(value: string | undefined): number {

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { unicornsApi } from './api/unicorns';
-import type { Config } from './config';
+import { isLoopbackHost, type Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
 import { deviceAuthorizationEndpoint } from './http/device-authorization';
 import { devicePages } from './http/device';
@@ -29,9 +29,11 @@ import { revocationEndpoint } from './http/revoke';
 import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
+import { createClientKeySource } from './oauth/client-jwks';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
 import type { KeyRing } from './tokens/keys';
+import { createSecretBox } from './tokens/secret-box';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -44,6 +46,12 @@ export interface AppDependencies {
 
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const clientKeys = createClientKeySource({
+    fetch: (url, init) => fetch(url, init),
+    // Plain-http loopback key sets only while the issuer itself is local (npm start, the tests).
+    allowLoopbackHttp: config.issuer === undefined || isLoopbackHost(new URL(config.issuer).hostname),
+  });
+  const secretBox = config.clientSecretEncryptionKey ? createSecretBox(config.clientSecretEncryptionKey) : undefined;
 
   // Discovery and the JWKS first: a handler registered before app.use() answers without running the middleware
   // below (Hono runs matched handlers in registration order), which costs more than these precomputed documents
@@ -62,6 +70,8 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     c.set('issuer', requestIssuer(config, c.req.url));
     c.set('keys', await keys);
     c.set('stores', storesFor(c.env.DB));
+    c.set('clientKeys', clientKeys);
+    c.set('secretBox', secretBox);
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.

@@ -61,6 +61,11 @@ export interface Config {
    * registration access tokens) per client id and address before further failures answer 429 (RFC 6819 §5.1.4.2.3).
    */
   clientAuthFailureLimit: { limit: number; windowSeconds: number };
+  /**
+   * Secret CLIENT_SECRET_ENCRYPTION_KEY: 32 random bytes, base64url. Seals the secrets of client_secret_jwt clients
+   * (RFC 7523 needs the secret itself for HMAC); unset, that method is off. No default.
+   */
+  clientSecretEncryptionKey: string | undefined;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -136,6 +141,7 @@ export function loadConfig(env: Bindings): Config {
   const clientAuthFailureLimit = attempt(() =>
     readPositiveInteger('CLIENT_AUTH_FAILURE_LIMIT', env.CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_FAILURE_LIMIT),
   );
+  const clientSecretEncryptionKey = attempt(() => readEncryptionKey(env.CLIENT_SECRET_ENCRYPTION_KEY));
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger(
       'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
@@ -172,6 +178,7 @@ export function loadConfig(env: Bindings): Config {
       windowSeconds: registrationRateLimitWindowSeconds!,
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
+    clientSecretEncryptionKey,
     clientAuthFailureLimit: Object.freeze({
       limit: clientAuthFailureLimit!,
       windowSeconds: CLIENT_AUTH_FAILURE_WINDOW_SECONDS,
@@ -179,6 +186,15 @@ export function loadConfig(env: Bindings): Config {
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
   });
+}
+
+function readEncryptionKey(value: string | undefined): string | undefined {
+  const key = value?.trim();
+  if (!key) return undefined;
+  if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+    throw new Error('CLIENT_SECRET_ENCRYPTION_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+  }
+  return key;
 }
 
 function readIssuer(value: string | undefined): string | undefined {

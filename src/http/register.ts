@@ -50,7 +50,8 @@ function managedClient(c: Context<AppEnv>): Promise<ManagedClient> {
 }
 
 function registrationContext(c: Context<AppEnv>): RegistrationContext {
-  return { config: c.get('config'), issuer: c.get('issuer'), clients: c.get('stores').clients };
+  const { clients } = c.get('stores');
+  return { config: c.get('config'), issuer: c.get('issuer'), clients, secretBox: c.get('secretBox') };
 }
 
 function bearerToken(c: Context<AppEnv>): string | undefined {

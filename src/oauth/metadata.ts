@@ -4,7 +4,8 @@ import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
-import { SUPPORTED_AUTH_METHODS } from './client-auth';
+import { enabledAuthMethods } from './client-auth';
+import { ASYMMETRIC_SIGNING_ALGORITHMS, HMAC_SIGNING_ALGORITHMS } from './client-key-metadata';
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
@@ -33,10 +34,13 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     request_uri_parameter_supported: false,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
-    token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+    token_endpoint_auth_methods_supported: enabledAuthMethods(config),
+    token_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
     // RFC 7009 §5 lets public clients revoke their tokens; introspection needs a real credential (RFC 7662 §2.1).
-    revocation_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS.filter((method) => method !== 'none'),
+    revocation_endpoint_auth_methods_supported: enabledAuthMethods(config),
+    revocation_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
+    introspection_endpoint_auth_methods_supported: enabledAuthMethods(config).filter((method) => method !== 'none'),
+    introspection_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
     code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
     subject_types_supported: ['public'],
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
@@ -45,4 +49,9 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: keys.algorithms,
   };
+}
+
+/** The algorithms client assertions may use: HMAC only while client_secret_jwt is on. */
+function assertionSigningAlgorithms(config: Config): string[] {
+  return [...ASYMMETRIC_SIGNING_ALGORITHMS, ...(config.clientSecretEncryptionKey ? HMAC_SIGNING_ALGORITHMS : [])];
 }

@@ -3,6 +3,7 @@
 import type { Config } from '../config';
 import type { Client, ClientStore } from '../storage/types';
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenMatches } from '../tokens/opaque';
+import type { SecretBox } from '../tokens/secret-box';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
 import { countAuthenticationFailure, type FailureCounter } from './authentication-failures';
@@ -12,6 +13,8 @@ export interface RegistrationContext {
   config: Config;
   issuer: string;
   clients: ClientStore;
+  /** Seals client_secret_jwt secrets; undefined when that method is off. */
+  secretBox: SecretBox | undefined;
 }
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3), snake_case as on the wire. */
@@ -86,7 +89,7 @@ export async function registerClient(
     ownerUserId: null,
     registrationTokenHash: await hashOpaqueToken(registrationAccessToken),
   };
-  const { client, secret } = await createClientRecord(metadata, provenance, context.clients);
+  const { client, secret } = await createClientRecord(metadata, provenance, context.clients, context.secretBox);
   return clientInformation(client, context.issuer, registrationAccessToken, secret);
 }
 
@@ -128,7 +131,7 @@ export async function updateClientRegistration(
 ): Promise<ClientInformation> {
   await checkUpdateIdentity(input, client);
   const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
-  const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
+  const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients, context.secretBox);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }
 

@@ -6,6 +6,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
 import {
   authorizationCodes,
+  clientAssertionJtis,
   deviceAuthorizations,
   loginThrottles,
   rateLimits,
@@ -35,6 +36,7 @@ export interface PurgeCounts {
   loginThrottles: number;
   rateLimits: number;
   deviceAuthorizations: number;
+  clientAssertionJtis: number;
 }
 
 interface PurgeTarget {
@@ -84,6 +86,12 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       table: deviceAuthorizations,
       expired: lte(deviceAuthorizations.expiresAt, evidenceCutoff),
     },
+    // An expired assertion is refused for its `exp` already, so its jti need not be remembered.
+    {
+      name: 'clientAssertionJtis',
+      table: clientAssertionJtis,
+      expired: lte(clientAssertionJtis.expiresAt, nowSeconds),
+    },
   ];
 }
 
@@ -100,6 +108,7 @@ export async function purgeExpired(
     loginThrottles: 0,
     rateLimits: 0,
     deviceAuthorizations: 0,
+    clientAssertionJtis: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

@@ -11,6 +11,8 @@ export const clients = sqliteTable(
     /** `confidential` clients authenticate with a secret; `public` ones (SPAs, native apps) cannot. */
     type: text('type', { enum: ['confidential', 'public'] }).notNull(),
     secretHash: text('secret_hash'),
+    /** client_secret_jwt only: the secret itself, AES-GCM-sealed under CLIENT_SECRET_ENCRYPTION_KEY (HMAC needs it). */
+    secretCiphertext: text('secret_ciphertext'),
     tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
     /** JSON arrays of strings. */
     redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
@@ -206,4 +208,23 @@ export const deviceAuthorizations = sqliteTable(
     consumedAt: integer('consumed_at'),
   },
   (table) => [index('device_authorizations_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * The `jti` of every accepted client assertion (RFC 7523 §3 item 7), kept until the assertion expires, so a replay
+ * finds it; one atomic insert decides which of two concurrent uses wins.
+ */
+export const clientAssertionJtis = sqliteTable(
+  'client_assertion_jtis',
+  {
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    jti: text('jti').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.clientId, table.jti] }),
+    index('client_assertion_jtis_expires_at_idx').on(table.expiresAt),
+  ],
 );

@@ -1,4 +1,5 @@
 // Every store of one D1 database, built once per binding.
+import { createAssertionJtiStore } from './assertion-jtis';
 import { databaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
@@ -12,6 +13,7 @@ import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
 import { createUserStore } from './users';
 import type {
+  AssertionJtiStore,
   CodeStore,
   ConsentStore,
   DeviceAuthorizationStore,
@@ -35,6 +37,7 @@ export interface Stores {
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
   deviceAuthorizations: DeviceAuthorizationStore;
+  assertionJtis: AssertionJtiStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -54,6 +57,7 @@ export function storesFor(binding: D1Database): Stores {
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
       deviceAuthorizations: createDeviceAuthorizationStore(db),
+      assertionJtis: createAssertionJtiStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -1,7 +1,12 @@
 // Store interfaces and the domain records they return. oauth/ sees only these, never Drizzle or D1.
 
 export type ClientType = 'confidential' | 'public';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none';
 
 export interface Client {
   id: string;
@@ -9,6 +14,8 @@ export interface Client {
   type: ClientType;
   /** SHA-256 of the secret (tokens/opaque.ts); null for public clients. */
   secretHash: string | null;
+  /** client_secret_jwt only: the secret sealed with AES-GCM (tokens/secret-box.ts); absent or null otherwise. */
+  secretCiphertext?: string | null;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   redirectUris: string[];
   grantTypes: string[];
@@ -254,4 +261,10 @@ export interface DeviceAuthorizationStore {
   decide(userCodeHash: string, decision: DeviceDecision, nowSeconds: number): Promise<boolean>;
   /** Spends an approved authorization in one atomic statement; null when it is not approved or already spent. */
   consume(deviceCodeHash: string, nowSeconds: number): Promise<DeviceAuthorization | null>;
+}
+
+/** The `jti` values of client assertions already used (RFC 7523 §3), until they expire. */
+export interface AssertionJtiStore {
+  /** Records `jti` for the client in one atomic insert; false when it was already used. */
+  useOnce(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
 }

@@ -1,8 +1,12 @@
 // Interop with openid-client (panva), unmodified and with its strict defaults, against the Worker under `wrangler dev`:
-// the device authorization grant (RFC 8628) with the user's step done in Chromium on the /device page.
+// the device authorization grant (RFC 8628) with the user's step done in Chromium on the /device page, and JWT client
+// authentication (RFC 7523): PrivateKeyJwt() with keys served from the client's jwks_uri, and ClientSecretJwt().
+import { createServer, type Server } from 'node:http';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { freePort } from '../../scripts/lib/free-port';
+import { signingKeyPair, type SigningKeyPair } from '../fixtures/jwt-client';
 import { createVerifier } from '../../src/verify';
 import { launchChromium, type Chromium } from './chromium';
 import { startDevServer, type DevServer } from './dev-server';
@@ -92,5 +96,54 @@ describe('openid-client against Portcullis', () => {
       sub: tokens.claims()?.sub,
     });
     expect(browser.cspViolations).toEqual([]);
+  });
+});
+
+/** The client's own JWKS endpoint (loopback http: the issuer under wrangler dev is local too). */
+async function serveJwks(current: () => SigningKeyPair): Promise<{ uri: string; server: Server }> {
+  const port = await freePort();
+  const jwksServer = createServer((_, response) =>
+    response
+      .writeHead(200, { 'Content-Type': 'application/jwk-set+json' })
+      .end(JSON.stringify({ keys: [current().publicJwk] })),
+  );
+  await new Promise<void>((resolve) => jwksServer.listen(port, '127.0.0.1', resolve));
+  return { uri: `http://127.0.0.1:${port}/jwks.json`, server: jwksServer };
+}
+
+describe('openid-client client authentication with JWTs (RFC 7523)', () => {
+  it('authenticates with PrivateKeyJwt() and keys at a jwks_uri', async () => {
+    const key = await signingKeyPair('ES256');
+    const jwks = await serveJwks(() => key);
+    try {
+      const registered = await postJson('/oauth/register', {
+        token_endpoint_auth_method: 'private_key_jwt',
+        grant_types: ['client_credentials'],
+        jwks_uri: jwks.uri,
+        scope: 'read',
+      });
+      const clientId = registered.client_id as string;
+      const config = await discover(clientId, client.PrivateKeyJwt({ key: key.privateKey, kid: key.publicJwk.kid }));
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'read' });
+      expect(tokens.token_type).toBe('bearer');
+      // A second assertion (a new jti) works too; the replayed one is refused in test/http/client-assertion.test.ts.
+      expect((await client.clientCredentialsGrant(config, { scope: 'read' })).scope).toBe('read');
+    } finally {
+      await new Promise((resolve) => jwks.server.close(resolve));
+    }
+  });
+
+  it('authenticates with ClientSecretJwt()', async () => {
+    const registered = await postJson('/oauth/register', {
+      token_endpoint_auth_method: 'client_secret_jwt',
+      grant_types: ['client_credentials'],
+      scope: 'read',
+    });
+    const config = await discover(
+      registered.client_id as string,
+      client.ClientSecretJwt(registered.client_secret as string),
+    );
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read' });
+    expect(tokens.scope).toBe('read');
   });
 });

@@ -211,6 +211,7 @@ describe('purgeExpired', () => {
       loginThrottles: 1,
       rateLimits: 1,
       deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
     });
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
@@ -233,6 +234,7 @@ describe('purgeExpired', () => {
       loginThrottles: 0,
       rateLimits: 0,
       deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
     });
   });
 });
@@ -261,6 +263,7 @@ describe('purgeExpired on a backlog', () => {
       loginThrottles: 0,
       rateLimits: 0,
       deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
     });
   });
 
@@ -300,6 +303,7 @@ describe('the scheduled (cron) handler', () => {
           loginThrottles: 0,
           rateLimits: 0,
           deviceAuthorizations: 0,
+          clientAssertionJtis: 0,
         }),
       ],
     ]);

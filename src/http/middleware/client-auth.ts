@@ -2,16 +2,27 @@
 // oauth/client-auth/, from the Authorization header and the form.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { FailureCounter } from '../../oauth/authentication-failures';
-import { authenticateClient, type ClientAuthRequest } from '../../oauth/client-auth';
+import { authenticateClient, type ClientAuthContext, type ClientAuthRequest } from '../../oauth/client-auth';
 import type { AppEnv } from '../context';
 import { readForm } from '../form';
 
 export function clientAuth(): MiddlewareHandler<AppEnv> {
   return async function clientAuthMiddleware(c, next) {
     const request = clientAuthRequest(c, await readForm(c));
-    const { clients } = c.get('stores');
-    c.set('client', await authenticateClient(request, { clients, failures: failureCounter(c) }));
+    c.set('client', await authenticateClient(request, clientAuthContext(c)));
     await next();
+  };
+}
+
+export function clientAuthContext(c: Context<AppEnv>): ClientAuthContext {
+  const { clients, assertionJtis } = c.get('stores');
+  return {
+    clients,
+    failures: failureCounter(c),
+    issuer: c.get('issuer'),
+    assertionJtis,
+    clientKeys: c.get('clientKeys'),
+    secretBox: c.get('secretBox'),
   };
 }
 
