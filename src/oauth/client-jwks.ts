@@ -2,7 +2,14 @@
 // and request objects (RFC 9101). A `jwks_uri` is fetched with limits: https only (loopback http only while the
 // issuer itself is local), no redirects, a size and a time limit; the finished set is cached per isolate and fetched
 // again at most every 30 s when a key is unknown or a signature fails.
-import type { JSONWebKeySet } from 'jose';
+import {
+  createLocalJWKSet,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import type { Client } from '../storage/types';
 
 export const CLIENT_JWKS_LIMITS = {
@@ -130,4 +137,44 @@ export function isJwks(value: unknown): value is JSONWebKeySet {
   if (typeof value !== 'object' || value === null) return false;
   const keys = (value as { keys?: unknown }).keys;
   return Array.isArray(keys) && keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key));
+}
+
+// One resolver per key set object: it keeps the keys it imported, and the cached client record (or the cached
+// jwks_uri set) hands back the same object, so a key is imported once per isolate rather than once per request.
+const resolvers = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
+
+function resolverFor(keys: JSONWebKeySet): JWTVerifyGetKey {
+  let resolver = resolvers.get(keys);
+  if (!resolver) {
+    resolver = createLocalJWKSet(keys);
+    resolvers.set(keys, resolver);
+  }
+  return resolver;
+}
+
+/**
+ * Verifies a JWT the client signed with one of its registered keys: the payload, or null when it does not verify.
+ * When no key matched or the signature failed, the client's jwks_uri is fetched again once (within the cooldown),
+ * so a key the client just rotated works at once.
+ */
+export async function verifyClientSignedJwt(
+  jwt: string,
+  client: Client,
+  source: ClientKeySource,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload | null> {
+  const attempt = async (keys: JSONWebKeySet) => {
+    try {
+      return (await jwtVerify(jwt, resolverFor(keys), options)).payload;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'key' : null;
+    }
+  };
+  const first = await attempt(await source.keysOf(client));
+  if (first !== 'key') return first;
+  const refetched = await source.refetch(client);
+  if (refetched === null) return null;
+  const second = await attempt(refetched);
+  return second === 'key' ? null : second;
 }

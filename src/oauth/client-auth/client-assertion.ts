@@ -1,7 +1,7 @@
 // What private_key_jwt and client_secret_jwt share (RFC 7523 §2.2 and §3, RFC 7521 §4.2, OIDC Core §9): the
 // assertion in the form, and its checks: iss = sub = client_id, an `aud` naming only this server, an `exp` soon, a
 // `jti` used once, and an algorithm of the method (and the client's registered one). Every failure is just "no".
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { Client } from '../../storage/types';
 import { OAuthError } from '../errors';
 import type { ClientAuthContext, ClientAuthRequest } from './types';
@@ -54,47 +54,38 @@ export function findAssertion(request: ClientAuthRequest): PresentedAssertion {
   return { assertion, clientId: subject };
 }
 
-/** `valid`, or why not: `key` when no key verified the signature (a refetched key set may), `invalid` otherwise. */
-export type AssertionCheck = 'valid' | 'key' | 'invalid';
+/** Verifies the signature with the method's key under these options: the payload, or null. */
+export type AssertionVerifier = (assertion: string, options: JWTVerifyOptions) => Promise<JWTPayload | null>;
 
-/** The audiences an assertion may name: this issuer and its endpoints that authenticate clients. */
+/** The audiences an assertion may name: the issuer, its token endpoint, and its PAR endpoint (RFC 9126 §2). */
 export function assertionAudiences(issuer: string): string[] {
-  return [issuer, `${issuer}/oauth/token`];
+  return [issuer, `${issuer}/oauth/token`, `${issuer}/oauth/par`];
 }
 
 export async function checkAssertion(
   { assertion }: PresentedAssertion,
   client: Client,
-  key: JWTVerifyGetKey | CryptoKey,
+  verifySignature: AssertionVerifier,
   algorithms: readonly string[],
   context: ClientAuthContext,
-): Promise<AssertionCheck> {
+): Promise<boolean> {
   const registered = client.metadata.token_endpoint_auth_signing_alg;
   const allowed = typeof registered === 'string' ? algorithms.filter((alg) => alg === registered) : [...algorithms];
-  let payload;
-  try {
-    const verifyOptions = {
-      algorithms: allowed,
-      issuer: client.id,
-      subject: client.id,
-      requiredClaims: ['exp', 'jti'],
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    };
-    ({ payload } =
-      typeof key === 'function'
-        ? await jwtVerify(assertion, key, verifyOptions)
-        : await jwtVerify(assertion, key, verifyOptions));
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'key' : 'invalid';
-  }
+  const payload = await verifySignature(assertion, {
+    algorithms: allowed,
+    issuer: client.id,
+    subject: client.id,
+    requiredClaims: ['exp', 'jti'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  });
+  if (payload === null) return false;
   // "aud is the issuer identifier or the token endpoint URL, and nothing else": every value must be one of ours.
   const audiences = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   const accepted = assertionAudiences(context.issuer);
-  if (audiences.length === 0 || !audiences.every((audience) => accepted.includes(audience))) return 'invalid';
+  if (audiences.length === 0 || !audiences.every((audience) => accepted.includes(audience))) return false;
   const nowSeconds = Math.floor(Date.now() / 1000);
-  if (payload.exp! > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return 'invalid';
-  if (typeof payload.jti !== 'string' || payload.jti.length > MAX_JTI_CHARS) return 'invalid';
+  if (payload.exp! > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
+  if (typeof payload.jti !== 'string' || payload.jti.length > MAX_JTI_CHARS) return false;
   // RFC 7523 §3 item 7: the jti is recorded only for a verified assertion, so forgeries cannot burn it.
-  return (await context.assertionJtis.useOnce(client.id, payload.jti, payload.exp!)) ? 'valid' : 'invalid';
+  return context.assertionJtis.useOnce(client.id, payload.jti, payload.exp!);
 }

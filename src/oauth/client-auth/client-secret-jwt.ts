@@ -1,5 +1,6 @@
 // client_secret_jwt (RFC 7523 §2.2, OIDC Core §9): a JWT the client signs with HMAC keyed by its client secret. The
 // server needs the secret itself for that, so these clients' secrets are also kept sealed (tokens/secret-box.ts).
+import { jwtVerify, type JWTVerifyOptions } from 'jose';
 import { HMAC_SIGNING_ALGORITHMS } from '../client-key-metadata';
 import { assertionKind, checkAssertion, findAssertion } from './client-assertion';
 import type { ClientAuthMethod } from './types';
@@ -31,7 +32,14 @@ export const clientSecretJwt: ClientAuthMethod = {
           false,
           ['verify'],
         );
-        return (await checkAssertion(presented, client, key, HMAC_SIGNING_ALGORITHMS, context)) === 'valid';
+        const verify = async (assertion: string, options: JWTVerifyOptions) => {
+          try {
+            return (await jwtVerify(assertion, key, options)).payload;
+          } catch {
+            return null;
+          }
+        };
+        return checkAssertion(presented, client, verify, HMAC_SIGNING_ALGORITHMS, context);
       },
     };
   },
