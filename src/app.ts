@@ -17,6 +17,7 @@ import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
 import { jwksEndpoint } from './http/jwks';
+import { pushedAuthorizationEndpoint } from './http/par';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
@@ -75,7 +76,13 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
-  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/device_authorization']) {
+  for (const path of [
+    '/oauth/token',
+    '/oauth/revoke',
+    '/oauth/introspect',
+    '/oauth/device_authorization',
+    '/oauth/par',
+  ]) {
     app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
   }
   app.use('/oauth/userinfo', clientCors({ methods: ['GET', 'POST'], namedClientId: clientIdFromAccessToken }));
@@ -96,6 +103,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/oauth/logout', endSessionEndpoint);
   app.route('/oauth/register', registrationEndpoints);
   app.route('/oauth/device_authorization', deviceAuthorizationEndpoint);
+  app.route('/oauth/par', pushedAuthorizationEndpoint);
   app.route('/device', devicePages);
   app.route('/api', unicornsApi());
   app.route('/signup', signupEndpoint);

@@ -66,6 +66,8 @@ export interface Config {
    * (RFC 7523 needs the secret itself for HMAC); unset, that method is off. No default.
    */
   clientSecretEncryptionKey: string | undefined;
+  /** Default false; REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true makes every client push its requests (RFC 9126 §5). */
+  requirePushedAuthorizationRequests: boolean;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -179,6 +181,7 @@ export function loadConfig(env: Bindings): Config {
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     clientSecretEncryptionKey,
+    requirePushedAuthorizationRequests: env.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?.trim() === 'true',
     clientAuthFailureLimit: Object.freeze({
       limit: clientAuthFailureLimit!,
       windowSeconds: CLIENT_AUTH_FAILURE_WINDOW_SECONDS,

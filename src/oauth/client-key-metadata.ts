@@ -1,5 +1,7 @@
-// The signing-key metadata of a client (RFC 7591 §2, RFC 7523, OIDC Registration §2): `jwks` or `jwks_uri` (never
-// both), required for private_key_jwt, and the algorithm its assertions use. Kept in Client.metadata as registered.
+// The signing-key metadata of a client (RFC 7591 §2, RFC 7523, RFC 9101 §10.5, RFC 9126 §6, OIDC Registration §2):
+// `jwks` or `jwks_uri` (never both), required for private_key_jwt and signed request objects, the algorithms its
+// assertions and request objects use, and whether it must push or sign its authorization requests. Kept in
+// Client.metadata as registered.
 import { isLoopbackHost } from '../config';
 import type { TokenEndpointAuthMethod } from '../storage/types';
 import { OAuthError } from './errors';
@@ -49,6 +51,28 @@ export function checkClientKeyMetadata(
       );
     }
     kept.token_endpoint_auth_signing_alg = signingAlg;
+  }
+  return { ...kept, ...checkRequestMetadata(fields, jwks != null || jwksUri != null) };
+}
+
+/** RFC 9101 §10.5 and RFC 9126 §6: how the client's authorization requests must arrive. */
+function checkRequestMetadata(fields: Record<string, unknown>, hasKeys: boolean): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  const alg = fields.request_object_signing_alg;
+  if (alg != null) {
+    if (typeof alg !== 'string' || !ASYMMETRIC_SIGNING_ALGORITHMS.includes(alg)) {
+      throw metadataError('request_object_signing_alg', `must be one of ${ASYMMETRIC_SIGNING_ALGORITHMS.join(', ')}`);
+    }
+    kept.request_object_signing_alg = alg;
+  }
+  for (const member of ['require_signed_request_object', 'require_pushed_authorization_requests']) {
+    const value = fields[member];
+    if (value == null) continue;
+    if (typeof value !== 'boolean') throw metadataError(member, 'must be true or false');
+    if (value) kept[member] = true;
+  }
+  if (kept.require_signed_request_object && !hasKeys) {
+    throw metadataError('require_signed_request_object', 'needs jwks or jwks_uri to verify the request objects');
   }
   return kept;
 }

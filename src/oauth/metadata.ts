@@ -9,6 +9,7 @@ import { ASYMMETRIC_SIGNING_ALGORITHMS, HMAC_SIGNING_ALGORITHMS } from './client
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
+import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from './request-object';
 
 export function buildServerMetadata(issuer: string, config: Config, keys: KeyRing): Record<string, unknown> {
   return {
@@ -21,6 +22,9 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     introspection_endpoint: `${issuer}/oauth/introspect`,
     end_session_endpoint: `${issuer}/oauth/logout`,
     device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+    // RFC 9126 §5; a client may also require it for itself (require_pushed_authorization_requests).
+    require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
     scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
     // The code flow only: no implicit or hybrid response types (RFC 9700 §2.1.2), and responses in the query.
@@ -30,8 +34,10 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     // RFC 9207: authorization responses carry `iss`.
     authorization_response_iss_parameter_supported: true,
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // RFC 9101: signed request objects by value; request_uri only as PAR issues it, never fetched by reference.
+    request_parameter_supported: true,
     request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: REQUEST_OBJECT_SIGNING_ALGORITHMS,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
     token_endpoint_auth_methods_supported: enabledAuthMethods(config),

@@ -7,6 +7,7 @@ import type { Database } from './db';
 import {
   authorizationCodes,
   clientAssertionJtis,
+  pushedAuthorizationRequests,
   deviceAuthorizations,
   loginThrottles,
   rateLimits,
@@ -37,6 +38,7 @@ export interface PurgeCounts {
   rateLimits: number;
   deviceAuthorizations: number;
   clientAssertionJtis: number;
+  pushedAuthorizationRequests: number;
 }
 
 interface PurgeTarget {
@@ -92,6 +94,11 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       table: clientAssertionJtis,
       expired: lte(clientAssertionJtis.expiresAt, nowSeconds),
     },
+    {
+      name: 'pushedAuthorizationRequests',
+      table: pushedAuthorizationRequests,
+      expired: lte(pushedAuthorizationRequests.expiresAt, nowSeconds),
+    },
   ];
 }
 
@@ -109,6 +116,7 @@ export async function purgeExpired(
     rateLimits: 0,
     deviceAuthorizations: 0,
     clientAssertionJtis: 0,
+    pushedAuthorizationRequests: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

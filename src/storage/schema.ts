@@ -228,3 +228,25 @@ export const clientAssertionJtis = sqliteTable(
     index('client_assertion_jtis_expires_at_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * Pushed authorization requests (RFC 9126): the validated request, found by the hash of its request_uri. Usable by
+ * the browser from its first use at /oauth/authorize until a code is issued or the user denies (consumed_at).
+ */
+export const pushedAuthorizationRequests = sqliteTable(
+  'pushed_authorization_requests',
+  {
+    requestUriHash: text('request_uri_hash').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    /** The request's parameters as the canonical query the authorization endpoint reads. */
+    parameters: text('parameters').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** expires_in from the push; moved on once, at first use, to cover sign-in and consent. */
+    expiresAt: integer('expires_at').notNull(),
+    firstUsedAt: integer('first_used_at'),
+    consumedAt: integer('consumed_at'),
+  },
+  (table) => [index('pushed_authorization_requests_expires_at_idx').on(table.expiresAt)],
+);

@@ -8,6 +8,7 @@ import { createConsentStore } from './consents';
 import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
@@ -19,6 +20,7 @@ import type {
   DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
   SessionStore,
@@ -38,6 +40,7 @@ export interface Stores {
   origins: OriginStore;
   deviceAuthorizations: DeviceAuthorizationStore;
   assertionJtis: AssertionJtiStore;
+  pushedRequests: PushedAuthorizationRequestStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -58,6 +61,7 @@ export function storesFor(binding: D1Database): Stores {
       origins: createOriginStore(db),
       deviceAuthorizations: createDeviceAuthorizationStore(db),
       assertionJtis: createAssertionJtiStore(db),
+      pushedRequests: createPushedAuthorizationRequestStore(db),
     };
     storesByBinding.set(binding, stores);
   }

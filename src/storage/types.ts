@@ -268,3 +268,30 @@ export interface AssertionJtiStore {
   /** Records `jti` for the client in one atomic insert; false when it was already used. */
   useOnce(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
 }
+
+/** A pushed authorization request (RFC 9126 §2) as stored: its request_uri only as a hash. */
+export interface PushedAuthorizationRequest {
+  requestUriHash: string;
+  clientId: string;
+  parameters: string;
+  createdAt: number;
+  expiresAt: number;
+  firstUsedAt: number | null;
+  consumedAt: number | null;
+}
+
+export interface PushedAuthorizationRequestStore {
+  create(request: PushedAuthorizationRequest): Promise<void>;
+  /**
+   * The unexpired, unconsumed request of this client; its first use sets firstUsedAt and moves expiresAt to
+   * `interactionEndsAt`, in one statement, so a request_uri that has expired unused cannot be revived.
+   */
+  use(
+    requestUriHash: string,
+    clientId: string,
+    nowSeconds: number,
+    interactionEndsAt: number,
+  ): Promise<PushedAuthorizationRequest | null>;
+  /** Marks it consumed (a code was issued or the user denied); false when it already was. */
+  consume(requestUriHash: string, nowSeconds: number): Promise<boolean>;
+}

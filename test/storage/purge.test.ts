@@ -212,6 +212,7 @@ describe('purgeExpired', () => {
       rateLimits: 1,
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
@@ -235,6 +236,7 @@ describe('purgeExpired', () => {
       rateLimits: 0,
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
   });
 });
@@ -264,6 +266,7 @@ describe('purgeExpired on a backlog', () => {
       rateLimits: 0,
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
   });
 
@@ -304,6 +307,7 @@ describe('the scheduled (cron) handler', () => {
           rateLimits: 0,
           deviceAuthorizations: 0,
           clientAssertionJtis: 0,
+          pushedAuthorizationRequests: 0,
         }),
       ],
     ]);
