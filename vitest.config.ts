@@ -4,7 +4,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
-import { generateOpaqueToken } from './src/tokens/opaque.ts';
 
 import { TEST_ISSUER } from './test/helpers/constants.ts';
 
@@ -28,7 +27,9 @@ export default defineConfig(async () => {
                   // Every test request comes from one address; the sign-up limit has its own test.
                   SIGNUP_RATE_LIMIT: '100000',
                   // client_secret_jwt on, with a key of this run.
-                  CLIENT_SECRET_ENCRYPTION_KEY: generateOpaqueToken(),
+                  CLIENT_SECRET_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString(
+                    'base64url',
+                  ),
                   TEST_MIGRATIONS: migrations,
                 },
               },

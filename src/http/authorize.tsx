@@ -136,7 +136,8 @@ async function verifiedRequest(c: Context<AppEnv>, sent: RequestParams, status: 
  * sign-in, so a sign-in since it was first used (or signed) satisfies it instead.
  */
 function signInDemands(request: AuthorizationRequest, input: AuthorizationInput, authTime: number) {
-  if (!input.carried || authTime < input.carried.signedInSince) return request;
+  // Epoch seconds: only a sign-in in a later second is surely after it.
+  if (!input.carried || authTime <= input.carried.signedInSince) return request;
   return { ...request, prompts: request.prompts.filter((prompt) => prompt !== 'login' && prompt !== 'select_account') };
 }
 

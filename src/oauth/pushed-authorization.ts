@@ -37,17 +37,19 @@ export interface PushedRequestInUse {
 
 /** RFC 9126 §2: validates the request for the authenticated client, stores it, answers its request_uri. */
 export async function pushAuthorizationRequest(
-  params: RequestParams,
+  sent: RequestParams,
   client: Client,
-  context: { stores: Stores; config: Config; issuer: string },
+  context: { stores: Stores; config: Config; issuer: string; clientKeys: ClientKeySource },
 ): Promise<PushedAuthorizationResponse> {
   // §2.1: "The request_uri authorization request parameter is one exception, and it MUST NOT be provided."
-  if (params.get('request_uri') !== undefined) {
+  if (sent.get('request_uri') !== undefined) {
     throw new OAuthError(
       'invalid_request',
       'request_uri must not be sent to the pushed authorization request endpoint',
     );
   }
+  // §3: a request object is verified here as at the authorization endpoint, and its claims are the request.
+  const { params } = await requestObjectParams(sent, client, context);
   const clientId = params.get('client_id');
   if (clientId !== undefined && clientId !== client.id) {
     throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
