@@ -1,6 +1,8 @@
 // Interop with openid-client (panva), unmodified and with its strict defaults, against the Worker under `wrangler dev`:
 // the device authorization grant (RFC 8628) with the user's step done in Chromium on the /device page, and JWT client
-// authentication (RFC 7523): PrivateKeyJwt() with keys served from the client's jwks_uri, and ClientSecretJwt().
+// authentication (RFC 7523): PrivateKeyJwt() with keys served from the client's jwks_uri, and ClientSecretJwt(); and the
+// code flow started with buildAuthorizationUrlWithPAR (RFC 9126) and buildAuthorizationUrlWithJAR (RFC 9101), the user
+// signing in and consenting in Chromium, the code redeemed with authorizationCodeGrant.
 import { createServer, type Server } from 'node:http';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +147,112 @@ describe('openid-client client authentication with JWTs (RFC 7523)', () => {
     );
     const tokens = await client.clientCredentialsGrant(config, { scope: 'read' });
     expect(tokens.scope).toBe('read');
+  });
+});
+
+/** The relying party's callback: it only has to answer; the test reads the browser's address. */
+async function serveCallback(): Promise<{ uri: string; server: Server }> {
+  const port = await freePort();
+  const callbackServer = createServer((_, response) => response.writeHead(200).end('back at the client'));
+  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
+  return { uri: `http://127.0.0.1:${port}/callback`, server: callbackServer };
+}
+
+describe('openid-client authorization requests by reference and by value', () => {
+  let callback: { uri: string; server: Server };
+  let user: { username: string; password: string };
+
+  beforeAll(async () => {
+    [callback, user] = await Promise.all([serveCallback(), signUp()]);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => callback?.server.close(resolve));
+  });
+
+  /** Opens the authorization URL, signs in if asked to, allows, and returns the URL the browser lands on. */
+  async function authorizeInBrowser(url: URL, clientName: string): Promise<URL> {
+    const { page } = browser;
+    await page.goto(url.href);
+    // The browser may still be signed in from an earlier test.
+    if (new URL(page.url()).pathname === '/login') {
+      await page.getByLabel('Username').fill(user.username);
+      await page.getByLabel('Password').fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByRole('heading', { name: `${clientName} wants to access your account` }).waitFor();
+    await Promise.all([
+      page.waitForURL((address) => address.href.startsWith(callback.uri)),
+      page.getByRole('button', { name: 'Allow' }).click(),
+    ]);
+    return new URL(page.url());
+  }
+
+  async function registerCodeClient(name: string, extra: Record<string, unknown>) {
+    return postJson('/oauth/register', {
+      client_name: name,
+      grant_types: ['authorization_code'],
+      redirect_uris: [callback.uri],
+      scope: 'openid read',
+      ...extra,
+    });
+  }
+
+  it('pushes the request with buildAuthorizationUrlWithPAR and redeems the code', async () => {
+    const registered = await registerCodeClient('E2E PAR app', { require_pushed_authorization_requests: true });
+    const config = await discover(
+      registered.client_id as string,
+      client.ClientSecretBasic(registered.client_secret as string),
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: callback.uri,
+      scope: 'openid read',
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    const landed = await authorizeInBrowser(url, 'E2E PAR app');
+    const tokens = await client.authorizationCodeGrant(config, landed, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.scope).toBe('openid read');
+    expect(tokens.claims()?.sub).toEqual(expect.any(String));
+    expect(browser.cspViolations).toEqual([]);
+  });
+
+  it('signs the request with buildAuthorizationUrlWithJAR and redeems the code', async () => {
+    const key = await signingKeyPair('ES256');
+    const registered = await registerCodeClient('E2E JAR app', {
+      jwks: { keys: [key.publicJwk] },
+      require_signed_request_object: true,
+    });
+    const config = await discover(
+      registered.client_id as string,
+      client.ClientSecretBasic(registered.client_secret as string),
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const url = await client.buildAuthorizationUrlWithJAR(
+      config,
+      {
+        redirect_uri: callback.uri,
+        scope: 'openid read',
+        nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      { key: key.privateKey, kid: key.publicJwk.kid },
+    );
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request']);
+    const landed = await authorizeInBrowser(url, 'E2E JAR app');
+    const tokens = await client.authorizationCodeGrant(config, landed, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+    });
+    expect(tokens.claims()?.nonce).toBe(nonce);
   });
 });
