@@ -1,6 +1,7 @@
 // The device authorization grant (RFC 8628) end to end over HTTP: the device authorization response (§3.2), the
 // user's step on /device (§3.3), and polling (§3.4–3.5): authorization_pending, slow_down with an interval that grows
 // by 5 s, access_denied, expired_token, a code redeemed once and only by its client, and user-code guessing bounded.
+import { env } from 'cloudflare:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   USER_CODE_ATTEMPTS,
   normalizeUserCode,
 } from '../../src/oauth/device-authorization';
+import { storesFor } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
 import { expectOAuthError, postAsClient, type TokenSet } from '../helpers/authorization';
 import { signedInBrowser } from '../helpers/authorize';
@@ -238,5 +240,26 @@ describe('discovery and registration of the device grant', () => {
     });
     expect(response.status).toBe(201);
     expect(body).toMatchObject({ grant_types: [DEVICE_CODE_GRANT_TYPE], response_types: [], redirect_uris: [] });
+  });
+});
+
+describe('the developer pages and the device grant', () => {
+  it('registers a public application for the device grant alone, without redirect URIs', async () => {
+    const { browser, user } = await signedInBrowser();
+    await browser.get('/account/applications/new');
+    expect(browser.html).toContain(`name="grant_type.${DEVICE_CODE_GRANT_TYPE}"`);
+    const response = await browser.submit('/account/applications/new', {
+      name: 'Living-room TV',
+      type: 'public',
+      [`grant_type.${DEVICE_CODE_GRANT_TYPE}`]: 'on',
+      'scope.read': 'on',
+    });
+    expect(response.status).toBe(303);
+    const [client] = await storesFor(env.DB).clients.listByOwner(user.id);
+    expect(client).toMatchObject({
+      grantTypes: [DEVICE_CODE_GRANT_TYPE],
+      redirectUris: [],
+      tokenEndpointAuthMethod: 'none',
+    });
   });
 });
