@@ -9,8 +9,8 @@ import { defaultAudienceFor } from '../oauth/resource';
 import { databaseFor } from '../storage/db';
 import { generateOpaqueToken } from '../tokens/opaque';
 import type { KeyRing } from '../tokens/keys';
-import { createVerifier, type Verifier } from '../verify';
-import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../verify/hono';
+import { createVerifier, type Verifier } from '@portcullis/verify';
+import { requireScope, verifyAccessToken, type AccessTokenEnv } from '@portcullis/verify/hono';
 import { newUnicorn, page, unicornPatch } from './unicorn-input';
 import { createUnicornStore, type Unicorn, type UnicornChanges, type UnicornStore } from './unicorn-store';
 

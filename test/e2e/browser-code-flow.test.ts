@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
-import { createVerifier } from '../../src/verify';
+import { createVerifier } from '@portcullis/verify';
 import { freePort } from '../../scripts/lib/free-port';
 import { startDevServer, type DevServer } from './dev-server';
 

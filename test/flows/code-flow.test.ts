@@ -3,7 +3,7 @@
 // says, calls userinfo, refreshes, revokes and introspects; every access token is checked with portcullis/verify.
 import { base64url, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, type Verifier } from '../../src/verify';
+import { createVerifier, type Verifier } from '@portcullis/verify';
 import {
   createCodeClient,
   createPublicCodeClient,

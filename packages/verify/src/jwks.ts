@@ -9,7 +9,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import { VerifyError } from './errors';
+import { VerifyError } from './errors.js';
 
 /** jose's default: an unknown `kid` refetches the JWKS at most this often. */
 export const JWKS_COOLDOWN_SECONDS = 30;

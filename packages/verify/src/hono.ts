@@ -8,7 +8,7 @@ import {
   type AccessTokenClaims,
   type Verifier,
   type VerifierOptions,
-} from './index';
+} from './index.js';
 
 /** What the middleware puts on the context: `c.get('accessToken')`. */
 export interface AccessTokenVariables {
