@@ -8,6 +8,14 @@ import { createTokenCache, tokenCacheKey } from './token-cache.js';
 
 export { requireScopes, scopesOf, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims.js';
 export { VerifyError, type VerifyErrorCode, type VerifyErrorOptions } from './errors.js';
+export { bearerErrorResponse, type ChallengeOptions } from './challenge.js';
+export {
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+  type ProtectedResourceMetadata,
+  type PublishedResourceMetadata,
+  type ResourceMetadataOptions,
+} from './resource-metadata.js';
 export { JWKS_COOLDOWN_SECONDS, JWKS_MAX_AGE_SECONDS, type JwksFetcher, type KeySource } from './jwks.js';
 
 /** Asymmetric JWS algorithms a verifier may allow. `none` and the HMAC family are never accepted. */
