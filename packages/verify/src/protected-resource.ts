@@ -23,7 +23,10 @@ export interface ProtectedResource<E extends Env = Env> {
   readonly metadata: PublishedResourceMetadata;
   /** GET handler for `metadata.path`: the document as JSON, cacheable, readable from any origin. */
   readonly metadataHandler: (c: Context) => Response;
-  /** verifyAccessToken with this verifier, requiring `scopes`; challenges carry the realm and `resource_metadata`. */
+  /**
+   * verifyAccessToken with this verifier, requiring `scopes`; challenges carry the realm and `resource_metadata`.
+   * The same middleware is returned for the same scopes, so calling it per request is cheap.
+   */
   guard(scopes?: readonly string[]): MiddlewareHandler<E & AccessTokenEnv>;
 }
 
