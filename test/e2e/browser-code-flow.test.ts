@@ -3,33 +3,21 @@
 // re-authorization (prompt=none) and RP-initiated logout in the same browser, which hold only if its cookies and the
 // pages' CSP (form-action to the client) work as they do in a browser.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { base64url, createRemoteJWKSet, jwtVerify } from 'jose';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { createVerifier } from '@portcullis/verify';
 import { freePort } from '../../scripts/lib/free-port';
+import { launchChromium, type Chromium } from './chromium';
 import { startDevServer, type DevServer } from './dev-server';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CLIENT_NAME = 'E2E single-page app';
 
 let server: DevServer;
 let callback: { origin: string; server: Server };
-let profile: string;
-let context: BrowserContext;
+let browser: Chromium;
 let page: Page;
 /** What the browser reported as blocked by a Content-Security-Policy: nothing, if the pages' CSP fits their forms. */
 const cspViolations: string[] = [];
@@ -62,25 +50,15 @@ async function landAtClient(navigate: () => Promise<unknown>): Promise<URLSearch
 
 beforeAll(async () => {
   [server, callback] = await Promise.all([startDevServer(), startCallbackServer()]);
-  profile = await mkdtemp(join(tmpdir(), 'portcullis-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
   });
 });
 
 afterAll(async () => {
-  await context?.close();
-  await Promise.all([
-    server?.stop(),
-    new Promise((resolve) => callback?.server.close(resolve)),
-    profile && rm(profile, { recursive: true, force: true }),
-  ]);
+  await Promise.all([browser?.close(), server?.stop(), new Promise((resolve) => callback?.server.close(resolve))]);
 });
 
 describe('the code flow in Chromium', () => {
