@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port';
 import { PROJECT_ROOT } from '../../scripts/lib/process';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
-import { launchChromium, type Chromium } from './chromium';
-import { startDevServer, type DevServer } from './dev-server';
+import { launchChromium, submitLoginForm, type Chromium } from './chromium';
+import { postJson, startDevServer, type DevServer } from './dev-server';
 
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-results', 'spa');
 const SPA_READY_TIMEOUT_MS = 30_000;
@@ -51,25 +51,15 @@ async function startSpa(port: number, issuer: string, client: string): Promise<S
   return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
-async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.issuer}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return response.json() as Promise<Record<string, unknown>>;
-}
-
 const logOf = (page: Page) => page.locator('#log').textContent();
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startDevServer(), launchChromium(), mkdir(SCREENSHOTS, { recursive: true })]);
-  await postJson('/signup', { username, password });
+  await postJson(server.issuer, '/signup', { username, password });
   // The client registers the SPA's origin, so the port is chosen first.
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const registered = await postJson('/oauth/register', {
+  const registered = await postJson(server.issuer, '/oauth/register', {
     client_name: 'Example SPA',
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
@@ -100,9 +90,7 @@ describe('examples/spa in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => url.origin === server.issuer && url.pathname === '/login');
     await page.screenshot({ path: join(SCREENSHOTS, '1-login.png') });
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitLoginForm(page, username, password);
     await page.getByRole('heading', { name: 'Example SPA wants to access your account' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '2-consent.png') });
     await page.getByRole('button', { name: 'Allow' }).click();
