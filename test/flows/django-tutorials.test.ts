@@ -184,8 +184,11 @@ describe('IAM tutorial part 1 (Django OAuth Toolkit "Getting started")', () => {
     async function registerOnPage(fields: Record<string, string>) {
       await browser.get('/account/applications/new');
       expect((await browser.submit('/account/applications/new', fields)).status).toBe(201);
-      const value = (id: string) =>
-        new RegExp(`<input id="${id}" type="text" value="([^"]*)"`).exec(browser.html)?.[1]!;
+      const value = (id: string) => {
+        const found = new RegExp(`<input id="${id}" type="text" value="([^"]*)"`).exec(browser.html)?.[1];
+        expect(found, `the secret page shows no ${id}`).toBeDefined();
+        return found!;
+      };
       return { ID: value('client-id'), SECRET: value('client-secret') };
     }
 
