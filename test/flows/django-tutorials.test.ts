@@ -120,7 +120,7 @@ describe('Django OAuth Toolkit tutorial part 1: make a provider in a minute', ()
 });
 
 describe('Guide to an OAuth2 API with Django', () => {
-  it('registers a user, gets password-grant tokens, refreshes, creates and lists unicorns, revokes', async () => {
+  it('registers a user, gets password-grant tokens, refreshes, revokes, creates and lists unicorns', async () => {
     // The first-party app the guide creates in the Django admin: `npm start` seeds it as demo-first-party.
     const { client, secret } = await createTestClient({
       grantTypes: ['password', 'refresh_token'],
@@ -149,6 +149,10 @@ describe('Guide to an OAuth2 API with Django', () => {
       await postForm('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, app),
     );
 
+    // curl -X POST -d "token=<refresh_token>" -u"<client_id>:<client_secret>" .../oauth/revoke
+    expect((await postForm('/oauth/revoke', { token: refreshed.refresh_token }, app)).status).toBe(200);
+
+    // The access token is a stateless JWT: it keeps working until it expires (README "Security notes").
     // curl -H "Authorization: Bearer <token>" -d "name=djangounchained&age=34" .../api/unicorns
     const created = await send('/api/unicorns', {
       method: 'POST',
@@ -166,8 +170,7 @@ describe('Guide to an OAuth2 API with Django', () => {
     const listed = await send('/api/unicorns', { headers: { Authorization: `Bearer ${refreshed.access_token}` } });
     expect((await listed.json<{ unicorns: unknown[] }>()).unicorns).toContainEqual(unicorn);
 
-    // curl -X POST -d "token=<refresh_token>" -u"<client_id>:<client_secret>" .../oauth/revoke
-    expect((await postForm('/oauth/revoke', { token: refreshed.refresh_token }, app)).status).toBe(200);
+    // The revoked refresh token is refused.
     const afterRevocation = await postForm(
       '/oauth/token',
       { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token },
