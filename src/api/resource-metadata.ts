@@ -43,7 +43,7 @@ export function resourceMetadataEndpoint(config: Config): (c: Context) => Promis
       documents.set(issuer, document);
     }
     const published = await document;
-    // The root form too: this origin hosts one protected resource, and some clients only try the root (docs/verify.md).
+    // The root form too: this origin hosts one protected resource, and some clients only try the root (README, "Choices where the specs leave room").
     if (c.req.path !== published.path && c.req.path !== SAMPLE_API_ROOT_METADATA_PATH) {
       throw new OAuthError('not_found', 'no protected resource is published at this path');
     }

@@ -1,4 +1,4 @@
-// portcullis/verify: verifies RFC 9068 JWT access tokens for a resource server (RFC 9068 §4), using jose only.
+// @portcullis/verify: verifies RFC 9068 JWT access tokens for a resource server (RFC 9068 §4), using jose only.
 // Nothing here imports the rest of Portcullis, so any Worker can use it against any RFC 9068 issuer.
 import { errors, jwtVerify } from 'jose';
 import { checkAccessTokenClaims, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims.js';
