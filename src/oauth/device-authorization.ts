@@ -115,7 +115,7 @@ export async function pendingDeviceAuthorization(
   const code = normalizeUserCode(typed);
   if (code === null) return null;
   const authorization = await stores.deviceAuthorizations.findByUserCode(await hashOpaqueToken(code));
-  if (!authorization || authorization.status !== 'pending' || authorization.expiresAt <= nowSeconds) return null;
+  if (authorization?.status !== 'pending' || authorization.expiresAt <= nowSeconds) return null;
   return authorization;
 }
 

@@ -1,9 +1,12 @@
-// Debian's Chromium through playwright-core for the end-to-end tests: a fresh profile per launch, and every
-// Content-Security-Policy complaint the pages cause collected (none, if each page's CSP fits its forms).
+// Debian's Chromium through playwright-core for the browser tests: a headless persistent context in a temporary
+// profile, with the switches that keep it quiet and offline (never `npx playwright install`); the issuer's login form
+// as a person fills it; and a relying party's callback server.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../../scripts/lib/free-port';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -17,8 +20,6 @@ const CHROMIUM_ARGS = [
 
 export interface Chromium {
   context: BrowserContext;
-  page: Page;
-  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -29,18 +30,28 @@ export async function launchChromium(): Promise<Chromium> {
     headless: true,
     args: CHROMIUM_ARGS,
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const cspViolations: string[] = [];
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
-  });
   return {
     context,
-    page,
-    cspViolations,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Types into the issuer's real login form and submits it. */
+export async function submitLoginForm(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The relying party's pages: they only have to answer, the test reads the browser's address. */
+export async function startCallbackServer(): Promise<{ origin: string; server: Server }> {
+  const port = await freePort();
+  const callbackServer = createServer((_, response) =>
+    response.writeHead(200, { 'Content-Type': 'text/plain' }).end('back at the client'),
+  );
+  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${port}`, server: callbackServer };
 }
