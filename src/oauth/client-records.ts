@@ -67,8 +67,10 @@ export async function replaceClientMetadata(
   // client_secret_jwt, whose secret must be sealed (only a hash of the old one exists).
   const sealedNeeded = metadata.tokenEndpointAuthMethod === 'client_secret_jwt' && !client.secretCiphertext;
   const secret = needsSecret && (client.secretHash === null || sealedNeeded) ? generateOpaqueToken() : undefined;
+  // A client leaving client_secret_jwt keeps only the hash: no reversible copy is kept without a need for it.
+  const sealed = metadata.tokenEndpointAuthMethod === 'client_secret_jwt' ? (client.secretCiphertext ?? null) : null;
   const kept = needsSecret
-    ? { secretHash: client.secretHash, secretCiphertext: client.secretCiphertext ?? null }
+    ? { secretHash: client.secretHash, secretCiphertext: sealed }
     : { secretHash: null, secretCiphertext: null };
   const updated: Client = {
     ...client,

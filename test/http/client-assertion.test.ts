@@ -9,7 +9,7 @@ import { storesFor } from '../../src/storage/stores';
 import { expectOAuthError } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
 import { postForm, send } from '../helpers/http';
-import { register } from '../helpers/registration';
+import { bearer, register, sendJson } from '../helpers/registration';
 import {
   CLIENT_ASSERTION_TYPE,
   privateKeyJwtClientRecord,
@@ -217,6 +217,35 @@ describe('client_secret_jwt (RFC 7523 §2.2)', () => {
     );
     expect((await withAssertion(right)).status).toBe(200);
     await expectOAuthError(await withAssertion(right), 401, 'invalid_client', FAILED);
+  });
+});
+
+describe('the sealed secret across RFC 7592 updates', () => {
+  it('drops the sealed copy when a client leaves client_secret_jwt, and issues a new secret when it comes back', async () => {
+    const { body } = await register({
+      token_endpoint_auth_method: 'client_secret_jwt',
+      grant_types: ['client_credentials'],
+    });
+    const clientId = body.client_id as string;
+    const update = (method: string) =>
+      sendJson(
+        `/oauth/register/${clientId}`,
+        'PUT',
+        { client_id: clientId, token_endpoint_auth_method: method, grant_types: ['client_credentials'] },
+        bearer(body.registration_access_token as string),
+      );
+    const toBasic = await update('client_secret_basic');
+    expect(toBasic.status).toBe(200);
+    const sealed = () =>
+      env.DB.prepare('SELECT secret_ciphertext FROM clients WHERE id = ?')
+        .bind(clientId)
+        .first<string>('secret_ciphertext');
+    expect(await sealed()).toBeNull();
+    const back = await (await update('client_secret_jwt')).json<Record<string, unknown>>();
+    expect(back.client_secret).toEqual(expect.any(String));
+    expect(back.client_secret).not.toBe(body.client_secret);
+    const key = { privateKey: new TextEncoder().encode(back.client_secret as string), alg: 'HS256' };
+    expect((await withAssertion(await signClientAssertion(clientId, key, TEST_ISSUER))).status).toBe(200);
   });
 });
 
