@@ -2,7 +2,6 @@
 // verification_uri_complete), sees who asks for what, and allows or denies. Every entry of a code counts against
 // limits per address and per user, so guessing a live code is impractical (§5.1).
 import { Hono, type Context } from 'hono';
-import { addressBlock } from '../accounts/login-throttle';
 import { parseConsentDecision } from '../oauth/consent';
 import {
   decideDeviceAuthorization,
@@ -15,6 +14,7 @@ import { DeviceCodePage, DeviceConsentPage, DeviceDonePage, USER_CODE_FIELD } fr
 import type { ActiveSession } from '../storage/types';
 import type { AppEnv } from './context';
 import { readForm } from './form';
+import { limitAddress } from './middleware/client-auth';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
 import { requireSession } from './middleware/require-session';
@@ -57,11 +57,10 @@ async function countedEntry(c: Context<AppEnv>): Promise<{ session: ActiveSessio
   const session = await currentSession(c);
   if (!session) throw new Error('the /device routes run behind requireSession()');
   const { rateLimits } = c.get('stores');
-  // TODO(issue 8, defect 10): read through the one client-address function once it lands.
-  const address = c.req.header('cf-connecting-ip');
+  const address = limitAddress(c);
   await enforceRateLimit(rateLimits, `device-code:user:${session.user.id}`, USER_CODE_ATTEMPTS.perUser);
   if (address !== undefined) {
-    await enforceRateLimit(rateLimits, `device-code:ip:${addressBlock(address)}`, USER_CODE_ATTEMPTS.perAddress);
+    await enforceRateLimit(rateLimits, `device-code:ip:${address}`, USER_CODE_ATTEMPTS.perAddress);
   }
   return { session, typed: (await readForm(c)).get(USER_CODE_FIELD) ?? '' };
 }

@@ -1,14 +1,13 @@
 // Bounds failed client authentication (RFC 6819 §5.1.4.2.3, §5.2.3.1; issue 8): each failure is counted per client
 // id and address, and past the limit a failure answers 429 instead of 401. A correct credential is never refused, so
 // nobody can lock a client out by failing in its name; successes cost no counter write.
-import { addressBlock } from '../accounts/login-throttle';
 import type { RateLimitStore } from '../storage/types';
 import { enforceRateLimit, type RateLimit } from './rate-limit';
 
 export interface FailureCounter {
   store: RateLimitStore;
   limit: RateLimit;
-  /** The caller's address; undefined when unknown (local runs without CF-Connecting-IP share one count). */
+  /** The unit the caller is counted by (an IPv4 address, an IPv6 /64); undefined when unknown (local runs). */
   clientAddress: string | undefined;
 }
 
@@ -24,6 +23,6 @@ export function countAuthenticationFailure(
   credential: FailedCredential,
   clientId: string | null,
 ): Promise<void> {
-  const address = counter.clientAddress === undefined ? 'unknown' : addressBlock(counter.clientAddress);
+  const address = counter.clientAddress ?? 'unknown';
   return enforceRateLimit(counter.store, `${credential}:${clientId ?? '?'}:${address}`, counter.limit);
 }

@@ -15,11 +15,12 @@ import { storesFor } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
 import { expectOAuthError, postAsClient, type TokenSet } from '../helpers/authorization';
 import { signedInBrowser } from '../helpers/authorize';
-import type { TestBrowser } from '../helpers/browser';
+import { loginAs, TestBrowser } from '../helpers/browser';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_ISSUER } from '../helpers/constants';
 import { send } from '../helpers/http';
 import { register } from '../helpers/registration';
+import { createTestUser } from '../helpers/users';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -222,6 +223,26 @@ describe('the /device page (RFC 8628 §3.3, §5.1)', () => {
     const right = await browser.submit('/device', { user_code });
     expect(right.status).toBe(429);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('bounds guessing per address too: new accounts from one address share its limit', async () => {
+    const clientIp = '192.0.2.44';
+    const { perUser, perAddress } = USER_CODE_ATTEMPTS;
+    let entries = 0;
+    while (entries < perAddress.limit) {
+      const { user, password } = await createTestUser();
+      const browser = new TestBrowser({ clientIp });
+      await loginAs(browser, user.username, password, '/device');
+      await browser.get('/device');
+      for (let attempt = 0; attempt < perUser.limit && entries < perAddress.limit; attempt++, entries++) {
+        expect((await browser.submit('/device', { user_code: 'BCDF-GHJK' })).status).toBe(400);
+      }
+    }
+    const { user, password } = await createTestUser();
+    const fresh = new TestBrowser({ clientIp });
+    await loginAs(fresh, user.username, password, '/device');
+    await fresh.get('/device');
+    expect((await fresh.submit('/device', { user_code: 'BCDF-GHJK' })).status).toBe(429);
   });
 });
 
