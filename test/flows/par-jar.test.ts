@@ -21,6 +21,7 @@ import {
   type QueryValues,
 } from '../helpers/authorize';
 import { loginAs, type TestBrowser } from '../helpers/browser';
+import { createTestApp } from '../helpers/app';
 import type { TestClient } from '../helpers/clients';
 import { TEST_ISSUER } from '../helpers/constants';
 import { signingKeyPair, type SigningKeyPair } from '../fixtures/jwt-client';
@@ -208,6 +209,24 @@ describe('/oauth/authorize with a pushed request (RFC 9126 §4)', () => {
       withQuery('/oauth/authorize', { client_id: testClient.client.id, request_uri }),
     );
     expect(returned.code).toEqual(expect.any(String));
+  });
+});
+
+describe('REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true (RFC 9126 §5)', () => {
+  it('advertises the requirement and refuses every plain authorization request', async () => {
+    const { request } = createTestApp({ REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: 'true' });
+    const metadata = await (await request('/.well-known/oauth-authorization-server')).json<Record<string, unknown>>();
+    expect(metadata).toMatchObject({
+      pushed_authorization_request_endpoint: `${TEST_ISSUER}/oauth/par`,
+      require_pushed_authorization_requests: true,
+    });
+    const testClient = await createCodeClient();
+    const { path } = await codeRequest(testClient.client);
+    expect(redirectParams(await request(path))).toMatchObject({
+      error: 'invalid_request',
+      error_description:
+        'This application must send its authorization request through the pushed authorization request endpoint.',
+    });
   });
 });
 

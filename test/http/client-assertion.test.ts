@@ -153,7 +153,11 @@ describe('private_key_jwt with a jwks_uri', () => {
     const { client } = await createJwtClient({ metadata: { jwks_uri: jwksUri } });
     const first = await signClientAssertion(client.id, signingKey(published), TEST_ISSUER);
     expect((await withAssertion(first)).status).toBe(200);
-    expect(fetchSpy).toHaveBeenCalledWith(jwksUri, expect.objectContaining({ redirect: 'manual' }));
+    // No redirects followed, and a time limit on every fetch (CLIENT_JWKS_LIMITS).
+    expect(fetchSpy).toHaveBeenCalledWith(
+      jwksUri,
+      expect.objectContaining({ redirect: 'manual', signal: expect.any(AbortSignal) }),
+    );
 
     published = await signingKeyPair();
     const rotated = await signClientAssertion(client.id, signingKey(published), TEST_ISSUER);
