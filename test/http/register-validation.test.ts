@@ -47,6 +47,21 @@ const REDIRECT_URI_ERRORS: Array<[string, Record<string, unknown>, string]> = [
     { redirect_uris: ['javascript:alert(document.cookie)'] },
     'redirect_uris[0] must use https, loopback http, or a private-use scheme in reverse domain name form (com.example.app:/callback)',
   ],
+  // The WHATWG parser drops tabs and line breaks, so such a URI parses, and would reach a Location header.
+  ...(
+    [
+      ['a trailing LF', 'https://app.example.com/callback\n'],
+      ['a CR LF', 'https://app.example.com/call\r\nback'],
+      ['a tab', 'https://app.example.com/call\tback'],
+      ['a space', 'https://app.example.com/call back'],
+      ['a NUL', 'https://app.example.com/callback\u0000'],
+      ['a no-break space', 'https://app.example.com/callback\u00a0'],
+    ] as const
+  ).map(([what, uri]): [string, Record<string, unknown>, string] => [
+    `a redirect URI with ${what}`,
+    { redirect_uris: [uri] },
+    'redirect_uris[0] must not contain whitespace or control characters',
+  ]),
   [
     'a private-use scheme for a confidential client (RFC 8252 §8.4)',
     { redirect_uris: ['com.example.app:/callback'] },
@@ -155,6 +170,16 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
     'a post-logout redirect URI with a fragment',
     { ...MACHINE, post_logout_redirect_uris: ['https://app.example.com/bye#x'] },
     'post_logout_redirect_uris[0] must not contain a fragment',
+  ],
+  [
+    'a post-logout redirect URI with a line break',
+    { ...MACHINE, post_logout_redirect_uris: ['https://app.example.com/bye\r\n'] },
+    'post_logout_redirect_uris[0] must not contain whitespace or control characters',
+  ],
+  [
+    'a client_uri with a line break',
+    { ...MACHINE, client_uri: 'https://app.example.com/\n' },
+    'client_uri must not contain whitespace or control characters',
   ],
   ['a software_id that is not a string', { ...MACHINE, software_id: 7 }, 'software_id must be a string'],
   ['an empty software_version', { ...MACHINE, software_version: '' }, 'software_version must not be empty'],
