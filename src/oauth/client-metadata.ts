@@ -76,7 +76,7 @@ const MetadataShape = v.looseObject({
   token_endpoint_auth_method: v.nullish(
     v.picklist(
       TOKEN_ENDPOINT_AUTH_METHODS,
-      (issue) => `${issue.received} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+      (issue) => `${String(issue.input)} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
     ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),

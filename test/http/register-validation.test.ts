@@ -80,7 +80,7 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
   [
     'private_key_jwt, which this server does not support',
     { ...MACHINE, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app.example.com/jwks' },
-    'token_endpoint_auth_method "private_key_jwt" is not supported; use client_secret_basic, client_secret_post, none',
+    'token_endpoint_auth_method private_key_jwt is not supported; use client_secret_basic, client_secret_post, none',
   ],
   ['grant_types that is not an array', { grant_types: 'client_credentials' }, 'grant_types must be an array'],
   ['empty grant_types', { grant_types: [] }, 'grant_types must list at least one grant type'],
@@ -88,6 +88,16 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
     'a grant type the token endpoint does not implement',
     { grant_types: ['client_credentials', 'implicit'] },
     `grant_types lists grant types this server does not support: implicit (supported: ${SUPPORTED_GRANT_TYPES.join(', ')})`,
+  ],
+  [
+    'a grant type with quotes and non-ASCII, echoed escaped (RFC 6749 §5.2)',
+    { grant_types: ['client_credentials', 'x"\\ü'] },
+    `grant_types lists grant types this server does not support: x%22%5C%C3%BC (supported: ${SUPPORTED_GRANT_TYPES.join(', ')})`,
+  ],
+  [
+    'an unsupported token_endpoint_auth_method with a quote, echoed escaped',
+    { ...MACHINE, token_endpoint_auth_method: 'a"b' },
+    'token_endpoint_auth_method a%22b is not supported; use client_secret_basic, client_secret_post, none',
   ],
   [
     'client_credentials for a public client (RFC 6749 §4.4)',

@@ -100,6 +100,31 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
     await expectError(response, 400, 'unsupported_grant_type');
   });
 
+  it('escapes the echoed grant_type into the RFC 6749 §5.2 character set', async () => {
+    const { client, secret } = await createTestClient();
+    const response = await rawTokenRequest('grant_type=%EF%BD%83%22%5C', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: basicAuthorization(client.id, secret),
+    });
+    expect(await response.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'grant_type %EF%BD%83%22%5C is not supported',
+    });
+  });
+
+  it('escapes an echoed resource into the RFC 6749 §5.2 character set', async () => {
+    const { client, secret } = await createTestClient();
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', resource: 'https://elsewhere.test/"\\ü' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
+    expect(await response.json()).toEqual({
+      error: 'invalid_target',
+      error_description: 'unknown resource: https://elsewhere.test/%22%5C%C3%BC',
+    });
+  });
+
   it('answers unauthorized_client when the client is not registered for the grant', async () => {
     const { client, secret } = await createTestClient({
       grantTypes: ['authorization_code'],
