@@ -48,7 +48,12 @@ function managedClient(c: Context<AppEnv>): Promise<ManagedClient> {
 }
 
 function registrationContext(c: Context<AppEnv>): RegistrationContext {
-  return { config: c.get('config'), issuer: c.get('issuer'), clients: c.get('stores').clients };
+  return {
+    config: c.get('config'),
+    issuer: c.get('issuer'),
+    clients: c.get('stores').clients,
+    idTokenSigningAlgorithms: c.get('keys').algorithms,
+  };
 }
 
 function bearerToken(c: Context<AppEnv>): string | undefined {

@@ -11,6 +11,8 @@ export interface RegistrationContext {
   config: Config;
   issuer: string;
   clients: ClientStore;
+  /** The key set's algorithms, which discovery advertises for ID Tokens. */
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3), snake_case as on the wire. */
@@ -37,8 +39,11 @@ const SERVER_ASSIGNED_MEMBERS = [
 ];
 
 /** Registrants holding the operator's initial access token (`token` policy) are first parties; open ones are not. */
-function registrationPolicyOf(config: Config) {
-  return clientMetadataPolicy(config.apiScopes, { firstParty: config.registrationPolicy === 'token' });
+function registrationPolicyOf({ config, idTokenSigningAlgorithms }: RegistrationContext) {
+  return clientMetadataPolicy(config.apiScopes, {
+    firstParty: config.registrationPolicy === 'token',
+    idTokenSigningAlgorithms,
+  });
 }
 
 /** The `closed` policy refuses registration outright, before anything is counted or read. */
@@ -73,7 +78,7 @@ export async function registerClient(
   registrant: string,
   context: RegistrationContext,
 ): Promise<ClientInformation> {
-  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context));
   const cap = context.config.registrationMaxClientsPerRegistrant;
   // RFC 7591 §5 leaves abuse to the server: a cap keeps one IP or token from filling D1.
   if ((await context.clients.countByRegistrant(registrant)) >= cap) {
@@ -123,7 +128,7 @@ export async function updateClientRegistration(
   context: RegistrationContext,
 ): Promise<ClientInformation> {
   await checkUpdateIdentity(input, client);
-  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context));
   const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }

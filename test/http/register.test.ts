@@ -3,12 +3,16 @@
 // per-IP rate limit and the per-registrant cap.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadConfig } from '../../src/config';
+import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { createTestApp } from '../helpers/app';
+import { exchangeCode, issueTestCode, REDIRECT_URI, type TokenSet } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
-import { basicAuthorization, postForm, send } from '../helpers/http';
+import { basicAuthorization, postForm, publishedKeys, send } from '../helpers/http';
 import { bearer, randomIp, register, registerClientCredentialsClient, sendJson } from '../helpers/registration';
+import { createTestUser } from '../helpers/users';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
@@ -51,6 +55,46 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
       expires_in: 900,
       scope: 'read',
     });
+  });
+
+  it('registers id_token_signed_response_alg, echoes it, and signs the ID Tokens with it (OIDC Registration §2)', async () => {
+    const { response, body } = await register({
+      redirect_uris: [REDIRECT_URI],
+      scope: 'openid',
+      id_token_signed_response_alg: 'ES256',
+    });
+    expect(response.status).toBe(201);
+    expect(body.id_token_signed_response_alg).toBe('ES256');
+    const clientId = body.client_id as string;
+    const read = await send(`/oauth/register/${clientId}`, {
+      headers: bearer(body.registration_access_token as string),
+    });
+    expect(await read.json()).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+
+    const client = (await storesFor(env.DB).clients.findById(clientId))!;
+    const testClient = { client, secret: body.client_secret as string };
+    const { user } = await createTestUser();
+    const tokens = await (await exchangeCode(testClient, await issueTestCode(client, user))).json<TokenSet>();
+    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('ES256');
+    await jwtVerify(tokens.id_token!, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: clientId,
+      algorithms: ['ES256'],
+    });
+
+    // RFC 7592 §2.2: an update replaces it, and the next ID Token follows.
+    const updated = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, redirect_uris: [REDIRECT_URI], scope: 'openid', id_token_signed_response_alg: 'RS256' },
+      bearer(body.registration_access_token as string),
+    );
+    expect(await updated.json()).toMatchObject({ id_token_signed_response_alg: 'RS256' });
+    const refreshed = (await storesFor(env.DB).clients.findById(clientId))!;
+    const again = await (
+      await exchangeCode({ client: refreshed, secret: testClient.secret }, await issueTestCode(refreshed, user))
+    ).json<TokenSet>();
+    expect(decodeProtectedHeader(again.id_token!).alg).toBe('RS256');
   });
 
   it('echoes every registered member with the client information (RFC 7591 §3.2.1, RFC 7592 §3)', async () => {
