@@ -60,9 +60,9 @@ export function assertRegistrationOpen(config: Config): void {
 export async function identifyRegistrant(
   config: Config,
   presentedToken: string | undefined,
-  clientIp: string,
+  address: string,
 ): Promise<string> {
-  if (config.registrationPolicy !== 'token') return `ip:${clientIp}`;
+  if (config.registrationPolicy !== 'token') return `ip:${address}`;
   const expectedHash = await hashOpaqueToken(config.registrationToken ?? '');
   // Hashing both sides makes the comparison constant-time whatever the lengths.
   if (presentedToken === undefined || !(await opaqueTokenMatches(presentedToken, expectedHash))) {

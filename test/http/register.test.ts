@@ -294,6 +294,27 @@ describe('registration limits', () => {
     expect((await register(metadata, ip, request)).response.status).toBe(201);
   });
 
+  it('counts an IPv6 client by its /64, like the login throttle, so rotating addresses in it gains nothing', async () => {
+    const { request } = createTestApp({ REGISTRATION_RATE_LIMIT: '2' });
+    const prefix = randomIp().replace(/::1$/, '');
+    const metadata = { grant_types: ['client_credentials'] };
+    expect((await register(metadata, { 'CF-Connecting-IP': `${prefix}::1` }, request)).response.status).toBe(201);
+    expect((await register(metadata, { 'CF-Connecting-IP': `${prefix}::2` }, request)).response.status).toBe(201);
+    const third = await register(metadata, { 'CF-Connecting-IP': `${prefix}:ffff:ffff:ffff:ffff` }, request);
+    expect(third.response.status).toBe(429);
+  });
+
+  it('reads the address from CF-Connecting-IP only, never X-Forwarded-For', async () => {
+    const { request } = createTestApp({ REGISTRATION_RATE_LIMIT: '1' });
+    const ip = randomIp();
+    const metadata = { grant_types: ['client_credentials'] };
+    expect(
+      (await register(metadata, { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '192.0.2.1' }, request)).response.status,
+    ).toBe(201);
+    const again = await register(metadata, { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '192.0.2.2' }, request);
+    expect(again.response.status).toBe(429);
+  });
+
   it('refuses a registrant past REGISTRATION_MAX_CLIENTS_PER_REGISTRANT with 403 access_denied', async () => {
     const { request } = createTestApp({ REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '2' });
     const ip = { 'CF-Connecting-IP': randomIp() };
