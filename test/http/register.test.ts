@@ -241,6 +241,38 @@ describe('registration policies', () => {
     expect(trusted.body.grant_types).toEqual(['password']);
   });
 
+  it('counts the operator token as the operator under the open policy too: password grant, token registrant', async () => {
+    const { request } = createTestApp({ REGISTRATION_POLICY: 'open', REGISTRATION_TOKEN: TOKEN });
+    const operator = await register({ grant_types: ['password'] }, bearer(TOKEN), request);
+    expect(operator.response.status).toBe(201);
+    expect(operator.body.grant_types).toEqual(['password']);
+    const row = await env.DB.prepare('SELECT registrant FROM clients WHERE id = ?')
+      .bind(operator.body.client_id)
+      .first();
+    expect(row).toEqual({ registrant: `token:${(await hashOpaqueToken(TOKEN)).slice(0, 16)}` });
+
+    // RFC 7592 §2.2: its updates are the operator's too.
+    const clientId = operator.body.client_id as string;
+    const update = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, grant_types: ['password', 'refresh_token'] },
+      bearer(operator.body.registration_access_token as string),
+      request,
+    );
+    expect(update.status).toBe(200);
+    expect(await update.json()).toMatchObject({ grant_types: ['password', 'refresh_token'] });
+
+    // Anyone else registers as before; a bearer token that is not the operator's is refused, not ignored.
+    expect((await register({ grant_types: ['client_credentials'] }, {}, request)).response.status).toBe(201);
+    const wrong = await register({ grant_types: ['client_credentials'] }, bearer('not-the-token'), request);
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'the initial access token is not valid; register without one, or with the right one',
+    });
+  });
+
   it.each([
     ['no Authorization header', {}],
     ['a wrong token', bearer('not-the-initial-access-token')],
