@@ -58,7 +58,7 @@ export async function signInWithThrottle(
   return { outcome: 'throttled', retryAfterSeconds: lockSeconds };
 }
 
-/** Seconds to wait when a key is locked or its reservation is past the limit, else null (the attempt may go on). */
+// Seconds to wait when a key is locked or its reservation is past the limit, else null (the attempt may go on).
 function refusalOf(
   keys: Array<{ policy: LoginThrottlePolicy }>,
   reservations: LoginReservation[],
