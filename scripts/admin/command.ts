@@ -90,6 +90,10 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** Access tokens are self-contained JWTs: nothing can recall them, so every revocation says how long they live on. */
+export const ACCESS_TOKEN_NOTE =
+  'Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).';
+
 export function isoDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -1,5 +1,5 @@
 // `users …` admin commands (the tutorials' createsuperuser and user admin): create, disable, enable, reset a
-// password, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/oauth).
+// password, sign out everywhere, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/oauth).
 import { hashPassword } from '../../src/oauth/password-hash';
 import { passwordProblem } from '../../src/oauth/password-policy';
 import { registerUser } from '../../src/oauth/register-user';
@@ -9,6 +9,7 @@ import type { User } from '../../src/storage/types';
 import { epochSeconds } from '../../src/tokens/access-token';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import {
+  ACCESS_TOKEN_NOTE,
   CommandError,
   isoDate,
   parseCommandArgs,
@@ -82,6 +83,22 @@ export const USER_COMMANDS: AdminCommand[] = [
           ...passwordLines(password, generated),
         ],
         json: { ...userJson(user), ...(generated ? { password } : {}) },
+      };
+    },
+  },
+  {
+    name: 'users sign-out',
+    usage: 'users sign-out <username>',
+    summary: 'end every session of a user and revoke all their refresh tokens, without touching the password',
+    async run(argv, context) {
+      const { positionals } = parseCommandArgs(argv, {}, ['username']);
+      const { stores } = await context.database();
+      const user = await findUser(stores, positionals[0] ?? '');
+      await stores.sessions.deleteByUser(user.id);
+      await stores.refreshTokens.revokeByUser(user.id, epochSeconds());
+      return {
+        lines: [`Ended every session of ${user.username} and revoked their refresh tokens.`, ACCESS_TOKEN_NOTE],
+        json: { ...userJson(user), signed_out: true },
       };
     },
   },
