@@ -1,5 +1,5 @@
-// `npm run admin -- <command>` (issue 4; reference: docs/admin.md): users, clients, tokens and the purge, on the local
-// D1 by default, another local state with `--persist-to <dir>` or the deployed one with `--remote`; `--json` answers
+// `npm run admin -- <command>` (issue 4; reference: docs/admin.md): users, clients, tokens, keys and the purge, on
+// the local D1 by default, another local state with `--persist-to <dir>` or the deployed one with `--remote`; `--json` answers
 // scripts. Commands reuse the Worker's code (src/oauth, src/storage, src/tokens); exit statuses are the EXIT_* below.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { storesFor } from '../src/storage/stores';
 import { CLIENT_COMMANDS } from './admin/clients';
 import { CommandError, UsageError, type AdminCommand, type DatabaseAccess } from './admin/command';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from './admin/database';
+import { KEY_COMMANDS } from './admin/keys';
 import { PURGE_COMMANDS } from './admin/purge';
 import { TOKEN_COMMANDS } from './admin/tokens';
 import { USER_COMMANDS } from './admin/users';
@@ -17,6 +18,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   ...USER_COMMANDS,
   ...CLIENT_COMMANDS,
   ...TOKEN_COMMANDS,
+  ...KEY_COMMANDS,
   ...PURGE_COMMANDS,
 ];
 

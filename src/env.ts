@@ -5,6 +5,10 @@ export interface Bindings {
   ISSUER?: string;
   /** Secret: a JWK set with private members; the first key signs. */
   SIGNING_KEYS?: string;
+  /** Secret, instead of SIGNING_KEYS: 32 random bytes (base64) sealing the Worker's own managed keys in D1. */
+  KEY_ENCRYPTION_KEY?: string;
+  /** Managed keys: days between rotations; default 30. */
+  SIGNING_KEY_ROTATION_DAYS?: string;
   /** open | token | closed */
   REGISTRATION_POLICY?: string;
   /** Secret: the initial access token for POST /oauth/register under the `token` policy. */

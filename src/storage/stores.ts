@@ -9,6 +9,7 @@ import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
+import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
   CodeStore,
@@ -18,6 +19,7 @@ import type {
   RateLimitStore,
   RefreshTokenStore,
   SessionStore,
+  SigningKeyStore,
   UserStore,
 } from './types';
 
@@ -32,6 +34,7 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  signingKeys: SigningKeyStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -50,6 +53,7 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      signingKeys: createSigningKeyStore(db),
     };
     storesByBinding.set(binding, stores);
   }

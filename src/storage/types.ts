@@ -220,3 +220,29 @@ export interface LoginThrottleStore {
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
 }
+
+/** A managed signing key (oauth/managed-keys.ts); the private JWK only as AES-GCM ciphertext. */
+export interface StoredSigningKey {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  rotation: number;
+  publicJwk: Record<string, unknown>;
+  encryptedPrivateJwk: string;
+  createdAt: number;
+  activatesAt: number;
+  revokedAt: number | null;
+  rotationRequestedAt: number | null;
+}
+
+/** Managed signing keys. A handful of rows: they are always read whole. */
+export interface SigningKeyStore {
+  list(): Promise<StoredSigningKey[]>;
+  /** Stores one rotation's keys, all or none; false when that rotation number was taken (another isolate won). */
+  insertRotation(keys: StoredSigningKey[]): Promise<boolean>;
+  /** False when no such key, or it was revoked already. */
+  revoke(kid: string, nowSeconds: number): Promise<boolean>;
+  /** Marks the newest rotation for replacement (the Worker generates the keys); false when there is none. */
+  requestRotation(nowSeconds: number): Promise<boolean>;
+  /** Deletes every key of the given rotations (ones that left the JWKS long ago). */
+  deleteRotations(rotations: number[]): Promise<number>;
+}
