@@ -30,6 +30,9 @@ export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 /** Managed keys (KEY_ENCRYPTION_KEY set): a new ES256 + RS256 pair starts this often. */
 export const SIGNING_KEY_ROTATION_DAYS = 30;
 
+/** Audit events are deleted by the cron this many days after they happened. */
+export const AUDIT_RETENTION_DAYS = 90;
+
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
 export interface Config {
@@ -68,6 +71,10 @@ export interface Config {
    * SIGNING_KEYS; `rotationDays` default 30 (SIGNING_KEY_ROTATION_DAYS).
    */
   managedKeys: { keyEncryptionKey: Uint8Array; rotationDays: number } | undefined;
+  /** Default false: record a `token_issued` audit event per token response (AUDIT_TOKEN_EVENTS = true). */
+  auditTokenEvents: boolean;
+  /** Default 90 (AUDIT_RETENTION_DAYS): the cron deletes older audit events. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +158,11 @@ export function loadConfig(env: Bindings): Config {
   const managedKeys = attempt(() => readManagedKeys(env));
   const signingKeys = managedKeys ? [] : attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
 
+  const auditTokenEvents = attempt(() => readBoolean('AUDIT_TOKEN_EVENTS', env.AUDIT_TOKEN_EVENTS));
+  const auditRetentionDays = attempt(() =>
+    readPositiveInteger('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_DAYS),
+  );
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Portcullis configuration:\n- ${problems.join('\n- ')}`);
   }
@@ -174,7 +186,16 @@ export function loadConfig(env: Bindings): Config {
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
     managedKeys,
+    auditTokenEvents: auditTokenEvents!,
+    auditRetentionDays: auditRetentionDays!,
   });
+}
+
+function readBoolean(name: string, value: string | undefined): boolean {
+  const trimmed = value?.trim().toLowerCase() ?? '';
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
 function readManagedKeys(env: Bindings): Config['managedKeys'] {

@@ -1,6 +1,7 @@
 // What an admin command is (scripts/admin.ts): a name, its usage line, and a function from arguments and the
 // database's stores to a result printed for people or, with --json, for scripts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AuditEventType } from '../../src/oauth/audit';
 import type { Database } from '../../src/storage/db';
 import type { Stores } from '../../src/storage/stores';
 
@@ -29,6 +30,8 @@ export interface AdminCommand {
   name: string;
   usage: string;
   summary: string;
+  /** The audit event a successful run records (docs/admin.md): default `admin_action`; null for read-only commands. */
+  auditType?: AuditEventType | null;
   run(argv: string[], context: AdminContext): Promise<CommandResult>;
 }
 

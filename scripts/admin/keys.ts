@@ -17,6 +17,7 @@ export const KEY_COMMANDS: AdminCommand[] = [
     name: 'keys list',
     usage: 'keys list',
     summary: 'list the managed signing keys: kid, alg, rotation, state and dates (no private part, ever)',
+    auditType: null,
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const rows = await (await context.database()).stores.signingKeys.list();
@@ -74,6 +75,7 @@ export const KEY_COMMANDS: AdminCommand[] = [
     name: 'keys revoke',
     usage: 'keys revoke <kid>',
     summary: 'unpublish a (leaked) key at once: tokens it signed stop verifying; a replacement signs immediately',
+    auditType: 'key_revoked',
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['kid']);
       const kid = positionals[0] ?? '';

@@ -106,6 +106,7 @@ export const USER_COMMANDS: AdminCommand[] = [
     name: 'users list',
     usage: 'users list',
     summary: 'list every user',
+    auditType: null,
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const users = await (await context.database()).stores.users.list();

@@ -11,6 +11,8 @@ import {
 import { normalizeUsername } from '../accounts/username';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
+import { signInFailedEvent } from '../oauth/audit';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -34,16 +36,21 @@ export const loginEndpoint = new Hono<AppEnv>()
     const nowSeconds = Math.floor(Date.now() / 1000);
     // Checked before the password, so a locked account costs no PBKDF2 run and gives away nothing.
     const lockedUntil = await loginLockedUntil(throttles, attempt, nowSeconds);
-    if (lockedUntil !== null) return renderThrottled(c, returnTo, typed, lockedUntil - nowSeconds);
+    if (lockedUntil !== null) {
+      audit(c, signInFailedEvent(attempt.username, 'locked'));
+      return renderThrottled(c, returnTo, typed, lockedUntil - nowSeconds);
+    }
 
     const user = await authenticateUser(c.get('stores'), typed, password);
     if (!user) {
       const lockedNow = await recordLoginFailure(throttles, attempt, nowSeconds);
+      audit(c, signInFailedEvent(attempt.username, lockedNow === null ? 'invalid_credentials' : 'locked_now'));
       if (lockedNow !== null) return renderThrottled(c, returnTo, typed, lockedNow - nowSeconds);
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
     await recordLoginSuccess(throttles, attempt);
     await startSession(c, user);
+    audit(c, { type: 'login', userId: user.id });
     return c.redirect(returnTo, 303);
   });
 

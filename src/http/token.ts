@@ -5,6 +5,8 @@ import { createMiddleware } from 'hono/factory';
 import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
+import { tokenIssuedEvent } from '../oauth/audit';
+import { audit, auditorFor } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { clientAuth } from './middleware/client-auth';
@@ -35,6 +37,8 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     keys: c.get('keys'),
     stores: c.get('stores'),
     clientIp: c.req.header('cf-connecting-ip'),
+    audit: auditorFor(c),
   });
+  if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
   return c.json(response);
 });

@@ -3,8 +3,9 @@
 // and a retirement delay (tokens/key-schedule.ts). Isolates agree because they compute the same schedule from the
 // same rows; each caches the rows for KEY_STATE_CACHE_SECONDS. docs/operations.md has the timeline.
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
-import type { SigningKeyStore, StoredSigningKey } from '../storage/types';
+import type { AuditEventStore, SigningKeyStore, StoredSigningKey } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
+import { buildAuditEvent, writeAuditEvents, type AuditEventInput } from './audit';
 import { generateSigningJwk } from '../tokens/generate-key';
 import { openPrivateJwk, sealPrivateJwk } from '../tokens/key-encryption';
 import { keyStatuses, keysInUse, type KeyTiming, type ManagedAlgorithm } from '../tokens/key-schedule';
@@ -29,6 +30,8 @@ export const KEY_HISTORY_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export interface ManagedKeys {
   store: SigningKeyStore;
+  /** Where key_published events of keys made on the request path go (the cron records its own). */
+  auditEvents: AuditEventStore;
   keyEncryptionKey: Promise<CryptoKey>;
   timing: KeyTiming;
   /** SIGNING_KEY_ROTATION_DAYS in seconds. */
@@ -101,18 +104,49 @@ export async function startRotation(
   return (await keys.store.insertRotation(sealed)) ? sealed : null;
 }
 
-/** The cron's part: a due rotation, then the deletion of rotations long gone from the JWKS. */
+/**
+ * The cron's part: a due rotation, then the deletion of rotations long gone from the JWKS. `events` are the keys
+ * published now and those that started signing or left the JWKS since the previous run (`since`).
+ */
 export async function maintainKeys(
   keys: ManagedKeys,
   now: number,
-): Promise<{ started: StoredSigningKey[]; deletedRotations: number[] }> {
+  since = now,
+): Promise<{ started: StoredSigningKey[]; deletedRotations: number[]; events: AuditEventInput[] }> {
   let rows = await keys.store.list();
   const due = keyMaintenanceDue(keys, rows, now, { scheduled: true });
-  const started = due === null ? null : await startRotation(keys, rows, now, due);
-  if (started) rows = await keys.store.list();
+  const started = (due === null ? null : await startRotation(keys, rows, now, due)) ?? [];
+  if (started.length > 0) rows = await keys.store.list();
+  const events = [...started.map(keyPublishedEvent), ...keyTransitionEvents(keys, rows, since, now)];
   const deletedRotations = expiredRotations(keys, rows, now);
   await keys.store.deleteRotations(deletedRotations);
-  return { started: started ?? [], deletedRotations };
+  return { started, deletedRotations, events };
+}
+
+function keyPublishedEvent(key: StoredSigningKey): AuditEventInput {
+  return {
+    type: 'key_published',
+    at: key.createdAt,
+    details: { kid: key.kid, alg: key.alg, rotation: key.rotation, activates_at: key.activatesAt },
+  };
+}
+
+/** Keys that started signing, or left the JWKS on schedule, in (since, now]. */
+function keyTransitionEvents(
+  keys: ManagedKeys,
+  rows: readonly StoredSigningKey[],
+  since: number,
+  now: number,
+): AuditEventInput[] {
+  const within = (at: number | undefined): at is number => at !== undefined && since < at && at <= now;
+  return keyStatuses(rows, now, keys.timing).flatMap(({ key, state, unpublishedAt }) => {
+    const details = { kid: key.kid, alg: key.alg, rotation: key.rotation };
+    const events: AuditEventInput[] = [];
+    if (within(key.activatesAt) && key.revokedAt === null)
+      events.push({ type: 'key_activated', at: key.activatesAt, details });
+    if (state === 'retired' && within(unpublishedAt)) events.push({ type: 'key_retired', at: unpublishedAt, details });
+    return events;
+  });
 }
 
 /**
@@ -179,12 +213,21 @@ export function managedKeySource(keys: ManagedKeys): SigningKeySource {
   };
 }
 
+const NO_ORIGIN = { clientAddress: undefined, userAgent: undefined };
+
 /** The rows, after making sure some key signs and fulfilling a rotation `keys rotate` asked for. */
 async function readRows(keys: ManagedKeys, now: number): Promise<StoredSigningKey[]> {
   const rows = await keys.store.list();
   const due = keyMaintenanceDue(keys, rows, now, { scheduled: false });
   if (due === null) return rows;
-  await startRotation(keys, rows, now, due);
+  const started = await startRotation(keys, rows, now, due);
+  if (started) {
+    // Rare (a first start, a revoked signer, a requested rotation) and already slow: the event write is awaited.
+    const events = started.map((key) => buildAuditEvent(keyPublishedEvent(key), NO_ORIGIN, now));
+    const writes: Promise<unknown>[] = [];
+    writeAuditEvents(keys.auditEvents, events, (work) => writes.push(work));
+    await Promise.all(writes);
+  }
   // Whether this isolate's rotation or a concurrent one was stored, the table now holds the winner.
   return keys.store.list();
 }

@@ -1,13 +1,13 @@
 // The isolate's source of signing keys, by key mode: the SIGNING_KEYS secret imported once, or the Worker's managed
 // keys in D1 (oauth/managed-keys.ts).
 import type { Config } from '../config';
-import type { SigningKeyStore } from '../storage/types';
+import type { Stores } from '../storage/stores';
 import { importKeyEncryptionKey } from '../tokens/key-encryption';
 import { fixedKeySource, importKeyRing, type SigningKeySource } from '../tokens/keys';
 import { managedKeySource, managedKeyTiming, type ManagedKeys } from './managed-keys';
 
-export function signingKeySourceFor(config: Config, store: SigningKeyStore): SigningKeySource {
-  const managed = managedKeysFor(config, store);
+export function signingKeySourceFor(config: Config, stores: Stores): SigningKeySource {
+  const managed = managedKeysFor(config, stores);
   if (managed) return managedKeySource(managed);
   const ring = importKeyRing([...config.signingKeys]);
   // Surface a key that parses but cannot be imported at start-up, in the logs, not per request.
@@ -16,10 +16,11 @@ export function signingKeySourceFor(config: Config, store: SigningKeyStore): Sig
 }
 
 /** The managed-key settings of this configuration, or undefined when SIGNING_KEYS is in use. */
-export function managedKeysFor(config: Config, store: SigningKeyStore): ManagedKeys | undefined {
+export function managedKeysFor(config: Config, stores: Stores): ManagedKeys | undefined {
   if (!config.managedKeys) return undefined;
   return {
-    store,
+    store: stores.signingKeys,
+    auditEvents: stores.auditEvents,
     keyEncryptionKey: importKeyEncryptionKey(config.managedKeys.keyEncryptionKey),
     // ID Tokens live as long as access tokens (oauth/issue-tokens.ts), so that is the longest signed lifetime.
     timing: managedKeyTiming(config.accessTokenTtlSeconds),

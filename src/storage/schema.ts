@@ -211,3 +211,29 @@ export const signingKeys = sqliteTable(
   },
   (table) => [uniqueIndex('signing_keys_rotation_alg_idx').on(table.rotation, table.alg)],
 );
+
+/**
+ * Security-relevant events (oauth/audit.ts): who did what, from where, with what outcome. Never a secret, token,
+ * code or password; `details` holds a few fields of the event's type. Deleted after AUDIT_RETENTION_DAYS.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    type: text('type').notNull(),
+    outcome: text('outcome', { enum: ['success', 'failure'] }).notNull(),
+    /** No foreign keys: an event outlives the user or client it names. */
+    userId: text('user_id'),
+    clientId: text('client_id'),
+    clientAddress: text('client_address'),
+    userAgent: text('user_agent'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (table) => [
+    index('audit_events_at_idx').on(table.at),
+    index('audit_events_type_at_idx').on(table.type, table.at),
+    index('audit_events_user_id_at_idx').on(table.userId, table.at),
+    index('audit_events_client_id_at_idx').on(table.clientId, table.at),
+  ],
+);

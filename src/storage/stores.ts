@@ -1,4 +1,5 @@
 // Every store of one D1 database, built once per binding.
+import { createAuditEventStore } from './audit-events';
 import { databaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
@@ -12,6 +13,7 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
+  AuditEventStore,
   CodeStore,
   ConsentStore,
   LoginThrottleStore,
@@ -35,6 +37,7 @@ export interface Stores {
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
   signingKeys: SigningKeyStore;
+  auditEvents: AuditEventStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -54,6 +57,7 @@ export function storesFor(binding: D1Database): Stores {
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
       signingKeys: createSigningKeyStore(db),
+      auditEvents: createAuditEventStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -11,7 +11,7 @@ import { basicAuthorization } from './http';
 export function createTestApp(overrides: Partial<Bindings> = {}) {
   const bindings: Bindings = { ...env, ...overrides };
   const config = loadConfig(bindings);
-  const keys = signingKeySourceFor(config, storesFor(bindings.DB).signingKeys);
+  const keys = signingKeySourceFor(config, storesFor(bindings.DB));
   const app = createApp({ config, keys });
   return {
     app,

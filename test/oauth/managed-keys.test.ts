@@ -20,7 +20,7 @@ const MANAGED = { SIGNING_KEYS: '', KEY_ENCRYPTION_KEY, SIGNING_KEY_ROTATION_DAY
 const T0 = Date.UTC(2027, 0, 4, 8, 0, 0) / 1000;
 const store = storesFor(env.DB).signingKeys;
 const config = loadConfig({ ...env, ...MANAGED });
-const managed = managedKeysFor(config, store)!;
+const managed = managedKeysFor(config, storesFor(env.DB))!;
 const { publicationLeadSeconds, retireAfterSeconds } = managed.timing;
 
 type Isolate = TestApp;
@@ -161,15 +161,31 @@ describe('managed signing keys', () => {
   it('starts a rotation from the cron once SIGNING_KEY_ROTATION_DAYS have passed, and deletes long-retired keys', async () => {
     await createTestApp(MANAGED).keys.current();
     const day = 24 * 3600;
-    expect(await maintainKeys(managed, T0 + day - 1)).toEqual({ started: [], deletedRotations: [] });
+    expect(await maintainKeys(managed, T0 + day - 1)).toEqual({ started: [], deletedRotations: [], events: [] });
 
-    const { started } = await maintainKeys(managed, T0 + day);
+    const { started, events } = await maintainKeys(managed, T0 + day);
     expect(started.map((key) => [key.alg, key.rotation, key.activatesAt])).toEqual([
       ['ES256', 2, T0 + day + publicationLeadSeconds],
       ['RS256', 2, T0 + day + publicationLeadSeconds],
     ]);
+    expect(events.map(({ type, details }) => [type, details?.alg, details?.rotation])).toEqual([
+      ['key_published', 'ES256', 2],
+      ['key_published', 'RS256', 2],
+    ]);
     // A rotation under way is not started again by the next run.
     expect((await maintainKeys(managed, T0 + day + 60)).started).toEqual([]);
+    // A run after the lead sees the new keys start signing; a later one, the old keys leave the JWKS.
+    const activated = await maintainKeys(managed, T0 + day + publicationLeadSeconds + 1, T0 + day + 60);
+    expect(activated.events.map(({ type, at }) => [type, at])).toEqual([
+      ['key_activated', T0 + day + publicationLeadSeconds],
+      ['key_activated', T0 + day + publicationLeadSeconds],
+    ]);
+    const retiredAt = T0 + day + publicationLeadSeconds + retireAfterSeconds;
+    const retired = await maintainKeys(managed, retiredAt + 1, retiredAt - 1);
+    expect(retired.events.map(({ type, details }) => [type, details?.rotation])).toEqual([
+      ['key_retired', 1],
+      ['key_retired', 1],
+    ]);
 
     const goneAt = T0 + day + publicationLeadSeconds + retireAfterSeconds + KEY_HISTORY_RETENTION_SECONDS;
     expect((await maintainKeys(managed, goneAt - 1)).deletedRotations).toEqual([]);

@@ -4,6 +4,7 @@
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken } from '../../tokens/opaque';
 import { authenticateUser } from '../../accounts/authenticate-user';
+import { signInFailedEvent } from '../audit';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
@@ -35,15 +36,22 @@ export const passwordGrant: Grant = {
     // The login page's throttle (per account and per address), so this endpoint is no way around it (§4.3.2).
     const attempt: LoginAttempt = { username: normalizeUsername(username), clientIp: context.clientIp };
     const lockedUntil = await loginLockedUntil(stores.loginThrottles, attempt, nowSeconds);
-    if (lockedUntil !== null) throw throttled(lockedUntil - nowSeconds);
+    if (lockedUntil !== null) {
+      context.audit(signInFailedEvent(attempt.username, 'locked', client.id));
+      throw throttled(lockedUntil - nowSeconds);
+    }
     const user = await authenticateUser(stores, username, password);
     if (!user) {
       const lockedNow = await recordLoginFailure(stores.loginThrottles, attempt, nowSeconds);
+      context.audit(
+        signInFailedEvent(attempt.username, lockedNow === null ? 'invalid_credentials' : 'locked_now', client.id),
+      );
       if (lockedNow !== null) throw throttled(lockedNow - nowSeconds);
       // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
       throw new OAuthError('invalid_grant', 'the username or password is wrong');
     }
     await recordLoginSuccess(stores.loginThrottles, attempt);
+    context.audit({ type: 'login', userId: user.id, clientId: client.id, details: { via: 'password_grant' } });
 
     const refresh = refreshTokenIsDue(client, scopes)
       ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)
