@@ -1,6 +1,6 @@
 // Every store of one D1 database, built once per binding.
 import { createAuditEventStore } from './audit-events';
-import { databaseFor } from './db';
+import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
@@ -38,6 +38,8 @@ export interface Stores {
   origins: OriginStore;
   signingKeys: SigningKeyStore;
   auditEvents: AuditEventStore;
+  /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
+  replicaUsers: Pick<UserStore, 'findById'>;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -47,7 +49,7 @@ export function storesFor(binding: D1Database): Stores {
   if (!stores) {
     const db = databaseFor(binding);
     stores = {
-      clients: cacheClients(createClientStore(db)),
+      clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
       consents: createConsentStore(db),
@@ -58,6 +60,7 @@ export function storesFor(binding: D1Database): Stores {
       origins: createOriginStore(db),
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
+      replicaUsers: createUserStore(replicaDatabaseFor(binding)),
     };
     storesByBinding.set(binding, stores);
   }
