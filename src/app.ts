@@ -22,6 +22,7 @@ import { pushedAuthorizationEndpoint } from './http/par';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
+import { answerWrongMethods } from './http/method-not-allowed';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -34,16 +35,33 @@ import { userinfoEndpoint } from './http/userinfo';
 import { createClientKeySource } from './oauth/client-jwks';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
-import type { KeyRing } from './tokens/keys';
+import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Endpoints of the protocols (RFC 8414 metadata names them), answering a wrong method with 405 and Allow. */
+const PROTOCOL_ENDPOINTS = [
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/openid-configuration',
+  '/.well-known/jwks.json',
+  '/oauth/authorize',
+  '/oauth/token',
+  '/oauth/revoke',
+  '/oauth/introspect',
+  '/oauth/userinfo',
+  '/oauth/logout',
+  '/oauth/register',
+  '/oauth/register/:clientId',
+  '/oauth/device_authorization',
+  '/oauth/par',
+];
+
 export interface AppDependencies {
   config: Config;
-  /** Imported once per isolate (tokens/keys.ts importKeyRing). */
-  keys: Promise<KeyRing>;
+  /** Built once per isolate (oauth/signing-key-source.ts): a fixed ring, or the managed keys of D1. */
+  keys: SigningKeySource;
 }
 
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
@@ -75,7 +93,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', requestIssuer(config, c.req.url));
-    c.set('keys', await keys);
+    c.set('keys', await keys.current());
     c.set('stores', storesFor(c.env.DB));
     c.set('clientKeys', clientKeys);
     c.set('secretBox', secretBox);
@@ -119,6 +137,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
   app.route('/assets/style.css', stylesheet);
+  answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
   app.onError((error, c) => renderError(error, c, c.get('errorFormat'), c.get('authorizationRedirect')));

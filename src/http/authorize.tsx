@@ -25,6 +25,7 @@ import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
 import type { User } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { authorizationCodeResponse, type AuthorizationRedirect } from './authorization-response';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { parseFormBody, readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -76,6 +77,12 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
   }
   if (decision === 'allow') {
     await recordConsent(stores.consents, session.user.id, request, nowSeconds);
+    audit(c, {
+      type: 'consent_granted',
+      userId: session.user.id,
+      clientId: request.client.id,
+      details: { scope: request.scopes },
+    });
   } else if (await consentRequired(stores.consents, session.user.id, request)) {
     if (request.prompts.includes('none'))
       throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');

@@ -12,9 +12,9 @@ import { enforceRateLimit } from '../oauth/rate-limit';
 import { COPY } from '../pages/copy';
 import { DeviceCodePage, DeviceConsentPage, DeviceDonePage, USER_CODE_FIELD } from '../pages/device';
 import type { ActiveSession } from '../storage/types';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { readForm } from './form';
-import { limitAddress } from './middleware/client-auth';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
 import { requireSession } from './middleware/require-session';
@@ -57,7 +57,7 @@ async function countedEntry(c: Context<AppEnv>): Promise<{ session: ActiveSessio
   const session = await currentSession(c);
   if (!session) throw new Error('the /device routes run behind requireSession()');
   const { rateLimits } = c.get('stores');
-  const address = limitAddress(c);
+  const address = clientAddress(c);
   await enforceRateLimit(rateLimits, `device-code:user:${session.user.id}`, USER_CODE_ATTEMPTS.perUser);
   if (address !== undefined) {
     await enforceRateLimit(rateLimits, `device-code:ip:${address}`, USER_CODE_ATTEMPTS.perAddress);

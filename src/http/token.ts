@@ -5,6 +5,9 @@ import { createMiddleware } from 'hono/factory';
 import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
+import { clientAddress } from './client-address';
+import { tokenIssuedEvent } from '../oauth/audit';
+import { audit, auditorFor } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { clientAuth } from './middleware/client-auth';
@@ -34,7 +37,9 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     config: c.get('config'),
     keys: c.get('keys'),
     stores: c.get('stores'),
-    clientIp: c.req.header('cf-connecting-ip'),
+    clientIp: clientAddress(c),
+    audit: auditorFor(c),
   });
+  if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
   return c.json(response);
 });

@@ -46,6 +46,11 @@ export const COPY = {
     signedInAs: 'Signed in as',
     email: 'Email',
     logout: 'Sign out',
+    recentSignIns: 'Recent sign-ins',
+    recentSignInsIntro: 'If you do not recognise one, change your password and sign out your sessions.',
+    noSignIns: 'No sign-ins recorded yet.',
+    unknownAddress: 'unknown address',
+    unknownAgent: 'unknown browser',
   },
   consent: {
     title: (client: string) => `${client} wants to access your account`,
@@ -129,6 +134,8 @@ export const COPY = {
     allowedOriginsHint:
       'One per line, such as https://app.example.com: pages on these origins may call the token endpoint from the browser.',
     scopes: 'Scopes',
+    idTokenSigningAlg: 'ID Token signing algorithm',
+    idTokenSigningAlgDefault: 'Default (RS256)',
     create: 'Register application',
     save: 'Save changes',
     saved: 'Your changes are saved.',
@@ -164,6 +171,7 @@ export const COPY = {
       redirect_uris: 'Redirect URIs',
       allowed_origins: 'Allowed origins',
       scope: 'Scopes',
+      id_token_signed_response_alg: 'ID Token signing algorithm',
     } as Readonly<Record<string, string>>,
     line: (number: number) => `line ${number}`,
   },

@@ -1,6 +1,7 @@
 // Every store of one D1 database, built once per binding.
 import { createAssertionJtiStore } from './assertion-jtis';
-import { databaseFor } from './db';
+import { createAuditEventStore } from './audit-events';
+import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
@@ -12,9 +13,11 @@ import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
+import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
   AssertionJtiStore,
+  AuditEventStore,
   CodeStore,
   ConsentStore,
   DeviceAuthorizationStore,
@@ -24,6 +27,7 @@ import type {
   RateLimitStore,
   RefreshTokenStore,
   SessionStore,
+  SigningKeyStore,
   UserStore,
 } from './types';
 
@@ -41,6 +45,10 @@ export interface Stores {
   deviceAuthorizations: DeviceAuthorizationStore;
   assertionJtis: AssertionJtiStore;
   pushedRequests: PushedAuthorizationRequestStore;
+  signingKeys: SigningKeyStore;
+  auditEvents: AuditEventStore;
+  /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
+  replicaUsers: Pick<UserStore, 'findById'>;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -50,7 +58,7 @@ export function storesFor(binding: D1Database): Stores {
   if (!stores) {
     const db = databaseFor(binding);
     stores = {
-      clients: cacheClients(createClientStore(db)),
+      clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
       consents: createConsentStore(db),
@@ -62,6 +70,9 @@ export function storesFor(binding: D1Database): Stores {
       deviceAuthorizations: createDeviceAuthorizationStore(db),
       assertionJtis: createAssertionJtiStore(db),
       pushedRequests: createPushedAuthorizationRequestStore(db),
+      signingKeys: createSigningKeyStore(db),
+      auditEvents: createAuditEventStore(db),
+      replicaUsers: createUserStore(replicaDatabaseFor(binding)),
     };
     storesByBinding.set(binding, stores);
   }

@@ -207,7 +207,8 @@ export interface SessionStore {
   }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
-  delete(token: string): Promise<void>;
+  /** Returns the user whose session it was, or null when there was none. */
+  delete(token: string): Promise<string | null>;
   /** Ends every session of a user (a password reset signs them out everywhere). */
   deleteByUser(userId: string): Promise<void>;
 }
@@ -219,10 +220,23 @@ export interface LoginThrottlePolicy {
   lockSeconds: number;
 }
 
-/** Failed-login counters shared by every isolate (D1), keyed `user:<username>` or `ip:<address>`. */
+/** What one reservation saw: the key's attempt count including it, and a lock in force (or null). */
+export interface LoginReservation {
+  attempts: number;
+  lockedUntil: number | null;
+}
+
+/**
+ * Sign-in attempt counters shared by every isolate (D1), keyed `user:<username>` or `ip:<address>`. An attempt is
+ * reserved before its password is checked; a success clears or releases it, a failure leaves it counted.
+ */
 export interface LoginThrottleStore {
-  /** Counts one failure in one atomic statement; returns the lock's end when this failure locked (or kept) the key. */
-  recordFailure(key: string, policy: LoginThrottlePolicy, nowSeconds: number): Promise<number | null>;
+  /** Counts one attempt against each key, each in one atomic statement, and returns what each key now holds. */
+  reserve(keys: Array<{ key: string; policy: LoginThrottlePolicy }>, nowSeconds: number): Promise<LoginReservation[]>;
+  /** Locks the key until `untilSeconds` (a later lock already in force is kept). */
+  lock(key: string, untilSeconds: number): Promise<void>;
+  /** Takes one reserved attempt back (a sign-in that succeeded). */
+  release(key: string): Promise<void>;
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
@@ -294,4 +308,61 @@ export interface PushedAuthorizationRequestStore {
   ): Promise<PushedAuthorizationRequest | null>;
   /** Marks it consumed (a code was issued or the user denied); false when it already was. */
   consume(requestUriHash: string, nowSeconds: number): Promise<boolean>;
+}
+
+/** A managed signing key (oauth/managed-keys.ts); the private JWK only as AES-GCM ciphertext. */
+export interface StoredSigningKey {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  rotation: number;
+  publicJwk: Record<string, unknown>;
+  encryptedPrivateJwk: string;
+  createdAt: number;
+  activatesAt: number;
+  revokedAt: number | null;
+  rotationRequestedAt: number | null;
+}
+
+/** Managed signing keys. A handful of rows: they are always read whole. */
+export interface SigningKeyStore {
+  list(): Promise<StoredSigningKey[]>;
+  /** Stores one rotation's keys, all or none; false when that rotation number was taken (another isolate won). */
+  insertRotation(keys: StoredSigningKey[]): Promise<boolean>;
+  /** False when no such key, or it was revoked already. */
+  revoke(kid: string, nowSeconds: number): Promise<boolean>;
+  /** Marks the newest rotation for replacement (the Worker generates the keys); false when there is none. */
+  requestRotation(nowSeconds: number): Promise<boolean>;
+  /** Deletes every key of the given rotations (ones that left the JWKS long ago). */
+  deleteRotations(rotations: number[]): Promise<number>;
+}
+
+/** One audit event as stored (oauth/audit.ts builds them). */
+export interface AuditEvent {
+  id: string;
+  at: number;
+  type: string;
+  outcome: 'success' | 'failure';
+  userId: string | null;
+  clientId: string | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditEventFilter {
+  type?: string | undefined;
+  outcome?: AuditEvent['outcome'] | undefined;
+  userId?: string | undefined;
+  clientId?: string | undefined;
+  /** Events at or after this time (epoch seconds). */
+  since?: number | undefined;
+  limit: number;
+}
+
+/** Audit events: appended, listed newest first, purged by age. */
+export interface AuditEventStore {
+  record(events: AuditEvent[]): Promise<void>;
+  list(filter: AuditEventFilter): Promise<AuditEvent[]>;
+  /** Deletes events older than `before`; returns how many went. */
+  purgeBefore(before: number): Promise<number>;
 }

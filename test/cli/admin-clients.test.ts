@@ -132,6 +132,10 @@ describe('npm run admin -- clients', () => {
         'redirect_uris[0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
       ],
       [
+        ['--name', 'Web', '--grant-types', 'authorization_code', '--redirect-uris', 'https://app.example/c\u007fb'],
+        'redirect_uris[0] must not contain whitespace or control characters',
+      ],
+      [
         ['--name', 'SPA', '--type', 'public', '--grant-types', 'client_credentials'],
         'grant_types may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)',
       ],
@@ -158,6 +162,21 @@ describe('npm run admin -- clients', () => {
     expect(await run(['clients', 'create', '--name', 'Svc', '--type', 'trusted'])).toMatchObject({
       status: 2,
       stderr: expect.stringContaining('admin: --type must be confidential or public, got trusted'),
+    });
+  });
+
+  it('sets the ID Token signing algorithm, only to one the server can sign with', async () => {
+    const created = await runJson(['clients', 'create', ...MACHINE, '--id-token-alg', 'ES256']);
+    expect(created).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+    const clientId = created.client_id as string;
+    expect(await run(['clients', 'update', clientId, '--id-token-alg', 'HS256'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'admin: id_token_signed_response_alg must be one of id_token_signing_alg_values_supported: ES256, RS256, EdDSA',
+    });
+    expect(await runJson(['clients', 'update', clientId, '--id-token-alg', 'RS256'])).toMatchObject({
+      id_token_signed_response_alg: 'RS256',
     });
   });
 
@@ -288,6 +307,32 @@ describe('npm run admin -- tokens revoke, purge', () => {
       status: 1,
       stderr: 'admin: there is no client no-such-client',
     });
+  });
+
+  it('signs a user out everywhere: sessions ended, refresh tokens revoked, password kept', async () => {
+    const clientId = (await runJson(['clients', 'create', ...MACHINE])).client_id as string;
+    const [kim, other] = [
+      await runJson(['users', 'create', randomName('kim')]),
+      await runJson(['users', 'create', randomName('ola')]),
+    ];
+    const [kimToken, otherToken] = [
+      refreshToken(clientId, kim!.id as string),
+      refreshToken(clientId, other!.id as string),
+    ];
+    const session = await db(async (stores) => {
+      await stores.refreshTokens.create(kimToken);
+      await stores.refreshTokens.create(otherToken);
+      return stores.sessions.create({ userId: kim!.id as string, authTime: 1, nowSeconds: now(), ttlSeconds: 3600 });
+    });
+
+    expect(await runJson(['users', 'sign-out', kim!.username as string])).toMatchObject({
+      username: kim!.username,
+      signed_out: true,
+    });
+    expect(await db((stores) => stores.sessions.findActive(session.token, now()))).toBeNull();
+    const revokedAt = (hash: string) => db(async (stores) => (await stores.refreshTokens.findByHash(hash))?.revokedAt);
+    expect(await revokedAt(kimToken.tokenHash)).toEqual(expect.any(Number));
+    expect(await revokedAt(otherToken.tokenHash)).toBeNull();
   });
 
   it('purges expired rows with the cron’s purge and keeps live ones', async () => {

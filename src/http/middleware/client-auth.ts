@@ -1,9 +1,9 @@
 // Authenticates the client of a token, revocation or introspection request through the registry in
 // oauth/client-auth/, from the Authorization header and the form.
 import type { Context, MiddlewareHandler } from 'hono';
-import { addressBlock } from '../../accounts/login-throttle';
 import type { FailureCounter } from '../../oauth/authentication-failures';
 import { authenticateClient, type ClientAuthContext, type ClientAuthRequest } from '../../oauth/client-auth';
+import { clientAddress } from '../client-address';
 import type { AppEnv } from '../context';
 import { readForm } from '../form';
 
@@ -32,18 +32,8 @@ export function failureCounter(c: Context<AppEnv>): FailureCounter {
   return {
     store: c.get('stores').rateLimits,
     limit: c.get('config').clientAuthFailureLimit,
-    clientAddress: limitAddress(c),
+    clientAddress: clientAddress(c),
   };
-}
-
-/**
- * The unit limits count this request's caller by: CF-Connecting-IP (set by Cloudflare's edge; passed through as the
- * client sent it under local `wrangler dev`), an IPv6 address by its /64; undefined without one.
- * TODO(issue 8, defect 10): becomes the one client-address function (http/client-address.ts) once it lands.
- */
-export function limitAddress(c: Context<AppEnv>): string | undefined {
-  const header = c.req.header('cf-connecting-ip');
-  return header ? addressBlock(header) : undefined;
 }
 
 export function clientAuthRequest(c: Context<AppEnv>, params: ClientAuthRequest['params']): ClientAuthRequest {
