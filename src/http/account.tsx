@@ -1,14 +1,38 @@
-// GET /account: the landing page after login, showing who is signed in; without a session, the login page first.
+// GET /account: the landing page after login, showing who is signed in and the profile they share with
+// applications (OIDC Core §5.1), which POST /account/profile saves; without a session, the login page first.
 import { Hono } from 'hono';
-import { AccountPage } from '../pages/account';
+import { PROFILE_FIELDS, parseProfile } from '../accounts/profile';
+import { AccountPage, type AccountPageProps } from '../pages/account';
+import { epochSeconds } from '../tokens/access-token';
 import type { AppEnv } from './context';
-import { csrfToken } from './middleware/csrf';
+import { readForm } from './form';
+import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
-import { currentSession } from './middleware/session';
-import { loginUrl } from './return-to';
+import { requireSession, sessionUser } from './middleware/require-session';
 
-export const accountPage = new Hono<AppEnv>().get('/', htmlPage(), async (c) => {
-  const session = await currentSession(c);
-  if (!session) return c.redirect(loginUrl('/account'), 302);
-  return c.html(<AccountPage user={session.user} csrfToken={await csrfToken(c)} />);
-});
+const ACCOUNT_PATH = '/account';
+
+export const accountPage = new Hono<AppEnv>()
+  .use(htmlPage(), requireSession(ACCOUNT_PATH), csrfProtection())
+  .get('/', async (c) => {
+    const user = await sessionUser(c);
+    const saved = c.req.query('saved') === '1';
+    return c.html(<AccountPage user={user} profile={user} saved={saved} csrfToken={await csrfToken(c)} />);
+  })
+  .post('/profile', async (c) => {
+    const user = await sessionUser(c);
+    const form = await readForm(c);
+    const submitted = Object.fromEntries(PROFILE_FIELDS.map((field) => [field, form.get(field)]));
+    const result = parseProfile(submitted);
+    if ('problem' in result) {
+      const props: AccountPageProps = {
+        user,
+        profile: submitted,
+        problem: result.problem,
+        csrfToken: await csrfToken(c),
+      };
+      return c.html(<AccountPage {...props} />, 400);
+    }
+    await c.get('stores').users.updateProfile(user.id, result.profile, epochSeconds());
+    return c.redirect(`${ACCOUNT_PATH}?saved=1`, 303);
+  });

@@ -6,6 +6,7 @@ import type { Client, ClientType } from '../storage/types';
 import { OAuthError } from './errors';
 import { redirectUriProblem } from './redirect-uri';
 import { parseScope } from './scope';
+import { SIGNING_ALGORITHMS } from '../tokens/keys';
 
 /** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
 export const REGISTRABLE_OPENID_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -23,6 +24,7 @@ const EXTRA_MEMBERS = [
   'post_logout_redirect_uris',
   'software_id',
   'software_version',
+  'userinfo_signed_response_alg',
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -90,6 +92,13 @@ const MetadataShape = v.looseObject({
   contacts: v.nullish(list(text(MAX_TEXT_CHARS))),
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
+  // OIDC Dynamic Registration §2: absent means plain JSON userinfo; `none` is not offered.
+  userinfo_signed_response_alg: v.nullish(
+    v.picklist(
+      SIGNING_ALGORITHMS,
+      (issue) => `${issue.received} is not supported; use ${SIGNING_ALGORITHMS.join(', ')}`,
+    ),
+  ),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 
@@ -111,7 +120,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     responseTypes: checkResponseTypes(fields.response_types, grantTypes),
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
-    scopes: checkScopes(fields.scope, policy.apiScopes),
+    scopes: checkScopes(fields.scope, policy.apiScopes, grantTypes),
     metadata: extraMetadata(fields, type),
   };
 }
@@ -239,9 +248,8 @@ function originProblem(origin: string): string | undefined {
   return undefined;
 }
 
-function checkScopes(scope: string | null | undefined, apiScopes: readonly string[]): string[] {
-  // Without a scope the client may request every API scope; OpenID scopes are opted into.
-  if (scope == null) return [...apiScopes];
+function checkScopes(scope: string | null | undefined, apiScopes: readonly string[], grantTypes: string[]): string[] {
+  if (scope == null) return defaultScopes(apiScopes, grantTypes);
   let scopes: string[];
   try {
     scopes = parseScope(scope) ?? [];
@@ -257,6 +265,17 @@ function checkScopes(scope: string | null | undefined, apiScopes: readonly strin
     );
   }
   return scopes;
+}
+
+/**
+ * The scopes of a client registered without `scope` (OIDC Dynamic Registration has no such member): every API scope,
+ * and for a client that acts for users the OpenID scopes, `offline_access` only when it may use refresh tokens.
+ */
+export function defaultScopes(apiScopes: readonly string[], grantTypes: readonly string[]): string[] {
+  const actsForUsers = grantTypes.includes('authorization_code') || grantTypes.includes('password');
+  if (!actsForUsers) return [...apiScopes];
+  const offline = grantTypes.includes('refresh_token') ? ['offline_access'] : [];
+  return [...apiScopes, 'openid', 'profile', 'email', ...offline];
 }
 
 function extraMetadata(fields: MetadataFields, type: ClientType): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
+import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createUserStore } from './users';
 import type {
@@ -17,6 +18,7 @@ import type {
   OriginStore,
   RateLimitStore,
   RefreshTokenStore,
+  RevokedGrantStore,
   SessionStore,
   UserStore,
 } from './types';
@@ -26,6 +28,7 @@ export interface Stores {
   clients: CachedClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
+  revokedGrants: RevokedGrantStore;
   consents: ConsentStore;
   rateLimits: RateLimitStore;
   users: UserStore;
@@ -44,6 +47,7 @@ export function storesFor(binding: D1Database): Stores {
       clients: cacheClients(createClientStore(db)),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
+      revokedGrants: createRevokedGrantStore(db),
       consents: createConsentStore(db),
       rateLimits: createRateLimitStore(db),
       users: createUserStore(db),
