@@ -12,14 +12,16 @@ import { requireSession, sessionUser } from './middleware/require-session';
 
 const ACCOUNT_PATH = '/account';
 
+// Middleware per route, not .use(): this app is mounted at /account, and .use() would reach /account/applications too.
+const accountRoute = [htmlPage(), requireSession(ACCOUNT_PATH), csrfProtection()] as const;
+
 export const accountPage = new Hono<AppEnv>()
-  .use(htmlPage(), requireSession(ACCOUNT_PATH), csrfProtection())
-  .get('/', async (c) => {
+  .get('/', ...accountRoute, async (c) => {
     const user = await sessionUser(c);
     const saved = c.req.query('saved') === '1';
     return c.html(<AccountPage user={user} profile={user} saved={saved} csrfToken={await csrfToken(c)} />);
   })
-  .post('/profile', async (c) => {
+  .post('/profile', ...accountRoute, async (c) => {
     const user = await sessionUser(c);
     const form = await readForm(c);
     const submitted = Object.fromEntries(PROFILE_FIELDS.map((field) => [field, form.get(field)]));

@@ -37,8 +37,14 @@ export const userinfoEndpoint = new Hono<AppEnv>().on(
   }),
   async (c) => {
     const token = c.get('accessToken');
-    const user = await activeUserOf(c.get('stores'), token);
-    if (user === null) return bearerErrorResponse(invalidToken(), c.get('bearerRealm'));
+    const { user, revoked } = await userOf(c.get('stores'), token);
+    if (revoked)
+      return bearerErrorResponse(invalidToken('the grant of this access token was revoked'), c.get('bearerRealm'));
+    if (!user || user.disabled)
+      return bearerErrorResponse(
+        invalidToken('the user of this access token no longer exists or is disabled'),
+        c.get('bearerRealm'),
+      );
     const body = { sub: user.id, ...userinfoClaims(user, scopesOf(token), stringList(token[USERINFO_CLAIMS_CLAIM])) };
     const client = await c.get('stores').clients.findById(token.client_id);
     const key = client && userinfoSigningKey(c.get('keys'), client.metadata.userinfo_signed_response_alg);
@@ -48,22 +54,18 @@ export const userinfoEndpoint = new Hono<AppEnv>().on(
   },
 );
 
-/** The token's user if they may still be answered: enabled, and the token's grant not revoked. */
-async function activeUserOf(stores: Stores, token: AccessTokenClaims): Promise<User | null> {
+/** The token's user, and whether its grant was revoked since (both looked up at once). */
+async function userOf(stores: Stores, token: AccessTokenClaims): Promise<{ user: User | null; revoked: boolean }> {
   const grantId = token[GRANT_ID_CLAIM];
   const [user, revoked] = await Promise.all([
     stores.users.findById(token.sub),
     typeof grantId === 'string' ? stores.revokedGrants.isRevoked(grantId) : false,
   ]);
-  return user && !user.disabled && !revoked ? user : null;
+  return { user, revoked };
 }
 
-function invalidToken(): VerifyError {
-  return new VerifyError(
-    'ERR_CLAIM_INVALID',
-    'the access token was revoked, or its user no longer exists or is disabled',
-    { claim: 'sub' },
-  );
+function invalidToken(description: string): VerifyError {
+  return new VerifyError('ERR_CLAIM_INVALID', description, { claim: 'sub' });
 }
 
 function stringList(value: unknown): string[] {

@@ -165,9 +165,13 @@ describe('the code flow in Chromium', () => {
     expect(payload).toMatchObject({
       nonce,
       azp: clientId,
-      preferred_username: username,
       at_hash: base64url.encode(digest.slice(0, 16)),
     });
+    // OIDC Core §5.4: the profile claims come from userinfo, since an access token was issued.
+    const userinfo = await fetch(`${server.issuer}/oauth/userinfo`, {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(await userinfo.json()).toMatchObject({ sub: payload.sub, preferred_username: username });
 
     // Consent is remembered and the session cookie is sent: prompt=none answers with a code straight away.
     const silentUrl = `${server.issuer}/oauth/authorize?${new URLSearchParams({ ...query, prompt: 'none', state: 'silent' })}`;
