@@ -9,6 +9,7 @@ import { GRANT_ID_CLAIM } from './issue-tokens';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';
 import type { TokenRequest } from './revocation';
+import { ACCESS_TOKEN_TYPE } from './token-response';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
@@ -51,7 +52,7 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
     scope: claims.scope,
     client_id: claims.client_id,
     ...(username === undefined ? {} : { username }),
-    token_type: 'Bearer',
+    token_type: ACCESS_TOKEN_TYPE,
     exp: claims.exp,
     iat: claims.iat,
     sub: claims.sub,
