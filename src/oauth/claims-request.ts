@@ -18,7 +18,7 @@ export function parseClaimsParameter(value: string | undefined): RequestedClaims
   return { ...(userinfo ? { userinfo } : {}), ...(idToken ? { idToken } : {}) };
 }
 
-/** The request as the `claims` parameter again (snake_case members), to carry it through the login and consent pages. */
+/** The request as the `claims` parameter again (snake_case members), carried through the login and consent pages. */
 export function claimsParameterOf(claims: RequestedClaims): string {
   return JSON.stringify({
     ...(claims.userinfo ? { userinfo: claims.userinfo } : {}),

@@ -1,6 +1,6 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6, OpenID Connect Unmet Authentication Requirements 1.0 §3) and the HTTP status that code is answered with.
-// app.onError renders it.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6, OpenID Connect Unmet Authentication Requirements 1.0 §3) and
+// the HTTP status that code is answered with. app.onError renders it.
 
 export type OAuthErrorCode =
   | 'invalid_request'

@@ -1,6 +1,6 @@
 // Token introspection (RFC 7662 §2): access tokens by signature, issuer and expiry (as a resource server would
-// check them) and by whether their grant was revoked, refresh tokens by their stored state; anything else, or a token this client may not see, is
-// `{active:false}` (§2.2), never an error.
+// check them) and by whether their grant was revoked, refresh tokens by their stored state; anything else, or a token
+// this client may not see, is `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
 import { VerifyError } from '../verify';

@@ -1,6 +1,6 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions and finished login/rate-limit counters. Run hourly by the Worker's scheduled handler (docs/operations.md),
-// like Django OAuth Toolkit's `cleartokens`.
+// revoked grants whose tokens have expired, expired sessions and finished login/rate-limit counters. Run hourly by
+// the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
