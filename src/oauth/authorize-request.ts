@@ -4,7 +4,7 @@
 import type { Config } from '../config';
 import type { Client, ClientStore, RequestedClaims } from '../storage/types';
 import { assertAcrRequestSatisfiable } from './authentication-context';
-import { requestedUserClaims, scopesOfClaims } from './claims';
+import { claimsWithinScopes, requestedUserClaims, scopesOfClaims } from './claims';
 import { claimsParameterOf, parseClaimsParameter } from './claims-request';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
@@ -105,7 +105,8 @@ export function validateAuthorizationRequest(
     throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
   const scopes = requestedUserScopes(params.get('scope'), client.scopes);
-  const claims = parseClaimsParameter(params.get('claims'));
+  const parsedClaims = parseClaimsParameter(params.get('claims'));
+  const claims = parsedClaims && claimsWithinScopes(parsedClaims, client.scopes);
   assertAcrRequestSatisfiable(claims);
   const resources = params.getAll('resource');
   // Throws invalid_target for a resource that is malformed or not served by this issuer (RFC 8707 §2).

@@ -1,7 +1,7 @@
 // OpenID Connect user claims (OIDC Core §5.1, §5.4): the claims each scope releases, and which of them go to
 // userinfo and which to the ID Token. An access token is always issued here, so the claims of the granted scopes are
 // returned at userinfo (§5.4); the ID Token carries only the claims the `claims` parameter asks of it (§5.5).
-import type { ClaimRequest, User } from '../storage/types';
+import type { ClaimRequest, RequestedClaims, User } from '../storage/types';
 
 /** The user claims each OpenID scope releases (OIDC Core §5.4), of those this issuer keeps. */
 export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
@@ -93,4 +93,21 @@ export function scopesOfClaims(names: readonly string[]): string[] {
   return Object.entries(SCOPE_CLAIMS)
     .filter(([, claims]) => claims.some((claim) => names.includes(claim)))
     .map(([scope]) => scope);
+}
+
+/**
+ * The request without the user claims of scopes the client may not ask for: the `claims` parameter must not release
+ * by name what the client's registered scopes withhold (`name` needs a client allowed `profile`).
+ */
+export function claimsWithinScopes(claims: RequestedClaims, clientScopes: readonly string[]): RequestedClaims {
+  const allowed = (requests: Record<string, ClaimRequest> | undefined) =>
+    requests &&
+    Object.fromEntries(
+      Object.entries(requests).filter(([name]) =>
+        scopesOfClaims([name]).every((scope) => clientScopes.includes(scope)),
+      ),
+    );
+  const userinfo = allowed(claims.userinfo);
+  const idToken = allowed(claims.idToken);
+  return { ...(userinfo ? { userinfo } : {}), ...(idToken ? { idToken } : {}) };
 }

@@ -61,6 +61,16 @@ describe('OpenID Connect for dynamically registered clients (issue 9)', () => {
     expect(idToken.email).toBe('ada@example.com');
   });
 
+  it('releases no claim by name that the client may not request by scope', async () => {
+    const user = await createTestUser({ email: 'ada@example.com', emailVerified: true });
+    const client = await registerSuiteClient({ scope: 'openid' });
+    const claims = JSON.stringify({ userinfo: { email: { essential: true } }, id_token: { email: null } });
+    const { tokens, idToken, pages } = await suiteHappyFlow(client, user, { claims });
+    expect(pages.sawConsent).toBe(true);
+    expect(idToken.email).toBeUndefined();
+    expect(await (await suiteUserinfo(tokens.access_token)).json()).toEqual({ sub: idToken.sub });
+  });
+
   it.each([
     ['not JSON', '{', 'the claims parameter is not valid JSON'],
     ['no object', '[]', 'the claims parameter must be a JSON object'],

@@ -2,7 +2,7 @@
 // claims without a value left out; the `claims` parameter's parsing (§5.5.1); an essential acr (§5.5.1.1).
 import { describe, expect, it } from 'vitest';
 import { assertAcrRequestSatisfiable, PASSWORD_ACR } from '../../src/oauth/authentication-context';
-import { idTokenUserClaims, scopesOfClaims, userinfoClaims } from '../../src/oauth/claims';
+import { claimsWithinScopes, idTokenUserClaims, scopesOfClaims, userinfoClaims } from '../../src/oauth/claims';
 import { claimsParameterOf, parseClaimsParameter } from '../../src/oauth/claims-request';
 import { OAuthError } from '../../src/oauth/errors';
 import { NO_PROFILE, type User } from '../../src/storage/types';
@@ -80,5 +80,15 @@ describe('assertAcrRequestSatisfiable (OIDC Core §5.5.1.1)', () => {
     expect(() => assertAcrRequestSatisfiable({ idToken: { acr: { essential: true, value: 'phr' } } })).toThrow(
       expect.objectContaining({ code: 'unmet_authentication_requirements' }),
     );
+  });
+});
+
+describe('claimsWithinScopes', () => {
+  it('drops the user claims of scopes the client may not request, keeping the others and the non-user claims', () => {
+    const claims = { userinfo: { name: {}, email: {} }, idToken: { acr: { essential: true }, nickname: {} } };
+    expect(claimsWithinScopes(claims, ['openid', 'email'])).toEqual({
+      userinfo: { email: {} },
+      idToken: { acr: { essential: true } },
+    });
   });
 });
