@@ -13,8 +13,8 @@ import type { User } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import type { KeyRing } from '../tokens/keys';
 import { SIGNED_USERINFO_CONTENT_TYPE, signUserinfo, userinfoSigningKey } from '../tokens/signed-userinfo';
-import { type AccessTokenClaims, scopesOf, VerifyError, type Verifier } from '../verify';
-import { bearerErrorResponse, verifyAccessToken } from '../verify/hono';
+import { type AccessTokenClaims, scopesOf, VerifyError, type Verifier } from '@portcullis/verify';
+import { bearerErrorResponse, verifyAccessToken } from '@portcullis/verify/hono';
 import type { AppEnv } from './context';
 import { noStore } from './middleware/no-store';
 

@@ -3,7 +3,7 @@
 // this client may not see, is `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
-import { VerifyError } from '../verify';
+import { VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
 import { GRANT_ID_CLAIM } from './issue-tokens';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
