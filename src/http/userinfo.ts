@@ -1,6 +1,6 @@
 // GET/POST /oauth/userinfo (OIDC Core §5.3): the claims of the user an access token was issued to, by its scopes and
 // its `claims` request, as JSON or, for a client that registered userinfo_signed_response_alg, as a signed JWT
-// (§5.3.2). The token is verified locally with portcullis/verify and answered per RFC 6750 §3; unlike a resource
+// (§5.3.2). The token is verified locally with @portcullis/verify and answered per RFC 6750 §3; unlike a resource
 // server, this endpoint also refuses the tokens of a revoked grant.
 import { Hono } from 'hono';
 import type { Config } from '../config';
