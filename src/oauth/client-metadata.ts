@@ -5,9 +5,8 @@ import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
 import { OAuthError } from './errors';
-import { redirectUriProblem } from './redirect-uri';
+import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
 import { parseScope } from './scope';
-import { SIGNING_ALGORITHMS } from '../tokens/keys';
 
 /** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
 export const REGISTRABLE_OPENID_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -24,7 +23,14 @@ const EXTRA_MEMBERS = [
   'post_logout_redirect_uris',
   'software_id',
   'software_version',
+  'id_token_signed_response_alg',
   'userinfo_signed_response_alg',
+] as const;
+
+/** The members naming a signing algorithm, with the discovery member that lists the algorithms each may take. */
+const SIGNING_ALG_MEMBERS = [
+  ['id_token_signed_response_alg', 'id_token_signing_alg_values_supported'],
+  ['userinfo_signed_response_alg', 'userinfo_signing_alg_values_supported'],
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -41,6 +47,11 @@ export interface ClientMetadataPolicy {
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
    */
   allowsPasswordGrant: boolean;
+  /**
+   * What `id_token_signed_response_alg` and `userinfo_signed_response_alg` may be: the key set's algorithms, which
+   * discovery lists as id_token_signing_alg_values_supported and userinfo_signing_alg_values_supported.
+   */
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 /** Validated metadata: the fields of a Client that registration and RFC 7592 updates set. */
@@ -65,7 +76,11 @@ const text = (maxChars: number) =>
   );
 const list = <T extends v.GenericSchema>(item: T) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(MAX_LIST_ITEMS, `must have at most ${MAX_LIST_ITEMS} entries`));
-const httpsUrl = v.pipe(text(MAX_URI_CHARS), v.check(isHttpsUrl, 'must be an absolute https URL'));
+const httpsUrl = v.pipe(
+  text(MAX_URI_CHARS),
+  v.check((uri) => uriCharacterProblem(uri) === undefined, 'must not contain whitespace or control characters'),
+  v.check(isHttpsUrl, 'must be an absolute https URL'),
+);
 
 // RFC 7591 §2: members the server does not understand are ignored (a loose object), and null means absent
 // (RFC 7592 §2.2: omitted or null members of an update are deleted).
@@ -74,7 +89,7 @@ const MetadataShape = v.looseObject({
   token_endpoint_auth_method: v.nullish(
     v.picklist(
       SUPPORTED_AUTH_METHODS,
-      (issue) => `${issue.received} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
+      (issue) => `${String(issue.input)} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
     ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),
@@ -92,13 +107,8 @@ const MetadataShape = v.looseObject({
   contacts: v.nullish(list(text(MAX_TEXT_CHARS))),
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
-  // OIDC Dynamic Registration §2: absent means plain JSON userinfo; `none` is not offered.
-  userinfo_signed_response_alg: v.nullish(
-    v.picklist(
-      SIGNING_ALGORITHMS,
-      (issue) => `${issue.received} is not supported; use ${SIGNING_ALGORITHMS.join(', ')}`,
-    ),
-  ),
+  id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
+  userinfo_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 
@@ -121,7 +131,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
     scopes: checkScopes(fields.scope, policy.apiScopes, grantTypes),
-    metadata: extraMetadata(fields, type),
+    metadata: extraMetadata(fields, type, policy),
   };
 }
 
@@ -278,11 +288,23 @@ export function defaultScopes(apiScopes: readonly string[], grantTypes: readonly
   return [...apiScopes, 'openid', 'profile', 'email', ...offline];
 }
 
-function extraMetadata(fields: MetadataFields, type: ClientType): Record<string, unknown> {
+function extraMetadata(
+  fields: MetadataFields,
+  type: ClientType,
+  policy: ClientMetadataPolicy,
+): Record<string, unknown> {
   fields.post_logout_redirect_uris?.forEach((uri, index) => {
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
     if (problem) throw metadataError(`post_logout_redirect_uris[${index}]`, problem);
   });
+  // OIDC Dynamic Registration §2: only an algorithm discovery advertises, which rules out `none` and HMAC. Userinfo
+  // is signed with the same key set, so both members take the same list (absent userinfo alg: plain JSON userinfo).
+  for (const [member, advertised] of SIGNING_ALG_MEMBERS) {
+    const alg = fields[member];
+    if (alg != null && !policy.idTokenSigningAlgorithms.includes(alg)) {
+      throw metadataError(member, `must be one of ${advertised}: ${policy.idTokenSigningAlgorithms.join(', ')}`);
+    }
+  }
   return Object.fromEntries(
     EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),
   );
