@@ -33,6 +33,7 @@ const NEW_APPLICATION: ApplicationFields = {
   allowedOrigins: [],
   scopes: [],
   idTokenSigningAlg: null,
+  userinfoSigningAlg: null,
 };
 
 type Page = Context<AppEnv>;
