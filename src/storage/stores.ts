@@ -12,6 +12,7 @@ import { createOriginStore } from './origins';
 import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
+import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
@@ -26,6 +27,7 @@ import type {
   PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
+  RevokedGrantStore,
   SessionStore,
   SigningKeyStore,
   UserStore,
@@ -36,6 +38,7 @@ export interface Stores {
   clients: CachedClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
+  revokedGrants: RevokedGrantStore;
   consents: ConsentStore;
   rateLimits: RateLimitStore;
   users: UserStore;
@@ -61,6 +64,7 @@ export function storesFor(binding: D1Database): Stores {
       clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
+      revokedGrants: createRevokedGrantStore(db),
       consents: createConsentStore(db),
       rateLimits: createRateLimitStore(db),
       users: createUserStore(db),

@@ -7,6 +7,7 @@ import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
 import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
+import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   loginThrottles,
@@ -179,6 +180,12 @@ describe('purgeExpired', () => {
       revokedAt: NOW - 2 * DAY,
     });
 
+    // A revoked grant is remembered until its last access token expires (userinfo and introspection refuse them).
+    const revokedGrants = storesFor(env.DB).revokedGrants;
+    const [stillCovering, allExpired] = [id('grant'), id('grant')];
+    await revokedGrants.revoke(stillCovering, NOW - MINUTE, NOW + MINUTE);
+    await revokedGrants.revoke(allExpired, NOW - DAY, NOW - 1);
+
     const liveSession = await insertSession(owners.userId, NOW + MINUTE);
     const expiredSession = await insertSession(owners.userId, NOW - 1);
 
@@ -207,6 +214,7 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 2,
       refreshTokens: 4,
+      revokedGrants: 1,
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
@@ -214,6 +222,8 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
     });
+    expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
+    expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
       tokens: [liveToken, rotatedAncestor, recentlyRevoked].sort(),
@@ -231,6 +241,7 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -261,6 +272,7 @@ describe('purgeExpired on a backlog', () => {
     expect(await purgeExpired(db, NOW, 2)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -308,6 +320,7 @@ describe('the scheduled (cron) handler', () => {
           cron: '17 * * * *',
           authorizationCodes: 1,
           refreshTokens: 1,
+          revokedGrants: 0,
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
