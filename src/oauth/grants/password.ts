@@ -6,7 +6,7 @@ import { generateOpaqueToken } from '../../tokens/opaque';
 import { authenticateUser } from '../authenticate-user';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
-import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import { createRefreshToken, issueTokenSet, refreshTokenIsDue, type UserGrant } from '../issue-tokens';
 import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../login-throttle';
 import { requireParam } from '../params';
 import { requestedUserScopes } from '../requested-scope';
@@ -40,15 +40,17 @@ export const passwordGrant: Grant = {
     }
     await recordLoginSuccess(stores.loginThrottles, attempt);
 
-    const refresh = refreshTokenIsDue(client, scopes)
-      ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)
-      : null;
-    return issueTokenSet(
-      context,
-      { grantId: generateOpaqueToken(GRANT_ID_BYTES), user, scopes, audience, authTime: nowSeconds },
-      refresh,
-      nowSeconds,
-    );
+    const grant: UserGrant = {
+      grantId: generateOpaqueToken(GRANT_ID_BYTES),
+      user,
+      scopes,
+      audience,
+      authTime: nowSeconds,
+    };
+    const refreshToken = refreshTokenIsDue(client, scopes)
+      ? await createRefreshToken(context, grant, { scopes, resources }, nowSeconds)
+      : undefined;
+    return issueTokenSet(context, grant, refreshToken, nowSeconds);
   },
 };
 
