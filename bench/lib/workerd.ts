@@ -21,8 +21,13 @@ export interface WorkerdOptions {
   compatibilityDate: string;
   compatibilityFlags: string[];
   bindings: Record<string, string>;
-  /** When set, binds a D1 database as DB, persisted here, with migrations/ applied. */
+  /** Where the Worker's D1 and KV data live; with `d1`, a D1 database is bound as DB with migrations/ applied. */
   persistDir?: string;
+  d1?: boolean;
+  /** KV namespaces to bind by name (the peers' storage), persisted under `persistDir`. */
+  kvNamespaces?: string[];
+  /** Modules the script imports by relative path (Portcullis's bench entry imports the production bundle). */
+  extraModules?: string[];
   /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
   viaEntryWorker?: boolean;
 }
@@ -39,16 +44,28 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
       ...(options.viaEntryWorker
         ? { port: options.port }
         : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
-      modules: true,
-      scriptPath: options.scriptPath,
+      ...(options.extraModules
+        ? {
+            modules: [options.scriptPath, ...options.extraModules].map((path) => ({ type: 'ESModule', path })),
+          }
+        : { modules: true, scriptPath: options.scriptPath }),
       // Module names are paths relative to this; the bundle lives in the run's temp directory.
       modulesRoot: dirname(options.scriptPath),
       compatibilityDate: options.compatibilityDate,
       compatibilityFlags: options.compatibilityFlags,
       bindings: options.bindings,
       ...(options.persistDir
-        ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir }
+        ? {
+            ...(options.d1 ? { d1Databases: { DB: `bench-${options.name}` } } : {}),
+            kvNamespaces: Object.fromEntries((options.kvNamespaces ?? []).map((name) => [name, `bench-${name}`])),
+            resourcePersistencePath: options.persistDir,
+          }
         : {}),
+      // OpenAuth logs every request with console.log: the bench's stdout is its table, so the Workers' logs are
+      // dropped, except errors.
+      handleStructuredLogs({ level, message }: { level: string; message: string }) {
+        if (level === 'error') console.error(`[${options.name}] ${message}`);
+      },
       log: new Log(LogLevel.WARN),
       logRequests: false,
       telemetry: { enabled: false },
@@ -61,7 +78,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
     .replace(/\/$/, '');
   const pids = descendantsNamed(process.pid, 'workerd').filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
-  const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
+  const db = options.d1 ? await mf.getD1Database('DB') : undefined;
   if (db) await applyMigrations(db);
   return { name: options.name, url, pids, db, dispose: () => mf.dispose() };
 }
