@@ -5,7 +5,6 @@ import { HTTPException } from 'hono/http-exception';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
-import { discoveryEndpoint } from './http/discovery';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
@@ -14,7 +13,6 @@ import { authorizationErrorResponse, type AuthorizationRedirect } from './http/a
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
-import { jwksEndpoint } from './http/jwks';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
@@ -27,6 +25,7 @@ import { revocationEndpoint } from './http/revoke';
 import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
+import { wellKnownResponder } from './http/well-known';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
 import type { KeyRing } from './tokens/keys';
@@ -43,16 +42,9 @@ export interface AppDependencies {
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  // Discovery and the JWKS first: a handler registered before app.use() answers without running the middleware
-  // below (Hono runs matched handlers in registration order), which costs more than these precomputed documents
-  // (docs/performance.md, goal 3). Their headers, security ones included, are built once (http/cached-json.ts).
+  // Discovery and the JWKS are answered before Hono routes anything (http/well-known.ts, the end of this
+  // function); their CORS preflights come first here, before the global middleware.
   app.options('/.well-known/*', publicCors());
-  app.get('/.well-known/jwks.json', jwksEndpoint(keys));
-  app.on(
-    'GET',
-    ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
-    discoveryEndpoint(config, keys),
-  );
 
   app.use(securityHeaders());
   app.use(async function requestContext(c, next) {
@@ -94,6 +86,12 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
   app.onError((error, c) => renderError(error, c, c.get('errorFormat'), c.get('authorizationRedirect')));
+
+  // Hono's fetch (and app.request, which calls it) with the precomputed documents in front: routing, context and
+  // middleware cost more than these documents do (docs/performance.md).
+  const wellKnown = wellKnownResponder(config, keys);
+  const route = app.fetch;
+  app.fetch = (request, env, executionCtx) => wellKnown(request) ?? route(request, env, executionCtx);
   return app;
 }
 

@@ -33,6 +33,7 @@ export interface Server {
 
 export interface RoundTripCount {
   requests: number;
+  inFlight: number;
   roundTrips: number;
 }
 

@@ -2,7 +2,7 @@
 // CPU time is read from /proc before and after. Latencies are taken per response at sub-millisecond resolution
 // (autocannon's histogram keeps whole milliseconds, too coarse at one connection).
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import type { Server } from './environment';
+import type { RoundTripCount, Server } from './environment';
 import { totalCpuMicros } from './proc';
 
 export interface LoadSpec {
@@ -50,7 +50,7 @@ export async function runLoad(spec: LoadSpec, server: Server): Promise<RunResult
   const result = await instance;
   const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuMicros = totalCpuMicros(server.pids) - cpuBefore;
-  const roundTripsAfter = await server.roundTrips?.();
+  const roundTripsAfter = await settledRoundTrips(server);
 
   latencies.sort((a, b) => a - b);
   const responses = latencies.length;
@@ -68,6 +68,19 @@ export async function runLoad(spec: LoadSpec, server: Server): Promise<RunResult
         : (roundTripsAfter.roundTrips - roundTripsBefore.roundTrips) /
           (roundTripsAfter.requests - roundTripsBefore.requests),
   };
+}
+
+const SETTLE_TIMEOUT_MS = 15_000;
+const SETTLE_POLL_MS = 50;
+
+/** The server's counters once the requests still running when the load stopped have finished. */
+async function settledRoundTrips(server: Server): Promise<RoundTripCount | undefined> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const count = await server.roundTrips?.();
+    if (count === undefined || count.inFlight === 0 || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
 }
 
 function unsuccessful(result: AutocannonResult, successStatus: number | undefined): number {

@@ -61,7 +61,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     durationSeconds: positive('duration', values.duration, profile.durationSeconds),
     warmupSeconds: profile.warmupSeconds,
     rounds: Math.round(positive('rounds', values.rounds, profile.rounds)),
-    connections: Math.round(positive('connections', values.connections, profile.connections)),
+    // At a distance, what one user waits for: one connection, so local queueing at the one local D1 adds nothing.
+    connections: Math.round(
+      positive('connections', values.connections, values['d1-latency-ms'] === undefined ? profile.connections : 1),
+    ),
     wranglerDev: values['wrangler-dev'],
     viaEntryWorker: values['miniflare-entry'],
     only: values.only === undefined ? undefined : new RegExp(values.only),

@@ -64,6 +64,10 @@ export function defineTargets(env: Environment): Target[] {
       headers,
     });
   const bearer = { Authorization: `Bearer ${env.reusedToken}` };
+  // One cursor for every run: a run that began again at the first client would find the last run's in the cache.
+  const coldClients = cycling(env.coldClients, (client) => ({
+    headers: { Authorization: basicAuthorization(client) },
+  }));
   // Every request carries a token this server has never seen, minted with the issuer's key before the run.
   const freshTokens =
     (server: Server, path: string) =>
@@ -167,7 +171,7 @@ export function defineTargets(env: Environment): Target[] {
         method: 'POST',
         headers: { 'Content-Type': FORM },
         body: CLIENT_CREDENTIALS_BODY,
-        requests: [cycling(env.coldClients, (client) => ({ headers: { Authorization: basicAuthorization(client) } }))],
+        requests: [coldClients],
       }),
     },
     {

@@ -1,11 +1,12 @@
 // Wraps a bench Worker so that every storage round trip (a D1 query or batch, a KV call) is counted and, in the
 // simulated-distance mode, delayed by BENCH_STORAGE_LATENCY_MS as a distant D1 primary would. The bench reads the
-// counts (requests served, round trips) from GET /__bench/round-trips before and after each run, so requests still
-// in flight when the load stops count on both sides; batches count as one, as they are one round trip.
+// counts (requests begun, requests still in flight, round trips) from GET /__bench/round-trips before each run and,
+// once nothing is in flight, after it; batches count as one, as they are one round trip.
 type Env = Record<string, unknown> & { BENCH_STORAGE_LATENCY_MS?: string };
 
 const COUNT_PATH = '/__bench/round-trips';
 let requests = 0;
+let inFlight = 0;
 let roundTrips = 0;
 
 /** The Worker with its D1 and KV bindings (by name) metered; built once per isolate, so stores cached per binding stay warm. */
@@ -34,10 +35,15 @@ export function metered<E extends Env>(
   };
   return {
     ...worker,
-    fetch(request, env, ctx) {
-      if (request.url.endsWith(COUNT_PATH)) return Response.json({ requests, roundTrips });
+    async fetch(request, env, ctx) {
+      if (request.url.endsWith(COUNT_PATH)) return Response.json({ requests, inFlight, roundTrips });
       requests++;
-      return worker.fetch!(request, envFor(env), ctx);
+      inFlight++;
+      try {
+        return await worker.fetch!(request, envFor(env), ctx);
+      } finally {
+        inFlight--;
+      }
     },
   };
 }
