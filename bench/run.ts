@@ -93,7 +93,7 @@ try {
   const goals = judgeGoals(targets, byId);
   const loadAfter = loadavg();
   const conditions =
-    `one run, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${options.profile} profile: ${options.rounds} rounds × ${options.durationSeconds} s, ${options.connections} connections, ` +
+    `one run, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${options.profile} profile: ${options.rounds} rounds × ${options.durationSeconds} s, ${options.connections} connection${options.connections === 1 ? '' : 's'}, ` +
     (options.d1LatencyMs > 0 ? `every storage round trip delayed ${options.d1LatencyMs} ms, ` : '') +
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before / ${loadAfter[0]!.toFixed(2)} after`;
   console.log(`${markdownReport(summaries, goals, environment.bundle.gzipKiB)}\n\n${conditions}`);

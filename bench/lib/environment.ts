@@ -115,25 +115,23 @@ export async function startEnvironment(
     const signingKeys = await generateSigningKeys();
     const keys = await importSigningKeys(signingKeys);
 
-    const portcullisPort = await freePort();
-    const issuer = `http://127.0.0.1:${portcullisPort}`;
-    log(`starting Portcullis in workerd at ${issuer}`);
+    log('starting Portcullis in workerd');
     const portcullisWorkerd = await startWorkerd({
       name: 'portcullis',
       scriptPath: entryPath,
       extraModules: [bundle.scriptPath],
-      port: portcullisPort,
       ...compatibility,
       viaEntryWorker: options.viaEntryWorker,
-      bindings: {
-        ISSUER: issuer,
+      bindings: (port) => ({
+        ISSUER: `http://127.0.0.1:${port}`,
         SIGNING_KEYS: signingKeys,
         REGISTRATION_POLICY: 'closed',
         BENCH_STORAGE_LATENCY_MS: latency,
-      },
+      }),
       persistDir: join(workDir, 'state', 'portcullis'),
       d1: true,
     });
+    const issuer = new URL(portcullisWorkerd.url).origin;
     servers.push(portcullisWorkerd);
     const portcullis = withRoundTrips(portcullisWorkerd);
     const db = portcullisWorkerd.db!;
@@ -213,7 +211,6 @@ async function startCeiling(
   const server = await startWorkerd({
     name,
     scriptPath,
-    port: await freePort(),
     ...readCompatibility(),
     viaEntryWorker: options.viaEntryWorker,
     bindings,

@@ -8,7 +8,6 @@ import { bundlePeer } from './build';
 import { withRoundTrips, type Server } from './environment';
 import { BENCH_CLIENT_ID, BENCH_SCOPE, basicAuthorization, type Credentials } from './seed';
 import { readCompatibility, startWorkerd } from './workerd';
-import { freePort } from '../../scripts/lib/free-port';
 
 export const PEERS = ['openauth', 'workers-oauth-provider'] as const;
 const PEER_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -35,7 +34,6 @@ export async function startOpenAuth(scriptPath: string, workDir: string, options
   const server = await startWorkerd({
     name: 'openauth',
     scriptPath,
-    port: await freePort(),
     ...peerCompatibility(),
     viaEntryWorker: options.viaEntryWorker,
     bindings: {
@@ -57,7 +55,6 @@ export async function startWorkersOAuthProvider(
   const server = await startWorkerd({
     name: 'workers-oauth-provider',
     scriptPath,
-    port: await freePort(),
     ...peerCompatibility(),
     viaEntryWorker: options.viaEntryWorker,
     bindings: { BENCH_STORAGE_LATENCY_MS: String(options.storageLatencyMs) },

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
+import { freePort } from '../../scripts/lib/free-port';
 import { descendantsNamed } from './proc';
 
 export interface WorkerdServer {
@@ -17,10 +18,10 @@ export interface WorkerdServer {
 export interface WorkerdOptions {
   name: string;
   scriptPath: string;
-  port: number;
   compatibilityDate: string;
   compatibilityFlags: string[];
-  bindings: Record<string, string>;
+  /** Text bindings; a function when one depends on the port chosen (Portcullis's ISSUER). */
+  bindings: Record<string, string> | ((port: number) => Record<string, string>);
   /** Where the Worker's D1 and KV data live; with `d1`, a D1 database is bound as DB with migrations/ applied. */
   persistDir?: string;
   d1?: boolean;
@@ -32,7 +33,21 @@ export interface WorkerdOptions {
   viaEntryWorker?: boolean;
 }
 
+/** Other work on the machine can take a free port between its choice and workerd binding it: then another one. */
+const PORT_ATTEMPTS = 5;
+
+/** Starts the Worker on a free loopback port; the server's `url` says which. */
 export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(options, await freePort());
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_ADDRESS_IN_USE' || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnPort(options: WorkerdOptions, port: number): Promise<WorkerdServer> {
   const before = new Set(descendantsNamed(process.pid, 'workerd'));
   // Miniflare 5 takes its v4 option shape through this documented converter, which also leaves the dev registry off.
   const mf = new Miniflare(
@@ -41,9 +56,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
       host: '127.0.0.1',
       // By default the bench talks to the Worker's own socket, not through Miniflare's entry Worker (which runs a
       // second script, its router and proxy, on every request): the closest to a deployed Worker local workerd gets.
-      ...(options.viaEntryWorker
-        ? { port: options.port }
-        : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
+      ...(options.viaEntryWorker ? { port } : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port }] }),
       ...(options.extraModules
         ? {
             modules: [options.scriptPath, ...options.extraModules].map((path) => ({ type: 'ESModule', path })),
@@ -53,7 +66,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
       modulesRoot: dirname(options.scriptPath),
       compatibilityDate: options.compatibilityDate,
       compatibilityFlags: options.compatibilityFlags,
-      bindings: options.bindings,
+      bindings: typeof options.bindings === 'function' ? options.bindings(port) : options.bindings,
       ...(options.persistDir
         ? {
             ...(options.d1 ? { d1Databases: { DB: `bench-${options.name}` } } : {}),
@@ -72,7 +85,13 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
       cf: false,
     }),
   );
-  const entryUrl = await mf.ready;
+  let entryUrl: URL;
+  try {
+    entryUrl = await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
   const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name))
     .toString()
     .replace(/\/$/, '');
