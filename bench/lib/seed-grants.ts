@@ -4,7 +4,7 @@
 // authorization_code and refresh_token, first refresh tokens (later ones come from the rotations themselves), and
 // single-use authorization codes with an S256 PKCE challenge.
 import { REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS } from '../../src/config';
-import { hashPassword } from '../../src/oauth/password-hash';
+import { hashPassword } from '../../src/accounts/password-hash';
 import { s256 } from '../../src/oauth/pkce';
 import { storesFor, type Stores } from '../../src/storage/stores';
 import { epochSeconds } from '../../src/tokens/access-token';

@@ -1,9 +1,14 @@
 // GET/POST /login: the login form. Success starts a session and returns to the same-origin `return_to`; a wrong
 // username and a wrong password get the same answer; repeated failures lock the account and the address a while.
 import { Hono, type Context } from 'hono';
-import { authenticateUser } from '../oauth/authenticate-user';
-import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../oauth/login-throttle';
-import { normalizeUsername } from '../oauth/username';
+import { authenticateUser } from '../accounts/authenticate-user';
+import {
+  loginLockedUntil,
+  recordLoginFailure,
+  recordLoginSuccess,
+  type LoginAttempt,
+} from '../accounts/login-throttle';
+import { normalizeUsername } from '../accounts/username';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import type { AppEnv } from './context';

@@ -3,15 +3,20 @@
 // registration lists `password`; the token endpoint refuses it to every other client (unauthorized_client).
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken } from '../../tokens/opaque';
-import { authenticateUser } from '../authenticate-user';
+import { authenticateUser } from '../../accounts/authenticate-user';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { createRefreshToken, issueTokenSet, refreshTokenIsDue, type UserGrant } from '../issue-tokens';
-import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../login-throttle';
+import {
+  loginLockedUntil,
+  recordLoginFailure,
+  recordLoginSuccess,
+  type LoginAttempt,
+} from '../../accounts/login-throttle';
 import { requireParam } from '../params';
 import { requestedUserScopes } from '../requested-scope';
 import { audienceFor } from '../resource';
-import { normalizeUsername } from '../username';
+import { normalizeUsername } from '../../accounts/username';
 import type { Grant } from './types';
 
 export const passwordGrant: Grant = {

@@ -2,7 +2,7 @@
 // LoginThrottleStore loses no concurrent failure, locks on the fifth, restarts after its window and forgets on clear.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_THROTTLE, addressBlock } from '../../src/oauth/login-throttle';
+import { ACCOUNT_THROTTLE, addressBlock } from '../../src/accounts/login-throttle';
 import { storesFor } from '../../src/storage/stores';
 
 describe('addressBlock', () => {
