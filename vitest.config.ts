@@ -1,6 +1,7 @@
-// Three test projects (`npm test` runs all): `workers`, everything under test/ but e2e and cli, in workerd on a real
+// Four test projects (`npm test` runs all): `workers`, everything under test/ but e2e and cli, in workerd on a real
 // local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and applied by
-// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1.
+// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1;
+// `verify`, the @portcullis/verify package's own tests against its built output (packages/verify/vitest.config.ts).
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
@@ -40,6 +41,7 @@ export default defineConfig(async () => {
         },
         './vitest.e2e.config.ts',
         './vitest.cli.config.ts',
+        './packages/verify/vitest.config.ts',
       ],
     },
   };

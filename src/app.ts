@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { resourceMetadataEndpoint } from './api/resource-metadata';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
@@ -45,6 +46,13 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   // Discovery and the JWKS are answered before Hono routes anything (http/well-known.ts, the end of this
   // function); their CORS preflights come first here, before the global middleware.
   app.options('/.well-known/*', publicCors());
+  // RFC 9728 resource metadata is a route like any other, but registered before app.use(), so it answers without
+  // running the middleware below (Hono runs matched handlers in registration order).
+  app.on(
+    'GET',
+    ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*'],
+    resourceMetadataEndpoint(config),
+  );
 
   app.use(securityHeaders());
   app.use(async function requestContext(c, next) {
