@@ -7,6 +7,7 @@ import { enforceRateLimit } from '../oauth/rate-limit';
 import { registerUser } from '../accounts/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { parseInput, readJsonObject } from './json';
@@ -27,14 +28,21 @@ const signupJson = v.object(
 );
 
 export const signupEndpoint = new Hono<AppEnv>()
-  .use(htmlPage(), csrfProtection())
+  .use(htmlPage())
   .get('/', (c) => renderSignup(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
-  .post('/', limitSignups, (c) => (isJsonRequest(c) ? signUpWithJson(c) : signUpWithForm(c)));
+  // The JSON sign-up reads no cookie and starts no session, so a forged one rides on nothing; the form signs the new
+  // user in, so it gets the CSRF check of every page form.
+  .post('/', limitSignups, jsonSignUp, csrfProtection(), signUpWithForm);
 
-/** Per client IP (CF-Connecting-IP; absent only in local runs), counted in D1 like registration (oauth/rate-limit.ts). */
+async function jsonSignUp(c: Context<AppEnv>, next: () => Promise<void>) {
+  if (!isJsonRequest(c)) return next();
+  return signUpWithJson(c);
+}
+
+/** Per client address (http/client-address.ts), counted in D1 like registration (oauth/rate-limit.ts). */
 async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
-  const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-  await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${clientIp}`, c.get('config').signupRateLimit);
+  const address = clientAddress(c) ?? 'unknown';
+  await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${address}`, c.get('config').signupRateLimit);
   await next();
 }
 

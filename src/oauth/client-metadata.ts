@@ -5,7 +5,7 @@ import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
 import { OAuthError } from './errors';
-import { redirectUriProblem } from './redirect-uri';
+import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
 import { parseScope } from './scope';
 
 /** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
@@ -23,6 +23,7 @@ const EXTRA_MEMBERS = [
   'post_logout_redirect_uris',
   'software_id',
   'software_version',
+  'id_token_signed_response_alg',
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -39,6 +40,8 @@ export interface ClientMetadataPolicy {
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
    */
   allowsPasswordGrant: boolean;
+  /** What `id_token_signed_response_alg` may be: discovery's id_token_signing_alg_values_supported. */
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 /** Validated metadata: the fields of a Client that registration and RFC 7592 updates set. */
@@ -63,7 +66,11 @@ const text = (maxChars: number) =>
   );
 const list = <T extends v.GenericSchema>(item: T) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(MAX_LIST_ITEMS, `must have at most ${MAX_LIST_ITEMS} entries`));
-const httpsUrl = v.pipe(text(MAX_URI_CHARS), v.check(isHttpsUrl, 'must be an absolute https URL'));
+const httpsUrl = v.pipe(
+  text(MAX_URI_CHARS),
+  v.check((uri) => uriCharacterProblem(uri) === undefined, 'must not contain whitespace or control characters'),
+  v.check(isHttpsUrl, 'must be an absolute https URL'),
+);
 
 // RFC 7591 §2: members the server does not understand are ignored (a loose object), and null means absent
 // (RFC 7592 §2.2: omitted or null members of an update are deleted).
@@ -72,7 +79,7 @@ const MetadataShape = v.looseObject({
   token_endpoint_auth_method: v.nullish(
     v.picklist(
       SUPPORTED_AUTH_METHODS,
-      (issue) => `${issue.received} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
+      (issue) => `${String(issue.input)} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
     ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),
@@ -90,6 +97,7 @@ const MetadataShape = v.looseObject({
   contacts: v.nullish(list(text(MAX_TEXT_CHARS))),
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
+  id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 
@@ -112,7 +120,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
     scopes: checkScopes(fields.scope, policy.apiScopes),
-    metadata: extraMetadata(fields, type),
+    metadata: extraMetadata(fields, type, policy),
   };
 }
 
@@ -259,11 +267,23 @@ function checkScopes(scope: string | null | undefined, apiScopes: readonly strin
   return scopes;
 }
 
-function extraMetadata(fields: MetadataFields, type: ClientType): Record<string, unknown> {
+function extraMetadata(
+  fields: MetadataFields,
+  type: ClientType,
+  policy: ClientMetadataPolicy,
+): Record<string, unknown> {
   fields.post_logout_redirect_uris?.forEach((uri, index) => {
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
     if (problem) throw metadataError(`post_logout_redirect_uris[${index}]`, problem);
   });
+  // OIDC Dynamic Registration §2: only an algorithm discovery advertises, which rules out `none` and HMAC.
+  const alg = fields.id_token_signed_response_alg;
+  if (alg != null && !policy.idTokenSigningAlgorithms.includes(alg)) {
+    throw metadataError(
+      'id_token_signed_response_alg',
+      `must be one of id_token_signing_alg_values_supported: ${policy.idTokenSigningAlgorithms.join(', ')}`,
+    );
+  }
   return Object.fromEntries(
     EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),
   );

@@ -20,15 +20,29 @@ export interface ClientWithSecret {
 export type ClientProvenance = Pick<Client, 'registrant' | 'ownerUserId' | 'registrationTokenHash'>;
 
 /**
- * What may be registered: the grant types the token endpoint implements and the configured API scopes; the password
- * grant only for a `firstParty` registrant the operator vouches for.
+ * What may be registered: the grant types the token endpoint implements, the configured API scopes and the ID Token
+ * algorithms of the key set; the password grant only for a `firstParty` registrant the operator vouches for.
  */
 export function clientMetadataPolicy(
   apiScopes: readonly string[],
-  { firstParty }: { firstParty: boolean },
+  { firstParty, idTokenSigningAlgorithms }: { firstParty: boolean; idTokenSigningAlgorithms: readonly string[] },
 ): ClientMetadataPolicy {
   // Read at call time: the grant registry decides what may be registered.
-  return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes, allowsPasswordGrant: firstParty };
+  return {
+    supportedGrantTypes: SUPPORTED_GRANT_TYPES,
+    apiScopes,
+    allowsPasswordGrant: firstParty,
+    idTokenSigningAlgorithms,
+  };
+}
+
+// 128 random bits in base64url, never beginning with "-": command lines (the admin CLI's node:util parseArgs) read a
+// leading dash as an option, so such a client could not be named there. One draw in 64 is redrawn.
+function generateClientId(): string {
+  for (;;) {
+    const id = generateOpaqueToken(CLIENT_ID_BYTES);
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Stores a new client with a fresh id and, when confidential, a fresh secret. */
@@ -40,7 +54,7 @@ export async function createClientRecord(
   const now = epochSeconds();
   const secret = metadata.type === 'confidential' ? generateOpaqueToken() : undefined;
   const client: Client = {
-    id: generateOpaqueToken(CLIENT_ID_BYTES),
+    id: generateClientId(),
     ...metadata,
     secretHash: secret === undefined ? null : await hashOpaqueToken(secret),
     ...provenance,

@@ -131,6 +131,10 @@ describe('npm run admin -- clients', () => {
         'redirect_uris[0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
       ],
       [
+        ['--name', 'Web', '--grant-types', 'authorization_code', '--redirect-uris', 'https://app.example/c\u007fb'],
+        'redirect_uris[0] must not contain whitespace or control characters',
+      ],
+      [
         ['--name', 'SPA', '--type', 'public', '--grant-types', 'client_credentials'],
         'grant_types may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)',
       ],
@@ -157,6 +161,21 @@ describe('npm run admin -- clients', () => {
     expect(await run(['clients', 'create', '--name', 'Svc', '--type', 'trusted'])).toMatchObject({
       status: 2,
       stderr: expect.stringContaining('admin: --type must be confidential or public, got trusted'),
+    });
+  });
+
+  it('sets the ID Token signing algorithm, only to one the server can sign with', async () => {
+    const created = await runJson(['clients', 'create', ...MACHINE, '--id-token-alg', 'ES256']);
+    expect(created).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+    const clientId = created.client_id as string;
+    expect(await run(['clients', 'update', clientId, '--id-token-alg', 'HS256'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'admin: id_token_signed_response_alg must be one of id_token_signing_alg_values_supported: ES256, RS256, EdDSA',
+    });
+    expect(await runJson(['clients', 'update', clientId, '--id-token-alg', 'RS256'])).toMatchObject({
+      id_token_signed_response_alg: 'RS256',
     });
   });
 

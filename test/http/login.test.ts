@@ -125,6 +125,8 @@ describe('POST /login', () => {
     ['a protocol-relative URL', '//evil.example/path'],
     ['a backslash URL', '/\\evil.example'],
     ['a tab-smuggled slash', '/\t/evil.example'],
+    ['a dot segment before a double slash', '/.//evil.example/'],
+    ['a parent segment before a double slash', '/..//evil.example/'],
     ['a javascript: URL', 'javascript:alert(1)'],
     ['a relative path', 'account'],
   ])('refuses %s as return_to and goes to /account instead (no open redirect)', async (_label, returnTo) => {
@@ -134,6 +136,8 @@ describe('POST /login', () => {
     const response = await browser.submit('/login', { username: user.username, password, return_to: returnTo });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
+    await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
+    expect(browser.html).toContain('<input type="hidden" name="return_to" value="/account"/>');
   });
 
   it('replaces the session on a new login and keeps the old token from working', async () => {
@@ -224,6 +228,30 @@ describe('login throttling (D1 counters)', () => {
 
     vi.setSystemTime(Date.now() + 15 * 60 * 1000);
     expect((await loginAs(new TestBrowser({ clientIp }), user.username, password)).status).toBe(303);
+  });
+
+  it('evaluates at most 5 of 50 concurrent attempts and refuses the right password inside the burst', async () => {
+    const { user, password } = await createTestUser();
+    const rightAt = 10 + Math.floor(Math.random() * 40);
+    // A browser (and address) per attempt, so only the account's counter can stop the burst.
+    const browsers = Array.from({ length: 50 }, () => new TestBrowser());
+    for (const browser of browsers) await browser.get('/login');
+    const responses = await Promise.all(
+      browsers.map((browser, index) =>
+        browser.submit('/login', {
+          username: user.username,
+          password: index === rightAt ? password : `wrong ${index}`,
+          return_to: '/account',
+        }),
+      ),
+    );
+
+    // Evaluated attempts answer 401 (or 303); the fifth failure and every attempt beyond the reservation get 429.
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses[rightAt]).toBe(429);
+    expect((await loginAs(new TestBrowser(), user.username, password)).status).toBe(429);
   });
 
   it('counts an IPv6 client by its /64', async () => {

@@ -162,6 +162,20 @@ describe('GET and POST /signup with the form', () => {
     expect(browser.html).toContain(`<dd>${username}</dd>`);
   });
 
+  it('does not turn /.//evil.example/ into the protocol-relative //evil.example/ (RFC 9700 §4.11)', async () => {
+    const browser = new TestBrowser();
+    await browser.get(`/signup?return_to=${encodeURIComponent('/.//evil.example/')}`);
+    expect(browser.html).toContain('<input type="hidden" name="return_to" value="/account"/>');
+    const response = await browser.submit('/signup', {
+      username: uniqueUsername(),
+      password: PASSWORD,
+      email: '',
+      return_to: '/.//evil.example/',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/account');
+  });
+
   it.each([
     ['a taken username', async () => (await createTestUser()).user.username, PASSWORD, PROBLEMS.usernameTaken],
     ['an empty username', async () => '', PASSWORD, PROBLEMS.usernameInvalid],
@@ -185,6 +199,20 @@ describe('GET and POST /signup with the form', () => {
 });
 
 describe('POST /signup rate limit', () => {
+  it('counts an IPv6 client by its /64, so rotating addresses in it gains nothing', async () => {
+    const { request } = createTestApp({ SIGNUP_RATE_LIMIT: '2' });
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    const signUp = (address: string) =>
+      request('/signup', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': address },
+        body: JSON.stringify({ username: uniqueUsername(), password: PASSWORD }),
+      });
+    expect((await signUp(`${prefix}::1`)).status).toBe(201);
+    expect((await signUp(`${prefix}::2`)).status).toBe(201);
+    expect((await signUp(`${prefix}:1:2:3:4`)).status).toBe(429);
+  });
+
   it('refuses more sign-ups from one address than SIGNUP_RATE_LIMIT per hour with 429 and Retry-After (RFC 6585 §4)', async () => {
     const { request } = createTestApp({ SIGNUP_RATE_LIMIT: '2' });
     const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
