@@ -18,6 +18,11 @@ export const BENCH_USER_ID = 'bench-user';
 export const BENCH_USERNAME = 'bench-user';
 /** The login target signs in with it; the hash is made at run time like any other. */
 export const BENCH_PASSWORD = 'bench correct horse battery staple';
+/**
+ * Accounts the login target signs in to in turn: the login throttle refuses a burst of concurrent attempts on one
+ * account (more than its limit in flight at once), which a real account never sees from its one user.
+ */
+export const LOGIN_USERNAMES = Array.from({ length: 40 }, (_, index) => `bench-login-${index}`);
 const USER_ID = BENCH_USER_ID;
 /** RFC 6749 §4.1.2 recommends at most ten minutes; Portcullis allows at most 60 s. */
 const CODE_TTL_SECONDS = 60;
@@ -31,17 +36,21 @@ export interface GrantFixtures {
 export async function seedGrantFixtures(db: D1Database): Promise<GrantFixtures> {
   const stores = storesFor(db);
   const now = epochSeconds();
-  await stores.users.create({
-    id: USER_ID,
-    username: BENCH_USERNAME,
-    email: null,
-    emailVerified: false,
-    passwordHash: await hashPassword(BENCH_PASSWORD),
-    isAdmin: false,
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  });
+  // One PBKDF2 run: every bench account has the same password, each its own row.
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  for (const [id, username] of [[USER_ID, BENCH_USERNAME], ...LOGIN_USERNAMES.map((name) => [name, name])] as const) {
+    await stores.users.create({
+      id,
+      username,
+      email: null,
+      emailVerified: false,
+      passwordHash,
+      isAdmin: false,
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
   const [client] = await seedClients(db, [GRANT_CLIENT_ID], {
     grantTypes: ['authorization_code', 'refresh_token'],
     responseTypes: ['code'],

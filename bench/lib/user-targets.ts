@@ -2,8 +2,8 @@
 // password check, the throttle and the new session) and reading the userinfo endpoint with an access token.
 import { issueAccessToken } from '../../src/tokens/access-token';
 import type { Environment } from './environment';
-import { BENCH_PASSWORD, BENCH_USER_ID, BENCH_USERNAME } from './seed-grants';
-import { FORM, type RequestShape, type Target } from './targets';
+import { BENCH_PASSWORD, BENCH_USER_ID, LOGIN_USERNAMES } from './seed-grants';
+import { cycling, FORM, type RequestShape, type Target } from './targets';
 
 export function userTargets(env: Environment): Target[] {
   const { portcullis } = env;
@@ -16,17 +16,19 @@ export function userTargets(env: Environment): Target[] {
       distant: true,
       async requests(): Promise<RequestShape> {
         const { cookie, csrfToken } = await loginForm(portcullis.url);
+        const body = (username: string) =>
+          new URLSearchParams({
+            username,
+            password: BENCH_PASSWORD,
+            csrf_token: csrfToken,
+            return_to: '/account',
+          }).toString();
         return {
           url: `${portcullis.url}/login`,
           method: 'POST',
           // A same-origin form post, as the browser sends it (the CSRF check wants the Origin).
           headers: { 'Content-Type': FORM, Cookie: cookie, Origin: portcullis.url },
-          body: new URLSearchParams({
-            username: BENCH_USERNAME,
-            password: BENCH_PASSWORD,
-            csrf_token: csrfToken,
-            return_to: '/account',
-          }).toString(),
+          requests: [cycling(LOGIN_USERNAMES, (username) => ({ body: body(username) }))],
           successStatus: 303,
         };
       },
