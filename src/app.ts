@@ -27,7 +27,7 @@ import { revocationEndpoint } from './http/revoke';
 import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
-import { wellKnownResponder } from './http/well-known';
+import { WELL_KNOWN_PATHS, wellKnownResponder } from './http/well-known';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
 import type { KeyRing } from './tokens/keys';
@@ -59,8 +59,11 @@ export interface AppDependencies {
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  // Discovery and the JWKS are answered before Hono routes anything (http/well-known.ts, the end of this
-  // function); their CORS preflights come first here, before the global middleware.
+  // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
+  // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
+  // come first here, before the global middleware.
+  const wellKnown = wellKnownResponder(config, keys);
+  app.on('GET', WELL_KNOWN_PATHS, (c) => wellKnown(c.req.raw)!);
   app.options('/.well-known/*', publicCors());
   // RFC 9728 resource metadata is a route like any other, but registered before app.use(), so it answers without
   // running the middleware below (Hono runs matched handlers in registration order).
@@ -114,7 +117,6 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
 
   // Hono's fetch (and app.request, which calls it) with the precomputed documents in front: routing, context and
   // middleware cost more than these documents do (docs/performance.md).
-  const wellKnown = wellKnownResponder(config, keys);
   const route = app.fetch;
   app.fetch = (request, env, executionCtx) => wellKnown(request) ?? route(request, env, executionCtx);
   return app;

@@ -10,6 +10,7 @@ export type WellKnownResponder = (request: Request) => Promise<Response> | undef
 
 const DISCOVERY_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 const JWKS_PATH = '/.well-known/jwks.json';
+export const WELL_KNOWN_PATHS = [...DISCOVERY_PATHS, JWKS_PATH];
 
 /** Answers GET and HEAD of the well-known documents; undefined for any other request, which the app then routes. */
 export function wellKnownResponder(config: Config, keys: Promise<KeyRing>): WellKnownResponder {
