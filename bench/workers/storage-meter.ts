@@ -78,8 +78,13 @@ function meterD1(db: D1Database, latencyMs: number): D1Database {
       roundTrip(latencyMs, () => db.batch(statements.map((each) => unwrapped.get(each) ?? each))),
     exec: (query: string) => roundTrip(latencyMs, () => db.exec(query)),
     dump: () => roundTrip(latencyMs, () => db.dump()),
-    withSession: () => {
-      throw new Error('the storage meter does not wrap D1 sessions');
+    // A read-replication session (storage/db.ts) is metered the same way: its queries are round trips too.
+    withSession: (constraint?: string) => {
+      const session = db.withSession(constraint as D1SessionConstraint);
+      return {
+        ...meterD1(session as unknown as D1Database, latencyMs),
+        getBookmark: () => session.getBookmark(),
+      };
     },
   } as unknown as D1Database;
 }

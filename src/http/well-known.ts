@@ -2,7 +2,7 @@
 // precomputed documents need no routing, context or middleware, which cost more than the documents themselves
 // (docs/performance.md). Preflights for them still go through the app (publicCors).
 import type { Config } from '../config';
-import type { KeyRing } from '../tokens/keys';
+import type { SigningKeySource } from '../tokens/keys';
 import { discoveryEndpoint } from './discovery';
 import { jwksEndpoint } from './jwks';
 
@@ -13,7 +13,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 export const WELL_KNOWN_PATHS = [...DISCOVERY_PATHS, JWKS_PATH];
 
 /** Answers GET and HEAD of the well-known documents; undefined for any other request, which the app then routes. */
-export function wellKnownResponder(config: Config, keys: Promise<KeyRing>): WellKnownResponder {
+export function wellKnownResponder(config: Config, keys: SigningKeySource): WellKnownResponder {
   const jwks = jwksEndpoint(keys);
   const discovery = discoveryEndpoint(config, keys);
   return (request) => {

@@ -2,6 +2,7 @@
 // stores the grant's first refresh token.
 import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
+import { refreshTokenRowFrom } from './refresh-tokens';
 import type { Database } from './db';
 import { authorizationCodes, refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -116,9 +117,14 @@ function insertFirstRefreshToken(
   return db
     .insert(refreshTokens)
     .select(
-      sql`select ${refresh.tokenHash}, ${codes.grantId}, ${codes.clientId}, ${codes.userId}, ${codes.scope},
-        ${codes.resources}, ${codes.authTime}, ${nowSeconds}, ${refresh.expiresAt}, ${refresh.grantExpiresAt},
-        null, null from ${codes} where ${and(condition, due)}`,
+      sql`select ${refreshTokenRowFrom(codes, {
+        tokenHash: refresh.tokenHash,
+        createdAt: nowSeconds,
+        expiresAt: refresh.expiresAt,
+        grantExpiresAt: refresh.grantExpiresAt,
+        rotatedAt: null,
+        revokedAt: null,
+      })} from ${codes} where ${and(condition, due)}`,
     )
     .returning({ tokenHash: refreshTokens.tokenHash });
 }

@@ -1,7 +1,7 @@
 // RefreshTokenStore on D1: refresh tokens (RFC 6749 §6) stored hashed, rotated atomically in one D1 round trip,
 // revoked by family (RFC 9700 §4.14.2).
-import { and, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { coversRequest, userIsActive } from './grant-conditions';
 import type { Database } from './db';
 import { refreshTokens, users } from './schema';
@@ -70,11 +70,13 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
             ),
           ),
         db.insert(refreshTokens).select(
-          sql`select ${rotation.successorHash}, ${refreshTokens.grantId}, ${refreshTokens.clientId},
-            ${refreshTokens.userId}, ${refreshTokens.scope}, ${refreshTokens.resources}, ${refreshTokens.authTime},
-            ${nowSeconds}, min(${nowSeconds + rotation.idleTtlSeconds}, ${refreshTokens.grantExpiresAt}),
-            ${refreshTokens.grantExpiresAt}, null, null
-            from ${refreshTokens} where ${spendable}`,
+          sql`select ${refreshTokenRowFrom(refreshTokens, {
+            tokenHash: rotation.successorHash,
+            createdAt: nowSeconds,
+            expiresAt: sql`min(${nowSeconds + rotation.idleTtlSeconds}, ${refreshTokens.grantExpiresAt})`,
+            rotatedAt: null,
+            revokedAt: null,
+          })} from ${refreshTokens} where ${spendable}`,
         ),
         db
           .update(refreshTokens)
@@ -99,12 +101,33 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
   };
 }
 
+/**
+ * A new refresh_tokens row as an SQL select list in the table's column order: the given values, and every other column
+ * copied from the same-named column of `source` (the token being rotated, or the code being redeemed), so a column
+ * added to the table is carried over, or fails here, and is never silently shifted.
+ */
+export function refreshTokenRowFrom(
+  source: SQLiteTable,
+  values: Partial<Record<keyof RefreshTokenRow, SQL | string | number | null>>,
+): SQL {
+  const sourceColumns: Record<string, Column> = getTableColumns(source);
+  return sql.join(
+    Object.keys(getTableColumns(refreshTokens)).map((key) => {
+      if (Object.hasOwn(values, key)) return sql`${values[key as keyof RefreshTokenRow]}`;
+      const column = sourceColumns[key];
+      if (!column) throw new Error(`refresh_tokens.${key} has no value and no column to copy from`);
+      return sql`${column}`;
+    }),
+    sql`, `,
+  );
+}
+
 function toRefreshToken(row: RefreshTokenRow): RefreshToken {
   const { scope, ...rest } = row;
   return { ...rest, scopes: splitScopeText(scope) };
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, ...rest } = token;
-  return { ...rest, scope: joinScopeText(scopes) };
+  const { scopes, claims = null, ...rest } = token;
+  return { ...rest, claims, scope: joinScopeText(scopes) };
 }

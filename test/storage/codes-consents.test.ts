@@ -69,6 +69,7 @@ describe('CodeStore', () => {
       resources: ['https://api.example/'],
       codeChallenge: VERIFIER_CHALLENGE,
       nonce: 'n',
+      claims: { userinfo: { name: { essential: true } } },
       authTime: NOW - 5,
     };
     const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW);
@@ -131,7 +132,8 @@ describe('CodeStore', () => {
   it('stores the first refresh token from the code, for the family the exchange names', async () => {
     const { client } = await createCodeClient();
     const { user } = await createTestUser();
-    const codeHash = await codeFor(client, user);
+    const claims = { idToken: { email: { essential: true } } };
+    const codeHash = await codeFor(client, user, { claims });
     const exchange = exchangeFor(client);
     const redemption = await storesFor(env.DB).codes.consume(codeHash, exchange, NOW + 1);
     expect(redemption).toMatchObject({ status: 'redeemed', refreshTokenStored: true });
@@ -143,6 +145,7 @@ describe('CodeStore', () => {
       userId: user.id,
       scopes: ['read'],
       resources: ['https://api.example/'],
+      claims,
       authTime: NOW,
       createdAt: NOW + 1,
       expiresAt: NOW + 100,

@@ -54,7 +54,10 @@ export const authorizationCodeGrant: Grant = {
     if (redemption.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
     const code = redemption.code;
     if (redemption.status === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice means it leaked; the store revoked the tokens issued from it.
+      // RFC 6749 §4.1.2: a code used twice means it leaked; the store revoked the refresh tokens issued from it in its
+      // batch. Its access tokens are refused by this issuer's endpoints until the last of them expires (userinfo,
+      // introspection): one more write, on this failure path only.
+      await stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds);
       throw new OAuthError(
         'invalid_grant',
         'the authorization code was already used; the tokens issued from it are revoked',
@@ -82,6 +85,7 @@ export const authorizationCodeGrant: Grant = {
         audience,
         authTime: code.authTime,
         nonce: code.nonce ?? undefined,
+        claims: code.claims,
       },
       redemption.refreshTokenStored ? refreshToken : undefined,
       nowSeconds,

@@ -44,7 +44,7 @@ export const refreshTokenGrant: Grant = {
     if (!rotation.rotated) throw new Error('the refresh token rotation and its checks disagree');
     return issueTokenSet(
       context,
-      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime },
+      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
       successor,
       nowSeconds,
     );
@@ -60,6 +60,13 @@ function usableRefreshToken(context: GrantContext, token: RefreshToken | null, n
     case 'usable':
       return token;
     case 'rotated':
+      // The store revoked the family in its batch (RFC 9700 §4.14.2).
+      context.audit({
+        type: 'refresh_token_reuse',
+        outcome: 'failure',
+        userId: token.userId,
+        clientId: token.clientId,
+      });
       throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of its grant is revoked');
     case 'revoked':
       throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
