@@ -1,5 +1,6 @@
 // What a person's browser and a relying party do besides the token endpoint: signing in on the login page (the
 // password check, the throttle and the new session) and reading the userinfo endpoint with an access token.
+import { GRANT_ID_CLAIM } from '../../src/oauth/issue-tokens';
 import { issueAccessToken } from '../../src/tokens/access-token';
 import type { Environment } from './environment';
 import { BENCH_PASSWORD, BENCH_USER_ID, LOGIN_USERNAMES } from './seed-grants';
@@ -48,6 +49,8 @@ export function userTargets(env: Environment): Target[] {
             clientId: env.grants.client.clientId,
             scopes: ['openid', 'profile'],
             ttlSeconds: 900,
+            // As a user's token carries it: userinfo checks that the grant was not revoked.
+            claims: { [GRANT_ID_CLAIM]: 'bench-grant' },
           },
           env.keys.primary,
         );
