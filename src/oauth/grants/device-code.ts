@@ -4,7 +4,13 @@ import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
-import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import {
+  assertActiveUser,
+  createRefreshToken,
+  issueTokenSet,
+  refreshTokenIsDue,
+  type UserGrant,
+} from '../issue-tokens';
 import { requireParam } from '../params';
 import { audienceWithinGrant } from '../resource';
 import type { Grant } from './types';
@@ -39,22 +45,17 @@ export const deviceCodeGrant: Grant = {
 
     const redeemed = await stores.deviceAuthorizations.consume(deviceCodeHash, nowSeconds);
     if (!redeemed) throw new OAuthError('invalid_grant', 'the device code was already used');
-    const user = await activeUser(context, redeemed.userId);
-    const audience = audienceWithinGrant(params.getAll('resource'), redeemed.resources, config, issuer);
-    const refresh = refreshTokenIsDue(client, redeemed.scopes)
-      ? newRefreshTokenFamily(context, redeemed.scopes, redeemed.resources, nowSeconds)
-      : null;
-    return issueTokenSet(
-      context,
-      {
-        grantId: generateOpaqueToken(GRANT_ID_BYTES),
-        user,
-        scopes: redeemed.scopes,
-        audience,
-        authTime: redeemed.authTime,
-      },
-      refresh,
-      nowSeconds,
-    );
+    const user = assertActiveUser(redeemed.userId === null ? null : await stores.users.findById(redeemed.userId));
+    const grant: UserGrant = {
+      grantId: generateOpaqueToken(GRANT_ID_BYTES),
+      user,
+      scopes: redeemed.scopes,
+      audience: audienceWithinGrant(params.getAll('resource'), redeemed.resources, config, issuer),
+      authTime: redeemed.authTime,
+    };
+    const refreshToken = refreshTokenIsDue(client, redeemed.scopes)
+      ? await createRefreshToken(context, grant, { scopes: redeemed.scopes, resources: redeemed.resources }, nowSeconds)
+      : undefined;
+    return issueTokenSet(context, grant, refreshToken, nowSeconds);
   },
 };
