@@ -5,8 +5,11 @@ import { TEST_ISSUER } from './constants';
 import { send } from './http';
 
 export interface SubmitOptions {
-  /** The Origin header; default the issuer's origin. A foreign one also sends `Sec-Fetch-Site: cross-site`. */
-  origin?: string;
+  /**
+   * The Origin header; default the issuer's origin. A foreign one also sends `Sec-Fetch-Site: cross-site`; null sends
+   * neither header (nor a Referer), as an old or privacy-stripping browser would.
+   */
+  origin?: string | null;
   /** The csrf_token field; default the one in the last page. null sends none. */
   csrfToken?: string | null;
   /** Follow same-origin redirects (see follow()). Default false: the redirect itself is returned. */
@@ -46,17 +49,21 @@ export class TestBrowser {
     for (const [name, value] of Object.entries(fields)) {
       for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
     }
-    const origin = options.origin ?? new URL(TEST_ISSUER).origin;
     const response = await this.fetch(path, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: origin,
-        'Sec-Fetch-Site': origin === new URL(TEST_ISSUER).origin ? 'same-origin' : 'cross-site',
-      },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...originHeaders(options.origin) },
       body,
     });
     return options.follow ? this.follow(response) : response;
+  }
+
+  /** POSTs `fields` as an application/json body with this browser's cookies (what a CSRF attacker might try). */
+  submitJson(path: string, fields: Record<string, unknown>, options: Pick<SubmitOptions, 'origin'> = {}) {
+    return this.fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...originHeaders(options.origin) },
+      body: JSON.stringify(fields),
+    });
   }
 
   /**
@@ -125,6 +132,12 @@ export async function loginAs(
 ): Promise<Response> {
   await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
   return browser.submit('/login', { username, password, return_to: returnTo });
+}
+
+function originHeaders(option: string | null | undefined): Record<string, string> {
+  if (option === null) return {};
+  const origin = option ?? new URL(TEST_ISSUER).origin;
+  return { Origin: origin, 'Sec-Fetch-Site': origin === new URL(TEST_ISSUER).origin ? 'same-origin' : 'cross-site' };
 }
 
 function randomByte(): number {
