@@ -1,9 +1,7 @@
 // GET/POST /login: the login form. Success starts a session and returns to the same-origin `return_to`; a wrong
 // username and a wrong password get the same answer; repeated failures lock the account and the address a while.
 import { Hono, type Context } from 'hono';
-import { authenticateUser } from '../oauth/authenticate-user';
-import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../oauth/login-throttle';
-import { normalizeUsername } from '../oauth/username';
+import { signInWithThrottle } from '../oauth/login-throttle';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import type { AppEnv } from './context';
@@ -24,21 +22,19 @@ export const loginEndpoint = new Hono<AppEnv>()
     if (typed === undefined || password === undefined) {
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.missingCredentials }, 400);
     }
-    const attempt: LoginAttempt = { username: normalizeUsername(typed), clientIp: c.req.header('cf-connecting-ip') };
-    const throttles = c.get('stores').loginThrottles;
     const nowSeconds = Math.floor(Date.now() / 1000);
-    // Checked before the password, so a locked account costs no PBKDF2 run and gives away nothing.
-    const lockedUntil = await loginLockedUntil(throttles, attempt, nowSeconds);
-    if (lockedUntil !== null) return renderThrottled(c, returnTo, typed, lockedUntil - nowSeconds);
-
-    const user = await authenticateUser(c.get('stores'), typed, password);
-    if (!user) {
-      const lockedNow = await recordLoginFailure(throttles, attempt, nowSeconds);
-      if (lockedNow !== null) return renderThrottled(c, returnTo, typed, lockedNow - nowSeconds);
+    const signIn = await signInWithThrottle(
+      c.get('stores'),
+      typed,
+      password,
+      c.req.header('cf-connecting-ip'),
+      nowSeconds,
+    );
+    if (signIn.outcome === 'throttled') return renderThrottled(c, returnTo, typed, signIn.retryAfterSeconds);
+    if (signIn.outcome === 'wrong-credentials') {
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
-    await recordLoginSuccess(throttles, attempt);
-    await startSession(c, user);
+    await startSession(c, signIn.user);
     return c.redirect(returnTo, 303);
   });
 

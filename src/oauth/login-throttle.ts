@@ -1,50 +1,75 @@
-// Login throttling: failures are counted per account and per client IP in D1 (consistent across isolates), and a
-// key with too many failures in a window is locked for a while (RFC 6749 §10.10, NIST SP 800-63B §5.2.2).
-import type { LoginThrottlePolicy, LoginThrottleStore } from '../storage/types';
+// Login throttling: attempts are counted per account and per client IP in D1 (consistent across isolates), reserved
+// before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
+// §10.10, NIST SP 800-63B §5.2.2).
+import type { Stores } from '../storage/stores';
+import type { LoginReservation, LoginThrottlePolicy, User } from '../storage/types';
+import { authenticateUser } from './authenticate-user';
+import { normalizeUsername } from './username';
 
 /** Guessing one account's password: 5 failures in 15 minutes lock it for 15 minutes. */
 export const ACCOUNT_THROTTLE: LoginThrottlePolicy = { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 /** One address trying many accounts: looser, because offices and carrier NATs share an address. */
 export const IP_THROTTLE: LoginThrottlePolicy = { maxFailures: 20, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 
-export interface LoginAttempt {
+interface LoginAttempt {
   /** The canonical username, or null when what was typed cannot be a username (then only the IP counts). */
   username: string | null;
   /** The client address (CF-Connecting-IP); undefined when unknown, as in local development. */
   clientIp: string | undefined;
 }
 
-/** When the lock on this attempt's account or address ends, or null when neither is locked. */
-export function loginLockedUntil(
-  store: LoginThrottleStore,
-  attempt: LoginAttempt,
-  nowSeconds: number,
-): Promise<number | null> {
-  return store.lockedUntil(
-    throttleKeys(attempt).map(({ key }) => key),
-    nowSeconds,
-  );
-}
-
-/** Counts the failure against the account and the address; returns when the lock ends if this failure locked either. */
-export async function recordLoginFailure(
-  store: LoginThrottleStore,
-  attempt: LoginAttempt,
-  nowSeconds: number,
-): Promise<number | null> {
-  const locks = await Promise.all(
-    throttleKeys(attempt).map(({ key, policy }) => store.recordFailure(key, policy, nowSeconds)),
-  );
-  const until = locks.filter((lock) => lock !== null);
-  return until.length === 0 ? null : Math.max(...until);
-}
+export type ThrottledSignIn =
+  | { outcome: 'signed-in'; user: User }
+  | { outcome: 'wrong-credentials' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
 
 /**
- * Clears the account's counter. The address's counter is kept: otherwise one account the attacker owns would reset
- * the count between guesses at other accounts.
+ * Checks a username and password under the throttle (the login page and the password grant). The attempt is
+ * reserved first, in one atomic statement per key, and the password is checked only when the reservation is within
+ * the limit: so a concurrent burst gets at most `maxFailures` checks, not as many as arrive before a failure is
+ * written. A success clears the account's counter and takes its attempt back from the address's.
  */
-export async function recordLoginSuccess(store: LoginThrottleStore, attempt: LoginAttempt): Promise<void> {
-  if (attempt.username !== null) await store.clear(`user:${attempt.username}`);
+export async function signInWithThrottle(
+  stores: Pick<Stores, 'users' | 'loginThrottles'>,
+  typedUsername: string,
+  password: string,
+  clientIp: string | undefined,
+  nowSeconds: number,
+): Promise<ThrottledSignIn> {
+  const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
+  const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
+  const refusal = refusalOf(keys, reservations, nowSeconds);
+  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal };
+
+  const user = await authenticateUser(stores, typedUsername, password);
+  if (user) {
+    await Promise.all(
+      keys.map(({ key }) =>
+        key.startsWith('user:') ? stores.loginThrottles.clear(key) : stores.loginThrottles.release(key),
+      ),
+    );
+    return { outcome: 'signed-in', user };
+  }
+  // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
+  const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);
+  if (locking.length === 0) return { outcome: 'wrong-credentials' };
+  const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));
+  await Promise.all(locking.map(({ key, policy }) => stores.loginThrottles.lock(key, nowSeconds + policy.lockSeconds)));
+  return { outcome: 'throttled', retryAfterSeconds: lockSeconds };
+}
+
+/** Seconds to wait when a key is locked or its reservation is past the limit, else null (the attempt may go on). */
+function refusalOf(
+  keys: Array<{ policy: LoginThrottlePolicy }>,
+  reservations: LoginReservation[],
+  nowSeconds: number,
+): number | null {
+  const waits = reservations.flatMap(({ attempts, lockedUntil }, index) => {
+    if (lockedUntil !== null) return [lockedUntil - nowSeconds];
+    // Past the limit while the lock is not written yet (an attempt of the same burst is still being checked).
+    return attempts > keys[index]!.policy.maxFailures ? [keys[index]!.policy.lockSeconds] : [];
+  });
+  return waits.length === 0 ? null : Math.max(...waits);
 }
 
 function throttleKeys({ username, clientIp }: LoginAttempt): Array<{ key: string; policy: LoginThrottlePolicy }> {

@@ -158,10 +158,11 @@ export const consents = sqliteTable(
   ],
 );
 
-/** Failed-login counters per account and per client IP, for throttling (D1, so every isolate sees them). */
+/** Sign-in attempt counters per account and per client IP, for throttling (D1, so every isolate sees them). */
 export const loginThrottles = sqliteTable('login_throttles', {
   /** `user:<username>` or `ip:<address>`. */
   key: text('key').primaryKey(),
+  /** Attempts reserved in the window and not released by a success: the failures, and the ones being checked. */
   failures: integer('failures').notNull(),
   windowStartedAt: integer('window_started_at').notNull(),
   lockedUntil: integer('locked_until'),

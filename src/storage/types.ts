@@ -212,10 +212,23 @@ export interface LoginThrottlePolicy {
   lockSeconds: number;
 }
 
-/** Failed-login counters shared by every isolate (D1), keyed `user:<username>` or `ip:<address>`. */
+/** What one reservation saw: the key's attempt count including it, and a lock in force (or null). */
+export interface LoginReservation {
+  attempts: number;
+  lockedUntil: number | null;
+}
+
+/**
+ * Sign-in attempt counters shared by every isolate (D1), keyed `user:<username>` or `ip:<address>`. An attempt is
+ * reserved before its password is checked; a success clears or releases it, a failure leaves it counted.
+ */
 export interface LoginThrottleStore {
-  /** Counts one failure in one atomic statement; returns the lock's end when this failure locked (or kept) the key. */
-  recordFailure(key: string, policy: LoginThrottlePolicy, nowSeconds: number): Promise<number | null>;
+  /** Counts one attempt against each key, each in one atomic statement, and returns what each key now holds. */
+  reserve(keys: Array<{ key: string; policy: LoginThrottlePolicy }>, nowSeconds: number): Promise<LoginReservation[]>;
+  /** Locks the key until `untilSeconds` (a later lock already in force is kept). */
+  lock(key: string, untilSeconds: number): Promise<void>;
+  /** Takes one reserved attempt back (a sign-in that succeeded). */
+  release(key: string): Promise<void>;
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;

@@ -226,6 +226,30 @@ describe('login throttling (D1 counters)', () => {
     expect((await loginAs(new TestBrowser({ clientIp }), user.username, password)).status).toBe(303);
   });
 
+  it('evaluates at most 5 of 50 concurrent attempts and refuses the right password inside the burst', async () => {
+    const { user, password } = await createTestUser();
+    const rightAt = 10 + Math.floor(Math.random() * 40);
+    // A browser (and address) per attempt, so only the account's counter can stop the burst.
+    const browsers = Array.from({ length: 50 }, () => new TestBrowser());
+    for (const browser of browsers) await browser.get('/login');
+    const responses = await Promise.all(
+      browsers.map((browser, index) =>
+        browser.submit('/login', {
+          username: user.username,
+          password: index === rightAt ? password : `wrong ${index}`,
+          return_to: '/account',
+        }),
+      ),
+    );
+
+    // Evaluated attempts answer 401 (or 303); the fifth failure and every attempt beyond the reservation get 429.
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses[rightAt]).toBe(429);
+    expect((await loginAs(new TestBrowser(), user.username, password)).status).toBe(429);
+  });
+
   it('counts an IPv6 client by its /64', async () => {
     for (let attempt = 1; attempt <= 19; attempt++) {
       await loginAs(

@@ -172,6 +172,25 @@ describe('POST /oauth/token grant_type=password (RFC 6749 §4.3)', () => {
     ).toEqual(expect.any(Number));
   });
 
+  it('checks at most 5 of 50 concurrent guesses and refuses the right password inside the burst', async () => {
+    const testClient = await createPasswordClient();
+    const { user, password } = await createTestUser();
+    const rightAt = 10 + Math.floor(Math.random() * 40);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        passwordRequest(testClient, user.username, index === rightAt ? password : `wrong ${index}`),
+      ),
+    );
+
+    const descriptions = await Promise.all(
+      responses.map(async (response) => (await response.json<{ error_description?: string }>()).error_description),
+    );
+    expect(descriptions.filter((description) => description === WRONG_CREDENTIALS).length).toBeLessThanOrEqual(4);
+    expect(responses[rightAt]!.status).toBe(400);
+    expect(descriptions[rightAt]).toBe('too many failed sign-in attempts; try again in 15 minutes');
+    expect((await loginAs(new TestBrowser(), user.username, password)).status).toBe(429);
+  });
+
   it('requires username and password', async () => {
     const testClient = await createPasswordClient();
     await expectOAuthError(

@@ -1,9 +1,10 @@
 // Login throttling: addressBlock keys an IPv4 address alone and an IPv6 one by its canonical /64; the D1
-// LoginThrottleStore loses no concurrent failure, locks on the fifth, restarts after its window and forgets on clear.
+// LoginThrottleStore loses no concurrent reservation, reports locks, restarts after its window, releases and clears.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_THROTTLE, addressBlock } from '../../src/oauth/login-throttle';
 import { storesFor } from '../../src/storage/stores';
+import type { LoginThrottleStore } from '../../src/storage/types';
 
 describe('addressBlock', () => {
   it.each([
@@ -19,33 +20,46 @@ describe('addressBlock', () => {
 });
 
 describe('LoginThrottleStore on D1', () => {
-  it('counts concurrent failures without losing one (one atomic upsert each)', async () => {
+  const now = 1_800_000_000;
+  const reserveOne = (store: LoginThrottleStore, key: string, at = now) =>
+    store.reserve([{ key, policy: ACCOUNT_THROTTLE }], at).then(([reservation]) => reservation!);
+
+  it('counts concurrent reservations without losing or repeating one (one atomic upsert each)', async () => {
     const store = storesFor(env.DB).loginThrottles;
     const key = `user:concurrent-${crypto.randomUUID()}`;
-    const now = 1_800_000_000;
-    const results = await Promise.all(Array.from({ length: 5 }, () => store.recordFailure(key, ACCOUNT_THROTTLE, now)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => reserveOne(store, key)));
 
-    expect(results.filter((lockedUntil) => lockedUntil !== null)).toEqual([now + 900]);
+    expect(results.map(({ attempts }) => attempts).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(results.every(({ lockedUntil }) => lockedUntil === null)).toBe(true);
+  });
+
+  it('reports a lock in force to later reservations, until it ends', async () => {
+    const store = storesFor(env.DB).loginThrottles;
+    const key = `user:lock-${crypto.randomUUID()}`;
+    await reserveOne(store, key);
+    await store.lock(key, now + 900);
+    expect(await reserveOne(store, key, now + 899)).toEqual({ attempts: 2, lockedUntil: now + 900 });
     expect(await store.lockedUntil([key], now)).toBe(now + 900);
-    expect(await store.lockedUntil([key], now + 900)).toBeNull();
+    expect(await reserveOne(store, key, now + 900)).toEqual({ attempts: 1, lockedUntil: null });
   });
 
   it('restarts the count when the window has passed', async () => {
     const store = storesFor(env.DB).loginThrottles;
     const key = `user:window-${crypto.randomUUID()}`;
-    const start = 1_800_000_000;
-    for (let i = 0; i < 4; i++) await store.recordFailure(key, ACCOUNT_THROTTLE, start);
-    expect(await store.recordFailure(key, ACCOUNT_THROTTLE, start + 900)).toBeNull();
-    for (let i = 0; i < 3; i++) await store.recordFailure(key, ACCOUNT_THROTTLE, start + 901);
-    expect(await store.recordFailure(key, ACCOUNT_THROTTLE, start + 902)).toBe(start + 902 + 900);
+    for (let i = 0; i < 4; i++) await reserveOne(store, key);
+    expect((await reserveOne(store, key, now + 900)).attempts).toBe(1);
+    expect((await reserveOne(store, key, now + 901)).attempts).toBe(2);
   });
 
-  it('forgets a key on clear', async () => {
+  it('takes one attempt back on release and forgets a key on clear', async () => {
     const store = storesFor(env.DB).loginThrottles;
     const key = `user:clear-${crypto.randomUUID()}`;
-    for (let i = 0; i < 5; i++) await store.recordFailure(key, ACCOUNT_THROTTLE, 1_800_000_000);
-    expect(await store.lockedUntil([key], 1_800_000_000)).toBe(1_800_000_000 + 900);
+    for (let i = 0; i < 3; i++) await reserveOne(store, key);
+    await store.release(key);
+    expect((await reserveOne(store, key)).attempts).toBe(3);
+    await store.lock(key, now + 900);
     await store.clear(key);
-    expect(await store.lockedUntil([key], 1_800_000_000)).toBeNull();
+    expect(await store.lockedUntil([key], now)).toBeNull();
+    expect((await reserveOne(store, key)).attempts).toBe(1);
   });
 });

@@ -3,15 +3,13 @@
 // registration lists `password`; the token endpoint refuses it to every other client (unauthorized_client).
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken } from '../../tokens/opaque';
-import { authenticateUser } from '../authenticate-user';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
-import { loginLockedUntil, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from '../login-throttle';
+import { signInWithThrottle } from '../login-throttle';
 import { requireParam } from '../params';
 import { requestedUserScopes } from '../requested-scope';
 import { audienceFor } from '../resource';
-import { normalizeUsername } from '../username';
 import type { Grant } from './types';
 
 export const passwordGrant: Grant = {
@@ -28,17 +26,12 @@ export const passwordGrant: Grant = {
     const nowSeconds = epochSeconds();
 
     // The login page's throttle (per account and per address), so this endpoint is no way around it (§4.3.2).
-    const attempt: LoginAttempt = { username: normalizeUsername(username), clientIp: context.clientIp };
-    const lockedUntil = await loginLockedUntil(stores.loginThrottles, attempt, nowSeconds);
-    if (lockedUntil !== null) throw throttled(lockedUntil - nowSeconds);
-    const user = await authenticateUser(stores, username, password);
-    if (!user) {
-      const lockedNow = await recordLoginFailure(stores.loginThrottles, attempt, nowSeconds);
-      if (lockedNow !== null) throw throttled(lockedNow - nowSeconds);
-      // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
+    const signIn = await signInWithThrottle(stores, username, password, context.clientIp, nowSeconds);
+    if (signIn.outcome === 'throttled') throw throttled(signIn.retryAfterSeconds);
+    // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
+    if (signIn.outcome === 'wrong-credentials')
       throw new OAuthError('invalid_grant', 'the username or password is wrong');
-    }
-    await recordLoginSuccess(stores.loginThrottles, attempt);
+    const { user } = signIn;
 
     const refresh = refreshTokenIsDue(client, scopes)
       ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)
