@@ -13,7 +13,7 @@ import {
   consentDenied,
   consentRequired,
   parseConsentDecision,
-  recordConsent,
+  consentToRecord,
   type ConsentDecision,
 } from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
@@ -64,9 +64,8 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
     return c.redirect(signIn, status);
   }
   if (decision === 'deny') throw consentDenied();
-  if (decision === 'allow') {
-    await recordConsent(stores.consents, session.user.id, request, nowSeconds);
-  } else if (await consentRequired(stores.consents, session.user.id, request)) {
+  const consent = decision === 'allow' ? await consentToRecord(stores.consents, session.user.id, request) : undefined;
+  if (consent === undefined && (await consentRequired(stores.consents, session.user.id, request))) {
     if (request.prompts.includes('none'))
       throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');
     return renderConsent(c, request, session.user);
@@ -86,6 +85,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       authTime: session.authTime,
     },
     nowSeconds,
+    consent,
   );
   return authorizationCodeResponse(redirect, code);
 }

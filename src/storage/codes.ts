@@ -1,5 +1,6 @@
 // CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed and redeemed by one atomic UPDATE.
 import { and, eq, isNull } from 'drizzle-orm';
+import { upsertConsent } from './consents';
 import type { Database } from './db';
 import { authorizationCodes } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -9,9 +10,12 @@ type CodeRow = typeof authorizationCodes.$inferSelect;
 
 export function createCodeStore(db: Database): CodeStore {
   return {
-    async create(code) {
+    async create(code, consent) {
       const { scopes, ...rest } = code;
-      await db.insert(authorizationCodes).values({ ...rest, scope: joinScopeText(scopes) });
+      const insert = db.insert(authorizationCodes).values({ ...rest, scope: joinScopeText(scopes) });
+      if (consent === undefined) await insert;
+      // One transaction (db.batch): a consent recorded without its code, or the reverse, is half an authorization.
+      else await db.batch([upsertConsent(db, consent, code.createdAt), insert]);
     },
     async consume(codeHash, nowSeconds) {
       // The condition on consumed_at makes this the single point where a code is spent: of two concurrent
@@ -29,6 +33,12 @@ export function createCodeStore(db: Database): CodeStore {
         .where(eq(authorizationCodes.codeHash, codeHash))
         .get();
       return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'unknown' };
+    },
+    async restore(codeHash, consumedAt) {
+      await db
+        .update(authorizationCodes)
+        .set({ consumedAt: null })
+        .where(and(eq(authorizationCodes.codeHash, codeHash), eq(authorizationCodes.consumedAt, consumedAt)));
     },
     async deleteUnredeemed(userId, clientId) {
       // Redeemed codes stay: they are the evidence that recognises a replay (purge.ts keeps them a day).

@@ -87,11 +87,27 @@ export type CodeRedemption =
   | { status: 'replayed'; code: AuthorizationCode }
   | { status: 'unknown' };
 
+/** The scopes a user grants a client, as recorded by ConsentStore.upsert. */
+export interface ConsentGrant {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+}
+
 /** Authorization codes by hash. */
 export interface CodeStore {
-  create(code: AuthorizationCode): Promise<void>;
+  /**
+   * Stores a code. With `consent`, also records the consent the user just gave for it (as ConsentStore.upsert does, at
+   * the code's createdAt) in the same transaction, so a failure leaves neither.
+   */
+  create(code: AuthorizationCode, consent?: ConsentGrant): Promise<void>;
   /** Marks the code consumed in one atomic statement, so of two concurrent redemptions exactly one succeeds. */
   consume(codeHash: string, nowSeconds: number): Promise<CodeRedemption>;
+  /**
+   * Makes a code consumed at `consumedAt` redeemable again: for a redemption that failed in the infrastructure
+   * before any token reached the client. A code consumed at another time (by another redemption) is left alone.
+   */
+  restore(codeHash: string, consumedAt: number): Promise<void>;
   /** Deletes the codes one user's authorizations gave one client that are not redeemed yet (a withdrawn grant). */
   deleteUnredeemed(userId: string, clientId: string): Promise<void>;
 }
@@ -152,7 +168,7 @@ export interface ConsentStore {
   /** The clients this user has granted access to, most recently granted first. */
   listByUser(userId: string): Promise<GrantedConsent[]>;
   /** Records the granted scopes, replacing any earlier consent of this user for this client. */
-  upsert(consent: { userId: string; clientId: string; scopes: string[] }, nowSeconds: number): Promise<void>;
+  upsert(consent: ConsentGrant, nowSeconds: number): Promise<void>;
   delete(userId: string, clientId: string): Promise<void>;
 }
 

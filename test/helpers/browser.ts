@@ -2,7 +2,7 @@
 // and a same-origin Origin, as a real browser would. For the page flows (login, sign-up, consent, developer pages).
 import { expect } from 'vitest';
 import { TEST_ISSUER } from './constants';
-import { send } from './http';
+import { send, type RequestSender } from './http';
 
 export interface SubmitOptions {
   /**
@@ -22,10 +22,13 @@ export class TestBrowser {
   /** Sent as CF-Connecting-IP: a random private IPv4 address per browser, so throttling tests do not collide. */
   readonly clientIp: string;
   private readonly cookies = new Map<string, string>();
+  private readonly sender: RequestSender;
   private lastHtml = '';
 
-  constructor(options: { clientIp?: string } = {}) {
+  /** `send` replaces the Worker's fetch handler, e.g. with an app of createTestApp() (its own D1 binding). */
+  constructor(options: { clientIp?: string; send?: RequestSender } = {}) {
     this.clientIp = options.clientIp ?? `10.${randomByte()}.${randomByte()}.${randomByte()}`;
+    this.sender = options.send ?? send;
   }
 
   /** GETs a path on the issuer (or an absolute issuer URL), keeping cookies and the HTML of the page. */
@@ -105,7 +108,7 @@ export class TestBrowser {
     if (this.cookies.size > 0)
       headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     // manual: send() goes through a service binding, which would otherwise follow redirects itself.
-    const response = await send(path, { ...init, headers, redirect: 'manual' });
+    const response = await this.sender(path, { ...init, headers, redirect: 'manual' });
     this.store(response.headers.getSetCookie());
     if (response.headers.get('content-type')?.startsWith('text/html')) this.lastHtml = await response.clone().text();
     return response;

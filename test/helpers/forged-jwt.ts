@@ -17,7 +17,7 @@ interface IssuerKey {
 }
 
 async function issuerKey(alg: IssuerKey['alg']): Promise<IssuerKey> {
-  const jwk = (JSON.parse(env.SIGNING_KEYS) as { keys: JWK[] }).keys.find((key) => key.alg === alg);
+  const jwk = (JSON.parse(env.SIGNING_KEYS ?? '{"keys":[]}') as { keys: JWK[] }).keys.find((key) => key.alg === alg);
   if (!jwk) throw new Error(`the test SIGNING_KEYS have no ${alg} key`);
   const publicJwk = publicJwkOf(jwk);
   return {

@@ -1,8 +1,8 @@
 // Dynamic registration helpers: JSON requests to /oauth/register from a fresh client IP, so tests never share a
 // rate-limit window or a registrant cap.
-import { send } from './http';
+import { send, type RequestSender } from './http';
 
-export type RequestSender = (path: string, init?: RequestInit) => Promise<Response> | Response;
+export type { RequestSender };
 
 export function randomIp(): string {
   const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));

@@ -71,6 +71,58 @@ describe('CodeStore', () => {
     expect(results.map((result) => result.status).sort()).toEqual(['redeemed', 'replayed', 'replayed']);
     expect(await stores.codes.consume('unknown', NOW)).toEqual({ status: 'unknown' });
   });
+
+  it('restores a code only when it is still consumed at the given time', async () => {
+    const { client } = await createCodeClient();
+    const { user } = await createTestUser();
+    const stores = storesFor(env.DB);
+    const binding = {
+      clientId: client.id,
+      userId: user.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['read'],
+      resources: [],
+      codeChallenge: null,
+      nonce: null,
+      authTime: NOW,
+    };
+    const codeHash = await hashOpaqueToken(
+      await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW),
+    );
+    expect((await stores.codes.consume(codeHash, NOW + 1)).status).toBe('redeemed');
+    await stores.codes.restore(codeHash, NOW + 2);
+    expect((await stores.codes.consume(codeHash, NOW + 3)).status).toBe('replayed');
+
+    const other = await hashOpaqueToken(
+      await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW),
+    );
+    await stores.codes.consume(other, NOW + 1);
+    await stores.codes.restore(other, NOW + 1);
+    expect((await stores.codes.consume(other, NOW + 4)).status).toBe('redeemed');
+  });
+
+  it('stores a code and the consent that allowed it together', async () => {
+    const { client } = await createCodeClient();
+    const { user } = await createTestUser();
+    const stores = storesFor(env.DB);
+    await issueAuthorizationCode(
+      stores,
+      { authorizationCodeTtlSeconds: 60 },
+      {
+        clientId: client.id,
+        userId: user.id,
+        redirectUri: REDIRECT_URI,
+        scopes: ['openid'],
+        resources: [],
+        codeChallenge: null,
+        nonce: null,
+        authTime: NOW,
+      },
+      NOW,
+      { userId: user.id, clientId: client.id, scopes: ['openid'] },
+    );
+    expect(await stores.consents.find(user.id, client.id)).toMatchObject({ scopes: ['openid'], createdAt: NOW });
+  });
 });
 
 describe('ConsentStore', () => {

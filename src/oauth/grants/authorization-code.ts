@@ -8,12 +8,12 @@ import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } f
 import { requireParam } from '../params';
 import { verifyCodeVerifier } from '../pkce';
 import { audienceWithinGrant } from '../resource';
-import type { Grant } from './types';
+import type { Grant, GrantContext, TokenResponse } from './types';
 
 export const authorizationCodeGrant: Grant = {
   allowsPublicClients: true,
   async handle(context) {
-    const { params, client, stores, config, issuer } = context;
+    const { params, stores } = context;
     const presentedCode = requireParam(params, 'code');
     const redirectUri = requireParam(params, 'redirect_uri');
     const nowSeconds = epochSeconds();
@@ -30,34 +30,56 @@ export const authorizationCodeGrant: Grant = {
         'the authorization code was already used; the tokens issued from it are revoked',
       );
     }
-    if (code.clientId !== client.id)
-      throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
-    if (code.expiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the authorization code has expired');
-    // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
-    if (redirectUri !== code.redirectUri)
-      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-    await checkCodeVerifier(code, client, params.get('code_verifier'));
-
-    const user = await activeUser(context, code.userId);
-    const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);
-    const refresh = refreshTokenIsDue(client, code.scopes)
-      ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds)
-      : null;
-    return issueTokenSet(
-      context,
-      {
-        grantId: code.grantId,
-        user,
-        scopes: code.scopes,
-        audience,
-        authTime: code.authTime,
-        nonce: code.nonce ?? undefined,
-      },
-      refresh,
-      nowSeconds,
-    );
+    try {
+      return await redeem(context, code, redirectUri, nowSeconds);
+    } catch (error) {
+      // A refusal (OAuthError) keeps the code spent. An infrastructure failure (D1) would otherwise leave it spent
+      // with no token issued, which the client can never recover from: revoke whatever it may already have stored
+      // and give the code back, so the state is as before the request.
+      if (!(error instanceof OAuthError)) {
+        await stores.refreshTokens.revokeGrant(code.grantId, nowSeconds);
+        await stores.codes.restore(code.codeHash, nowSeconds);
+      }
+      throw error;
+    }
   },
 };
+
+/** The checks of a just-consumed code against this request, then its token set. */
+async function redeem(
+  context: GrantContext,
+  code: AuthorizationCode,
+  redirectUri: string,
+  nowSeconds: number,
+): Promise<TokenResponse> {
+  const { params, client, config, issuer } = context;
+  if (code.clientId !== client.id)
+    throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+  if (code.expiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+  // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
+  if (redirectUri !== code.redirectUri)
+    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+  await checkCodeVerifier(code, client, params.get('code_verifier'));
+
+  const user = await activeUser(context, code.userId);
+  const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);
+  const refresh = refreshTokenIsDue(client, code.scopes)
+    ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds)
+    : null;
+  return issueTokenSet(
+    context,
+    {
+      grantId: code.grantId,
+      user,
+      scopes: code.scopes,
+      audience,
+      authTime: code.authTime,
+      nonce: code.nonce ?? undefined,
+    },
+    refresh,
+    nowSeconds,
+  );
+}
 
 async function checkCodeVerifier(code: AuthorizationCode, client: Client, verifier: string | undefined): Promise<void> {
   if (code.codeChallenge === null) {
