@@ -27,6 +27,9 @@ export default defineConfig(async () => {
                   // Every test request comes from one address; the sign-up limit has its own test.
                   SIGNUP_RATE_LIMIT: '100000',
                   TEST_MIGRATIONS: migrations,
+                  // The fuzzer's long profile (npm run fuzz) passes these; npm test leaves them empty (fast profile).
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? '',
                 },
               },
             }),
