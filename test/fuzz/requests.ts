@@ -3,9 +3,19 @@
 // NUL, invalid UTF-8), repeated parameters, and odd Authorization, Cookie and Origin headers.
 import fc from 'fast-check';
 
+/** The shape of a request an endpoint expects: the fuzzer fills it with good and hostile values. */
+export interface RequestTemplate {
+  method: string;
+  path: string;
+  /** Where the parameters go: the query, a form body or a JSON object body. */
+  encoding: 'query' | 'form' | 'json';
+  parameters: string[];
+}
+
 /** Values the fuzzer may use so that some requests get past client and user authentication. */
 export interface FuzzDictionary {
   paths: string[];
+  templates: RequestTemplate[];
   /** Parameter values that mean something to the server (client ids, secrets, tokens, URIs). */
   values: string[];
   authorizations: string[];
@@ -302,7 +312,53 @@ export interface FuzzRequest {
   body: Uint8Array | string | null;
 }
 
-export function fuzzRequest(dictionary: FuzzDictionary): fc.Arbitrary<FuzzRequest> {
+const CONTENT_TYPE_OF = { form: 'application/x-www-form-urlencoded', json: 'application/json' } as const;
+
+/** A request shaped like one an endpoint expects, each parameter good, hostile, absent or repeated. */
+function templatedRequest(dictionary: FuzzDictionary): fc.Arbitrary<FuzzRequest> {
+  const value = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...dictionary.values) },
+    { weight: 3, arbitrary: hostileString },
+  );
+  const jsonValue = fc.oneof({ weight: 6, arbitrary: value }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) });
+  return fc
+    .constantFrom(...dictionary.templates)
+    .chain((template) =>
+      fc.record({
+        template: fc.constant(template),
+        values: fc.tuple(...template.parameters.map(() => fc.option(jsonValue, { freq: 8 }))),
+        repeated: fc.option(fc.integer({ min: 0, max: template.parameters.length - 1 }), { freq: 4 }),
+        headers: headers(dictionary),
+        matchingContentType: fc.boolean(),
+      }),
+    )
+    .map(({ template, values, repeated, headers: odd, matchingContentType }) => {
+      const pairs = template.parameters.flatMap((name, index) => {
+        const given = values[index];
+        if (given === null || given === undefined) return [];
+        const text = typeof given === 'string' ? given : JSON.stringify(given);
+        return index === repeated
+          ? [[name, text] as [string, string], [name, text] as [string, string]]
+          : [[name, text] as [string, string]];
+      });
+      const headerList = odd.filter(([name]) => !(matchingContentType && name === 'content-type'));
+      if (template.encoding === 'query')
+        return {
+          method: template.method,
+          path: `${template.path}?${formEncode(pairs)}`,
+          headers: headerList,
+          body: null,
+        };
+      if (matchingContentType) headerList.push(['content-type', CONTENT_TYPE_OF[template.encoding]]);
+      const json = Object.fromEntries(
+        template.parameters.map((name, index) => [name, values[index]]).filter(([, v]) => v !== null),
+      );
+      const body = template.encoding === 'form' ? formEncode(pairs) : JSON.stringify(json);
+      return { method: template.method, path: template.path, headers: headerList, body };
+    });
+}
+
+function arbitraryRequest(dictionary: FuzzDictionary): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
       method: method(),
@@ -315,6 +371,11 @@ export function fuzzRequest(dictionary: FuzzDictionary): fc.Arbitrary<FuzzReques
       // The Fetch standard allows no body on GET and HEAD.
       body: ['GET', 'HEAD'].includes(request.method.toUpperCase()) ? null : request.body,
     }));
+}
+
+/** Half shaped like an endpoint's requests (to get deep into it), half anything at all. */
+export function fuzzRequest(dictionary: FuzzDictionary): fc.Arbitrary<FuzzRequest> {
+  return fc.oneof(templatedRequest(dictionary), arbitraryRequest(dictionary));
 }
 
 /** The RequestInit a FuzzRequest describes (its path goes separately). */
