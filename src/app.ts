@@ -18,6 +18,7 @@ import { jwksEndpoint } from './http/jwks';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
+import { answerWrongMethods } from './http/method-not-allowed';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -33,6 +34,21 @@ import type { KeyRing } from './tokens/keys';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Endpoints of the protocols (RFC 8414 metadata names them), answering a wrong method with 405 and Allow. */
+const PROTOCOL_ENDPOINTS = [
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/openid-configuration',
+  '/.well-known/jwks.json',
+  '/oauth/authorize',
+  '/oauth/token',
+  '/oauth/revoke',
+  '/oauth/introspect',
+  '/oauth/userinfo',
+  '/oauth/logout',
+  '/oauth/register',
+  '/oauth/register/:clientId',
+];
 
 export interface AppDependencies {
   config: Config;
@@ -91,6 +107,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
   app.route('/assets/style.css', stylesheet);
+  answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
   app.onError((error, c) => renderError(error, c, c.get('errorFormat'), c.get('authorizationRedirect')));

@@ -2,6 +2,7 @@
 // result added to its query, which is kept as registered (§3.1.2), and `iss` so the client knows who answered.
 import type { OAuthError } from '../oauth/errors';
 import { NO_STORE_HEADERS } from './middleware/no-store';
+import { headerSafeLocation } from './redirect';
 
 /** Where errors of an authorization request go once its client and redirect URI are verified (app.ts onError). */
 export interface AuthorizationRedirect {
@@ -31,6 +32,8 @@ export function withQueryParams(uri: string, params: Record<string, string | und
 }
 
 function redirectWith(target: AuthorizationRedirect, result: Record<string, string>): Response {
-  const location = withQueryParams(target.redirectUri, { ...result, state: target.state, iss: target.issuer });
+  const location = headerSafeLocation(
+    withQueryParams(target.redirectUri, { ...result, state: target.state, iss: target.issuer }),
+  );
   return new Response(null, { status: target.status, headers: { Location: location, ...NO_STORE_HEADERS } });
 }

@@ -11,6 +11,7 @@ import type { AppEnv } from './context';
 import { parseFormBody, readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { allowFormActionTo, htmlPage } from './middleware/html-page';
+import { headerSafeLocation } from './redirect';
 import { currentSession, endSession } from './middleware/session';
 
 export const endSessionEndpoint = new Hono<AppEnv>()
@@ -44,7 +45,10 @@ function resolve(c: Context<AppEnv>, params: RequestParams): Promise<LogoutReque
 /** Back to the client's registered post-logout URI with its state (§3), or a page saying so. */
 function signedOut(c: Context<AppEnv>, request: LogoutRequest, status: 302 | 303): Response | Promise<Response> {
   if (request.postLogoutRedirectUri === null) return c.html(<SignedOutPage />);
-  return c.redirect(withQueryParams(request.postLogoutRedirectUri, { state: request.state }), status);
+  return c.redirect(
+    headerSafeLocation(withQueryParams(request.postLogoutRedirectUri, { state: request.state })),
+    status,
+  );
 }
 
 async function renderConfirmation(c: Context<AppEnv>, request: LogoutRequest, user: User): Promise<Response> {

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { OAuthError } from '../oauth/errors';
 import type { RequestParams } from '../oauth/params';
 import type { AppEnv } from './context';
+import { isFormRequest } from './media-type';
 
 /** Parameters that may be sent more than once (RFC 8707 §2 `resource`). */
 const REPEATABLE = new Set(['resource']);
@@ -11,8 +12,7 @@ const REPEATABLE = new Set(['resource']);
 export async function readForm(c: Context<AppEnv>): Promise<RequestParams> {
   const cached = c.get('params');
   if (cached) return cached;
-  const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'application/x-www-form-urlencoded') {
+  if (!isFormRequest(c)) {
     throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
   }
   const params = parseFormBody(decodeUtf8(await c.req.arrayBuffer()));

@@ -27,9 +27,16 @@ const signupJson = v.object(
 );
 
 export const signupEndpoint = new Hono<AppEnv>()
-  .use(htmlPage(), csrfProtection())
+  .use(htmlPage())
   .get('/', (c) => renderSignup(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
-  .post('/', limitSignups, (c) => (isJsonRequest(c) ? signUpWithJson(c) : signUpWithForm(c)));
+  // The JSON sign-up reads no cookie and starts no session, so a forged one rides on nothing; the form signs the new
+  // user in, so it gets the CSRF check of every page form.
+  .post('/', limitSignups, jsonSignUp, csrfProtection(), signUpWithForm);
+
+async function jsonSignUp(c: Context<AppEnv>, next: () => Promise<void>) {
+  if (!isJsonRequest(c)) return next();
+  return signUpWithJson(c);
+}
 
 /** Per client IP (CF-Connecting-IP; absent only in local runs), counted in D1 like registration (oauth/rate-limit.ts). */
 async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {

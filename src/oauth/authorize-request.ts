@@ -6,7 +6,7 @@ import type { Client, ClientStore } from '../storage/types';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
-import { redirectUriMatches } from './redirect-uri';
+import { matchRedirectUri } from './redirect-uri';
 import { requestedUserScopes } from './requested-scope';
 import { audienceFor } from './resource';
 
@@ -60,13 +60,14 @@ export async function resolveAuthorizationTarget(
     }
     return { client, redirectUri: client.redirectUris[0]! };
   }
-  if (!redirectUriMatches(client.redirectUris, redirectUri)) {
+  const registered = matchRedirectUri(client.redirectUris, redirectUri);
+  if (registered === undefined) {
     throw new OAuthError(
       'invalid_request',
       'The redirect_uri is not one the application registered, so you are not sent there.',
     );
   }
-  return { client, redirectUri };
+  return { client, redirectUri: registered };
 }
 
 /** Stage two. Errors are RFC 6749 §4.1.2.1 codes, for the redirect URI. */

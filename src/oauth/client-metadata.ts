@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
 import { OAuthError } from './errors';
-import { redirectUriProblem } from './redirect-uri';
+import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
 import { parseScope } from './scope';
 
 /** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
@@ -63,7 +63,11 @@ const text = (maxChars: number) =>
   );
 const list = <T extends v.GenericSchema>(item: T) =>
   v.pipe(v.array(item, 'must be an array'), v.maxLength(MAX_LIST_ITEMS, `must have at most ${MAX_LIST_ITEMS} entries`));
-const httpsUrl = v.pipe(text(MAX_URI_CHARS), v.check(isHttpsUrl, 'must be an absolute https URL'));
+const httpsUrl = v.pipe(
+  text(MAX_URI_CHARS),
+  v.check((uri) => uriCharacterProblem(uri) === undefined, 'must not contain whitespace or control characters'),
+  v.check(isHttpsUrl, 'must be an absolute https URL'),
+);
 
 // RFC 7591 §2: members the server does not understand are ignored (a loose object), and null means absent
 // (RFC 7592 §2.2: omitted or null members of an update are deleted).
@@ -72,7 +76,7 @@ const MetadataShape = v.looseObject({
   token_endpoint_auth_method: v.nullish(
     v.picklist(
       TOKEN_ENDPOINT_AUTH_METHODS,
-      (issue) => `${issue.received} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+      (issue) => `${String(issue.input)} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
     ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),

@@ -5,6 +5,7 @@ import type { Client, ClientStore } from '../storage/types';
 import { OAuthError } from './errors';
 import { verifyIdTokenHint, type IdTokenHint } from './id-token-hint';
 import type { RequestParams } from './params';
+import { uriCharacterProblem } from './redirect-uri';
 
 export interface LogoutRequest {
   /** The id_token_hint as sent, kept to carry the request through the confirmation form. */
@@ -38,7 +39,7 @@ export async function resolveLogoutRequest(
     // §3: without a client there is nothing to compare with, and an unregistered URI must not be redirected to.
     if (!client)
       throw new OAuthError('invalid_request', 'A post_logout_redirect_uri needs a client_id or an id_token_hint.');
-    if (!registeredPostLogoutRedirectUris(client).includes(postLogoutRedirectUri)) {
+    if (!isRegisteredPostLogoutRedirectUri(client, postLogoutRedirectUri)) {
       throw new OAuthError(
         'invalid_request',
         'The post_logout_redirect_uri is not one the application registered, so you are not sent there.',
@@ -58,10 +59,13 @@ export function logoutRequestQuery(request: LogoutRequest): string {
   return query.toString();
 }
 
-/** Registered in the client's metadata (RP-Initiated Logout §3.1, validated like redirect URIs at registration). */
-export function registeredPostLogoutRedirectUris(client: Client): string[] {
+/**
+ * Registered in the client's metadata (RP-Initiated Logout §3.1, validated like redirect URIs at registration) and
+ * compared exactly. A URI with control characters (stored before registration refused them) matches nothing.
+ */
+function isRegisteredPostLogoutRedirectUri(client: Client, requested: string): boolean {
   const uris = client.metadata.post_logout_redirect_uris;
-  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : [];
+  return uriCharacterProblem(requested) === undefined && Array.isArray(uris) && uris.includes(requested);
 }
 
 async function findClient(

@@ -1,6 +1,7 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6) and the HTTP status that code is answered with.
-// app.onError renders it.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6), the HTTP status that code is answered with, and a description
+// kept within RFC 6749 §5.2's characters. app.onError renders it.
+import { percentEscape } from './percent-escape';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -60,17 +61,23 @@ export interface OAuthErrorOptions {
   cause?: unknown;
 }
 
+// RFC 6749 §5.2: error_description = 1*( %x20-21 / %x23-5B / %x5D-7E ). Anything else (a quote, a backslash, a line
+// break, non-ASCII from an echoed request value) is percent-encoded here, the one place every description passes.
+const NOT_IN_DESCRIPTION_CHARSET = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/gu;
+
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly description: string;
   readonly status: number;
   readonly headers: Record<string, string>;
 
+  /** `description` may hold request values: characters RFC 6749 §5.2 does not allow are percent-encoded. */
   constructor(code: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
-    super(`${code}: ${description}`, { cause: options.cause });
+    const safeDescription = percentEscape(description, NOT_IN_DESCRIPTION_CHARSET);
+    super(`${code}: ${safeDescription}`, { cause: options.cause });
     this.name = 'OAuthError';
     this.code = code;
-    this.description = description;
+    this.description = safeDescription;
     this.status = options.status ?? STATUS_BY_CODE[code];
     this.headers = options.headers ?? {};
   }

@@ -124,6 +124,10 @@ describe('npm run admin -- clients', () => {
         'redirect_uris[0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
       ],
       [
+        ['--name', 'Web', '--grant-types', 'authorization_code', '--redirect-uris', 'https://app.example/c\u007fb'],
+        'redirect_uris[0] must not contain whitespace or control characters',
+      ],
+      [
         ['--name', 'SPA', '--type', 'public', '--grant-types', 'client_credentials'],
         'grant_types may include client_credentials only for confidential clients (token_endpoint_auth_method none is a public client)',
       ],

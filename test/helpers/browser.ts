@@ -70,6 +70,23 @@ export class TestBrowser {
   }
 
   /**
+   * POSTs `body` as application/json with the browser's cookies, as a script's fetch() would, from `origin` (default
+   * the issuer's). No csrf_token is added: a JSON body has no form field to carry it.
+   */
+  postJson(path: string, body: unknown, options: { origin?: string } = {}): Promise<Response> {
+    const origin = options.origin ?? new URL(TEST_ISSUER).origin;
+    return this.fetch(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Origin: origin,
+        'Sec-Fetch-Site': origin === new URL(TEST_ISSUER).origin ? 'same-origin' : 'cross-site',
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /**
    * Follows 301/302/303 redirects within the issuer with GET, as browsers do, and returns the first response that
    * is not such a redirect: a page, or a redirect to another origin (a client's redirect_uri) left for the test.
    */

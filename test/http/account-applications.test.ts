@@ -215,6 +215,10 @@ describe('the developer pages', () => {
         { allowed_origins: 'https://app.example/path' },
         'Allowed origins, line 1: must be an exact origin (scheme://host[:port], no path or trailing slash): https://app.example',
       ],
+      [
+        { redirect_uris: 'https://ok.example/c\tb', 'grant_type.authorization_code': 'on' },
+        'Redirect URIs, line 1: must not contain whitespace or control characters',
+      ],
       [{ name: '   ' }, 'Name: must not be empty'],
       [{ 'grant_type.client_credentials': '' }, 'Grant types: must list at least one grant type'],
       [{ 'scope.read': '' }, 'Scopes: must list at least one scope'],

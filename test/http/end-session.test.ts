@@ -158,6 +158,20 @@ describe('GET /oauth/logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     );
   });
 
+  it('treats a stored post_logout_redirect_uri with a line break as not registered, instead of failing (no 500)', async () => {
+    // Stored before registration refused control characters; the exact value is asked for.
+    const broken = 'https://app.example/bye\r\nSet-Cookie: a=b';
+    const testClient = await createCodeClient({ metadata: { post_logout_redirect_uris: [broken] } });
+    const response = await send(
+      withQuery('/oauth/logout', { client_id: testClient.client.id, post_logout_redirect_uri: broken }),
+      { redirect: 'manual' },
+    );
+    await expectErrorPage(
+      response,
+      'The post_logout_redirect_uri is not one the application registered, so you are not sent there.',
+    );
+  });
+
   it('refuses a post_logout_redirect_uri without a client to check it against', async () => {
     const response = await send(withQuery('/oauth/logout', { post_logout_redirect_uri: SIGNED_OUT_URI }), {
       redirect: 'manual',

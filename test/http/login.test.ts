@@ -125,6 +125,8 @@ describe('POST /login', () => {
     ['a protocol-relative URL', '//evil.example/path'],
     ['a backslash URL', '/\\evil.example'],
     ['a tab-smuggled slash', '/\t/evil.example'],
+    ['a dot segment before a double slash', '/.//evil.example/'],
+    ['a parent segment before a double slash', '/..//evil.example/'],
     ['a javascript: URL', 'javascript:alert(1)'],
     ['a relative path', 'account'],
   ])('refuses %s as return_to and goes to /account instead (no open redirect)', async (_label, returnTo) => {
@@ -134,6 +136,8 @@ describe('POST /login', () => {
     const response = await browser.submit('/login', { username: user.username, password, return_to: returnTo });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
+    await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
+    expect(browser.html).toContain('<input type="hidden" name="return_to" value="/account"/>');
   });
 
   it('replaces the session on a new login and keeps the old token from working', async () => {

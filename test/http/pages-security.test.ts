@@ -1,11 +1,12 @@
 // Security of the HTML pages: CSRF on the login, sign-up and logout forms (Origin or Sec-Fetch-Site, and a token bound
-// to the session), __Host- cookies (plain names on http://localhost), the page CSP with X-Frame-Options DENY
+// to the session) and on every cookie-authenticated post whatever its content type, __Host- cookies (plain names on http://localhost), the page CSP with X-Frame-Options DENY
 // (RFC 7034), logout, and garbage bodies answered with an HTML 4xx, never a 500.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { pageContentSecurityPolicy } from '../../src/http/middleware/html-page';
 import { storesFor } from '../../src/storage/stores';
 import { createTestApp } from '../helpers/app';
+import { createTestClient } from '../helpers/clients';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { send } from '../helpers/http';
 import { createTestUser } from '../helpers/users';
@@ -77,6 +78,44 @@ describe.each(FORMS)('CSRF protection of the $name form', (form) => {
       body,
     });
     await expectCsrfRefusal(response);
+  });
+});
+
+describe('CSRF protection of cookie-authenticated JSON posts', () => {
+  it.each([
+    ['a foreign Origin', 'https://evil.example'],
+    ['the issuer origin but no token', undefined],
+  ])('refuses JSON with %s on every state-changing page route, changing nothing', async (_, origin) => {
+    const { user, password } = await createTestUser();
+    const browser = new TestBrowser();
+    await loginAs(browser, user.username, password);
+    const owned = await createTestClient({ name: 'Mine', ownerUserId: user.id });
+    const granted = await createTestClient({ name: 'Granted' });
+    const stores = storesFor(env.DB);
+    await stores.consents.upsert({ userId: user.id, clientId: granted.client.id, scopes: ['read'] }, 1_800_000_000);
+
+    for (const path of [
+      '/logout',
+      `/account/applications/${owned.client.id}/rotate-secret`,
+      `/account/authorizations/${granted.client.id}/revoke`,
+      '/account/applications/new',
+      `/account/applications/${owned.client.id}`,
+      `/account/applications/${owned.client.id}/delete`,
+      '/oauth/logout/confirm',
+      '/oauth/authorize/consent',
+    ]) {
+      const response = await browser.postJson(path, { confirm: 'delete', name: 'Forged' }, { origin });
+      // A JSON request gets its error as JSON (middleware/html-page.ts).
+      expect(response.status, path).toBe(403);
+      expect(await response.json()).toEqual({ error: 'invalid_request', error_description: CSRF_MESSAGE });
+    }
+    expect((await browser.get('/account')).status).toBe(200);
+    expect(await stores.clients.findById(owned.client.id)).toMatchObject({
+      name: 'Mine',
+      secretHash: owned.client.secretHash,
+    });
+    expect(await stores.consents.find(user.id, granted.client.id)).not.toBeNull();
+    expect(await stores.clients.listByOwner(user.id)).toHaveLength(1);
   });
 });
 

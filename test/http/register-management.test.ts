@@ -58,6 +58,27 @@ describe('GET /oauth/register/:client_id (RFC 7592 §2.1)', () => {
     expect(await response.json()).toEqual(withoutSecret);
   });
 
+  it('refuses a redirect URI with a line break in an update (RFC 7592 §2.2), keeping the registration', async () => {
+    const { clientId, registrationAccessToken } = await registerClientCredentialsClient();
+    const response = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      {
+        client_id: clientId,
+        grant_types: ['authorization_code'],
+        redirect_uris: ['https://app.example.com/cb\r\nSet-Cookie: a=b'],
+      },
+      bearer(registrationAccessToken),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_redirect_uri',
+      error_description: 'redirect_uris[0] must not contain whitespace or control characters',
+    });
+    const read = await send(`/oauth/register/${clientId}`, { headers: bearer(registrationAccessToken) });
+    expect(await read.json()).toMatchObject({ grant_types: ['client_credentials'], redirect_uris: [] });
+  });
+
   it('refuses a missing or wrong token the same way whether or not the client exists', async () => {
     for (const response of await unauthorizedRequests('GET')) {
       expect(await refusal(response)).toEqual(REFUSED);

@@ -26,11 +26,23 @@ describe('safeReturnTo (no open redirect, RFC 9700 §4.11)', () => {
     '\\/evil.example',
     '/\t/evil.example',
     '/\n/evil.example',
+    '/.//evil.example/',
+    '/..//evil.example/',
+    '/a/..//evil.example/',
+    '/%2e//evil.example/',
     'javascript:alert(1)',
     'account',
     `/${'a'.repeat(2048)}`,
   ])('replaces %j with /account', (value) => {
     expect(safeReturnTo(value)).toBe('/account');
+  });
+
+  it('emits only values that pass the check themselves (idempotent)', () => {
+    for (const value of ['/a/../b', '/.//evil.example/', '/x/./y?z#w', '/%2e%2e//evil.example']) {
+      const cleaned = safeReturnTo(value);
+      expect(safeReturnTo(cleaned)).toBe(cleaned);
+      expect(cleaned.startsWith('//')).toBe(false);
+    }
   });
 
   it('builds the login URL with the return path encoded', () => {

@@ -162,6 +162,20 @@ describe('GET and POST /signup with the form', () => {
     expect(browser.html).toContain(`<dd>${username}</dd>`);
   });
 
+  it('does not turn /.//evil.example/ into the protocol-relative //evil.example/ (RFC 9700 §4.11)', async () => {
+    const browser = new TestBrowser();
+    await browser.get(`/signup?return_to=${encodeURIComponent('/.//evil.example/')}`);
+    expect(browser.html).toContain('<input type="hidden" name="return_to" value="/account"/>');
+    const response = await browser.submit('/signup', {
+      username: uniqueUsername(),
+      password: PASSWORD,
+      email: '',
+      return_to: '/.//evil.example/',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/account');
+  });
+
   it.each([
     ['a taken username', async () => (await createTestUser()).user.username, PASSWORD, PROBLEMS.usernameTaken],
     ['an empty username', async () => '', PASSWORD, PROBLEMS.usernameInvalid],

@@ -1,6 +1,6 @@
 // Token endpoint errors (RFC 6749 §5.2): status, no-store and Basic challenge for client authentication failures
 // (§2.3), malformed requests (repeated parameters §3.1, JSON, non-UTF-8, oversized bodies), unknown or unregistered
-// grants, invalid_scope and invalid_target (RFC 8707 §2); GET is a JSON 404/405.
+// grants, invalid_scope and invalid_target (RFC 8707 §2); GET is a JSON 405.
 import { describe, expect, it } from 'vitest';
 import { createTestClient } from '../helpers/clients';
 import { basicAuthorization, postForm, send } from '../helpers/http';
@@ -100,6 +100,31 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
     await expectError(response, 400, 'unsupported_grant_type');
   });
 
+  it('escapes the echoed grant_type into the RFC 6749 §5.2 character set', async () => {
+    const { client, secret } = await createTestClient();
+    const response = await rawTokenRequest('grant_type=%EF%BD%83%22%5C', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: basicAuthorization(client.id, secret),
+    });
+    expect(await response.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'grant_type %EF%BD%83%22%5C is not supported',
+    });
+  });
+
+  it('escapes an echoed resource into the RFC 6749 §5.2 character set', async () => {
+    const { client, secret } = await createTestClient();
+    const response = await postForm(
+      '/oauth/token',
+      { grant_type: 'client_credentials', resource: 'https://elsewhere.test/"\\ü' },
+      { Authorization: basicAuthorization(client.id, secret) },
+    );
+    expect(await response.json()).toEqual({
+      error: 'invalid_target',
+      error_description: 'unknown resource: https://elsewhere.test/%22%5C%C3%BC',
+    });
+  });
+
   it('answers unauthorized_client when the client is not registered for the grant', async () => {
     const { client, secret } = await createTestClient({
       grantTypes: ['authorization_code'],
@@ -182,9 +207,10 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
     await expectError(response, 413, 'invalid_request');
   });
 
-  it('answers GET on the token endpoint with a JSON 404 or 405, never a page or a 500', async () => {
+  it('answers GET on the token endpoint with a JSON 405 and Allow: POST, never a page or a 500', async () => {
     const response = await send('/oauth/token');
-    expect([404, 405]).toContain(response.status);
-    expect(await response.json()).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
 });
