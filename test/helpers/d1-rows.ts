@@ -4,6 +4,9 @@ import { env } from 'cloudflare:test';
 
 export type RowSnapshot = Record<string, string[]>;
 
+/** Counters every attempt may move, refused or not (login throttling, rate limits): left out of "nothing changed". */
+export const COUNTER_TABLES = ['login_throttles', 'rate_limits'];
+
 /** The application's tables (not SQLite's, D1's or the migrations' bookkeeping). */
 export async function tableNames(db: D1Database = env.DB): Promise<string[]> {
   const { results } = await db
