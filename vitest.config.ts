@@ -1,6 +1,7 @@
-// Three test projects (`npm test` runs all): `workers`, everything under test/ but e2e and cli, in workerd on a real
+// Four test projects (`npm test` runs all): `workers`, everything under test/ but e2e, cli and soak, in workerd on a real
 // local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and applied by
-// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1.
+// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1;
+// `soak`, a short soak of mixed traffic against the production bundle on workerd.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
@@ -38,11 +39,12 @@ export default defineConfig(async () => {
             name: 'workers',
             setupFiles: ['./test/setup/apply-migrations.ts'],
             include: ['test/**/*.test.ts'],
-            exclude: ['test/e2e/**', 'test/cli/**'],
+            exclude: ['test/e2e/**', 'test/cli/**', 'test/soak/**'],
           },
         },
         './vitest.e2e.config.ts',
         './vitest.cli.config.ts',
+        './vitest.soak.config.ts',
       ],
     },
   };
