@@ -21,7 +21,7 @@ export async function auditState(db: D1Database, state: SoakState): Promise<Audi
       .prepare(`SELECT grant_id, (${USABLE}) AS usable FROM refresh_tokens WHERE token_hash = ?`)
       .bind(hash)
       .first<{ grant_id: string; usable: number }>();
-    if (!row || row.usable !== 1) {
+    if (row?.usable !== 1) {
       report.lost.push(`refresh token family of ${family.client.clientId}`);
       continue;
     }

@@ -75,7 +75,7 @@ export const clientCredentials: Action = async (state, counters) => {
 };
 
 /** Runs /oauth/authorize for a signed-in session up to the code, through the consent page the first time. */
-async function authorizationCode(state: SoakState, counters: Counters, session: Session) {
+async function authorizationCode(counters: Counters, session: Session) {
   const { verifier, challenge } = await pkcePair();
   const query = new URLSearchParams({
     response_type: 'code',
@@ -118,7 +118,7 @@ export const codeFlow: Action = async (state, counters) => {
   if (!session) return clientCredentials(state, counters);
   session.busy = true;
   try {
-    const code = await authorizationCode(state, counters, session);
+    const code = await authorizationCode(counters, session);
     if (!code) return;
     const { status, body } = await exchange(state, session.client, code);
     state.redeemedCodes.push(code.code);
@@ -140,7 +140,7 @@ export const codeRace: Action = async (state, counters) => {
   if (!session) return clientCredentials(state, counters);
   session.busy = true;
   try {
-    const code = await authorizationCode(state, counters, session);
+    const code = await authorizationCode(counters, session);
     if (!code) return;
     const results = await Promise.all([exchange(state, session.client, code), exchange(state, session.client, code)]);
     state.redeemedCodes.push(code.code);
