@@ -1,28 +1,18 @@
 // `npm start`: a working local issuer in one command, offline and without prompts. Generates the development
-// secrets into the git-ignored .dev.vars when absent, applies the D1 migrations locally, seeds the demo data
+// secrets and limits (lib/worker-dev-vars.ts) into the git-ignored .dev.vars when absent, applies the D1 migrations locally, seeds the demo data
 // idempotently, prints how to use it, then runs `wrangler dev` on 127.0.0.1:$PORT with the issuer following the port.
 import { join } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
 import { databaseFor } from '../src/storage/db';
 import { storesFor } from '../src/storage/stores';
-import { generateSigningKeySet } from '../src/tokens/generate-key';
 import { parseSigningKeySet } from '../src/tokens/keys';
-import { generateOpaqueToken } from '../src/tokens/opaque';
 import { ensureDevVars, type DevVarGenerators } from './lib/dev-vars';
 import { execTool, PROJECT_ROOT, runTool } from './lib/process';
-import { DEFAULT_SIGNING_ALGORITHMS } from './lib/signing-algorithms';
+import { WORKER_DEV_VARS } from './lib/worker-dev-vars';
 import { SEEDS } from './seed';
 
 const DEFAULT_PORT = 8787;
 const HOST = '127.0.0.1';
-
-/** The Worker's own development settings; seeds add theirs. Open registration lets any local client onboard. */
-const WORKER_DEV_VARS: DevVarGenerators = {
-  SIGNING_KEYS: async () => JSON.stringify(await generateSigningKeySet(DEFAULT_SIGNING_ALGORITHMS)),
-  REGISTRATION_POLICY: () => 'open',
-  // Ready for REGISTRATION_POLICY=token: send it as `Authorization: Bearer <token>` to /oauth/register.
-  REGISTRATION_TOKEN: () => generateOpaqueToken(),
-};
 
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;

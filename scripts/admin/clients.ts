@@ -11,6 +11,7 @@ import {
 import { validateClientSettings, type ClientSettings } from '../../src/oauth/client-settings';
 import type { Stores } from '../../src/storage/stores';
 import type { Client } from '../../src/storage/types';
+import { SIGNING_ALGORITHMS } from '../../src/tokens/keys';
 import {
   CommandError,
   isoDate,
@@ -23,8 +24,13 @@ import {
 } from './command';
 import { findUser } from './users';
 
-// The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config.
-const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES, { firstParty: true });
+// The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config,
+// nor the signing keys (a secret), so it allows every algorithm the server can sign with. A client registered with an
+// algorithm the deployed key set lacks gets RS256 ID Tokens (tokens/id-token.ts idTokenSigningKey).
+const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES, {
+  firstParty: true,
+  idTokenSigningAlgorithms: SIGNING_ALGORITHMS,
+});
 
 const SETTING_OPTIONS = {
   name: { type: 'string' },
@@ -33,9 +39,10 @@ const SETTING_OPTIONS = {
   'redirect-uris': { type: 'string', multiple: true },
   scopes: { type: 'string', multiple: true },
   origins: { type: 'string', multiple: true },
+  'id-token-alg': { type: 'string' },
 } as const;
 const SETTINGS_USAGE =
-  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>]';
+  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>] [--id-token-alg <alg>|""]';
 
 export const CLIENT_COMMANDS: AdminCommand[] = [
   {
@@ -141,6 +148,7 @@ interface SettingValues {
   'redirect-uris'?: string[] | undefined;
   scopes?: string[] | undefined;
   origins?: string[] | undefined;
+  'id-token-alg'?: string | undefined;
 }
 
 function settingsFrom(values: SettingValues): ClientSettings {
@@ -154,6 +162,8 @@ function settingsFrom(values: SettingValues): ClientSettings {
     redirectUris: listOption(values['redirect-uris']),
     scopes: listOption(values.scopes),
     allowedOrigins: listOption(values.origins),
+    // "" goes back to the default (RS256), like an empty list option.
+    idTokenSigningAlg: values['id-token-alg'] === '' ? null : values['id-token-alg'],
   };
 }
 

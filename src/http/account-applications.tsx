@@ -32,6 +32,7 @@ const NEW_APPLICATION: ApplicationFields = {
   redirectUris: [],
   allowedOrigins: [],
   scopes: ['openid'],
+  idTokenSigningAlg: null,
 };
 
 type Page = Context<AppEnv>;
@@ -90,11 +91,19 @@ async function ownedClient(c: Page): Promise<Client> {
 }
 
 function ownedContext(c: Page): OwnedClientContext {
-  return { config: c.get('config'), clients: c.get('stores').clients };
+  return {
+    config: c.get('config'),
+    clients: c.get('stores').clients,
+    idTokenSigningAlgorithms: c.get('keys').algorithms,
+  };
 }
 
 function choices(c: Page): ApplicationChoices {
-  return { grantTypes: SUPPORTED_GRANT_TYPES, scopes: [...c.get('config').apiScopes, ...REGISTRABLE_OPENID_SCOPES] };
+  return {
+    grantTypes: SUPPORTED_GRANT_TYPES,
+    scopes: [...c.get('config').apiScopes, ...REGISTRABLE_OPENID_SCOPES],
+    idTokenSigningAlgorithms: c.get('keys').algorithms,
+  };
 }
 
 type SettingsOutcome = ClientWithSecret | { problem: string; status: 400 | 403 };

@@ -21,6 +21,8 @@ export async function readApplicationForm(c: Context<AppEnv>, choices: Applicati
     redirectUris: lines(params.get(APPLICATION_FIELD.redirectUris)),
     allowedOrigins: lines(params.get(APPLICATION_FIELD.allowedOrigins)),
     scopes: checked(choices.scopes, APPLICATION_FIELD.scope),
+    // The select's first option, the default, sends "", which the form parser drops.
+    idTokenSigningAlg: params.get(APPLICATION_FIELD.idTokenSigningAlg) ?? null,
   };
 }
 

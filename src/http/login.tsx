@@ -5,6 +5,7 @@ import { signInWithThrottle } from '../oauth/login-throttle';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import type { AppEnv } from './context';
+import { clientAddress } from './client-address';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
@@ -23,13 +24,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.missingCredentials }, 400);
     }
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const signIn = await signInWithThrottle(
-      c.get('stores'),
-      typed,
-      password,
-      c.req.header('cf-connecting-ip'),
-      nowSeconds,
-    );
+    const signIn = await signInWithThrottle(c.get('stores'), typed, password, clientAddress(c), nowSeconds);
     if (signIn.outcome === 'throttled') return renderThrottled(c, returnTo, typed, signIn.retryAfterSeconds);
     if (signIn.outcome === 'wrong-credentials') {
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);

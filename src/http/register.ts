@@ -1,5 +1,5 @@
 // POST /oauth/register (RFC 7591 §3) and GET/PUT/DELETE /oauth/register/:clientId (RFC 7592 §2): read the JSON
-// body and the bearer token, rate-limit registration per IP, call oauth/registration.ts, answer with no-store.
+// body and the bearer token, rate-limit registration per client address, call oauth/registration.ts, answer with no-store.
 import { Hono, type Context } from 'hono';
 import { enforceRateLimit } from '../oauth/rate-limit';
 import {
@@ -13,6 +13,7 @@ import {
   type ManagedClient,
   type RegistrationContext,
 } from '../oauth/registration';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { readJsonBody } from './json';
 import { noStore } from './middleware/no-store';
@@ -25,10 +26,10 @@ export const registrationEndpoints = new Hono<AppEnv>()
   .post('/', async (c) => {
     const config = c.get('config');
     assertRegistrationOpen(config);
-    // Cloudflare sets CF-Connecting-IP on every request it proxies; only local runs lack it.
-    const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-    await enforceRateLimit(c.get('stores').rateLimits, `register:ip:${clientIp}`, config.registrationRateLimit);
-    const registrant = await identifyRegistrant(config, bearerToken(c), clientIp);
+    // Requests without an address (local runs only, http/client-address.ts) share one count.
+    const address = clientAddress(c) ?? 'unknown';
+    await enforceRateLimit(c.get('stores').rateLimits, `register:ip:${address}`, config.registrationRateLimit);
+    const registrant = await identifyRegistrant(config, bearerToken(c), address);
     const metadata = await readJsonBody(c);
     return c.json(await registerClient(metadata, registrant, registrationContext(c)), 201);
   })
@@ -48,7 +49,12 @@ function managedClient(c: Context<AppEnv>): Promise<ManagedClient> {
 }
 
 function registrationContext(c: Context<AppEnv>): RegistrationContext {
-  return { config: c.get('config'), issuer: c.get('issuer'), clients: c.get('stores').clients };
+  return {
+    config: c.get('config'),
+    issuer: c.get('issuer'),
+    clients: c.get('stores').clients,
+    idTokenSigningAlgorithms: c.get('keys').algorithms,
+  };
 }
 
 function bearerToken(c: Context<AppEnv>): string | undefined {

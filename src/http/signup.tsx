@@ -7,6 +7,7 @@ import { enforceRateLimit } from '../oauth/rate-limit';
 import { registerUser } from '../oauth/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { parseInput, readJsonObject } from './json';
@@ -38,10 +39,10 @@ async function jsonSignUp(c: Context<AppEnv>, next: () => Promise<void>) {
   return signUpWithJson(c);
 }
 
-/** Per client IP (CF-Connecting-IP; absent only in local runs), counted in D1 like registration (oauth/rate-limit.ts). */
+/** Per client address (http/client-address.ts), counted in D1 like registration (oauth/rate-limit.ts). */
 async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
-  const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-  await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${clientIp}`, c.get('config').signupRateLimit);
+  const address = clientAddress(c) ?? 'unknown';
+  await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${address}`, c.get('config').signupRateLimit);
   await next();
 }
 

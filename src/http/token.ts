@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { clientAuth } from './middleware/client-auth';
@@ -34,7 +35,7 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     config: c.get('config'),
     keys: c.get('keys'),
     stores: c.get('stores'),
-    clientIp: c.req.header('cf-connecting-ip'),
+    clientIp: clientAddress(c),
   });
   return c.json(response);
 });

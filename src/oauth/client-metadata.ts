@@ -23,6 +23,7 @@ const EXTRA_MEMBERS = [
   'post_logout_redirect_uris',
   'software_id',
   'software_version',
+  'id_token_signed_response_alg',
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -39,6 +40,8 @@ export interface ClientMetadataPolicy {
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
    */
   allowsPasswordGrant: boolean;
+  /** What `id_token_signed_response_alg` may be: discovery's id_token_signing_alg_values_supported. */
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 /** Validated metadata: the fields of a Client that registration and RFC 7592 updates set. */
@@ -94,6 +97,7 @@ const MetadataShape = v.looseObject({
   contacts: v.nullish(list(text(MAX_TEXT_CHARS))),
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
+  id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 
@@ -116,7 +120,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
     scopes: checkScopes(fields.scope, policy.apiScopes),
-    metadata: extraMetadata(fields, type),
+    metadata: extraMetadata(fields, type, policy),
   };
 }
 
@@ -263,11 +267,23 @@ function checkScopes(scope: string | null | undefined, apiScopes: readonly strin
   return scopes;
 }
 
-function extraMetadata(fields: MetadataFields, type: ClientType): Record<string, unknown> {
+function extraMetadata(
+  fields: MetadataFields,
+  type: ClientType,
+  policy: ClientMetadataPolicy,
+): Record<string, unknown> {
   fields.post_logout_redirect_uris?.forEach((uri, index) => {
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
     if (problem) throw metadataError(`post_logout_redirect_uris[${index}]`, problem);
   });
+  // OIDC Dynamic Registration §2: only an algorithm discovery advertises, which rules out `none` and HMAC.
+  const alg = fields.id_token_signed_response_alg;
+  if (alg != null && !policy.idTokenSigningAlgorithms.includes(alg)) {
+    throw metadataError(
+      'id_token_signed_response_alg',
+      `must be one of id_token_signing_alg_values_supported: ${policy.idTokenSigningAlgorithms.join(', ')}`,
+    );
+  }
   return Object.fromEntries(
     EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),
   );

@@ -20,15 +20,20 @@ export interface ClientWithSecret {
 export type ClientProvenance = Pick<Client, 'registrant' | 'ownerUserId' | 'registrationTokenHash'>;
 
 /**
- * What may be registered: the grant types the token endpoint implements and the configured API scopes; the password
- * grant only for a `firstParty` registrant the operator vouches for.
+ * What may be registered: the grant types the token endpoint implements, the configured API scopes and the ID Token
+ * algorithms of the key set; the password grant only for a `firstParty` registrant the operator vouches for.
  */
 export function clientMetadataPolicy(
   apiScopes: readonly string[],
-  { firstParty }: { firstParty: boolean },
+  { firstParty, idTokenSigningAlgorithms }: { firstParty: boolean; idTokenSigningAlgorithms: readonly string[] },
 ): ClientMetadataPolicy {
   // Read at call time: the grant registry decides what may be registered.
-  return { supportedGrantTypes: SUPPORTED_GRANT_TYPES, apiScopes, allowsPasswordGrant: firstParty };
+  return {
+    supportedGrantTypes: SUPPORTED_GRANT_TYPES,
+    apiScopes,
+    allowsPasswordGrant: firstParty,
+    idTokenSigningAlgorithms,
+  };
 }
 
 /** Stores a new client with a fresh id and, when confidential, a fresh secret. */

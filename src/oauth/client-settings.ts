@@ -17,6 +17,8 @@ export interface ClientSettings {
   redirectUris?: string[];
   allowedOrigins?: string[];
   scopes?: string[];
+  /** `id_token_signed_response_alg`; null is the default (RS256). */
+  idTokenSigningAlg?: string | null;
 }
 
 /**
@@ -48,6 +50,8 @@ function metadataForSettings(settings: ClientSettings, current?: Client): Record
   set('redirect_uris', settings.redirectUris);
   set('allowed_origins', settings.allowedOrigins);
   set('scope', settings.scopes?.join(' '));
+  // null removes the member (RFC 7592 §2.2 semantics), so the default applies again.
+  set('id_token_signed_response_alg', settings.idTokenSigningAlg);
   return metadata;
 }
 

@@ -14,7 +14,7 @@ export const IP_THROTTLE: LoginThrottlePolicy = { maxFailures: 20, windowSeconds
 interface LoginAttempt {
   /** The canonical username, or null when what was typed cannot be a username (then only the IP counts). */
   username: string | null;
-  /** The client address (CF-Connecting-IP); undefined when unknown, as in local development. */
+  /** The client's address as limits count it (http/client-address.ts); undefined when the request has none. */
   clientIp: string | undefined;
 }
 
@@ -75,22 +75,6 @@ function refusalOf(
 function throttleKeys({ username, clientIp }: LoginAttempt): Array<{ key: string; policy: LoginThrottlePolicy }> {
   const keys: Array<{ key: string; policy: LoginThrottlePolicy }> = [];
   if (username !== null) keys.push({ key: `user:${username}`, policy: ACCOUNT_THROTTLE });
-  if (clientIp) keys.push({ key: `ip:${addressBlock(clientIp)}`, policy: IP_THROTTLE });
+  if (clientIp) keys.push({ key: `ip:${clientIp}`, policy: IP_THROTTLE });
   return keys;
-}
-
-/**
- * The unit one client controls: an IPv4 address, or the /64 of an IPv6 address (one customer usually gets a whole
- * /64, so counting single IPv6 addresses would be trivially bypassed). Cloudflare sends canonical addresses; any
- * other form is counted as it is.
- */
-export function addressBlock(address: string): string {
-  const trimmed = address.trim().toLowerCase().slice(0, 64);
-  const halves = trimmed.split('::');
-  if (!trimmed.includes(':') || trimmed.includes('.') || halves.length > 2) return trimmed;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves[1] ? halves[1].split(':') : [];
-  const zeros = Array<string>(Math.max(8 - head.length - tail.length, 0)).fill('0');
-  const prefix = [...head, ...zeros, ...tail].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''));
-  return `${prefix.join(':')}::/64`;
 }

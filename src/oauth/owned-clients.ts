@@ -14,6 +14,13 @@ import { OAuthError } from './errors';
 export interface OwnedClientContext {
   config: Config;
   clients: ClientStore;
+  /** The key set's algorithms, which discovery advertises for ID Tokens. */
+  idTokenSigningAlgorithms: readonly string[];
+}
+
+// Developer pages register third-party clients: never the password grant.
+function ownedClientPolicy({ config, idTokenSigningAlgorithms }: OwnedClientContext) {
+  return clientMetadataPolicy(config.apiScopes, { firstParty: false, idTokenSigningAlgorithms });
 }
 
 /**
@@ -23,9 +30,10 @@ export interface OwnedClientContext {
 export async function createOwnedClient(
   settings: ClientSettings,
   ownerUserId: string,
-  { config, clients }: OwnedClientContext,
+  context: OwnedClientContext,
 ): Promise<ClientWithSecret> {
-  const metadata = validateClientSettings(settings, clientMetadataPolicy(config.apiScopes, { firstParty: false }));
+  const { config, clients } = context;
+  const metadata = validateClientSettings(settings, ownedClientPolicy(context));
   const cap = config.registrationMaxClientsPerRegistrant;
   if ((await clients.listByOwner(ownerUserId)).length >= cap) {
     throw new OAuthError('access_denied', `You already have ${cap} applications, the most allowed. Delete one first.`);
@@ -45,12 +53,8 @@ export async function findOwnedClient(clientId: string, ownerUserId: string, cli
 export async function updateOwnedClient(
   client: Client,
   settings: ClientSettings,
-  { config, clients }: OwnedClientContext,
+  context: OwnedClientContext,
 ): Promise<ClientWithSecret> {
-  const metadata = validateClientSettings(
-    settings,
-    clientMetadataPolicy(config.apiScopes, { firstParty: false }),
-    client,
-  );
-  return replaceClientMetadata(client, metadata, clients);
+  const metadata = validateClientSettings(settings, ownedClientPolicy(context), client);
+  return replaceClientMetadata(client, metadata, context.clients);
 }

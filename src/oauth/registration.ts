@@ -11,6 +11,8 @@ export interface RegistrationContext {
   config: Config;
   issuer: string;
   clients: ClientStore;
+  /** The key set's algorithms, which discovery advertises for ID Tokens. */
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3), snake_case as on the wire. */
@@ -36,9 +38,18 @@ const SERVER_ASSIGNED_MEMBERS = [
   'client_id_issued_at',
 ];
 
-/** Registrants holding the operator's initial access token (`token` policy) are first parties; open ones are not. */
-function registrationPolicyOf(config: Config) {
-  return clientMetadataPolicy(config.apiScopes, { firstParty: config.registrationPolicy === 'token' });
+/** Who registers: the key of the per-registrant cap, and whether it is the operator (first-party clients). */
+export interface Registrant {
+  /** `token:<hash prefix>` for the operator's initial access token, else `ip:<address>`. */
+  id: string;
+  /** Presented the operator's REGISTRATION_TOKEN: may register the password grant (RFC 9700 §2.4, first parties). */
+  isOperator: boolean;
+}
+
+const TOKEN_REGISTRANT_PREFIX = 'token:';
+
+function registrationPolicyOf({ config, idTokenSigningAlgorithms }: RegistrationContext, isOperator: boolean) {
+  return clientMetadataPolicy(config.apiScopes, { firstParty: isOperator, idTokenSigningAlgorithms });
 }
 
 /** The `closed` policy refuses registration outright, before anything is counted or read. */
@@ -49,39 +60,51 @@ export function assertRegistrationOpen(config: Config): void {
 }
 
 /**
- * Who is registering, for the per-registrant cap: the initial access token (RFC 7591 §3, `token` policy), which
- * must match REGISTRATION_TOKEN, or the client's IP address (`open` policy).
+ * Who is registering, for the per-registrant cap and the first-party rule. Under the `token` policy the initial
+ * access token (RFC 7591 §3) must match REGISTRATION_TOKEN. Under `open` anyone may register, counted by address, and
+ * one presenting REGISTRATION_TOKEN still counts as the operator; a bearer token that is not it is refused rather
+ * than ignored, so a mistyped token does not silently register a third-party client.
  */
 export async function identifyRegistrant(
   config: Config,
   presentedToken: string | undefined,
-  clientIp: string,
-): Promise<string> {
-  if (config.registrationPolicy !== 'token') return `ip:${clientIp}`;
+  address: string,
+): Promise<Registrant> {
+  if (config.registrationPolicy !== 'token' && presentedToken === undefined) {
+    return { id: `ip:${address}`, isOperator: false };
+  }
   const expectedHash = await hashOpaqueToken(config.registrationToken ?? '');
   // Hashing both sides makes the comparison constant-time whatever the lengths.
-  if (presentedToken === undefined || !(await opaqueTokenMatches(presentedToken, expectedHash))) {
-    throw invalidToken('a valid initial access token is required to register a client');
+  const matches =
+    presentedToken !== undefined &&
+    config.registrationToken !== undefined &&
+    (await opaqueTokenMatches(presentedToken, expectedHash));
+  if (!matches) {
+    throw invalidToken(
+      config.registrationPolicy === 'token'
+        ? 'a valid initial access token is required to register a client'
+        : 'the initial access token is not valid; register without one, or with the right one',
+    );
   }
   // A hash prefix names the token without storing it; a rotated token starts a new count.
-  return `token:${expectedHash.slice(0, 16)}`;
+  return { id: `${TOKEN_REGISTRANT_PREFIX}${expectedHash.slice(0, 16)}`, isOperator: true };
 }
 
 /** RFC 7591 §3.1–3.2: validates the metadata, enforces the registrant cap, stores the client, answers 201's body. */
 export async function registerClient(
   input: unknown,
-  registrant: string,
+  registrant: Registrant,
   context: RegistrationContext,
 ): Promise<ClientInformation> {
-  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context, registrant.isOperator));
   const cap = context.config.registrationMaxClientsPerRegistrant;
   // RFC 7591 §5 leaves abuse to the server: a cap keeps one IP or token from filling D1.
-  if ((await context.clients.countByRegistrant(registrant)) >= cap) {
+  if ((await context.clients.countByRegistrant(registrant.id)) >= cap) {
     throw new OAuthError('access_denied', `this registrant already has ${cap} registered clients, the most allowed`);
   }
   const registrationAccessToken = generateOpaqueToken();
   const provenance = {
-    registrant,
+    registrant: registrant.id,
     ownerUserId: null,
     registrationTokenHash: await hashOpaqueToken(registrationAccessToken),
   };
@@ -123,7 +146,9 @@ export async function updateClientRegistration(
   context: RegistrationContext,
 ): Promise<ClientInformation> {
   await checkUpdateIdentity(input, client);
-  const metadata = validateClientMetadata(input, registrationPolicyOf(context.config));
+  // A client the operator registered stays first-party through its updates.
+  const isOperator = client.registrant?.startsWith(TOKEN_REGISTRANT_PREFIX) ?? false;
+  const metadata = validateClientMetadata(input, registrationPolicyOf(context, isOperator));
   const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }

@@ -15,14 +15,16 @@ export const APPLICATION_FIELD = {
   type: 'type',
   redirectUris: 'redirect_uris',
   allowedOrigins: 'allowed_origins',
+  idTokenSigningAlg: 'id_token_signed_response_alg',
   grantType: (grantType: string) => `grant_type.${grantType}`,
   scope: (scope: string) => `scope.${scope}`,
 } as const;
 
-/** The choices the form offers: the grant types and scopes a client may register. */
+/** The choices the form offers: the grant types, scopes and ID Token algorithms a client may register. */
 export interface ApplicationChoices {
   grantTypes: readonly string[];
   scopes: readonly string[];
+  idTokenSigningAlgorithms: readonly string[];
 }
 
 export interface ApplicationFormProps {
@@ -108,7 +110,16 @@ export function EditApplicationPage({
 /** The form's values for a stored client. */
 export function applicationFieldsOf(client: Client): ApplicationFields {
   const { name, type, grantTypes, redirectUris, allowedOrigins, scopes } = client;
-  return { name, type, grantTypes, redirectUris, allowedOrigins, scopes };
+  const alg = client.metadata.id_token_signed_response_alg;
+  return {
+    name,
+    type,
+    grantTypes,
+    redirectUris,
+    allowedOrigins,
+    scopes,
+    idTokenSigningAlg: typeof alg === 'string' ? alg : null,
+  };
 }
 
 function ApplicationFieldset({ values, choices }: { values: ApplicationFields; choices: ApplicationChoices }) {
@@ -178,6 +189,17 @@ function ApplicationFieldset({ values, choices }: { values: ApplicationFields; c
           </label>
         ))}
       </fieldset>
+      <label for="id-token-alg">{text.idTokenSigningAlg}</label>
+      <select id="id-token-alg" name={APPLICATION_FIELD.idTokenSigningAlg}>
+        <option value="" selected={values.idTokenSigningAlg === null}>
+          {text.idTokenSigningAlgDefault}
+        </option>
+        {choices.idTokenSigningAlgorithms.map((alg) => (
+          <option value={alg} selected={values.idTokenSigningAlg === alg}>
+            {alg}
+          </option>
+        ))}
+      </select>
     </>
   );
 }

@@ -114,6 +114,8 @@ export const COPY = {
     allowedOriginsHint:
       'One per line, such as https://app.example.com: pages on these origins may call the token endpoint from the browser.',
     scopes: 'Scopes',
+    idTokenSigningAlg: 'ID Token signing algorithm',
+    idTokenSigningAlgDefault: 'Default (RS256)',
     create: 'Register application',
     save: 'Save changes',
     saved: 'Your changes are saved.',
@@ -149,6 +151,7 @@ export const COPY = {
       redirect_uris: 'Redirect URIs',
       allowed_origins: 'Allowed origins',
       scope: 'Scopes',
+      id_token_signed_response_alg: 'ID Token signing algorithm',
     } as Readonly<Record<string, string>>,
     line: (number: number) => `line ${number}`,
   },

@@ -157,6 +157,21 @@ describe('npm run admin -- clients', () => {
     });
   });
 
+  it('sets the ID Token signing algorithm, only to one the server can sign with', async () => {
+    const created = await runJson(['clients', 'create', ...MACHINE, '--id-token-alg', 'ES256']);
+    expect(created).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+    const clientId = created.client_id as string;
+    expect(await run(['clients', 'update', clientId, '--id-token-alg', 'HS256'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'admin: id_token_signed_response_alg must be one of id_token_signing_alg_values_supported: ES256, RS256, EdDSA',
+    });
+    expect(await runJson(['clients', 'update', clientId, '--id-token-alg', 'RS256'])).toMatchObject({
+      id_token_signed_response_alg: 'RS256',
+    });
+  });
+
   it('updates only the given settings, rotates the secret, and deletes with cascade', async () => {
     const created = await runJson(['clients', 'create', ...MACHINE]);
     const clientId = created.client_id as string;

@@ -4,9 +4,10 @@ import { send, type RequestSender } from './http';
 
 export type { RequestSender };
 
+/** An IPv6 address in a random /64 (limits count an IPv6 client by its /64, http/client-address.ts). */
 export function randomIp(): string {
-  const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
-  return `2001:db8::${a.toString(16)}:${b.toString(16)}`;
+  const [a = 0, b = 0, c = 0] = crypto.getRandomValues(new Uint16Array(3));
+  return `2001:db8:${a.toString(16)}:${b.toString(16)}:${c.toString(16)}::1`;
 }
 
 /** Sends `body` as JSON (a string is sent as is) with the given method and headers. */

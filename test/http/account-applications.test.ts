@@ -196,6 +196,31 @@ describe('the developer pages', () => {
     expect(browser.html).not.toContain('rotate-secret');
   });
 
+  it('registers and changes the ID Token signing algorithm, offering only the advertised ones', async () => {
+    const { browser } = await signedInBrowser();
+    await browser.get('/account/applications/new');
+    expect(browser.html).toContain(
+      '<select id="id-token-alg" name="id_token_signed_response_alg"><option value="" selected="">Default (RS256)</option><option value="ES256">ES256</option><option value="RS256">RS256</option></select>',
+    );
+    const { clientId } = await registerApplication(browser, { ...MACHINE_APP, id_token_signed_response_alg: 'ES256' });
+    expect((await storedClients().findById(clientId))?.metadata).toMatchObject({
+      id_token_signed_response_alg: 'ES256',
+    });
+    await browser.get(`/account/applications/${clientId}`);
+    expect(browser.html).toContain('<option value="ES256" selected="">ES256</option>');
+
+    const refused = await browser.submit(`/account/applications/${clientId}`, {
+      ...MACHINE_APP,
+      id_token_signed_response_alg: 'HS256',
+    });
+    expect(refused.status).toBe(400);
+    expect(formError(browser.html)).toBe(
+      'ID Token signing algorithm: must be one of id_token_signing_alg_values_supported: ES256, RS256',
+    );
+    await browser.submit(`/account/applications/${clientId}`, { ...MACHINE_APP });
+    expect((await storedClients().findById(clientId))?.metadata).not.toHaveProperty('id_token_signed_response_alg');
+  });
+
   it('re-renders the form with the validation error of dynamic registration and what was typed (400)', async () => {
     const { browser, user } = await signedInBrowser();
     const cases: Array<[Record<string, string>, string]> = [

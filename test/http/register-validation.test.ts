@@ -191,6 +191,16 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
     { ...MACHINE, client_uri: 'https://app.example.com/\n' },
     'client_uri must not contain whitespace or control characters',
   ],
+  [
+    'an id_token_signed_response_alg the key set does not have (OIDC Registration §2)',
+    { ...WEB, id_token_signed_response_alg: 'HS256' },
+    'id_token_signed_response_alg must be one of id_token_signing_alg_values_supported: ES256, RS256',
+  ],
+  [
+    'the id_token_signed_response_alg none',
+    { ...WEB, id_token_signed_response_alg: 'none' },
+    'id_token_signed_response_alg must be one of id_token_signing_alg_values_supported: ES256, RS256',
+  ],
   ['a software_id that is not a string', { ...MACHINE, software_id: 7 }, 'software_id must be a string'],
   ['an empty software_version', { ...MACHINE, software_version: '' }, 'software_version must not be empty'],
 ];

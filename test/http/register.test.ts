@@ -3,12 +3,16 @@
 // per-IP rate limit and the per-registrant cap.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadConfig } from '../../src/config';
+import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { createTestApp } from '../helpers/app';
+import { exchangeCode, issueTestCode, REDIRECT_URI, type TokenSet } from '../helpers/authorization';
 import { TEST_ISSUER } from '../helpers/constants';
-import { basicAuthorization, postForm, send } from '../helpers/http';
+import { basicAuthorization, postForm, publishedKeys, send } from '../helpers/http';
 import { bearer, randomIp, register, registerClientCredentialsClient, sendJson } from '../helpers/registration';
+import { createTestUser } from '../helpers/users';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
@@ -51,6 +55,46 @@ describe('POST /oauth/register (RFC 7591 §3)', () => {
       expires_in: 900,
       scope: 'read',
     });
+  });
+
+  it('registers id_token_signed_response_alg, echoes it, and signs the ID Tokens with it (OIDC Registration §2)', async () => {
+    const { response, body } = await register({
+      redirect_uris: [REDIRECT_URI],
+      scope: 'openid',
+      id_token_signed_response_alg: 'ES256',
+    });
+    expect(response.status).toBe(201);
+    expect(body.id_token_signed_response_alg).toBe('ES256');
+    const clientId = body.client_id as string;
+    const read = await send(`/oauth/register/${clientId}`, {
+      headers: bearer(body.registration_access_token as string),
+    });
+    expect(await read.json()).toMatchObject({ id_token_signed_response_alg: 'ES256' });
+
+    const client = (await storesFor(env.DB).clients.findById(clientId))!;
+    const testClient = { client, secret: body.client_secret as string };
+    const { user } = await createTestUser();
+    const tokens = await (await exchangeCode(testClient, await issueTestCode(client, user))).json<TokenSet>();
+    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('ES256');
+    await jwtVerify(tokens.id_token!, await publishedKeys(), {
+      issuer: TEST_ISSUER,
+      audience: clientId,
+      algorithms: ['ES256'],
+    });
+
+    // RFC 7592 §2.2: an update replaces it, and the next ID Token follows.
+    const updated = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, redirect_uris: [REDIRECT_URI], scope: 'openid', id_token_signed_response_alg: 'RS256' },
+      bearer(body.registration_access_token as string),
+    );
+    expect(await updated.json()).toMatchObject({ id_token_signed_response_alg: 'RS256' });
+    const refreshed = (await storesFor(env.DB).clients.findById(clientId))!;
+    const again = await (
+      await exchangeCode({ client: refreshed, secret: testClient.secret }, await issueTestCode(refreshed, user))
+    ).json<TokenSet>();
+    expect(decodeProtectedHeader(again.id_token!).alg).toBe('RS256');
   });
 
   it('echoes every registered member with the client information (RFC 7591 §3.2.1, RFC 7592 §3)', async () => {
@@ -197,6 +241,38 @@ describe('registration policies', () => {
     expect(trusted.body.grant_types).toEqual(['password']);
   });
 
+  it('counts the operator token as the operator under the open policy too: password grant, token registrant', async () => {
+    const { request } = createTestApp({ REGISTRATION_POLICY: 'open', REGISTRATION_TOKEN: TOKEN });
+    const operator = await register({ grant_types: ['password'] }, bearer(TOKEN), request);
+    expect(operator.response.status).toBe(201);
+    expect(operator.body.grant_types).toEqual(['password']);
+    const row = await env.DB.prepare('SELECT registrant FROM clients WHERE id = ?')
+      .bind(operator.body.client_id)
+      .first();
+    expect(row).toEqual({ registrant: `token:${(await hashOpaqueToken(TOKEN)).slice(0, 16)}` });
+
+    // RFC 7592 §2.2: its updates are the operator's too.
+    const clientId = operator.body.client_id as string;
+    const update = await sendJson(
+      `/oauth/register/${clientId}`,
+      'PUT',
+      { client_id: clientId, grant_types: ['password', 'refresh_token'] },
+      bearer(operator.body.registration_access_token as string),
+      request,
+    );
+    expect(update.status).toBe(200);
+    expect(await update.json()).toMatchObject({ grant_types: ['password', 'refresh_token'] });
+
+    // Anyone else registers as before; a bearer token that is not the operator's is refused, not ignored.
+    expect((await register({ grant_types: ['client_credentials'] }, {}, request)).response.status).toBe(201);
+    const wrong = await register({ grant_types: ['client_credentials'] }, bearer('not-the-token'), request);
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'the initial access token is not valid; register without one, or with the right one',
+    });
+  });
+
   it.each([
     ['no Authorization header', {}],
     ['a wrong token', bearer('not-the-initial-access-token')],
@@ -248,6 +324,27 @@ describe('registration limits', () => {
     expect((await register(metadata, { 'CF-Connecting-IP': randomIp() }, request)).response.status).toBe(201);
     vi.setSystemTime(NOW.getTime() + 600_000);
     expect((await register(metadata, ip, request)).response.status).toBe(201);
+  });
+
+  it('counts an IPv6 client by its /64, like the login throttle, so rotating addresses in it gains nothing', async () => {
+    const { request } = createTestApp({ REGISTRATION_RATE_LIMIT: '2' });
+    const prefix = randomIp().replace(/::1$/, '');
+    const metadata = { grant_types: ['client_credentials'] };
+    expect((await register(metadata, { 'CF-Connecting-IP': `${prefix}::1` }, request)).response.status).toBe(201);
+    expect((await register(metadata, { 'CF-Connecting-IP': `${prefix}::2` }, request)).response.status).toBe(201);
+    const third = await register(metadata, { 'CF-Connecting-IP': `${prefix}:ffff:ffff:ffff:ffff` }, request);
+    expect(third.response.status).toBe(429);
+  });
+
+  it('reads the address from CF-Connecting-IP only, never X-Forwarded-For', async () => {
+    const { request } = createTestApp({ REGISTRATION_RATE_LIMIT: '1' });
+    const ip = randomIp();
+    const metadata = { grant_types: ['client_credentials'] };
+    expect(
+      (await register(metadata, { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '192.0.2.1' }, request)).response.status,
+    ).toBe(201);
+    const again = await register(metadata, { 'CF-Connecting-IP': ip, 'X-Forwarded-For': '192.0.2.2' }, request);
+    expect(again.response.status).toBe(429);
   });
 
   it('refuses a registrant past REGISTRATION_MAX_CLIENTS_PER_REGISTRANT with 403 access_denied', async () => {

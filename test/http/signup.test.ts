@@ -199,6 +199,20 @@ describe('GET and POST /signup with the form', () => {
 });
 
 describe('POST /signup rate limit', () => {
+  it('counts an IPv6 client by its /64, so rotating addresses in it gains nothing', async () => {
+    const { request } = createTestApp({ SIGNUP_RATE_LIMIT: '2' });
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    const signUp = (address: string) =>
+      request('/signup', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': address },
+        body: JSON.stringify({ username: uniqueUsername(), password: PASSWORD }),
+      });
+    expect((await signUp(`${prefix}::1`)).status).toBe(201);
+    expect((await signUp(`${prefix}::2`)).status).toBe(201);
+    expect((await signUp(`${prefix}:1:2:3:4`)).status).toBe(429);
+  });
+
   it('refuses more sign-ups from one address than SIGNUP_RATE_LIMIT per hour with 429 and Retry-After (RFC 6585 §4)', async () => {
     const { request } = createTestApp({ SIGNUP_RATE_LIMIT: '2' });
     const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;

@@ -11,6 +11,7 @@ const POLICY: ClientMetadataPolicy = {
   supportedGrantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
   apiScopes: ['read', 'write'],
   allowsPasswordGrant: true,
+  idTokenSigningAlgorithms: ['ES256', 'RS256'],
 };
 const WEB_APP = { redirect_uris: ['https://app.example.com/callback'] };
 

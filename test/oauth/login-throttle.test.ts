@@ -1,23 +1,10 @@
-// Login throttling: addressBlock keys an IPv4 address alone and an IPv6 one by its canonical /64; the D1
-// LoginThrottleStore loses no concurrent reservation, reports locks, restarts after its window, releases and clears.
+// Login throttling: the D1 LoginThrottleStore loses no concurrent reservation, reports locks, restarts after its
+// window, releases and clears.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_THROTTLE, addressBlock } from '../../src/oauth/login-throttle';
+import { ACCOUNT_THROTTLE } from '../../src/oauth/login-throttle';
 import { storesFor } from '../../src/storage/stores';
 import type { LoginThrottleStore } from '../../src/storage/types';
-
-describe('addressBlock', () => {
-  it.each([
-    ['198.51.100.7', '198.51.100.7'],
-    ['2001:db8:aa:bb:1:2:3:4', '2001:db8:aa:bb::/64'],
-    ['2001:0db8:00aa:00bb::1', '2001:db8:aa:bb::/64'],
-    ['2001:db8::1', '2001:db8:0:0::/64'],
-    ['::1', '0:0:0:0::/64'],
-    ['2001:DB8:AA:BB::', '2001:db8:aa:bb::/64'],
-  ])('counts %s as %s', (address, expected) => {
-    expect(addressBlock(address)).toBe(expected);
-  });
-});
 
 describe('LoginThrottleStore on D1', () => {
   const now = 1_800_000_000;

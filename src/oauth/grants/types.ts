@@ -12,7 +12,7 @@ export interface GrantContext {
   config: Config;
   keys: KeyRing;
   stores: Stores;
-  /** The caller's address (CF-Connecting-IP), for the login throttle of the password grant; undefined when unknown. */
+  /** The caller's address (http/client-address.ts), for the login throttle of the password grant; undefined when unknown. */
   clientIp: string | undefined;
 }
 
