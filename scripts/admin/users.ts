@@ -1,8 +1,8 @@
 // `users …` admin commands (the tutorials' createsuperuser and user admin): create, disable, enable, reset a
 // password, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/oauth).
-import { hashPassword } from '../../src/oauth/password-hash';
-import { passwordProblem } from '../../src/oauth/password-policy';
-import { registerUser } from '../../src/oauth/register-user';
+import { hashPassword } from '../../src/accounts/password-hash';
+import { passwordProblem } from '../../src/accounts/password-policy';
+import { registerUser } from '../../src/accounts/register-user';
 import { COPY } from '../../src/pages/copy';
 import type { Stores } from '../../src/storage/stores';
 import type { User } from '../../src/storage/types';

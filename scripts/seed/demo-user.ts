@@ -1,6 +1,6 @@
 // The demo person `demo`, whose password is kept in .dev.vars (DEMO_USER_PASSWORD) so it stays the same across
 // restarts; the stored hash follows an edited password.
-import { hashPassword, verifyPassword } from '../../src/oauth/password-hash';
+import { hashPassword, verifyPassword } from '../../src/accounts/password-hash';
 import { epochSeconds } from '../../src/tokens/access-token';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import type { Seed } from './types';

@@ -1,7 +1,7 @@
 // GET/POST /login: the login form. Success starts a session and returns to the same-origin `return_to`; a wrong
 // username and a wrong password get the same answer; repeated failures lock the account and the address a while.
 import { Hono, type Context } from 'hono';
-import { signInWithThrottle } from '../oauth/login-throttle';
+import { signInWithThrottle } from '../accounts/login-throttle';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import type { AppEnv } from './context';

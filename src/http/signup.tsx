@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { OAuthError } from '../oauth/errors';
 import { enforceRateLimit } from '../oauth/rate-limit';
-import { registerUser } from '../oauth/register-user';
+import { registerUser } from '../accounts/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
 import { clientAddress } from './client-address';

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
+import { SUPPORTED_AUTH_METHODS } from './client-auth';
 import { OAuthError } from './errors';
 import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
 import { parseScope } from './scope';
@@ -10,7 +11,6 @@ import { parseScope } from './scope';
 /** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
 export const REGISTRABLE_OPENID_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 /** OAuth 2.1 keeps only the code flow: the implicit (`token`) and hybrid response types are gone. */
 const SUPPORTED_RESPONSE_TYPES = ['code'];
 /** RFC 7591 §2 members kept as sent in Client.metadata, in the order they are answered. */
@@ -78,8 +78,8 @@ const MetadataShape = v.looseObject({
   client_name: v.nullish(text(MAX_TEXT_CHARS)),
   token_endpoint_auth_method: v.nullish(
     v.picklist(
-      TOKEN_ENDPOINT_AUTH_METHODS,
-      (issue) => `${String(issue.input)} is not supported; use ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+      SUPPORTED_AUTH_METHODS,
+      (issue) => `${String(issue.input)} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
     ),
   ),
   grant_types: v.nullish(list(text(MAX_URI_CHARS))),

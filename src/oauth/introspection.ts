@@ -8,6 +8,7 @@ import { OAuthError } from './errors';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';
 import type { TokenRequest } from './revocation';
+import { ACCESS_TOKEN_TYPE } from './token-response';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
@@ -45,7 +46,7 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
     scope: claims.scope,
     client_id: claims.client_id,
     ...(username === undefined ? {} : { username }),
-    token_type: 'Bearer',
+    token_type: ACCESS_TOKEN_TYPE,
     exp: claims.exp,
     iat: claims.iat,
     sub: claims.sub,

@@ -1,12 +1,12 @@
 // The token set of a user's grant (RFC 6749 §5.1, OIDC Core §3.1.3.3): an RFC 9068 access token, a rotating
 // refresh token when one is due, and an ID Token when `openid` is in scope. Shared by every user-facing grant.
 import type { Client, RefreshToken, User } from '../storage/types';
-import { issueAccessToken } from '../tokens/access-token';
 import { idTokenSigningKey, issueIdToken } from '../tokens/id-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 import { userClaims } from './claims';
 import { OAuthError } from './errors';
-import type { GrantContext, TokenResponse } from './grants/types';
+import type { GrantContext } from './grants/types';
+import { issueGrantAccessToken, tokenResponse, type TokenResponse } from './token-response';
 
 export interface UserGrant {
   grantId: string;
@@ -70,17 +70,14 @@ export async function issueTokenSet(
   const { issuer, config, keys, client } = context;
   // The refresh token is stored first: when storing fails (a lost rotation race), nothing has been signed.
   const refreshToken = refresh === null ? undefined : await storeRefreshToken(context, grant, refresh, nowSeconds);
-  const accessToken = await issueAccessToken(
+  const accessToken = await issueGrantAccessToken(
+    context,
     {
-      issuer,
       subject: grant.user.id,
       audience: grant.audience,
-      clientId: client.id,
       scopes: grant.scopes,
-      ttlSeconds: config.accessTokenTtlSeconds,
       claims: grant.authTime === null ? {} : { auth_time: grant.authTime },
     },
-    keys.primary,
     nowSeconds,
   );
   const idToken = grant.scopes.includes('openid')
@@ -99,14 +96,7 @@ export async function issueTokenSet(
         nowSeconds,
       )
     : undefined;
-  return {
-    access_token: accessToken.token,
-    token_type: 'Bearer',
-    expires_in: accessToken.expiresIn,
-    scope: grant.scopes.join(' '),
-    ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
-    ...(idToken === undefined ? {} : { id_token: idToken }),
-  };
+  return tokenResponse(accessToken, grant.scopes, { refreshToken, idToken });
 }
 
 async function storeRefreshToken(

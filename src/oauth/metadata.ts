@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
+import { SUPPORTED_AUTH_METHODS } from './client-auth';
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
@@ -31,10 +32,10 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     request_uri_parameter_supported: false,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
     // RFC 7009 §5 lets public clients revoke their tokens; introspection needs a real credential (RFC 7662 §2.1).
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS.filter((method) => method !== 'none'),
     code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
     subject_types_supported: ['public'],
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.

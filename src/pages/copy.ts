@@ -1,8 +1,8 @@
 // The user-facing text of the pages and of sign-up errors (which the JSON sign-up answers too), kept in one table so
 // the wording stays consistent and can be translated in one place.
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../oauth/password-policy';
-import type { SignupProblem } from '../oauth/register-user';
-import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../oauth/username';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
+import type { SignupProblem } from '../accounts/register-user';
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../accounts/username';
 
 const signupProblems: Record<SignupProblem, string> = {
   username_invalid: `Choose a username of ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.`,

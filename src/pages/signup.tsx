@@ -1,6 +1,6 @@
 // The sign-up form: username, optional email and password, with the rules stated next to the fields.
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../oauth/password-policy';
-import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../oauth/username';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../accounts/username';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
 

@@ -6,7 +6,7 @@ import type { Client, ClientStore } from './types';
 /**
  * How long an isolate trusts a client record it read. Writes through this store drop the isolate's own copy at
  * once; other isolates keep theirs until it expires. So for up to this long after a change made elsewhere, an
- * isolate may still accept a rotated-out secret (the new one works at once: oauth/client-auth.ts reads the record
+ * isolate may still accept a rotated-out secret (the new one works at once: oauth/client-auth/index.ts reads the record
  * again on a mismatch), or authenticate a deleted client (whose
  * codes and refresh tokens are already gone with its row, ON DELETE CASCADE), or apply old grant types, scopes or
  * redirect URIs. docs/performance.md weighs this against a D1 read on every token request.

@@ -48,7 +48,7 @@ export const unicorns = sqliteTable(
   (table) => [index('unicorns_owner_sub_idx').on(table.ownerSub)],
 );
 
-/** People who sign in. Passwords are stored as self-describing PBKDF2 hashes (oauth/password-hash.ts). */
+/** People who sign in. Passwords are stored as self-describing PBKDF2 hashes (accounts/password-hash.ts). */
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   /** Unique, compared case-insensitively: stored lower-cased. */

@@ -172,7 +172,7 @@ export interface ConsentStore {
   delete(userId: string, clientId: string): Promise<void>;
 }
 
-/** A person who signs in. `username` is lower-case; `passwordHash` is in oauth/password-hash.ts's format. */
+/** A person who signs in. `username` is lower-case; `passwordHash` is in accounts/password-hash.ts's format. */
 export interface User {
   id: string;
   username: string;

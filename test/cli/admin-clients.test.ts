@@ -2,6 +2,7 @@
 // deleted (cascading) through dynamic registration's validation and words (RFC 7591 §2), exit statuses 0/1/2,
 // refresh tokens revoked by user, by client or both and nothing else, and the cron's purge keeping live rows.
 import { describe, expect, it } from 'vitest';
+import { parseFormBody } from '../../src/http/form';
 import { authenticateClient } from '../../src/oauth/client-auth';
 import { SUPPORTED_GRANT_TYPES } from '../../src/oauth/grants';
 import type { RefreshToken } from '../../src/storage/types';
@@ -17,7 +18,13 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Authenticates as the token endpoint does (client_secret_basic); null when refused. */
 function authenticate(clientId: string, secret: string) {
   return db((stores) =>
-    authenticateClient({ method: 'client_secret_basic', clientId, secret }, stores.clients).catch(() => null),
+    authenticateClient(
+      {
+        authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`)}`,
+        params: parseFormBody(''),
+      },
+      { clients: stores.clients },
+    ).catch(() => null),
   );
 }
 

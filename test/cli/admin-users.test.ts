@@ -2,7 +2,7 @@
 // sign-up's policy and messages, passwords from stdin or generated and shown once, disable/enable, reset-password
 // ending sessions, --json answers, and exit statuses 0/1/2 both in-process and as a real child process.
 import { describe, expect, it } from 'vitest';
-import { authenticateUser } from '../../src/oauth/authenticate-user';
+import { authenticateUser } from '../../src/accounts/authenticate-user';
 import { admin, adminJson, adminProcess, randomName, useTemporaryDatabase, withDatabase } from './admin-harness';
 
 const database = useTemporaryDatabase();

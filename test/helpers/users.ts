@@ -1,6 +1,6 @@
 // Test fixtures for people: users inserted through the UserStore with a real PBKDF2 hash of a known password.
 import { env } from 'cloudflare:test';
-import { hashPassword } from '../../src/oauth/password-hash';
+import { hashPassword } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
 import type { User } from '../../src/storage/types';
 

@@ -3,7 +3,7 @@
 // the D1 throttles: 5 failures lock an account, 20 an address (an IPv6 /64), for 15 minutes.
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hashPassword } from '../../src/oauth/password-hash';
+import { hashPassword } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { loginAs, TestBrowser } from '../helpers/browser';

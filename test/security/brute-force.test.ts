@@ -2,7 +2,7 @@
 // checked, so a concurrent burst spread over the login page and the password grant, from many addresses, gets at most
 // the account policy's checks; one address guessing across accounts is locked too.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../../src/oauth/login-throttle';
+import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../../src/accounts/login-throttle';
 import { OIDC_CLIENT_SCOPES, postAsClient } from '../helpers/authorization';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { createTestClient } from '../helpers/clients';

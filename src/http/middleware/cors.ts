@@ -7,7 +7,8 @@ import type { Client } from '../../storage/types';
 import type { AppEnv } from '../context';
 import { parseFormBody } from '../form';
 import { logId } from '../log-id';
-import { presentedCredentials } from './client-auth';
+import { findClientCredentials } from '../../oauth/client-auth';
+import { clientAuthRequest } from './client-auth';
 
 /** How long a browser may reuse a preflight answer (Chromium caps it at 7200, Firefox at 86400). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -89,7 +90,7 @@ export function clientCors({ methods, namedClientId }: ClientCorsOptions): Middl
 export function clientIdFromCredentials(c: Context<AppEnv>): string | undefined {
   try {
     // The form is absent when the request failed before it was read; the Basic header may still name the client.
-    return presentedCredentials(c.req.header('authorization'), c.get('params') ?? parseFormBody(''))?.clientId;
+    return findClientCredentials(clientAuthRequest(c, c.get('params') ?? parseFormBody('')))?.clientId;
   } catch {
     return undefined;
   }

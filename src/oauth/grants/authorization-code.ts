@@ -8,7 +8,8 @@ import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } f
 import { requireParam } from '../params';
 import { verifyCodeVerifier } from '../pkce';
 import { audienceWithinGrant } from '../resource';
-import type { Grant, GrantContext, TokenResponse } from './types';
+import type { TokenResponse } from '../token-response';
+import type { Grant, GrantContext } from './types';
 
 export const authorizationCodeGrant: Grant = {
   allowsPublicClients: true,

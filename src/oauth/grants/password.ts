@@ -3,10 +3,10 @@
 // registration lists `password`; the token endpoint refuses it to every other client (unauthorized_client).
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken } from '../../tokens/opaque';
+import { signInWithThrottle } from '../../accounts/login-throttle';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
-import { signInWithThrottle } from '../login-throttle';
 import { requireParam } from '../params';
 import { requestedUserScopes } from '../requested-scope';
 import { audienceFor } from '../resource';

@@ -4,6 +4,7 @@ import type { KeyRing } from '../../tokens/keys';
 import type { Client } from '../../storage/types';
 import type { Stores } from '../../storage/stores';
 import type { RequestParams } from '../params';
+import type { TokenResponse } from '../token-response';
 
 export interface GrantContext {
   params: RequestParams;
@@ -14,15 +15,6 @@ export interface GrantContext {
   stores: Stores;
   /** The caller's address (http/client-address.ts), for the login throttle of the password grant; undefined when unknown. */
   clientIp: string | undefined;
-}
-
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-  id_token?: string;
 }
 
 export interface Grant {

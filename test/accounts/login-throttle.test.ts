@@ -2,7 +2,7 @@
 // window, releases and clears.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_THROTTLE } from '../../src/oauth/login-throttle';
+import { ACCOUNT_THROTTLE } from '../../src/accounts/login-throttle';
 import { storesFor } from '../../src/storage/stores';
 import type { LoginThrottleStore } from '../../src/storage/types';
 

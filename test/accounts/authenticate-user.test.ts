@@ -2,8 +2,8 @@
 // user all give null; a lower-iteration hash is upgraded on a correct password only.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { authenticateUser } from '../../src/oauth/authenticate-user';
-import { hashPassword } from '../../src/oauth/password-hash';
+import { authenticateUser } from '../../src/accounts/authenticate-user';
+import { hashPassword } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
 import { createTestUser, TEST_PASSWORD } from '../helpers/users';
 

@@ -2,8 +2,13 @@
 // passwords, rehash of cheaper hashes, the 100,000-iteration cap deployed Workers impose, malformed hashes refused;
 // and passwordProblem's length (in code points) and weak-password rules.
 import { describe, expect, it } from 'vitest';
-import { hashPassword, MAX_PBKDF2_ITERATIONS, PasswordHashError, verifyPassword } from '../../src/oauth/password-hash';
-import { passwordProblem } from '../../src/oauth/password-policy';
+import {
+  hashPassword,
+  MAX_PBKDF2_ITERATIONS,
+  PasswordHashError,
+  verifyPassword,
+} from '../../src/accounts/password-hash';
+import { passwordProblem } from '../../src/accounts/password-policy';
 
 describe('hashPassword and verifyPassword', () => {
   it('writes the self-describing pbkdf2-sha256 format with 100,000 iterations and a 16-byte salt', async () => {
