@@ -11,7 +11,7 @@ import { createVerifier } from '../../../src/verify';
 import { freePort } from '../free-port';
 import { auditState, type AuditReport } from './audit';
 import { type ClientCredentials, SoakBrowser, sendJson } from './http-client';
-import { type Counters, pickAction, SOAK_REDIRECT_URI, type SoakState } from './traffic';
+import { type Action, type Counters, pickAction, SOAK_REDIRECT_URI, type SoakState, TRAFFIC_MIX } from './traffic';
 
 export interface SoakOptions {
   seconds: number;
@@ -113,18 +113,20 @@ async function seed(issuer: string, users: number): Promise<SoakState> {
 
 async function drive(state: SoakState, options: SoakOptions): Promise<Counters> {
   const counters: Counters = { requests: 0, actions: {}, errors: [] };
+  const run = async (name: string, action: Action) => {
+    counters.actions[name] = (counters.actions[name] ?? 0) + 1;
+    try {
+      await action(state, counters);
+    } catch (error) {
+      counters.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const deadline = Date.now() + options.seconds * 1000;
+  // Every kind of traffic once first (a code flow before the refresh that needs its family), however short the run.
+  for (const [name, action] of TRAFFIC_MIX) await run(name, action);
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      while (Date.now() < deadline) {
-        const [name, action] = pickAction();
-        counters.actions[name] = (counters.actions[name] ?? 0) + 1;
-        try {
-          await action(state, counters);
-        } catch (error) {
-          counters.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
+      while (Date.now() < deadline) await run(...pickAction());
     }),
   );
   return counters;

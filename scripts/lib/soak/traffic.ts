@@ -188,7 +188,7 @@ export const introspect: Action = async (state, counters) => {
 
 export const revoke: Action = async (state, counters) => {
   const family = pick(state.families.filter((candidate) => !candidate.busy));
-  if (!family || state.families.length < 4) return refresh(state, counters);
+  if (!family) return codeFlow(state, counters);
   state.families.splice(state.families.indexOf(family), 1);
   const { status, body } = await postAsClient(state.issuer, family.client, '/oauth/revoke', {
     token: family.refreshToken,
@@ -222,11 +222,11 @@ export const registration: Action = async (state, counters) => {
   expectStatus(counters, 'token of a deleted client', after.status, 401, after.body);
 };
 
-/** The mix: how often each action is picked. */
+/** The mix: how often each action is picked (in this order once first, so a code flow precedes the refresh). */
 export const TRAFFIC_MIX: Array<[name: string, action: Action, weight: number]> = [
   ['client_credentials', clientCredentials, 30],
-  ['refresh', refresh, 25],
   ['code flow', codeFlow, 14],
+  ['refresh', refresh, 25],
   ['introspect', introspect, 10],
   ['registration', registration, 10],
   ['code race', codeRace, 4],
