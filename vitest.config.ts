@@ -1,7 +1,8 @@
-// Four test projects (`npm test` runs all): `workers`, everything under test/ but e2e, cli and soak, in workerd on a real
-// local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and applied by
-// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1;
-// `soak`, a short soak of mixed traffic against the production bundle on workerd.
+// Five test projects (`npm test` runs all): `workers`, everything under test/ but e2e, cli and soak, in workerd on a
+// real local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and
+// applied by test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a
+// temporary D1; `verify`, the @portcullis/verify package's own tests against its built output
+// (packages/verify/vitest.config.ts); `soak`, a short soak of mixed traffic against the production bundle on workerd.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
@@ -44,6 +45,7 @@ export default defineConfig(async () => {
         },
         './vitest.e2e.config.ts',
         './vitest.cli.config.ts',
+        './packages/verify/vitest.config.ts',
         './vitest.soak.config.ts',
       ],
     },

@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { resourceMetadataEndpoint } from './api/resource-metadata';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
@@ -68,6 +69,11 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     'GET',
     ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
     discoveryEndpoint(config, keys),
+  );
+  app.on(
+    'GET',
+    ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*'],
+    resourceMetadataEndpoint(config),
   );
 
   app.use(securityHeaders());

@@ -2,7 +2,7 @@
 // the issuer's public keys in memory, `read` scope required, the verified-token cache on by default.
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { JSONWebKeySet } from 'jose';
-import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../../src/verify/hono';
+import { requireScope, verifyAccessToken, type AccessTokenEnv } from '@portcullis/verify/hono';
 import { listUnicorns, ping, type ApiBindings } from './unicorns-route';
 
 type Env = { Bindings: ApiBindings } & AccessTokenEnv;

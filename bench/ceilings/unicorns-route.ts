@@ -20,6 +20,7 @@ export async function listUnicorns(c: Context<{ Bindings: ApiBindings }>): Promi
     unicorns: rows.map((row) => ({
       id: row.id,
       name: row.name,
+      age: row.age,
       color: row.color,
       owner: row.ownerSub,
       created_at: row.createdAt,

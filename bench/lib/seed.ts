@@ -61,6 +61,7 @@ export async function seedUnicorns(db: D1Database, ownerSub: string): Promise<vo
       Array.from({ length: UNICORN_ROWS }, (_, index) => ({
         id: `unicorn-${index}`,
         name: `Unicorn ${index}`,
+        age: index,
         color: 'silver',
         ownerSub,
         createdAt: now,

@@ -1,8 +1,9 @@
 // Runs a bundled Worker in workerd directly through Miniflare's API (no wrangler proxy, no inspector), on its own
 // loopback port and its own workerd process, with an optional local D1 persisted under the run's temp directory.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
+import { applyMigrations } from '../../scripts/lib/d1-migrations';
 import { descendantsNamed } from './proc';
 
 export interface WorkerdServer {
@@ -64,20 +65,6 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
   const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
   if (db) await applyMigrations(db);
   return { name: options.name, url, pids, db, dispose: () => mf.dispose() };
-}
-
-/** Applies migrations/*.sql in order, statement by statement, as `wrangler d1 migrations apply` would. */
-async function applyMigrations(db: D1Database): Promise<void> {
-  const files = readdirSync('migrations')
-    .filter((file) => file.endsWith('.sql'))
-    .sort();
-  for (const file of files) {
-    const statements = readFileSync(join('migrations', file), 'utf8')
-      .split('--> statement-breakpoint')
-      .map((statement) => statement.trim())
-      .filter((statement) => statement !== '');
-    await db.batch(statements.map((statement) => db.prepare(statement)));
-  }
 }
 
 /** compatibility_date and compatibility_flags from wrangler.toml, so the bench runs what deploys. */

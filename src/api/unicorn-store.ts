@@ -5,7 +5,7 @@ import type { Database } from '../storage/db';
 import { unicorns } from '../storage/schema';
 
 export type Unicorn = typeof unicorns.$inferSelect;
-export type UnicornChanges = Partial<Pick<Unicorn, 'name' | 'color'>>;
+export type UnicornChanges = Partial<Pick<Unicorn, 'name' | 'age' | 'color'>>;
 
 /** A write that found no row it may change: none with that id, or one owned by someone else. */
 export type WriteRefusal = 'not_found' | 'not_owner';

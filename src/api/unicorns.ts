@@ -1,16 +1,19 @@
 // The sample protected API, like the Django REST Framework tutorial's: /api/unicorns list, create, read, replace,
-// update, delete. Tokens are checked with portcullis/verify against the issuer's own keys in memory (RFC 9068 §4),
+// update, delete. Tokens are checked with @portcullis/verify against the issuer's own keys in memory (RFC 9068 §4),
 // so authorization queries no database; reading needs scope `read`, writing `write`, and only the owner may write.
+// Browser apps on an origin some client registered (`allowed_origins`) may call it (CORS, docs/cors.md), and its
+// challenges point to its RFC 9728 metadata (resource-metadata.ts).
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/context';
-import { parseInput, readJsonObject } from '../http/json';
+import { parseInput } from '../http/json';
 import { OAuthError } from '../oauth/errors';
 import { defaultAudienceFor } from '../oauth/resource';
 import { databaseFor } from '../storage/db';
 import { generateOpaqueToken } from '../tokens/opaque';
 import type { KeyRing } from '../tokens/keys';
-import { createVerifier, type Verifier } from '../verify';
-import { requireScope, verifyAccessToken, type AccessTokenEnv } from '../verify/hono';
+import { createVerifier, type Verifier } from '@portcullis/verify';
+import { requireScope, resourceCors, verifyAccessToken, type AccessTokenEnv } from '@portcullis/verify/hono';
+import { readUnicornBody } from './unicorn-body';
 import { newUnicorn, page, unicornPatch } from './unicorn-input';
 import { createUnicornStore, type Unicorn, type UnicornChanges, type UnicornStore } from './unicorn-store';
 
@@ -46,24 +49,27 @@ export function unicornsApi(): Hono<ApiEnv> {
     return store;
   }
 
-  const guard = verifyAccessToken<AppEnv>({ verifierFor });
+  // The origins some client registered, from the isolate's cached set: a preflight costs no D1 read.
+  const cors = resourceCors<ApiEnv>({
+    origin: async (origin, c) => ((await c.get('stores').origins.isAllowedForSomeClient(origin)) ? origin : null),
+  });
+  const guard = verifyAccessToken<AppEnv>({ verifierFor, resourceMetadata: true });
   const read = requireScope('read');
   const write = requireScope('write');
 
   return (
     new Hono<ApiEnv>()
       // In Hono, `/unicorns/*` matches `/unicorns` too.
-      .use('/unicorns/*', guard)
+      .use('/unicorns/*', cors, guard)
       .get('/unicorns', read, async (c) => {
         const { limit, offset } = parseInput(page, c.req.query());
         const unicorns = await storeFor(c).list({ limit, offset });
         return c.json({ unicorns: unicorns.map(toJson) });
       })
       .post('/unicorns', write, async (c) => {
-        const input = parseInput(newUnicorn, await readJsonObject(c));
         const unicorn: Unicorn = {
           id: generateOpaqueToken(12),
-          ...input,
+          ...wholeUnicorn(parseInput(newUnicorn, await readUnicornBody(c))),
           ownerSub: c.get('accessToken').sub,
           createdAt: Math.floor(Date.now() / 1000),
         };
@@ -75,8 +81,10 @@ export function unicornsApi(): Hono<ApiEnv> {
         if (!unicorn) throw notFound();
         return c.json(toJson(unicorn));
       })
-      .put('/unicorns/:id', write, async (c) => change(c, parseInput(newUnicorn, await readJsonObject(c))))
-      .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readJsonObject(c))))
+      .put('/unicorns/:id', write, async (c) =>
+        change(c, wholeUnicorn(parseInput(newUnicorn, await readUnicornBody(c)))),
+      )
+      .patch('/unicorns/:id', write, async (c) => change(c, parseInput(unicornPatch, await readUnicornBody(c))))
       .delete('/unicorns/:id', write, async (c) => {
         const result = await storeFor(c).delete(c.req.param('id'), c.get('accessToken').sub);
         if (result !== true) throw refused(result);
@@ -91,10 +99,16 @@ export function unicornsApi(): Hono<ApiEnv> {
   }
 }
 
+/** Every field of a create or replace (PUT): an optional field left out is cleared, not kept. */
+function wholeUnicorn(input: { name: string; age: number; color?: string | undefined }) {
+  return { name: input.name, age: input.age, color: input.color ?? null };
+}
+
 function toJson(unicorn: Unicorn) {
   return {
     id: unicorn.id,
     name: unicorn.name,
+    age: unicorn.age,
     color: unicorn.color,
     owner: unicorn.ownerSub,
     created_at: unicorn.createdAt,

@@ -6,8 +6,8 @@ import { userClaims } from '../oauth/claims';
 import { localVerifier } from '../oauth/local-verifier';
 import { defaultAudienceFor } from '../oauth/resource';
 import type { KeyRing } from '../tokens/keys';
-import { scopesOf, VerifyError, type Verifier } from '../verify';
-import { bearerErrorResponse, verifyAccessToken } from '../verify/hono';
+import { scopesOf, VerifyError, type Verifier } from '@portcullis/verify';
+import { bearerErrorResponse, verifyAccessToken } from '@portcullis/verify/hono';
 import type { AppEnv } from './context';
 import { noStore } from './middleware/no-store';
 

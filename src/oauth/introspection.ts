@@ -3,7 +3,7 @@
 // `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
-import { VerifyError } from '../verify';
+import { VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';

@@ -2,7 +2,7 @@
 // the same checks any resource server makes (RFC 9068 §4), for userinfo, introspection and revocation.
 import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
-import { createVerifier, type Verifier } from '../verify';
+import { createVerifier, type Verifier } from '@portcullis/verify';
 import { defaultAudienceFor } from './resource';
 
 // Built once per key ring, issuer and audience set, never per request (the verifier imports keys and caches).

@@ -6,7 +6,7 @@ import type { Client } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import type { KeyRing } from '../tokens/keys';
 import { hashOpaqueToken } from '../tokens/opaque';
-import { VerifyError } from '../verify';
+import { VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 

@@ -41,7 +41,10 @@ export const unicorns = sqliteTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    color: text('color').notNull(),
+    /** Years, 0 or more, as in the Django tutorial's unicorn; rows from before the column read 0. */
+    age: integer('age').notNull().default(0),
+    /** Optional since the tutorial's unicorn has only name and age. */
+    color: text('color'),
     ownerSub: text('owner_sub').notNull(),
     createdAt: integer('created_at').notNull(),
   },

@@ -2,57 +2,24 @@
 // and the redirect back with a code, redeemed from Node with PKCE and checked as a relying party would; then silent
 // re-authorization (prompt=none) and RP-initiated logout in the same browser, which hold only if its cookies and the
 // pages' CSP (form-action to the client) work as they do in a browser.
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { base64url, createRemoteJWKSet, jwtVerify } from 'jose';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
-import { createVerifier } from '../../src/verify';
-import { freePort } from '../../scripts/lib/free-port';
-import { startDevServer, type DevServer } from './dev-server';
+import { createVerifier } from '@portcullis/verify';
+import { launchChromium, startCallbackServer, submitLoginForm, type Chromium } from './chromium';
+import { postJson, startDevServer, type DevServer } from './dev-server';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CLIENT_NAME = 'E2E single-page app';
 
 let server: DevServer;
 let callback: { origin: string; server: Server };
-let profile: string;
-let context: BrowserContext;
+let browser: Chromium;
 let page: Page;
 /** What the browser reported as blocked by a Content-Security-Policy: nothing, if the pages' CSP fits their forms. */
 const cspViolations: string[] = [];
-
-/** The relying party's pages: they only have to answer, the test reads the browser's address. */
-async function startCallbackServer(): Promise<{ origin: string; server: Server }> {
-  const port = await freePort();
-  const callbackServer = createServer((_, response) =>
-    response.writeHead(200, { 'Content-Type': 'text/plain' }).end('back at the client'),
-  );
-  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${port}`, server: callbackServer };
-}
-
-async function postJson(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.issuer}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return response.json() as Promise<Record<string, unknown>>;
-}
 
 /** Does `navigate` and waits until the browser is back at the client; the parameters it brought. */
 async function landAtClient(navigate: () => Promise<unknown>): Promise<URLSearchParams> {
@@ -62,25 +29,15 @@ async function landAtClient(navigate: () => Promise<unknown>): Promise<URLSearch
 
 beforeAll(async () => {
   [server, callback] = await Promise.all([startDevServer(), startCallbackServer()]);
-  profile = await mkdtemp(join(tmpdir(), 'portcullis-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
   });
 });
 
 afterAll(async () => {
-  await context?.close();
-  await Promise.all([
-    server?.stop(),
-    new Promise((resolve) => callback?.server.close(resolve)),
-    profile && rm(profile, { recursive: true, force: true }),
-  ]);
+  await Promise.all([browser?.close(), server?.stop(), new Promise((resolve) => callback?.server.close(resolve))]);
 });
 
 describe('the code flow in Chromium', () => {
@@ -89,9 +46,9 @@ describe('the code flow in Chromium', () => {
       .toLowerCase()
       .replace(/[^a-z0-9]/g, 'x')}`;
     const password = generateOpaqueToken(12);
-    await postJson('/signup', { username, password });
+    await postJson(server.issuer, '/signup', { username, password });
     const redirectUri = `${callback.origin}/callback`;
-    const registered = await postJson('/oauth/register', {
+    const registered = await postJson(server.issuer, '/oauth/register', {
       client_name: CLIENT_NAME,
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
@@ -118,9 +75,7 @@ describe('the code flow in Chromium', () => {
     // Signed out: the login page, then back to the request and its consent page.
     await page.goto(authorizeUrl);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitLoginForm(page, username, password);
     await page.getByRole('heading', { name: `${CLIENT_NAME} wants to access your account` }).waitFor();
     expect(await page.getByRole('listitem').allTextContents()).toEqual([
       'Know who you are (your account identifier)',

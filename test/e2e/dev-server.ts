@@ -2,6 +2,7 @@
 // with the migrations applied, and its own signing keys and settings in a temporary env file (which wrangler reads
 // instead of .dev.vars, so a developer's local settings play no part).
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,4 +78,15 @@ async function waitUntilReady(issuer: string, hasExited: () => boolean): Promise
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`no answer within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** POSTs JSON to the running issuer (sign-up, registration) and expects 201 Created. */
+export async function postJson(issuer: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${issuer}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return response.json() as Promise<Record<string, unknown>>;
 }

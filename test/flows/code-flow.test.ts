@@ -1,9 +1,9 @@
 // The authorization code flow end to end, as a browser and a relying party see it: an unauthenticated browser signs
 // in, consents and brings a code back; the client redeems it with PKCE, checks the ID Token as OIDC Core §3.1.3.7
-// says, calls userinfo, refreshes, revokes and introspects; every access token is checked with portcullis/verify.
+// says, calls userinfo, refreshes, revokes and introspects; every access token is checked with @portcullis/verify.
 import { base64url, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, type Verifier } from '../../src/verify';
+import { createVerifier, type Verifier } from '@portcullis/verify';
 import {
   createCodeClient,
   createPublicCodeClient,
@@ -20,7 +20,7 @@ import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { publishedKeys, send } from '../helpers/http';
 import { createTestUser, type TestUser } from '../helpers/users';
 
-/** The resource server's verifier, fetching the published JWKS like any deployment of portcullis/verify. */
+/** The resource server's verifier, fetching the published JWKS like any deployment of @portcullis/verify. */
 const verifyAccessToken: Verifier = createVerifier({
   issuer: TEST_ISSUER,
   audience: TEST_AUDIENCE,

@@ -1,9 +1,18 @@
 // Forged and tampered JWTs for the JWT attack tests: tokens signed with the issuer's own keys (read from the test
 // binding SIGNING_KEYS) with any header or claim changed, and the classic forgeries an attacker can make without them.
 import { env } from 'cloudflare:test';
-import { base64url, calculateJwkThumbprint, exportSPKI, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { publicJwkOf } from '../../src/tokens/keys';
-import { createTestKey } from '../verify/fixtures';
 import { TEST_AUDIENCE, TEST_ISSUER } from './constants';
 
 type Header = Record<string, unknown>;
@@ -29,6 +38,13 @@ async function issuerKey(alg: IssuerKey['alg']): Promise<IssuerKey> {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A key pair of the attacker's own, published nowhere, with its public JWK and thumbprint kid. */
+async function attackerKey(): Promise<{ privateKey: CryptoKey; publicJwk: JWK; kid: string }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  return { privateKey, publicJwk, kid: await calculateJwkThumbprint(publicJwk) };
+}
 
 /** The claims of a genuine RFC 9068 access token of `sub` for the default audience. */
 export function accessTokenClaims(sub: string, clientId: string, extra: Claims = {}): Claims {
@@ -114,7 +130,7 @@ export const JWT_ATTACKS: JwtAttack[] = [
   {
     name: 'jku pointing at the attacker’s key set',
     forge: async (claims, typ) => {
-      const attacker = await createTestKey('ES256');
+      const attacker = await attackerKey();
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ, kid: attacker.kid, jku: 'https://evil.example/jwks.json' })
         .sign(attacker.privateKey);
@@ -123,7 +139,7 @@ export const JWT_ATTACKS: JwtAttack[] = [
   {
     name: 'x5u pointing at the attacker’s certificate',
     forge: async (claims, typ) => {
-      const attacker = await createTestKey('ES256');
+      const attacker = await attackerKey();
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ, kid: attacker.kid, x5u: 'https://evil.example/cert.pem' })
         .sign(attacker.privateKey);
@@ -132,7 +148,7 @@ export const JWT_ATTACKS: JwtAttack[] = [
   {
     name: 'embedded jwk of the attacker’s key',
     forge: async (claims, typ) => {
-      const attacker = await createTestKey('ES256');
+      const attacker = await attackerKey();
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ, jwk: attacker.publicJwk })
         .sign(attacker.privateKey);
@@ -141,7 +157,7 @@ export const JWT_ATTACKS: JwtAttack[] = [
   {
     name: 'attacker key reusing the issuer’s kid',
     forge: async (claims, typ) => {
-      const attacker = await createTestKey('ES256');
+      const attacker = await attackerKey();
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ, kid: (await issuerKey('ES256')).kid })
         .sign(attacker.privateKey);

@@ -10,7 +10,8 @@ import { createTestClient } from '../helpers/clients';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { basicAuthorization, postForm, send } from '../helpers/http';
 
-const CHALLENGE = `Bearer realm="${TEST_AUDIENCE}"`;
+const METADATA_URL = `${TEST_ISSUER}/.well-known/oauth-protected-resource/api`;
+const CHALLENGE = `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}"`;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -36,7 +37,7 @@ function api(path: string, token: string | undefined, method = 'GET', json?: unk
 
 async function createUnicorn(
   token: string,
-  body: unknown = { name: 'Sparkle', color: 'pink' },
+  body: unknown = { name: 'Sparkle', age: 7, color: 'pink' },
 ): Promise<{ id: string }> {
   const response = await api('/api/unicorns', token, 'POST', body);
   expect(response.status).toBe(201);
@@ -48,12 +49,18 @@ describe('/api/unicorns', () => {
     await env.DB.prepare('DELETE FROM unicorns').run();
     const { token, clientId } = await tokenFor(['read', 'write']);
 
-    const created = await api('/api/unicorns', token, 'POST', { name: ' Sparkle ', color: 'pink', id: 'ignored' });
+    const created = await api('/api/unicorns', token, 'POST', {
+      name: ' Sparkle ',
+      age: 7,
+      color: 'pink',
+      id: 'ignored',
+    });
     expect(created.status).toBe(201);
     const unicorn = await created.json<{ id: string }>();
     expect(unicorn).toEqual({
       id: expect.any(String),
       name: 'Sparkle',
+      age: 7,
       color: 'pink',
       owner: clientId,
       created_at: expect.any(Number),
@@ -63,12 +70,12 @@ describe('/api/unicorns', () => {
     expect(await (await api('/api/unicorns', token)).json()).toEqual({ unicorns: [unicorn] });
     expect(await (await api(`/api/unicorns/${unicorn.id}`, token)).json()).toEqual(unicorn);
 
-    const replaced = await api(`/api/unicorns/${unicorn.id}`, token, 'PUT', { name: 'Glitter', color: 'gold' });
+    const replaced = await api(`/api/unicorns/${unicorn.id}`, token, 'PUT', { name: 'Glitter', age: 8 });
     expect(replaced.status).toBe(200);
-    expect(await replaced.json()).toEqual({ ...unicorn, name: 'Glitter', color: 'gold' });
+    expect(await replaced.json()).toEqual({ ...unicorn, name: 'Glitter', age: 8, color: null });
 
     const patched = await api(`/api/unicorns/${unicorn.id}`, token, 'PATCH', { color: 'silver' });
-    expect(await patched.json()).toEqual({ ...unicorn, name: 'Glitter', color: 'silver' });
+    expect(await patched.json()).toEqual({ ...unicorn, name: 'Glitter', age: 8, color: 'silver' });
 
     const deleted = await api(`/api/unicorns/${unicorn.id}`, token, 'DELETE');
     expect(deleted.status).toBe(204);
@@ -93,12 +100,7 @@ describe('/api/unicorns', () => {
       ['PATCH', `/api/unicorns/${id}`],
       ['DELETE', `/api/unicorns/${id}`],
     ] as const) {
-      const response = await api(
-        path,
-        token,
-        method,
-        method === 'DELETE' ? undefined : { name: 'Nope', color: 'grey' },
-      );
+      const response = await api(path, token, method, method === 'DELETE' ? undefined : { name: 'Nope', age: 1 });
       expect(response.status).toBe(403);
       expect(response.headers.get('www-authenticate')).toBe(
         `${CHALLENGE}, error="insufficient_scope", error_description="${description}", scope="write"`,
@@ -206,7 +208,7 @@ describe('/api/unicorns', () => {
         '/api/unicorns/no-such-unicorn',
         token,
         method,
-        method === 'PUT' ? { name: 'A', color: 'b' } : undefined,
+        method === 'PUT' ? { name: 'A', age: 1 } : undefined,
       );
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: 'not_found', error_description: 'no unicorn has this id' });
@@ -220,26 +222,47 @@ describe('/api/unicorns', () => {
       [
         'POST',
         '/api/unicorns',
-        { body: JSON.stringify({ name: '', color: 'pink' }), headers: { 'Content-Type': 'application/json' } },
+        { body: JSON.stringify({ name: '', age: 1 }), headers: { 'Content-Type': 'application/json' } },
         'name must not be empty',
       ],
       [
         'POST',
         '/api/unicorns',
         { body: JSON.stringify({ name: 'A' }), headers: { 'Content-Type': 'application/json' } },
-        'color is required',
+        'age is required',
       ],
       [
         'POST',
         '/api/unicorns',
-        { body: JSON.stringify({ name: 'A', color: 7 }), headers: { 'Content-Type': 'application/json' } },
+        { body: JSON.stringify({ name: 'A', age: 1, color: 7 }), headers: { 'Content-Type': 'application/json' } },
         'color must be a string',
+      ],
+      ...[-1, 1.5, '-1', 10_001, null].map((age): [string, string, RequestInit, string] => [
+        'POST',
+        '/api/unicorns',
+        { body: JSON.stringify({ name: 'A', age }), headers: { 'Content-Type': 'application/json' } },
+        'age must be an integer from 0 to 10000',
+      ]),
+      ...['-1', '3.5', 'old', '0x10'].map((age): [string, string, RequestInit, string] => [
+        'POST',
+        '/api/unicorns',
+        {
+          body: `name=A&age=${encodeURIComponent(age)}`,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        },
+        'age must be an integer from 0 to 10000',
+      ]),
+      [
+        'POST',
+        '/api/unicorns',
+        { body: 'name=A&age=1&age=2', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+        'age must not be repeated',
       ],
       [
         'POST',
         '/api/unicorns',
         {
-          body: JSON.stringify({ name: 'A'.repeat(101), color: 'b' }),
+          body: JSON.stringify({ name: 'A'.repeat(101), age: 1 }),
           headers: { 'Content-Type': 'application/json' },
         },
         'name must be at most 100 characters',
@@ -264,7 +287,7 @@ describe('/api/unicorns', () => {
           body: new Uint8Array([
             ...new TextEncoder().encode('{"name":"A'),
             0xff,
-            ...new TextEncoder().encode('","color":"b"}'),
+            ...new TextEncoder().encode('","age":1}'),
           ]),
           headers: { 'Content-Type': 'application/json' },
         },
@@ -273,14 +296,14 @@ describe('/api/unicorns', () => {
       [
         'POST',
         '/api/unicorns',
-        { body: 'name=A&color=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
-        'the request body must be application/json',
+        { body: 'name=A&age=1', headers: { 'Content-Type': 'text/plain' } },
+        'the request body must be application/json or application/x-www-form-urlencoded',
       ],
       [
         'PATCH',
         `/api/unicorns/${id}`,
         { body: '{}', headers: { 'Content-Type': 'application/json' } },
-        'the body must change name or color',
+        'the body must change name, age or color',
       ],
       ['GET', '/api/unicorns?limit=0', {}, 'limit must be an integer from 1 to 100'],
       ['GET', '/api/unicorns?offset=-1', {}, 'offset must be an integer from 0 to 999999'],
@@ -302,8 +325,8 @@ describe('/api/unicorns', () => {
   it('pages the list with limit and offset', async () => {
     await env.DB.prepare('DELETE FROM unicorns').run();
     const { token } = await tokenFor(['read', 'write']);
-    const first = await createUnicorn(token, { name: 'One', color: 'red' });
-    const second = await createUnicorn(token, { name: 'Two', color: 'blue' });
+    const first = await createUnicorn(token, { name: 'One', age: 1 });
+    const second = await createUnicorn(token, { name: 'Two', age: 2 });
     const ids = async (query: string) =>
       (await (await api(`/api/unicorns${query}`, token)).json<{ unicorns: Array<{ id: string }> }>()).unicorns.map(
         (unicorn) => unicorn.id,

@@ -2,7 +2,7 @@
 // library, userinfo, introspection and id_token_hint. Each target first accepts the genuine token, so only the forgery
 // can be the reason for the refusal.
 import { describe, expect, it } from 'vitest';
-import { createVerifier, type Verifier } from '../../src/verify';
+import { createVerifier, type Verifier } from '@portcullis/verify';
 import { createPublicCodeClient, postAsClient } from '../helpers/authorization';
 import { withQuery } from '../helpers/authorize';
 import { createTestClient, type TestClient } from '../helpers/clients';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { buildProductionBundle } from '../../../bench/lib/build';
 import { readCompatibility, startWorkerd } from '../../../bench/lib/workerd';
 import { generateSigningKeySet } from '../../../src/tokens/generate-key';
-import { createVerifier } from '../../../src/verify';
+import { createVerifier } from '@portcullis/verify';
 import { freePort } from '../free-port';
 import { auditState, type AuditReport } from './audit';
 import { type ClientCredentials, SoakBrowser, sendJson } from './http-client';

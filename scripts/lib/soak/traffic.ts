@@ -1,7 +1,7 @@
 // The soak's traffic: client credentials, code flows through the login and consent pages, refreshes, introspection,
 // userinfo, access-token verification with portcullis/verify, registrations (RFC 7591/7592) and racing code
 // redemptions, each checking its answer. What the clients hold is kept, so audit.ts can compare it with D1.
-import type { Verifier } from '../../../src/verify';
+import type { Verifier } from '@portcullis/verify';
 import { type ClientCredentials, hiddenField, pkcePair, postAsClient, type SoakBrowser, sendJson } from './http-client';
 
 export const SOAK_REDIRECT_URI = 'https://soak.example/callback';

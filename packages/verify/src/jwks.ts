@@ -1,5 +1,6 @@
 // Where the verifier finds the issuer's public keys (RFC 7517 JWK set): a local set, or a remote one held by
-// jose's in-memory cached remote set, fetched by URL or through a Worker service binding's fetch.
+// jose's in-memory cached remote set, fetched by URL or through a Worker service binding's fetch, with concurrent
+// fetches coalesced into one (coalesced-fetch.ts).
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -9,7 +10,8 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import { VerifyError } from './errors';
+import { coalesceFetches } from './coalesced-fetch.js';
+import { VerifyError } from './errors.js';
 
 /** jose's default: an unknown `kid` refetches the JWKS at most this often. */
 export const JWKS_COOLDOWN_SECONDS = 30;
@@ -41,7 +43,7 @@ export function createKeyResolver(source: KeySource, issuer: string): JWTVerifyG
   const remote = createRemoteJWKSet(new URL(uri), {
     cooldownDuration: (source.jwksCooldownSeconds ?? JWKS_COOLDOWN_SECONDS) * 1000,
     cacheMaxAge: (source.jwksMaxAgeSeconds ?? JWKS_MAX_AGE_SECONDS) * 1000,
-    ...(source.jwksFetcher ? { [customFetch]: source.jwksFetcher } : {}),
+    [customFetch]: coalesceFetches(source.jwksFetcher ?? ((url, init) => fetch(url, init))),
   });
   return async function resolveRemoteKey(header, token) {
     try {

@@ -9,7 +9,7 @@ import {
   VerifyError,
   type VerifierOptions,
   type VerifyErrorCode,
-} from '../../src/verify';
+} from '@portcullis/verify';
 import {
   AUDIENCE,
   createTestKey,
@@ -20,7 +20,7 @@ import {
   signToken,
   unsecuredToken,
   type TestKey,
-} from './fixtures';
+} from './fixtures.ts';
 
 let key: TestKey;
 let otherKey: TestKey;

@@ -1,6 +1,6 @@
 // The RFC 9068 §2.2 claims of a verified access token, their type checks, and the scope helpers a resource
 // server uses after verification (RFC 6749 §3.3 scope syntax, RFC 6750 §3.1 insufficient_scope).
-import { VerifyError } from './errors';
+import { VerifyError } from './errors.js';
 
 /** The claims of a verified JWT access token (RFC 9068 §2.2), frozen. Unknown claims are kept as sent. */
 export interface AccessTokenClaims {

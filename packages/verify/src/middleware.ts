@@ -1,6 +1,7 @@
-// portcullis/verify/hono: Hono middleware that guards routes with createVerifier and answers the RFC 6750 §3
-// Bearer challenges: 401 without an error code, 400 invalid_request, 401 invalid_token, 403 insufficient_scope.
+// verifyAccessToken and requireScope: Hono middleware that guards routes with createVerifier, answers the RFC 6750
+// §3 Bearer challenges (challenge.ts), and lets CORS preflights through.
 import type { Context, Env, MiddlewareHandler } from 'hono';
+import { bearerErrorResponse } from './challenge.js';
 import {
   createVerifier,
   requireScopes,
@@ -8,13 +9,16 @@ import {
   type AccessTokenClaims,
   type Verifier,
   type VerifierOptions,
-} from './index';
+} from './index.js';
+import { resourceMetadataUrl } from './resource-metadata.js';
 
 /** What the middleware puts on the context: `c.get('accessToken')`. */
 export interface AccessTokenVariables {
   accessToken: AccessTokenClaims;
   /** The realm verifyAccessToken challenged with, so requireScope answers in the same protection space. */
   bearerRealm: string;
+  /** The RFC 9728 metadata URL of its challenges, if any, for the same reason. */
+  bearerResourceMetadata: string | undefined;
 }
 export interface AccessTokenEnv {
   Variables: AccessTokenVariables;
@@ -25,6 +29,11 @@ export interface GuardOptions {
   scopes?: readonly string[];
   /** The `realm` of the challenges (RFC 6750 §3); default the verifier's first audience. */
   realm?: string;
+  /**
+   * The RFC 9728 metadata URL put in every challenge as `resource_metadata` (§5.1): a URL, or `true` for the URL
+   * derived from the verifier's first audience as the resource identifier (§3.1). Default: none.
+   */
+  resourceMetadata?: string | boolean;
 }
 
 /** Where the middleware gets its verifier: built from options, given once, or chosen per request (e.g. by issuer). */
@@ -39,6 +48,10 @@ export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & Verif
  * Verifies the `Authorization: Bearer` access token (see createVerifier for every check), requires `scopes`, and
  * sets the claims as `c.get('accessToken')`. Handlers must still decide whether `sub` may act on the resource.
  * A `verifierFor` function must return a verifier it keeps, not build one per request.
+ *
+ * An `OPTIONS` request without `Authorization` passes unchallenged: a browser's CORS preflight never carries
+ * credentials (Fetch standard §3.2.2), so challenging it would block every cross-origin call. Put `resourceCors`
+ * in front to answer it.
  */
 export function verifyAccessToken<E extends Env = Env>(
   options: VerifyAccessTokenOptions<E>,
@@ -46,15 +59,20 @@ export function verifyAccessToken<E extends Env = Env>(
   const verifierFor = chooseVerifier(options);
   const scopes = options.scopes ?? [];
   return async function verifyAccessTokenMiddleware(c, next) {
+    if (isUncredentialedOptions(c)) return next();
     const verifier = verifierFor(c);
-    const realm = options.realm ?? verifier.audience[0] ?? '';
+    const challenge = {
+      realm: options.realm ?? verifier.audience[0] ?? '',
+      resourceMetadata: metadataUrlFor(options.resourceMetadata, verifier),
+    };
     try {
       const claims = await verifier(c.req.raw);
       requireScopes(claims, scopes);
       c.set('accessToken', claims);
-      c.set('bearerRealm', realm);
+      c.set('bearerRealm', challenge.realm);
+      c.set('bearerResourceMetadata', challenge.resourceMetadata);
     } catch (error) {
-      if (error instanceof VerifyError) return bearerErrorResponse(error, realm);
+      if (error instanceof VerifyError) return bearerErrorResponse(error, challenge);
       throw error;
     }
     await next();
@@ -67,58 +85,30 @@ function chooseVerifier<E extends Env>(source: VerifierSource<E>): (c: Context<E
   return () => verifier;
 }
 
+function metadataUrlFor(option: string | boolean | undefined, verifier: Verifier): string | undefined {
+  if (typeof option === 'string') return option;
+  const resource = verifier.audience[0];
+  return option === true && resource !== undefined ? resourceMetadataUrl(resource) : undefined;
+}
+
+function isUncredentialedOptions(c: Context): boolean {
+  return c.req.method === 'OPTIONS' && c.req.header('authorization') === undefined;
+}
+
 /** Requires scopes of a token already verified by verifyAccessToken earlier in the chain (RFC 6750 §3.1). */
 export function requireScope(...scopes: string[]): MiddlewareHandler<AccessTokenEnv> {
   return async function requireScopeMiddleware(c, next) {
+    if (isUncredentialedOptions(c)) return next();
     try {
       requireScopes(c.get('accessToken'), scopes);
     } catch (error) {
-      if (error instanceof VerifyError) return bearerErrorResponse(error, c.get('bearerRealm'));
+      if (error instanceof VerifyError)
+        return bearerErrorResponse(error, {
+          realm: c.get('bearerRealm'),
+          resourceMetadata: c.get('bearerResourceMetadata'),
+        });
       throw error;
     }
     await next();
   };
-}
-
-/** The RFC 6750 §3 response for a VerifyError, for callers that use the verifier without this middleware. */
-export function bearerErrorResponse(error: VerifyError, realm: string): Response {
-  const challenge = (attributes: Record<string, string>) => ({
-    'WWW-Authenticate': `Bearer ${Object.entries({ realm, ...attributes })
-      .map(([name, value]) => `${name}="${quote(value)}"`)
-      .join(', ')}`,
-  });
-  const body = (code: string) => ({ error: code, error_description: error.message });
-  switch (error.code) {
-    case 'ERR_TOKEN_MISSING':
-      // §3.1: a request without credentials gets a challenge with no error code, so neither has the body.
-      return Response.json({ error_description: error.message }, { status: 401, headers: challenge({}) });
-    case 'ERR_REQUEST_MALFORMED':
-      return Response.json(body('invalid_request'), {
-        status: 400,
-        headers: challenge({ error: 'invalid_request', error_description: error.message }),
-      });
-    case 'ERR_INSUFFICIENT_SCOPE':
-      return Response.json(body('insufficient_scope'), {
-        status: 403,
-        headers: challenge({
-          error: 'insufficient_scope',
-          error_description: error.message,
-          scope: error.requiredScopes.join(' '),
-        }),
-      });
-    case 'ERR_JWKS_UNAVAILABLE':
-      // Not the client's fault: no challenge, and the cause goes to the operator's logs.
-      console.error('portcullis/verify:', error.message, error.cause);
-      return Response.json(body('temporarily_unavailable'), { status: 503 });
-    default:
-      return Response.json(body('invalid_token'), {
-        status: 401,
-        headers: challenge({ error: 'invalid_token', error_description: error.message }),
-      });
-  }
-}
-
-/** A quoted-string value (RFC 9110 §5.6.4): escape `\` and `"`, and keep to printable ASCII. */
-function quote(value: string): string {
-  return value.replace(/[^\x20-\x7E]/g, '?').replace(/[\\"]/g, '\\$&');
 }

@@ -1,14 +1,22 @@
-// portcullis/verify: verifies RFC 9068 JWT access tokens for a resource server (RFC 9068 §4), using jose only.
+// @portcullis/verify: verifies RFC 9068 JWT access tokens for a resource server (RFC 9068 §4), using jose only.
 // Nothing here imports the rest of Portcullis, so any Worker can use it against any RFC 9068 issuer.
 import { errors, jwtVerify } from 'jose';
-import { checkAccessTokenClaims, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims';
-import { VerifyError } from './errors';
-import { createKeyResolver, type KeySource } from './jwks';
-import { createTokenCache, tokenCacheKey } from './token-cache';
+import { checkAccessTokenClaims, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims.js';
+import { VerifyError } from './errors.js';
+import { createKeyResolver, type KeySource } from './jwks.js';
+import { createTokenCache, tokenCacheKey } from './token-cache.js';
 
-export { requireScopes, scopesOf, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims';
-export { VerifyError, type VerifyErrorCode, type VerifyErrorOptions } from './errors';
-export { JWKS_COOLDOWN_SECONDS, JWKS_MAX_AGE_SECONDS, type JwksFetcher, type KeySource } from './jwks';
+export { requireScopes, scopesOf, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims.js';
+export { VerifyError, type VerifyErrorCode, type VerifyErrorOptions } from './errors.js';
+export { bearerErrorResponse, type ChallengeOptions } from './challenge.js';
+export {
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+  type ProtectedResourceMetadata,
+  type PublishedResourceMetadata,
+  type ResourceMetadataOptions,
+} from './resource-metadata.js';
+export { JWKS_COOLDOWN_SECONDS, JWKS_MAX_AGE_SECONDS, type JwksFetcher, type KeySource } from './jwks.js';
 
 /** Asymmetric JWS algorithms a verifier may allow. `none` and the HMAC family are never accepted. */
 export const ASYMMETRIC_ALGORITHMS = [

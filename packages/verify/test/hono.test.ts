@@ -1,11 +1,11 @@
-// portcullis/verify's Hono middleware: a valid token passes with its claims on the context; RFC 6750 §3 answers for a
+// @portcullis/verify's Hono middleware: a valid token passes with its claims on the context; RFC 6750 §3 answers for a
 // missing token, another scheme, an invalid or malformed credential and a missing scope; 503 without a challenge
 // when the JWKS is down; challenge parameters escaped (RFC 9110 §5.6.4).
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Hono } from 'hono';
-import { createVerifier, VerifyError } from '../../src/verify';
-import { bearerErrorResponse, requireScope, verifyAccessToken, type AccessTokenEnv } from '../../src/verify/hono';
-import { AUDIENCE, createTestKey, ISSUER, jwksOf, signToken, type TestKey } from './fixtures';
+import { createVerifier, VerifyError } from '@portcullis/verify';
+import { bearerErrorResponse, requireScope, verifyAccessToken, type AccessTokenEnv } from '@portcullis/verify/hono';
+import { AUDIENCE, createTestKey, ISSUER, jwksOf, signToken, type TestKey } from './fixtures.ts';
 
 let key: TestKey;
 
