@@ -36,6 +36,8 @@ const PAGES = [
   '/assets/style.css',
   '/.well-known/oauth-authorization-server',
   '/.well-known/openid-configuration',
+  '/.well-known/oauth-protected-resource',
+  '/.well-known/oauth-protected-resource/api',
   '/',
   '/no-such-page',
 ];
