@@ -49,6 +49,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients list',
     usage: 'clients list',
     summary: 'list every client',
+    auditType: null,
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const clients = await (await context.database()).stores.clients.list();
@@ -73,6 +74,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients create',
     usage: `clients create --name <name> ${SETTINGS_USAGE} [--owner <username>]`,
     summary: 'register a client; a confidential client’s secret is shown once',
+    auditType: 'client_created',
     async run(argv, context) {
       const { values } = parseCommandArgs(argv, { ...SETTING_OPTIONS, owner: { type: 'string' } });
       const settings = settingsFrom(values);
@@ -92,6 +94,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     usage: `clients update <client_id> ${SETTINGS_USAGE}`,
     summary:
       'change the given settings of a client (its other metadata is kept); a list option given as "" empties the list',
+    auditType: 'client_updated',
     async run(argv, context) {
       const { values, positionals } = parseCommandArgs(argv, SETTING_OPTIONS, ['client_id']);
       const settings = settingsFrom(values);
@@ -111,6 +114,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients delete',
     usage: 'clients delete <client_id>',
     summary: 'delete a client with its codes, refresh tokens and consents',
+    auditType: 'client_deleted',
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const clientId = positionals[0] ?? '';
@@ -125,6 +129,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients rotate-secret',
     usage: 'clients rotate-secret <client_id>',
     summary: 'give a confidential client a new secret, shown once; the old one stops working',
+    auditType: 'client_secret_rotated',
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const { stores } = await context.database();

@@ -22,6 +22,7 @@ import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
 import type { User } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { authorizationCodeResponse, type AuthorizationRedirect } from './authorization-response';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { parseFormBody, readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -87,6 +88,14 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
     nowSeconds,
     consent,
   );
+  if (consent !== undefined) {
+    audit(c, {
+      type: 'consent_granted',
+      userId: session.user.id,
+      clientId: request.client.id,
+      details: { scope: request.scopes },
+    });
+  }
   return authorizationCodeResponse(redirect, code);
 }
 

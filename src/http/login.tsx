@@ -2,8 +2,11 @@
 // username and a wrong password get the same answer; repeated failures lock the account and the address a while.
 import { Hono, type Context } from 'hono';
 import { signInWithThrottle } from '../accounts/login-throttle';
+import { normalizeUsername } from '../accounts/username';
 import { COPY } from '../pages/copy';
 import { LoginPage, type LoginPageProps } from '../pages/login';
+import { signInFailedEvent } from '../oauth/audit';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { clientAddress } from './client-address';
 import { readForm } from './form';
@@ -25,11 +28,16 @@ export const loginEndpoint = new Hono<AppEnv>()
     }
     const nowSeconds = Math.floor(Date.now() / 1000);
     const signIn = await signInWithThrottle(c.get('stores'), typed, password, clientAddress(c), nowSeconds);
-    if (signIn.outcome === 'throttled') return renderThrottled(c, returnTo, typed, signIn.retryAfterSeconds);
+    if (signIn.outcome === 'throttled') {
+      audit(c, signInFailedEvent(normalizeUsername(typed), signIn.lockedNow ? 'locked_now' : 'locked'));
+      return renderThrottled(c, returnTo, typed, signIn.retryAfterSeconds);
+    }
     if (signIn.outcome === 'wrong-credentials') {
+      audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
     await startSession(c, signIn.user);
+    audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
   });
 

@@ -6,6 +6,8 @@ import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
 import { clientAddress } from './client-address';
+import { tokenIssuedEvent } from '../oauth/audit';
+import { audit, auditorFor } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { clientAuth } from './middleware/client-auth';
@@ -36,6 +38,8 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     keys: c.get('keys'),
     stores: c.get('stores'),
     clientIp: clientAddress(c),
+    audit: auditorFor(c),
   });
+  if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
   return c.json(response);
 });

@@ -30,7 +30,8 @@ export const userinfoEndpoint = new Hono<AppEnv>().on(
   }),
   async (c) => {
     const claims = c.get('accessToken');
-    const user = await c.get('stores').users.findById(claims.sub);
+    // A replica's lag is harmless here: the token itself stays valid for its lifetime (docs/operations.md).
+    const user = await c.get('stores').replicaUsers.findById(claims.sub);
     if (!user || user.disabled) {
       const error = new VerifyError(
         'ERR_CLAIM_INVALID',

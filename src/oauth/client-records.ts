@@ -36,6 +36,15 @@ export function clientMetadataPolicy(
   };
 }
 
+// 128 random bits in base64url, never beginning with "-": command lines (the admin CLI's node:util parseArgs) read a
+// leading dash as an option, so such a client could not be named there. One draw in 64 is redrawn.
+function generateClientId(): string {
+  for (;;) {
+    const id = generateOpaqueToken(CLIENT_ID_BYTES);
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Stores a new client with a fresh id and, when confidential, a fresh secret. */
 export async function createClientRecord(
   metadata: ClientMetadata,
@@ -45,7 +54,7 @@ export async function createClientRecord(
   const now = epochSeconds();
   const secret = metadata.type === 'confidential' ? generateOpaqueToken() : undefined;
   const client: Client = {
-    id: generateOpaqueToken(CLIENT_ID_BYTES),
+    id: generateClientId(),
     ...metadata,
     secretHash: secret === undefined ? null : await hashOpaqueToken(secret),
     ...provenance,

@@ -82,6 +82,7 @@ async function introspectRefreshToken(request: TokenRequest): Promise<Introspect
 
 /** The username of an enabled user, or null when the user is gone or disabled. */
 async function activeUsername({ stores }: TokenRequest, userId: string): Promise<string | null> {
-  const user = await stores.users.findById(userId);
+  // A replica's lag is harmless here; the refresh token above is read from the primary (docs/operations.md).
+  const user = await stores.replicaUsers.findById(userId);
   return user && !user.disabled ? user.username : null;
 }

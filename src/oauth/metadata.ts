@@ -1,7 +1,7 @@
 // Authorization server metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3): what this issuer implements now,
 // and nothing it does not.
 import type { Config } from '../config';
-import type { KeyRing } from '../tokens/keys';
+import type { SigningAlgorithm } from '../tokens/keys';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
@@ -9,7 +9,11 @@ import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
 
-export function buildServerMetadata(issuer: string, config: Config, keys: KeyRing): Record<string, unknown> {
+export function buildServerMetadata(
+  issuer: string,
+  config: Config,
+  algorithms: readonly SigningAlgorithm[],
+): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -39,9 +43,9 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
     subject_types_supported: ['public'],
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
-    id_token_signing_alg_values_supported: keys.algorithms,
+    id_token_signing_alg_values_supported: algorithms,
     claims_supported: CLAIMS_SUPPORTED,
     // RFC 9068 access tokens are signed with the first key of the set.
-    access_token_signing_alg_values_supported: keys.algorithms,
+    access_token_signing_alg_values_supported: algorithms,
   };
 }

@@ -1,10 +1,19 @@
-// The signed-in landing page: who is signed in, links to the developer pages, and a sign-out button (a
-// CSRF-protected POST /logout).
-import type { User } from '../storage/types';
+// The signed-in landing page: who is signed in, their recent sign-ins (time, address, browser), links to the
+// developer pages, and a sign-out button (a CSRF-protected POST /logout).
+import type { AuditEvent, User } from '../storage/types';
 import { COPY } from './copy';
 import { CsrfField, Layout } from './layout';
 
-export function AccountPage({ user, csrfToken }: { user: Pick<User, 'username' | 'email'>; csrfToken: string }) {
+export type SignIn = Pick<AuditEvent, 'at' | 'clientAddress' | 'userAgent'>;
+
+export interface AccountPageProps {
+  user: Pick<User, 'username' | 'email'>;
+  signIns: SignIn[];
+  csrfToken: string;
+}
+
+export function AccountPage({ user, signIns, csrfToken }: AccountPageProps) {
+  const text = COPY.account;
   return (
     <Layout title={COPY.account.title}>
       <dl>
@@ -17,6 +26,24 @@ export function AccountPage({ user, csrfToken }: { user: Pick<User, 'username' |
           </>
         ) : null}
       </dl>
+      <h2>{text.recentSignIns}</h2>
+      {signIns.length === 0 ? (
+        <p>{text.noSignIns}</p>
+      ) : (
+        <>
+          <p>{text.recentSignInsIntro}</p>
+          <ul class="items">
+            {signIns.map((signIn) => (
+              <li>
+                <time datetime={new Date(signIn.at * 1000).toISOString()}>
+                  {new Date(signIn.at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC
+                </time>{' '}
+                · {signIn.clientAddress ?? text.unknownAddress} · {signIn.userAgent ?? text.unknownAgent}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <ul>
         <li>
           <a href="/account/applications">{COPY.applications.navLink}</a>

@@ -46,6 +46,11 @@ export const COPY = {
     signedInAs: 'Signed in as',
     email: 'Email',
     logout: 'Sign out',
+    recentSignIns: 'Recent sign-ins',
+    recentSignInsIntro: 'If you do not recognise one, change your password and sign out your sessions.',
+    noSignIns: 'No sign-ins recorded yet.',
+    unknownAddress: 'unknown address',
+    unknownAgent: 'unknown browser',
   },
   consent: {
     title: (client: string) => `${client} wants to access your account`,

@@ -1,5 +1,6 @@
 // Every store of one D1 database, built once per binding.
-import { databaseFor } from './db';
+import { createAuditEventStore } from './audit-events';
+import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
@@ -9,8 +10,10 @@ import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createSessionStore } from './sessions';
+import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
+  AuditEventStore,
   CodeStore,
   ConsentStore,
   LoginThrottleStore,
@@ -18,6 +21,7 @@ import type {
   RateLimitStore,
   RefreshTokenStore,
   SessionStore,
+  SigningKeyStore,
   UserStore,
 } from './types';
 
@@ -32,6 +36,10 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  signingKeys: SigningKeyStore;
+  auditEvents: AuditEventStore;
+  /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
+  replicaUsers: Pick<UserStore, 'findById'>;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -41,7 +49,7 @@ export function storesFor(binding: D1Database): Stores {
   if (!stores) {
     const db = databaseFor(binding);
     stores = {
-      clients: cacheClients(createClientStore(db)),
+      clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
       consents: createConsentStore(db),
@@ -50,6 +58,9 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      signingKeys: createSigningKeyStore(db),
+      auditEvents: createAuditEventStore(db),
+      replicaUsers: createUserStore(replicaDatabaseFor(binding)),
     };
     storesByBinding.set(binding, stores);
   }

@@ -216,7 +216,8 @@ export interface SessionStore {
   }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
-  delete(token: string): Promise<void>;
+  /** Returns the user whose session it was, or null when there was none. */
+  delete(token: string): Promise<string | null>;
   /** Ends every session of a user (a password reset signs them out everywhere). */
   deleteByUser(userId: string): Promise<void>;
 }
@@ -248,4 +249,61 @@ export interface LoginThrottleStore {
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
+}
+
+/** A managed signing key (oauth/managed-keys.ts); the private JWK only as AES-GCM ciphertext. */
+export interface StoredSigningKey {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  rotation: number;
+  publicJwk: Record<string, unknown>;
+  encryptedPrivateJwk: string;
+  createdAt: number;
+  activatesAt: number;
+  revokedAt: number | null;
+  rotationRequestedAt: number | null;
+}
+
+/** Managed signing keys. A handful of rows: they are always read whole. */
+export interface SigningKeyStore {
+  list(): Promise<StoredSigningKey[]>;
+  /** Stores one rotation's keys, all or none; false when that rotation number was taken (another isolate won). */
+  insertRotation(keys: StoredSigningKey[]): Promise<boolean>;
+  /** False when no such key, or it was revoked already. */
+  revoke(kid: string, nowSeconds: number): Promise<boolean>;
+  /** Marks the newest rotation for replacement (the Worker generates the keys); false when there is none. */
+  requestRotation(nowSeconds: number): Promise<boolean>;
+  /** Deletes every key of the given rotations (ones that left the JWKS long ago). */
+  deleteRotations(rotations: number[]): Promise<number>;
+}
+
+/** One audit event as stored (oauth/audit.ts builds them). */
+export interface AuditEvent {
+  id: string;
+  at: number;
+  type: string;
+  outcome: 'success' | 'failure';
+  userId: string | null;
+  clientId: string | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditEventFilter {
+  type?: string | undefined;
+  outcome?: AuditEvent['outcome'] | undefined;
+  userId?: string | undefined;
+  clientId?: string | undefined;
+  /** Events at or after this time (epoch seconds). */
+  since?: number | undefined;
+  limit: number;
+}
+
+/** Audit events: appended, listed newest first, purged by age. */
+export interface AuditEventStore {
+  record(events: AuditEvent[]): Promise<void>;
+  list(filter: AuditEventFilter): Promise<AuditEvent[]>;
+  /** Deletes events older than `before`; returns how many went. */
+  purgeBefore(before: number): Promise<number>;
 }

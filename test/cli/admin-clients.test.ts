@@ -308,6 +308,32 @@ describe('npm run admin -- tokens revoke, purge', () => {
     });
   });
 
+  it('signs a user out everywhere: sessions ended, refresh tokens revoked, password kept', async () => {
+    const clientId = (await runJson(['clients', 'create', ...MACHINE])).client_id as string;
+    const [kim, other] = [
+      await runJson(['users', 'create', randomName('kim')]),
+      await runJson(['users', 'create', randomName('ola')]),
+    ];
+    const [kimToken, otherToken] = [
+      refreshToken(clientId, kim!.id as string),
+      refreshToken(clientId, other!.id as string),
+    ];
+    const session = await db(async (stores) => {
+      await stores.refreshTokens.create(kimToken);
+      await stores.refreshTokens.create(otherToken);
+      return stores.sessions.create({ userId: kim!.id as string, authTime: 1, nowSeconds: now(), ttlSeconds: 3600 });
+    });
+
+    expect(await runJson(['users', 'sign-out', kim!.username as string])).toMatchObject({
+      username: kim!.username,
+      signed_out: true,
+    });
+    expect(await db((stores) => stores.sessions.findActive(session.token, now()))).toBeNull();
+    const revokedAt = (hash: string) => db(async (stores) => (await stores.refreshTokens.findByHash(hash))?.revokedAt);
+    expect(await revokedAt(kimToken.tokenHash)).toEqual(expect.any(Number));
+    expect(await revokedAt(otherToken.tokenHash)).toBeNull();
+  });
+
   it('purges expired rows with the cron’s purge and keeps live ones', async () => {
     const { id } = await runJson(['users', 'create', randomName('lee')]);
     const userId = id as string;

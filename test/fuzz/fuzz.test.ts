@@ -8,7 +8,7 @@ import { beforeAll, describe, it } from 'vitest';
 import { createCodeClient, createPublicCodeClient, REDIRECT_URI } from '../helpers/authorization';
 import { signedInBrowser } from '../helpers/authorize';
 import { TEST_ISSUER } from '../helpers/constants';
-import { COUNTER_TABLES, snapshotRows } from '../helpers/d1-rows';
+import { BOOKKEEPING_TABLES, snapshotRows } from '../helpers/d1-rows';
 import { basicAuthorization, send } from '../helpers/http';
 import { bearer, registerClientCredentialsClient } from '../helpers/registration';
 import { storesFor } from '../../src/storage/stores';
@@ -284,12 +284,12 @@ describe('the fuzzer: every endpoint and page under hostile input', () => {
       console.log(`fuzz seed ${seed}, ${runs} runs (replay: npm run fuzz -- --seed ${seed} --runs ${runs})`);
       await fc.assert(
         fc.asyncProperty(fuzzRequest(dictionary), async (request) => {
-          const before = await snapshotRows(env.DB, COUNTER_TABLES);
+          const before = await snapshotRows(env.DB, BOOKKEEPING_TABLES);
           // Concatenated, not resolved: a path such as `//x` is a path here, never a host.
           const response = await send(`${TEST_ISSUER}${request.path}`, requestInit(request));
           const problems = await responseProblems(request.method, response);
           if (response.status >= 400) {
-            const after = await snapshotRows(env.DB, COUNTER_TABLES);
+            const after = await snapshotRows(env.DB, BOOKKEEPING_TABLES);
             if (JSON.stringify(after) !== JSON.stringify(before))
               problems.push(`a rejected ${response.status} changed D1`);
           }

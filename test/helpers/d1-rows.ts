@@ -4,8 +4,11 @@ import { env } from 'cloudflare:test';
 
 export type RowSnapshot = Record<string, string[]>;
 
-/** Counters every attempt may move, refused or not (login throttling, rate limits): left out of "nothing changed". */
-export const COUNTER_TABLES = ['login_throttles', 'rate_limits'];
+/**
+ * What every attempt may write, refused or not: the counters (login throttling, rate limits) and the append-only
+ * audit log. Left out of "nothing changed".
+ */
+export const BOOKKEEPING_TABLES = ['login_throttles', 'rate_limits', 'audit_events'];
 
 /** The application's tables (not SQLite's, D1's or the migrations' bookkeeping). */
 export async function tableNames(db: D1Database = env.DB): Promise<string[]> {

@@ -1,7 +1,7 @@
 // Cross-site request forgery on every form (RFC 9700 §4.7, RFC 6819 §4.4.1.8): a state change from a browser needs
 // this origin (Origin, or Sec-Fetch-Site) and the form's token bound to the browser's session, whatever the content
-// type. Each refusal is a 403 and leaves every D1 row as it was (counters aside: a refused sign-up counts against
-// the sign-up rate limit).
+// type. Each refusal is a 403 and leaves every D1 row as it was (counters and the audit log aside: a refused sign-up
+// counts against the sign-up rate limit).
 import { env } from 'cloudflare:test';
 import { expect, it, describe } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
@@ -9,7 +9,7 @@ import { createCodeClient, createPublicCodeClient } from '../helpers/authorizati
 import { codeRequest, hiddenField, signedInBrowser, withQuery } from '../helpers/authorize';
 import { TestBrowser, type SubmitOptions } from '../helpers/browser';
 import { createTestClient } from '../helpers/clients';
-import { COUNTER_TABLES, snapshotRows } from '../helpers/d1-rows';
+import { BOOKKEEPING_TABLES, snapshotRows } from '../helpers/d1-rows';
 
 interface FormUnderAttack {
   browser: TestBrowser;
@@ -130,11 +130,11 @@ const FORMS: Form[] = [
 
 /** Submits the forged request and asserts the refusal (403) and that no D1 row changed. */
 async function expectRefused(send: () => Promise<Response>): Promise<void> {
-  const before = await snapshotRows(env.DB, COUNTER_TABLES);
+  const before = await snapshotRows(env.DB, BOOKKEEPING_TABLES);
   const response = await send();
   expect(response.status).toBe(403);
   expect(response.headers.get('location')).toBeNull();
-  expect(await snapshotRows(env.DB, COUNTER_TABLES)).toEqual(before);
+  expect(await snapshotRows(env.DB, BOOKKEEPING_TABLES)).toEqual(before);
 }
 
 const FORGERIES: Array<[string, SubmitOptions]> = [

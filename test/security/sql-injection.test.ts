@@ -6,7 +6,7 @@ import { createCodeClient, postAsClient, REDIRECT_URI } from '../helpers/authori
 import { withQuery } from '../helpers/authorize';
 import { TestBrowser } from '../helpers/browser';
 import type { TestClient } from '../helpers/clients';
-import { COUNTER_TABLES, snapshotRows, tableNames, type RowSnapshot } from '../helpers/d1-rows';
+import { BOOKKEEPING_TABLES, snapshotRows, tableNames, type RowSnapshot } from '../helpers/d1-rows';
 import { basicAuthorization, send } from '../helpers/http';
 import { bearer, register, registerClientCredentialsClient, sendJson } from '../helpers/registration';
 import { createTestUser } from '../helpers/users';
@@ -181,14 +181,14 @@ const ATTACKS: Array<[string, Attack]> = [
 describe('SQL injection in every field (RFC 6819 §5.1.4.1.2)', () => {
   it.each(ATTACKS)('treats SQL in the %s as data', async (_, attack) => {
     const tables = await tableNames();
-    const before = await snapshotRows(env.DB, COUNTER_TABLES);
+    const before = await snapshotRows(env.DB, BOOKKEEPING_TABLES);
     for (const payload of SQL_PAYLOADS) {
       const response = await attack(payload);
       expect(response.status, payload).toBeLessThan(500);
       await response.body?.cancel();
     }
     expect(await tableNames()).toEqual(tables);
-    expectRowsKept(before, await snapshotRows(env.DB, COUNTER_TABLES));
+    expectRowsKept(before, await snapshotRows(env.DB, BOOKKEEPING_TABLES));
   });
 
   it('stores a free-text value made of SQL exactly as sent', async () => {

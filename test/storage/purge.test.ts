@@ -2,7 +2,7 @@
 // consumed codes and rotated ancestors stay while replay and reuse detection need them (RFC 6749 §4.1.2,
 // RFC 9700 §4.14.2); a backlog is deleted in bounded slices across runs.
 import { describe, expect, it, vi } from 'vitest';
-import { createScheduledController, env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
@@ -284,7 +284,13 @@ describe('the scheduled (cron) handler', () => {
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(NOW * 1000), cron: '17 * * * *' }), env);
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: new Date(NOW * 1000), cron: '17 * * * *' }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
 
     expect(log.mock.calls).toEqual([
       [
@@ -298,6 +304,7 @@ describe('the scheduled (cron) handler', () => {
           rateLimits: 0,
         }),
       ],
+      [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],
     ]);
     log.mockRestore();
 

@@ -57,6 +57,12 @@ async function usableRefreshToken(
       return token;
     case 'rotated':
       await context.stores.refreshTokens.revokeGrant(token.grantId, nowSeconds);
+      context.audit({
+        type: 'refresh_token_reuse',
+        outcome: 'failure',
+        userId: token.userId,
+        clientId: token.clientId,
+      });
       throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of its grant is revoked');
     case 'revoked':
       throw new OAuthError('invalid_grant', 'the refresh token has been revoked');

@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import type { KeyRing } from '../../tokens/keys';
 import type { Client } from '../../storage/types';
 import type { Stores } from '../../storage/stores';
+import type { Auditor } from '../audit';
 import type { RequestParams } from '../params';
 import type { TokenResponse } from '../token-response';
 
@@ -15,6 +16,8 @@ export interface GrantContext {
   stores: Stores;
   /** The caller's address (http/client-address.ts), for the login throttle of the password grant; undefined when unknown. */
   clientIp: string | undefined;
+  /** Records audit events of this request (sign-ins of the password grant, refresh-token reuse). */
+  audit: Auditor;
 }
 
 export interface Grant {
