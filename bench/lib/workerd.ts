@@ -26,6 +26,8 @@ export interface WorkerdOptions {
   persistDir?: string;
   /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
   viaEntryWorker?: boolean;
+  /** Receives the Worker's console output instead of this process's stdout (the soak keeps its errors). */
+  onLog?: (log: { level: string; message: string }) => void;
 }
 
 export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
@@ -51,12 +53,17 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
         ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir }
         : {}),
       log: new Log(LogLevel.WARN),
+      ...(options.onLog ? { handleStructuredLogs: options.onLog } : {}),
       logRequests: false,
       telemetry: { enabled: false },
       cf: false,
     }),
   );
-  const entryUrl = await mf.ready;
+  // A failed start (the port taken meanwhile) must not leave its workerd behind.
+  const entryUrl = await mf.ready.catch(async (error: unknown) => {
+    await mf.dispose().catch(() => {});
+    throw error;
+  });
   const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name))
     .toString()
     .replace(/\/$/, '');

@@ -29,38 +29,60 @@ export interface SoakReport extends AuditReport {
 
 const PASSWORD = 'soak test passphrase';
 
+const START_ATTEMPTS = 3;
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-soak-'));
   try {
     const bundle = await buildProductionBundle(join(directory, 'dist'));
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}`;
-    const server = await startWorkerd({
-      name: 'soak',
-      scriptPath: bundle.scriptPath,
-      port,
-      ...readCompatibility(),
-      bindings: {
-        ISSUER: issuer,
-        SIGNING_KEYS: JSON.stringify(await generateSigningKeySet(['ES256', 'RS256'])),
-        REGISTRATION_POLICY: 'open',
-        // Every soak request comes from one address: the production limits would stop the soak, not test it.
-        REGISTRATION_RATE_LIMIT: '1000000',
-        REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1000000',
-        SIGNUP_RATE_LIMIT: '1000000',
-      },
-      persistDir: join(directory, 'state'),
-    });
+    // What the Worker logs at error level (app.onError logs every 5xx with its cause) counts as a soak error; the
+    // rest (one audit line per event) is dropped.
+    const serverErrors: string[] = [];
+    const { server, issuer } = await startIssuer(bundle.scriptPath, join(directory, 'state'), serverErrors);
     try {
       const state = await seed(issuer, options.users ?? 4);
       const counters = await drive(state, options);
       const audit = await auditState(server.db!, state);
-      return { seconds: options.seconds, ...counters, ...audit };
+      return { seconds: options.seconds, ...counters, errors: [...counters.errors, ...serverErrors], ...audit };
     } finally {
       await server.dispose();
     }
   } finally {
     await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Serves the bundle on a free port; another process may take the port first on a shared machine, so it retries. */
+async function startIssuer(scriptPath: string, persistDir: string, serverErrors: string[]) {
+  const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    try {
+      const server = await startWorkerd({
+        name: 'soak',
+        scriptPath,
+        port,
+        ...readCompatibility(),
+        bindings: {
+          ISSUER: issuer,
+          SIGNING_KEYS: signingKeys,
+          REGISTRATION_POLICY: 'open',
+          // Every soak request comes from one address: the production limits would stop the soak, not test it.
+          REGISTRATION_RATE_LIMIT: '1000000',
+          REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1000000',
+          SIGNUP_RATE_LIMIT: '1000000',
+        },
+        persistDir,
+        onLog: ({ level, message }) => {
+          if (level === 'error') serverErrors.push(`server: ${message.slice(0, 300)}`);
+        },
+      });
+      return { server, issuer };
+    } catch (error) {
+      const inUse = (error as { code?: string }).code === 'ERR_ADDRESS_IN_USE';
+      if (!inUse || attempt === START_ATTEMPTS) throw error;
+    }
   }
 }
 
