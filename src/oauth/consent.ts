@@ -1,7 +1,7 @@
 // Consent (RFC 6749 §4.1.1 step B, OIDC Core §3.1.2.4): what a user granted a client is remembered per user and
 // client, so a later request for the same or fewer scopes skips the page; `prompt=consent` always shows it.
 import type { ConsentGrant, ConsentStore } from '../storage/types';
-import type { AuthorizationRequest } from './authorize-request';
+import { consentScopes, type AuthorizationRequest } from './authorize-request';
 import { OAuthError } from './errors';
 
 export type ConsentDecision = 'allow' | 'deny';
@@ -14,7 +14,7 @@ export async function consentRequired(
 ): Promise<boolean> {
   if (request.prompts.includes('consent')) return true;
   const granted = await consents.find(userId, request.client.id);
-  return granted === null || !request.scopes.every((scope) => granted.scopes.includes(scope));
+  return granted === null || !consentScopes(request).every((scope) => granted.scopes.includes(scope));
 }
 
 /**
@@ -27,7 +27,8 @@ export async function consentToRecord(
   request: AuthorizationRequest,
 ): Promise<ConsentGrant> {
   const earlier = await consents.find(userId, request.client.id);
-  return { userId, clientId: request.client.id, scopes: [...new Set([...(earlier?.scopes ?? []), ...request.scopes])] };
+  const scopes = [...new Set([...(earlier?.scopes ?? []), ...consentScopes(request)])];
+  return { userId, clientId: request.client.id, scopes };
 }
 
 /** The decision field of the consent form; anything else is a malformed submission. */

@@ -14,7 +14,7 @@ import type { Grant, GrantContext } from './types';
 export const authorizationCodeGrant: Grant = {
   allowsPublicClients: true,
   async handle(context) {
-    const { params, stores } = context;
+    const { params, stores, config } = context;
     const presentedCode = requireParam(params, 'code');
     const redirectUri = requireParam(params, 'redirect_uri');
     const nowSeconds = epochSeconds();
@@ -24,8 +24,12 @@ export const authorizationCodeGrant: Grant = {
     if (redemption.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
     const code = redemption.code;
     if (redemption.status === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked.
-      await stores.refreshTokens.revokeGrant(code.grantId, nowSeconds);
+      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked. Its access
+      // tokens are refused by this issuer's endpoints until the last of them expires (userinfo, introspection).
+      await Promise.all([
+        stores.refreshTokens.revokeGrant(code.grantId, nowSeconds),
+        stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds),
+      ]);
       throw new OAuthError(
         'invalid_grant',
         'the authorization code was already used; the tokens issued from it are revoked',
@@ -76,6 +80,7 @@ async function redeem(
       audience,
       authTime: code.authTime,
       nonce: code.nonce ?? undefined,
+      claims: code.claims,
     },
     refresh,
     nowSeconds,
