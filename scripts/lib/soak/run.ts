@@ -8,7 +8,6 @@ import { buildProductionBundle } from '../../../bench/lib/build';
 import { readCompatibility, startWorkerd } from '../../../bench/lib/workerd';
 import { generateSigningKeySet } from '../../../src/tokens/generate-key';
 import { createVerifier } from '@portcullis/verify';
-import { freePort } from '../free-port';
 import { auditState, type AuditReport } from './audit';
 import { type ClientCredentials, SoakBrowser, sendJson } from './http-client';
 import { type Action, type Counters, pickAction, SOAK_REDIRECT_URI, type SoakState, TRAFFIC_MIX } from './traffic';
@@ -28,8 +27,6 @@ export interface SoakReport extends AuditReport {
 }
 
 const PASSWORD = 'soak test passphrase';
-
-const START_ATTEMPTS = 3;
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-soak-'));
@@ -52,38 +49,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 }
 
-/** Serves the bundle on a free port; another process may take the port first on a shared machine, so it retries. */
+/** Serves the bundle on workerd (startWorkerd picks a free port, and another if that one is taken meanwhile). */
 async function startIssuer(scriptPath: string, persistDir: string, serverErrors: string[]) {
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}`;
-    try {
-      const server = await startWorkerd({
-        name: 'soak',
-        scriptPath,
-        port,
-        ...readCompatibility(),
-        bindings: {
-          ISSUER: issuer,
-          SIGNING_KEYS: signingKeys,
-          REGISTRATION_POLICY: 'open',
-          // Every soak request comes from one address: the production limits would stop the soak, not test it.
-          REGISTRATION_RATE_LIMIT: '1000000',
-          REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1000000',
-          SIGNUP_RATE_LIMIT: '1000000',
-        },
-        persistDir,
-        onLog: ({ level, message }) => {
-          if (level === 'error') serverErrors.push(`server: ${message.slice(0, 300)}`);
-        },
-      });
-      return { server, issuer };
-    } catch (error) {
-      const inUse = (error as { code?: string }).code === 'ERR_ADDRESS_IN_USE';
-      if (!inUse || attempt === START_ATTEMPTS) throw error;
-    }
-  }
+  const server = await startWorkerd({
+    name: 'soak',
+    scriptPath,
+    ...readCompatibility(),
+    bindings: (port) => ({
+      ISSUER: `http://127.0.0.1:${port}`,
+      SIGNING_KEYS: signingKeys,
+      REGISTRATION_POLICY: 'open',
+      // Every soak request comes from one address: the production limits would stop the soak, not test it.
+      REGISTRATION_RATE_LIMIT: '1000000',
+      REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1000000',
+      SIGNUP_RATE_LIMIT: '1000000',
+    }),
+    persistDir,
+    d1: true,
+    onLog: ({ level, message }) => {
+      if (level === 'error') serverErrors.push(`server: ${message.slice(0, 300)}`);
+    },
+  });
+  return { server, issuer: server.url };
 }
 
 async function registerClient(issuer: string, metadata: Record<string, unknown>): Promise<ClientCredentials> {

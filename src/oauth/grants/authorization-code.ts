@@ -2,90 +2,96 @@
 // client it was issued to, with the same redirect URI and the PKCE verifier of its challenge.
 import type { AuthorizationCode, Client } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
-import { hashOpaqueToken } from '../../tokens/opaque';
+import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
 import { OAuthError } from '../errors';
-import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import {
+  assertActiveUser,
+  clientTakesRefreshTokens,
+  issueTokenSet,
+  newFamilyExpiry,
+  REFRESH_TOKEN_SCOPE_RULE,
+  refreshTokenIsDue,
+} from '../issue-tokens';
 import { requireParam } from '../params';
-import { verifyCodeVerifier } from '../pkce';
-import { audienceWithinGrant } from '../resource';
-import type { TokenResponse } from '../token-response';
-import type { Grant, GrantContext } from './types';
+import { challengeOfVerifier, verifyCodeVerifier } from '../pkce';
+import { audienceWithinGrant, knownResources } from '../resource';
+import type { Grant } from './types';
 
 export const authorizationCodeGrant: Grant = {
   allowsPublicClients: true,
   async handle(context) {
-    const { params, stores, config } = context;
+    const { params, client, stores, config, issuer } = context;
     const presentedCode = requireParam(params, 'code');
     const redirectUri = requireParam(params, 'redirect_uri');
+    const verifier = params.get('code_verifier');
+    const resources = params.getAll('resource');
     const nowSeconds = epochSeconds();
+    const refreshToken = clientTakesRefreshTokens(client) ? generateOpaqueToken() : undefined;
 
-    // The code is spent before anything else is checked, so a failed attempt cannot be retried with other values.
-    const redemption = await stores.codes.consume(await hashOpaqueToken(presentedCode), nowSeconds);
+    // One D1 round trip spends the code before anything else is judged (so a failed attempt cannot be retried with
+    // other values), revokes on a replay, and stores the refresh token only if every check below passes.
+    const redemption = await stores.codes.consume(
+      await hashOpaqueToken(presentedCode),
+      {
+        clientId: client.id,
+        scopes: [],
+        resources,
+        knownResources: knownResources(config, issuer),
+        redirectUri,
+        verifierChallenge: verifier === undefined ? null : await challengeOfVerifier(verifier),
+        allowsNoChallenge: verifier === undefined && client.tokenEndpointAuthMethod !== 'none',
+        refreshToken:
+          refreshToken === undefined
+            ? null
+            : {
+                tokenHash: await hashOpaqueToken(refreshToken),
+                ...newFamilyExpiry(context, nowSeconds),
+                scopeRule: REFRESH_TOKEN_SCOPE_RULE,
+              },
+      },
+      nowSeconds,
+    );
     if (redemption.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
     const code = redemption.code;
     if (redemption.status === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked. Its access
-      // tokens are refused by this issuer's endpoints until the last of them expires (userinfo, introspection).
-      await Promise.all([
-        stores.refreshTokens.revokeGrant(code.grantId, nowSeconds),
-        stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds),
-      ]);
+      // RFC 6749 §4.1.2: a code used twice means it leaked; the store revoked the refresh tokens issued from it in its
+      // batch. Its access tokens are refused by this issuer's endpoints until the last of them expires (userinfo,
+      // introspection): one more write, on this failure path only.
+      await stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds);
       throw new OAuthError(
         'invalid_grant',
         'the authorization code was already used; the tokens issued from it are revoked',
       );
     }
-    try {
-      return await redeem(context, code, redirectUri, nowSeconds);
-    } catch (error) {
-      // A refusal (OAuthError) keeps the code spent. An infrastructure failure (D1) would otherwise leave it spent
-      // with no token issued, which the client can never recover from: revoke whatever it may already have stored
-      // and give the code back, so the state is as before the request.
-      if (!(error instanceof OAuthError)) {
-        await stores.refreshTokens.revokeGrant(code.grantId, nowSeconds);
-        await stores.codes.restore(code.codeHash, nowSeconds);
-      }
-      throw error;
-    }
+    if (code.clientId !== client.id)
+      throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+    if (code.expiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+    // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
+    if (redirectUri !== code.redirectUri)
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    await checkCodeVerifier(code, client, verifier);
+    const user = assertActiveUser(redemption.user);
+    const audience = audienceWithinGrant(resources, code.resources, config, issuer);
+    // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored refresh token.
+    if (refreshTokenIsDue(client, code.scopes) !== redemption.refreshTokenStored)
+      throw new Error('the code exchange and its stored refresh token disagree');
+
+    return issueTokenSet(
+      context,
+      {
+        grantId: code.grantId,
+        user,
+        scopes: code.scopes,
+        audience,
+        authTime: code.authTime,
+        nonce: code.nonce ?? undefined,
+        claims: code.claims,
+      },
+      redemption.refreshTokenStored ? refreshToken : undefined,
+      nowSeconds,
+    );
   },
 };
-
-/** The checks of a just-consumed code against this request, then its token set. */
-async function redeem(
-  context: GrantContext,
-  code: AuthorizationCode,
-  redirectUri: string,
-  nowSeconds: number,
-): Promise<TokenResponse> {
-  const { params, client, config, issuer } = context;
-  if (code.clientId !== client.id)
-    throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
-  if (code.expiresAt <= nowSeconds) throw new OAuthError('invalid_grant', 'the authorization code has expired');
-  // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
-  if (redirectUri !== code.redirectUri)
-    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-  await checkCodeVerifier(code, client, params.get('code_verifier'));
-
-  const user = await activeUser(context, code.userId);
-  const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);
-  const refresh = refreshTokenIsDue(client, code.scopes)
-    ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds)
-    : null;
-  return issueTokenSet(
-    context,
-    {
-      grantId: code.grantId,
-      user,
-      scopes: code.scopes,
-      audience,
-      authTime: code.authTime,
-      nonce: code.nonce ?? undefined,
-      claims: code.claims,
-    },
-    refresh,
-    nowSeconds,
-  );
-}
 
 async function checkCodeVerifier(code: AuthorizationCode, client: Client, verifier: string | undefined): Promise<void> {
   if (code.codeChallenge === null) {
