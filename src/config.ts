@@ -4,6 +4,7 @@ import type { Bindings } from './env';
 import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import type { JWK } from 'jose';
+import { DPOP_ALGORITHMS } from '@portcullis/verify';
 
 /** Access token lifetime (RFC 9068 `exp - iat`). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -59,6 +60,17 @@ export interface Config {
   apiScopes: readonly string[];
   /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. */
   signingKeys: ReadonlyArray<{ jwk: JWK; alg: SigningAlgorithm }>;
+  /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
+  dpop: DPoPConfig;
+}
+
+export interface DPoPConfig {
+  /** `dpop_signing_alg_values_supported`: ES256, EdDSA, RS256, PS256 (asymmetric only, §4.3 step 5). */
+  algorithms: readonly string[];
+  /** Secret DPOP_NONCE_SECRET; when set, every proof must carry a current server nonce (§8). Default unset. */
+  nonceSecret: string | undefined;
+  /** DPOP_REQUIRED_FOR_PUBLIC_CLIENTS; default false. When true, a public client's token request needs a proof. */
+  requiredForPublicClients: boolean;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +152,12 @@ export function loadConfig(env: Bindings): Config {
     problems.push(`REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most ${COUNTER_RETENTION_SECONDS}`);
   }
   const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
+  const dpopNonceSecret = env.DPOP_NONCE_SECRET?.trim() || undefined;
+  if (dpopNonceSecret !== undefined && dpopNonceSecret.length < 16)
+    problems.push('DPOP_NONCE_SECRET must have at least 16 characters');
+  const dpopRequiredForPublicClients = attempt(() =>
+    readBoolean('DPOP_REQUIRED_FOR_PUBLIC_CLIENTS', env.DPOP_REQUIRED_FOR_PUBLIC_CLIENTS),
+  );
 
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Portcullis configuration:\n- ${problems.join('\n- ')}`);
@@ -163,6 +181,11 @@ export function loadConfig(env: Bindings): Config {
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
+    dpop: Object.freeze({
+      algorithms: DPOP_ALGORITHMS,
+      nonceSecret: dpopNonceSecret,
+      requiredForPublicClients: dpopRequiredForPublicClients!,
+    }),
   });
 }
 
@@ -196,6 +219,13 @@ function readPositiveInteger(name: string, value: string | undefined, fallback: 
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+function readBoolean(name: string, value: string | undefined): boolean {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
 function readCodeTtl(value: string | undefined): number {

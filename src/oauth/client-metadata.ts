@@ -24,6 +24,8 @@ const EXTRA_MEMBERS = [
   'software_id',
   'software_version',
   'id_token_signed_response_alg',
+  // RFC 9449 §5.2: true makes every token request of the client need a DPoP proof (oauth/dpop.ts).
+  'dpop_bound_access_tokens',
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -98,6 +100,7 @@ const MetadataShape = v.looseObject({
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
   id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
+  dpop_bound_access_tokens: v.nullish(v.boolean('must be a boolean')),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 

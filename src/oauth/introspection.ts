@@ -3,12 +3,11 @@
 // `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
-import { VerifyError } from '@portcullis/verify';
+import { boundKeyOf, VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';
 import type { TokenRequest } from './revocation';
-import { ACCESS_TOKEN_TYPE } from './token-response';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
@@ -41,12 +40,15 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
   // A token of the client itself (client_credentials) has no user; a user's token dies with the user.
   const username = claims.sub === claims.client_id ? undefined : await activeUsername(request, claims.sub);
   if (username === null) return INACTIVE;
+  // RFC 9449 §6.2: a DPoP-bound token is introspected with its type and its confirmation.
+  const jkt = boundKeyOf(claims);
   return {
     active: true,
     scope: claims.scope,
     client_id: claims.client_id,
     ...(username === undefined ? {} : { username }),
-    token_type: ACCESS_TOKEN_TYPE,
+    token_type: jkt === undefined ? 'Bearer' : 'DPoP',
+    ...(jkt === undefined ? {} : { cnf: { jkt } }),
     exp: claims.exp,
     iat: claims.iat,
     sub: claims.sub,

@@ -119,6 +119,9 @@ async function storeRefreshToken(
     grantExpiresAt: plan.grantExpiresAt,
     rotatedAt: null,
     revokedAt: null,
+    // RFC 9449 §5.0: a public client's refresh token is bound to the key of its proof; a confidential client's
+    // is bound to its credentials already, and may move to a new key.
+    dpopJkt: context.client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
   });
   return token;
 }

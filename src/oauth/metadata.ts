@@ -43,5 +43,7 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     claims_supported: CLAIMS_SUPPORTED,
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: keys.algorithms,
+    // RFC 9449 §5.1: the token endpoint and userinfo accept DPoP proofs signed with these.
+    dpop_signing_alg_values_supported: config.dpop.algorithms,
   };
 }

@@ -1,10 +1,10 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, expired
-// sessions and finished login/rate-limit counters. Run hourly by the Worker's scheduled handler (docs/operations.md),
+// sessions, finished login/rate-limit counters and the DPoP proof ids of proofs too old to be accepted. Run hourly by the Worker's scheduled handler (docs/operations.md),
 // like Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
-import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions } from './schema';
+import { authorizationCodes, dpopProofs, loginThrottles, rateLimits, refreshTokens, sessions } from './schema';
 
 /**
  * How long a consumed code or a revoked refresh token outlives its use: while it exists, presenting it again is
@@ -27,6 +27,7 @@ export interface PurgeCounts {
   sessions: number;
   loginThrottles: number;
   rateLimits: number;
+  dpopProofs: number;
 }
 
 interface PurgeTarget {
@@ -70,6 +71,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       ),
     },
     { name: 'rateLimits', table: rateLimits, expired: lte(rateLimits.windowStartedAt, counterCutoff) },
+    // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
+    { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
   ];
 }
 
@@ -85,6 +88,7 @@ export async function purgeExpired(
     sessions: 0,
     loginThrottles: 0,
     rateLimits: 0,
+    dpopProofs: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

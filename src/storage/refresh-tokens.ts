@@ -78,6 +78,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, ...rest } = token;
-  return { ...rest, scope: joinScopeText(scopes) };
+  const { scopes, dpopJkt, ...rest } = token;
+  return { ...rest, scope: joinScopeText(scopes), dpopJkt: dpopJkt ?? null };
 }

@@ -3,6 +3,8 @@ import { databaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
+import { createDPoPProofStore } from './dpop-proofs';
+import type { DPoPReplayStore } from '@portcullis/verify';
 import { createConsentStore } from './consents';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
@@ -32,6 +34,8 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  /** DPoP proof identifiers seen (RFC 9449 §11.1), shared by every isolate. */
+  dpopProofs: DPoPReplayStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -50,6 +54,7 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      dpopProofs: createDPoPProofStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -74,6 +74,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** RFC 9449 §10: the JWK thumbprint of the DPoP key this code is bound to; absent when unbound. */
+  dpopJkt?: string | null;
   /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
   authTime: number;
   createdAt: number;
@@ -114,6 +116,8 @@ export interface RefreshToken {
   grantExpiresAt: number;
   rotatedAt: number | null;
   revokedAt: number | null;
+  /** RFC 9449 §5.0: the JWK thumbprint of the DPoP key a public client's token is bound to; absent when unbound. */
+  dpopJkt?: string | null;
 }
 
 /** Refresh tokens by hash and by family. Revocations keep the time of the first one. */

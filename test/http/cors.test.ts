@@ -35,7 +35,7 @@ function preflight(path: string, origin: string, method = 'POST'): Promise<Respo
 
 const SHARED_WITH_SPA = {
   'access-control-allow-origin': SPA,
-  'access-control-expose-headers': 'WWW-Authenticate',
+  'access-control-expose-headers': 'WWW-Authenticate, DPoP-Nonce',
   vary: 'Origin',
 };
 const NOT_SHARED = { vary: 'Origin' };
@@ -89,7 +89,7 @@ describe('CORS preflights to the client endpoints', () => {
     expect(corsHeaders(response)).toEqual({
       'access-control-allow-origin': SPA,
       'access-control-allow-methods': methods,
-      'access-control-allow-headers': 'Authorization, Content-Type',
+      'access-control-allow-headers': 'Authorization, Content-Type, DPoP',
       'access-control-max-age': '600',
       vary: 'Origin',
     });

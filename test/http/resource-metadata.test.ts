@@ -42,7 +42,8 @@ describe('protected resource metadata (RFC 9728)', () => {
     const response = await send('/api/unicorns');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}"`,
+      `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", ` +
+        `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA RS256 PS256"`,
     );
     const metadata = await (await send(new URL(METADATA_URL).pathname)).json<{ authorization_servers: string[] }>();
     const server = await send(

@@ -40,6 +40,7 @@ describe('CodeStore', () => {
         codeHash: await hashOpaqueToken(code),
         grantId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
         codeChallengeMethod: 'S256',
+        dpopJkt: null,
         createdAt: NOW,
         expiresAt: NOW + 60,
         consumedAt: NOW + 1,

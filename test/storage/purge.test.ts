@@ -1,4 +1,5 @@
-// purgeExpired and the cron trigger: expired codes, dead refresh tokens, expired sessions and finished counters go;
+// purgeExpired and the cron trigger: expired codes, dead refresh tokens, expired sessions, finished counters and
+// DPoP proof ids past their proof's lifetime go;
 // consumed codes and rotated ancestors stay while replay and reuse detection need them (RFC 6749 §4.1.2,
 // RFC 9700 §4.14.2); a backlog is deleted in bounded slices across runs.
 import { describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,7 @@ import { databaseFor } from '../../src/storage/db';
 import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
 import {
   authorizationCodes,
+  dpopProofs,
   loginThrottles,
   rateLimits,
   refreshTokens,
@@ -187,6 +189,11 @@ describe('purgeExpired', () => {
     const staleThrottle = await insertThrottle(NOW - 2 * DAY, NOW - DAY);
     const currentLimit = await insertRateLimit(NOW - MINUTE);
     const staleLimit = await insertRateLimit(NOW - 2 * DAY);
+    // A DPoP proof id is kept while its proof could still be accepted, and no longer (RFC 9449 §11.1).
+    await db.insert(dpopProofs).values([
+      { id: id('proof'), expiresAt: NOW + MINUTE },
+      { id: id('proof'), expiresAt: NOW - 1 },
+    ]);
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
@@ -210,6 +217,7 @@ describe('purgeExpired', () => {
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
+      dpopProofs: 1,
     });
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
@@ -231,6 +239,7 @@ describe('purgeExpired', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      dpopProofs: 0,
     });
   });
 });
@@ -258,6 +267,7 @@ describe('purgeExpired on a backlog', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      dpopProofs: 0,
     });
   });
 
@@ -296,6 +306,7 @@ describe('the scheduled (cron) handler', () => {
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
+          dpopProofs: 0,
         }),
       ],
     ]);

@@ -11,14 +11,20 @@ const encoder = new TextEncoder();
 
 export function createDPoPNonces(secret: string, windowSeconds: number = DPOP_NONCE_WINDOW_SECONDS): DPoPNonceSource {
   if (secret.length < 16) throw new TypeError('the DPoP nonce secret must have at least 16 characters');
-  const key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ]);
+  // Imported on first use and kept as a finished value: Workers forbid awaiting a promise another request made.
+  let imported: CryptoKey | undefined;
+  const hmacKey = async () =>
+    (imported ??= await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    ));
   const windowNow = () => Math.floor(Date.now() / 1000 / windowSeconds);
   const message = (window: number) => encoder.encode(`dpop-nonce.${window}`);
   const nonceFor = async (window: number) => {
-    const mac = await crypto.subtle.sign('HMAC', await key, message(window));
+    const mac = await crypto.subtle.sign('HMAC', await hmacKey(), message(window));
     return `${window.toString(36)}.${base64url.encode(new Uint8Array(mac))}`;
   };
   return {
@@ -35,7 +41,7 @@ export function createDPoPNonces(secret: string, windowSeconds: number = DPOP_NO
         return false;
       }
       // crypto.subtle.verify compares in constant time.
-      return crypto.subtle.verify('HMAC', await key, mac, message(window));
+      return crypto.subtle.verify('HMAC', await hmacKey(), mac, message(window));
     },
   };
 }

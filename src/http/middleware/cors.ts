@@ -14,7 +14,7 @@ import { clientAuthRequest } from './client-auth';
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /** Request headers a browser app sends: client or bearer credentials, and the form or JSON body type. */
-const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, DPoP';
 
 /** A CORS preflight carries Origin and Access-Control-Request-Method (Fetch §3.2.2); any other OPTIONS is not one. */
 function isPreflight(c: Context<AppEnv>): boolean {
@@ -80,8 +80,9 @@ export function clientCors({ methods, namedClientId }: ClientCorsOptions): Middl
     const client = c.get('client') ?? (await findNamedClient(c, namedClientId(c)));
     if (client?.allowedOrigins.includes(origin)) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
-      // Lets the app read the Basic or Bearer challenge of a 401 (RFC 6749 §5.2, RFC 6750 §3).
-      c.res.headers.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      // Lets the app read the Basic, Bearer or DPoP challenge of a 401 (RFC 6749 §5.2, RFC 6750 §3, RFC 9449 §7.1)
+      // and the server nonce (RFC 9449 §8).
+      c.res.headers.set('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
     }
   };
 }

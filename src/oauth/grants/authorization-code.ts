@@ -1,8 +1,10 @@
 // The authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3.2): redeem a code once, for the
-// client it was issued to, with the same redirect URI and the PKCE verifier of its challenge.
+// client it was issued to, with the same redirect URI, the PKCE verifier of its challenge and, for a code bound
+// with `dpop_jkt`, a DPoP proof of that key (RFC 9449 §10).
 import type { AuthorizationCode, Client } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { hashOpaqueToken } from '../../tokens/opaque';
+import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
 import { requireParam } from '../params';
@@ -37,6 +39,7 @@ export const authorizationCodeGrant: Grant = {
     if (redirectUri !== code.redirectUri)
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     await checkCodeVerifier(code, client, params.get('code_verifier'));
+    requireBoundKey(code.dpopJkt, context.dpopJkt, 'authorization code');
 
     const user = await activeUser(context, code.userId);
     const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);

@@ -1,8 +1,10 @@
 // The refresh_token grant (RFC 6749 §6) with rotation: every use returns a new refresh token, and presenting a
-// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2).
+// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2). A public client's token
+// bound to a DPoP key needs a proof of that key (RFC 9449 §5.0).
 import type { RefreshToken } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { hashOpaqueToken } from '../../tokens/opaque';
+import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import { activeUser, issueTokenSet } from '../issue-tokens';
 import { requireParam } from '../params';
@@ -18,6 +20,7 @@ export const refreshTokenGrant: Grant = {
     const tokenHash = await hashOpaqueToken(requireParam(params, 'refresh_token'));
     const nowSeconds = epochSeconds();
     const token = await usableRefreshToken(context, await stores.refreshTokens.findByHash(tokenHash), nowSeconds);
+    requireBoundKey(token.dpopJkt, context.dpopJkt, 'refresh token');
 
     // §6: the requested scope may narrow the access token's, never widen it (invalid_scope).
     const scopes = narrowScope(parseScope(params.get('scope')), token.scopes);

@@ -15,6 +15,8 @@ export interface GrantContext {
   stores: Stores;
   /** The caller's address (http/client-address.ts), for the login throttle of the password grant; undefined when unknown. */
   clientIp: string | undefined;
+  /** The JWK thumbprint of the request's verified DPoP proof (RFC 9449 §5); undefined without one. */
+  dpopJkt: string | undefined;
 }
 
 export interface Grant {
