@@ -65,7 +65,7 @@ export interface Config {
 }
 
 export interface DPoPConfig {
-  /** `dpop_signing_alg_values_supported`: ES256, EdDSA, RS256, PS256 (asymmetric only, §4.3 step 5). */
+  /** `dpop_signing_alg_values_supported`: ES256, EdDSA, Ed25519, RS256, PS256 (asymmetric only, §4.3 step 5). */
   algorithms: readonly string[];
   /** Secret DPOP_NONCE_SECRET; when set, every proof must carry a current server nonce (§8). Default unset. */
   nonceSecret: string | undefined;

@@ -17,7 +17,7 @@ import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { createProofKey, signProof, tokenProof, USERINFO_ENDPOINT, type ProofKey } from '../helpers/dpop';
 import { send } from '../helpers/http';
 
-const ALGS = 'algs="ES256 EdDSA RS256 PS256"';
+const ALGS = 'algs="ES256 EdDSA Ed25519 RS256 PS256"';
 const USERINFO_REALM = `realm="${USERINFO_ENDPOINT}"`;
 
 /** Signs in through the browser with `dpop_jkt` and redeems the code with a proof of `key`. */
@@ -167,6 +167,6 @@ describe('introspection and discovery', () => {
 
   it('advertises dpop_signing_alg_values_supported (§5.1)', async () => {
     const metadata = await (await send('/.well-known/oauth-authorization-server')).json<Record<string, unknown>>();
-    expect(metadata.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
+    expect(metadata.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256']);
   });
 });

@@ -43,7 +43,7 @@ describe('protected resource metadata (RFC 9728)', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", ` +
-        `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA RS256 PS256"`,
+        `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA Ed25519 RS256 PS256"`,
     );
     const metadata = await (await send(new URL(METADATA_URL).pathname)).json<{ authorization_servers: string[] }>();
     const server = await send(

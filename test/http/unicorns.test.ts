@@ -13,7 +13,7 @@ import { basicAuthorization, postForm, send } from '../helpers/http';
 const METADATA_URL = `${TEST_ISSUER}/.well-known/oauth-protected-resource/api`;
 const CHALLENGE = `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}"`;
 /** RFC 9449 §7.1: the sample API accepts DPoP too, so its challenges name it with its algorithms. */
-const DPOP_CHALLENGE = `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA RS256 PS256"`;
+const DPOP_CHALLENGE = `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA Ed25519 RS256 PS256"`;
 
 afterEach(() => {
   vi.useRealTimers();

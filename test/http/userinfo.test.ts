@@ -12,7 +12,7 @@ import { createTestUser } from '../helpers/users';
 
 const REALM = `realm="${TEST_ISSUER}/oauth/userinfo"`;
 /** RFC 9449 §7.1: userinfo also accepts DPoP, so every challenge names it with its algorithms. */
-const DPOP_CHALLENGE = `DPoP ${REALM}, algs="ES256 EdDSA RS256 PS256"`;
+const DPOP_CHALLENGE = `DPoP ${REALM}, algs="ES256 EdDSA Ed25519 RS256 PS256"`;
 
 function userinfo(accessToken: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Response> {
   return send('/oauth/userinfo', {

@@ -12,8 +12,11 @@ import {
 import { VerifyError } from './errors.js';
 import type { DPoPReplayStore } from './dpop-replay.js';
 
-/** The asymmetric algorithms accepted for proofs by default (RFC 9449 §4.3 step 5; never `none` or HMAC). */
-export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
+/**
+ * The asymmetric algorithms accepted for proofs by default (RFC 9449 §4.3 step 5; never `none` or HMAC). Ed25519 is
+ * the fully-specified name of EdDSA with that curve (RFC 9864), which oauth4webapi and openid-client sign with.
+ */
+export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'] as const;
 /** How old a proof's `iat` may be (§11.1: proofs are short-lived; the replay store remembers a `jti` this long). */
 export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
 /** How far a proof's `iat` may lie in the future (clock skew between the client and this server). */

@@ -25,7 +25,7 @@ function app(dpop: Parameters<typeof createVerifier>[0]['dpop']) {
 }
 
 const bearer = `Bearer realm="${AUDIENCE}", resource_metadata="${METADATA}"`;
-const dpopChallenge = `DPoP realm="${AUDIENCE}", resource_metadata="${METADATA}", algs="ES256 EdDSA RS256 PS256"`;
+const dpopChallenge = `DPoP realm="${AUDIENCE}", resource_metadata="${METADATA}", algs="ES256 EdDSA Ed25519 RS256 PS256"`;
 
 describe('verifyAccessToken with DPoP (RFC 9449 §7.1)', () => {
   it('challenges a request without a token with both schemes and no error', async () => {
