@@ -11,6 +11,8 @@ const DOCUMENT = {
   bearer_methods_supported: ['header'],
   scopes_supported: ['read', 'write'],
   resource_name: 'Portcullis sample API (unicorns)',
+  dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+  dpop_bound_access_tokens_required: false,
 };
 
 describe('protected resource metadata (RFC 9728)', () => {
