@@ -273,4 +273,11 @@ describe('CORS on userinfo responses', () => {
     const noToken = await send('/oauth/userinfo', { headers: { Origin: SPA } });
     expect(corsHeaders(noToken)).toEqual(NOT_SHARED);
   });
+
+  it('reads the client from a token presented with the DPoP scheme too (RFC 9449 §7.1)', async () => {
+    // Regression: only `Bearer` was read, so a browser app's DPoP userinfo call was never shared with it.
+    const token = await userAccessToken([SPA]);
+    const response = await send('/oauth/userinfo', { headers: { Authorization: `DPoP ${token}`, Origin: SPA } });
+    expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
+  });
 });

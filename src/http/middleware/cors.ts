@@ -98,13 +98,14 @@ export function clientIdFromCredentials(c: Context<AppEnv>): string | undefined 
 }
 
 /**
- * Userinfo: the `client_id` claim (RFC 9068 §2.2) of the bearer token, read without verifying it. A success means
+ * Userinfo: the `client_id` claim (RFC 9068 §2.2) of the Bearer or DPoP token, read without verifying it. A success means
  * the endpoint verified the token; a forged token can only make its error readable by the named client's origins.
  */
 export function clientIdFromAccessToken(c: Context<AppEnv>): string | undefined {
   const [scheme, credentials] = c.req.header('authorization')?.trim().split(/\s+/) ?? [];
-  // RFC 6750 §2.1 header, or §2.2 form parameter when the endpoint read a form.
-  const token = scheme?.toLowerCase() === 'bearer' ? credentials : c.get('params')?.get('access_token');
+  // RFC 6750 §2.1 or RFC 9449 §7.1 header, or RFC 6750 §2.2 form parameter when the endpoint read a form.
+  const fromHeader = scheme?.toLowerCase() === 'bearer' || scheme?.toLowerCase() === 'dpop';
+  const token = fromHeader ? credentials : c.get('params')?.get('access_token');
   if (!token) return undefined;
   try {
     const { client_id: clientId } = decodeJwt(token);
