@@ -61,16 +61,14 @@ const logOf = (page: Page) => page.locator('#log').textContent();
  */
 async function expectCopiedTokenUseless(page: Page, copied: { access_token: string; token_type: string }) {
   expect(copied.token_type).toBe('DPoP');
-  const extractable = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const opening = indexedDB.open('portcullis-spa', 1);
-        opening.onsuccess = () => {
-          const request = opening.result.transaction('keys').objectStore('keys').get('dpop');
-          request.onsuccess = () => resolve(request.result.privateKey.extractable);
-        };
-      }),
-  );
+  // A string, evaluated in the page: Node's types have no IndexedDB.
+  const extractable = await page.evaluate(`new Promise((resolve) => {
+    const opening = indexedDB.open('portcullis-spa', 1);
+    opening.onsuccess = () => {
+      const request = opening.result.transaction('keys').objectStore('keys').get('dpop');
+      request.onsuccess = () => resolve(request.result.privateKey.extractable);
+    };
+  })`);
   expect(extractable).toBe(false);
   const api = `${server.issuer}/api/unicorns`;
   const call = (headers: Record<string, string>) => fetch(api, { headers }).then((response) => response.status);
