@@ -9,6 +9,7 @@ import { startEnvironment, type Environment } from './lib/environment';
 import { runLoad, type RunResult } from './lib/load';
 import { parseOptions } from './lib/options';
 import { judgeGoals, markdownReport, summarize, type TargetSummary } from './lib/report';
+import { dpopTargets } from './lib/dpop-targets';
 import { grantTargets } from './lib/grant-targets';
 import { defineTargets, type Target } from './lib/targets';
 
@@ -34,7 +35,11 @@ process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
 try {
   const loadBefore = loadavg();
   environment = await startEnvironment(workDir, options, log);
-  const targets = selectTargets([...defineTargets(environment), ...grantTargets(environment)]);
+  const targets = selectTargets([
+    ...defineTargets(environment),
+    ...grantTargets(environment),
+    ...dpopTargets(environment),
+  ]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
   log(
     `${targets.length} targets × ${options.rounds} rounds × ${options.durationSeconds} s at ${options.connections} connections (≈ ${Math.round(plannedSeconds)} s of load)`,
