@@ -1,14 +1,18 @@
-// `npm run admin -- <command>` (issue 4; reference: docs/admin.md): users, clients, tokens and the purge, on the local
-// D1 by default, another local state with `--persist-to <dir>` or the deployed one with `--remote`; `--json` answers
+// `npm run admin -- <command>` (issue 4; reference: docs/admin.md): users, clients, tokens, keys and the purge, on
+// the local D1 by default, another local state with `--persist-to <dir>` or the deployed one with `--remote`; `--json` answers
 // scripts. Commands reuse the Worker's code (src/oauth, src/storage, src/tokens); exit statuses are the EXIT_* below.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildAuditEvent } from '../src/oauth/audit';
 import { OAuthError } from '../src/oauth/errors';
 import { databaseFor } from '../src/storage/db';
-import { storesFor } from '../src/storage/stores';
+import { storesFor, type Stores } from '../src/storage/stores';
+import { epochSeconds } from '../src/tokens/access-token';
 import { CLIENT_COMMANDS } from './admin/clients';
-import { CommandError, UsageError, type AdminCommand, type DatabaseAccess } from './admin/command';
+import { CommandError, UsageError, type AdminCommand, type CommandResult, type DatabaseAccess } from './admin/command';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from './admin/database';
+import { EVENT_COMMANDS } from './admin/events';
+import { KEY_COMMANDS } from './admin/keys';
 import { PURGE_COMMANDS } from './admin/purge';
 import { TOKEN_COMMANDS } from './admin/tokens';
 import { USER_COMMANDS } from './admin/users';
@@ -17,6 +21,8 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   ...USER_COMMANDS,
   ...CLIENT_COMMANDS,
   ...TOKEN_COMMANDS,
+  ...KEY_COMMANDS,
+  ...EVENT_COMMANDS,
   ...PURGE_COMMANDS,
 ];
 
@@ -68,12 +74,54 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   };
   try {
     const result = await command.run(args, { database, readStdin: io.readStdin });
+    if (command.auditType !== null) await recordAdminEvent((await database()).stores, command, args, result, io);
     io.stdout(options.json ? JSON.stringify(result.json, null, 2) : result.lines.join('\n'));
     return EXIT_OK;
   } catch (error) {
     return report(io, options.json, error, command);
   } finally {
     if (opened) await (await opened.catch(() => undefined))?.close();
+  }
+}
+
+/**
+ * Every change made from the CLI is an audit event (docs/admin.md): its own type for clients and keys,
+ * `admin_action` for the rest, with the command and its arguments (passwords only ever come from stdin).
+ * A failed write is reported on stderr; the command's work stands.
+ */
+async function recordAdminEvent(
+  stores: Stores,
+  command: AdminCommand,
+  args: string[],
+  result: CommandResult,
+  io: AdminIo,
+): Promise<void> {
+  const answer = (typeof result.json === 'object' && result.json !== null ? result.json : {}) as Record<
+    string,
+    unknown
+  >;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const event = buildAuditEvent(
+    {
+      type: command.auditType ?? 'admin_action',
+      userId: text(answer.user_id) ?? (command.name.startsWith('users ') ? text(answer.id) : undefined),
+      clientId: text(answer.client_id),
+      details: {
+        via: 'admin_cli',
+        command: command.name,
+        arguments: args,
+        ...(text(answer.kid) ? { kid: text(answer.kid)! } : {}),
+      },
+    },
+    { clientAddress: undefined, userAgent: 'portcullis-admin' },
+    epochSeconds(),
+  );
+  try {
+    await stores.auditEvents.record([event]);
+  } catch (error) {
+    io.stderr(
+      `admin: warning: the audit event was not recorded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

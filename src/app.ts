@@ -31,7 +31,7 @@ import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
-import type { KeyRing } from './tokens/keys';
+import type { SigningKeySource } from './tokens/keys';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -53,8 +53,8 @@ const PROTOCOL_ENDPOINTS = [
 
 export interface AppDependencies {
   config: Config;
-  /** Imported once per isolate (tokens/keys.ts importKeyRing). */
-  keys: Promise<KeyRing>;
+  /** Built once per isolate (oauth/signing-key-source.ts): a fixed ring, or the managed keys of D1. */
+  keys: SigningKeySource;
 }
 
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
@@ -80,7 +80,7 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', requestIssuer(config, c.req.url));
-    c.set('keys', await keys);
+    c.set('keys', await keys.current());
     c.set('stores', storesFor(c.env.DB));
     await next();
   });

@@ -2,6 +2,7 @@
 // lists every bad field), frozen, and passed down explicitly.
 import type { Bindings } from './env';
 import { COUNTER_RETENTION_SECONDS } from './storage/purge';
+import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import type { JWK } from 'jose';
 import { DPOP_ALGORITHMS } from '@portcullis/verify';
@@ -26,6 +27,12 @@ export const REGISTRATION_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 /** POST /signup requests allowed per client IP per hour, so a script cannot fill D1 with accounts. */
 export const SIGNUP_RATE_LIMIT = 10;
 export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+
+/** Managed keys (KEY_ENCRYPTION_KEY set): a new ES256 + RS256 pair starts this often. */
+export const SIGNING_KEY_ROTATION_DAYS = 30;
+
+/** Audit events are deleted by the cron this many days after they happened. */
+export const AUDIT_RETENTION_DAYS = 90;
 
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
@@ -58,8 +65,17 @@ export interface Config {
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
   apiScopes: readonly string[];
-  /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. */
+  /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. Empty with managed keys. */
   signingKeys: ReadonlyArray<{ jwk: JWK; alg: SigningAlgorithm }>;
+  /**
+   * Managed keys (oauth/managed-keys.ts), when the KEY_ENCRYPTION_KEY secret (32 bytes, base64) is set instead of
+   * SIGNING_KEYS; `rotationDays` default 30 (SIGNING_KEY_ROTATION_DAYS).
+   */
+  managedKeys: { keyEncryptionKey: Uint8Array; rotationDays: number } | undefined;
+  /** Default false: record a `token_issued` audit event per token response (AUDIT_TOKEN_EVENTS = true). */
+  auditTokenEvents: boolean;
+  /** Default 90 (AUDIT_RETENTION_DAYS): the cron deletes older audit events. */
+  auditRetentionDays: number;
   /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
   dpop: DPoPConfig;
 }
@@ -151,7 +167,13 @@ export function loadConfig(env: Bindings): Config {
   ) {
     problems.push(`REGISTRATION_RATE_LIMIT_WINDOW_SECONDS must be at most ${COUNTER_RETENTION_SECONDS}`);
   }
-  const signingKeys = attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
+  const managedKeys = attempt(() => readManagedKeys(env));
+  const signingKeys = managedKeys ? [] : attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
+
+  const auditTokenEvents = attempt(() => readBoolean('AUDIT_TOKEN_EVENTS', env.AUDIT_TOKEN_EVENTS));
+  const auditRetentionDays = attempt(() =>
+    readPositiveInteger('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_DAYS),
+  );
   const dpopNonceSecret = env.DPOP_NONCE_SECRET?.trim() || undefined;
   if (dpopNonceSecret !== undefined && dpopNonceSecret.length < 16)
     problems.push('DPOP_NONCE_SECRET must have at least 16 characters');
@@ -186,6 +208,32 @@ export function loadConfig(env: Bindings): Config {
       nonceSecret: dpopNonceSecret,
       requiredForPublicClients: dpopRequiredForPublicClients!,
     }),
+    managedKeys,
+    auditTokenEvents: auditTokenEvents!,
+    auditRetentionDays: auditRetentionDays!,
+  });
+}
+
+function readBoolean(name: string, value: string | undefined): boolean {
+  const trimmed = value?.trim().toLowerCase() ?? '';
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+function readManagedKeys(env: Bindings): Config['managedKeys'] {
+  const secret = env.KEY_ENCRYPTION_KEY?.trim();
+  if (!secret) return undefined;
+  if (env.SIGNING_KEYS?.trim()) {
+    throw new Error('set either SIGNING_KEYS (keys you manage) or KEY_ENCRYPTION_KEY (managed keys), not both');
+  }
+  return Object.freeze({
+    keyEncryptionKey: decodeKeyEncryptionKey(secret),
+    rotationDays: readPositiveInteger(
+      'SIGNING_KEY_ROTATION_DAYS',
+      env.SIGNING_KEY_ROTATION_DAYS,
+      SIGNING_KEY_ROTATION_DAYS,
+    ),
   });
 }
 
@@ -219,13 +267,6 @@ function readPositiveInteger(name: string, value: string | undefined, fallback: 
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
   return parsed;
-}
-
-function readBoolean(name: string, value: string | undefined): boolean {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed === '' || trimmed === 'false') return false;
-  if (trimmed === 'true') return true;
-  throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
 function readCodeTtl(value: string | undefined): number {

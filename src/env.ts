@@ -5,6 +5,14 @@ export interface Bindings {
   ISSUER?: string;
   /** Secret: a JWK set with private members; the first key signs. */
   SIGNING_KEYS?: string;
+  /** Secret, instead of SIGNING_KEYS: 32 random bytes (base64) sealing the Worker's own managed keys in D1. */
+  KEY_ENCRYPTION_KEY?: string;
+  /** `true` records an audit event per token response (default false: client-credentials traffic is heavy). */
+  AUDIT_TOKEN_EVENTS?: string;
+  /** Days audit events are kept; default 90. */
+  AUDIT_RETENTION_DAYS?: string;
+  /** Managed keys: days between rotations; default 30. */
+  SIGNING_KEY_ROTATION_DAYS?: string;
   /** open | token | closed */
   REGISTRATION_POLICY?: string;
   /** Secret: the initial access token for POST /oauth/register under the `token` policy. */

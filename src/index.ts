@@ -4,9 +4,9 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import type { Bindings } from './env';
 import type { AppEnv } from './http/context';
-import { databaseFor } from './storage/db';
-import { purgeExpired } from './storage/purge';
-import { importKeyRing } from './tokens/keys';
+import { signingKeySourceFor } from './oauth/signing-key-source';
+import { runScheduled } from './scheduled';
+import { storesFor } from './storage/stores';
 
 let app: Hono<AppEnv> | undefined;
 
@@ -24,17 +24,13 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
-  // The hourly cron of wrangler.toml: deletes expired codes, tokens, sessions and counters (docs/operations.md).
-  async scheduled(controller, env) {
-    const purged = await purgeExpired(databaseFor(env.DB), Math.floor(controller.scheduledTime / 1000));
-    console.log(JSON.stringify({ event: 'purge_expired', cron: controller.cron, ...purged }));
+  // The hourly cron of wrangler.toml (src/scheduled.ts).
+  scheduled(controller, env, ctx) {
+    return runScheduled(controller, env, ctx);
   },
 } satisfies ExportedHandler<Bindings>;
 
 function buildApp(env: Bindings): Hono<AppEnv> {
   const config = loadConfig(env);
-  const keys = importKeyRing([...config.signingKeys]);
-  // Surface a key that parses but cannot be imported at start-up, in the logs, not per request.
-  keys.catch((error: unknown) => console.error('SIGNING_KEYS could not be imported:', error));
-  return createApp({ config, keys });
+  return createApp({ config, keys: signingKeySourceFor(config, storesFor(env.DB)) });
 }

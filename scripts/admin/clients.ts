@@ -26,7 +26,8 @@ import { findUser } from './users';
 
 // The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config,
 // nor the signing keys (a secret), so it allows every algorithm the server can sign with. A client registered with an
-// algorithm the deployed key set lacks gets RS256 ID Tokens (tokens/id-token.ts idTokenSigningKey).
+// algorithm the deployed key set lacks gets RS256 ID Tokens (tokens/id-token.ts idTokenSigningKey), and userinfo
+// signed the same way (tokens/signed-userinfo.ts).
 const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES, {
   firstParty: true,
   idTokenSigningAlgorithms: SIGNING_ALGORITHMS,
@@ -40,15 +41,17 @@ const SETTING_OPTIONS = {
   scopes: { type: 'string', multiple: true },
   origins: { type: 'string', multiple: true },
   'id-token-alg': { type: 'string' },
+  'userinfo-alg': { type: 'string' },
 } as const;
 const SETTINGS_USAGE =
-  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>] [--id-token-alg <alg>|""]';
+  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>] [--id-token-alg <alg>|""] [--userinfo-alg <alg>|""]';
 
 export const CLIENT_COMMANDS: AdminCommand[] = [
   {
     name: 'clients list',
     usage: 'clients list',
     summary: 'list every client',
+    auditType: null,
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const clients = await (await context.database()).stores.clients.list();
@@ -73,6 +76,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients create',
     usage: `clients create --name <name> ${SETTINGS_USAGE} [--owner <username>]`,
     summary: 'register a client; a confidential client’s secret is shown once',
+    auditType: 'client_created',
     async run(argv, context) {
       const { values } = parseCommandArgs(argv, { ...SETTING_OPTIONS, owner: { type: 'string' } });
       const settings = settingsFrom(values);
@@ -92,6 +96,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     usage: `clients update <client_id> ${SETTINGS_USAGE}`,
     summary:
       'change the given settings of a client (its other metadata is kept); a list option given as "" empties the list',
+    auditType: 'client_updated',
     async run(argv, context) {
       const { values, positionals } = parseCommandArgs(argv, SETTING_OPTIONS, ['client_id']);
       const settings = settingsFrom(values);
@@ -111,6 +116,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients delete',
     usage: 'clients delete <client_id>',
     summary: 'delete a client with its codes, refresh tokens and consents',
+    auditType: 'client_deleted',
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const clientId = positionals[0] ?? '';
@@ -125,6 +131,7 @@ export const CLIENT_COMMANDS: AdminCommand[] = [
     name: 'clients rotate-secret',
     usage: 'clients rotate-secret <client_id>',
     summary: 'give a confidential client a new secret, shown once; the old one stops working',
+    auditType: 'client_secret_rotated',
     async run(argv, context) {
       const { positionals } = parseCommandArgs(argv, {}, ['client_id']);
       const { stores } = await context.database();
@@ -149,6 +156,7 @@ interface SettingValues {
   scopes?: string[] | undefined;
   origins?: string[] | undefined;
   'id-token-alg'?: string | undefined;
+  'userinfo-alg'?: string | undefined;
 }
 
 function settingsFrom(values: SettingValues): ClientSettings {
@@ -164,6 +172,7 @@ function settingsFrom(values: SettingValues): ClientSettings {
     allowedOrigins: listOption(values.origins),
     // "" goes back to the default (RS256), like an empty list option.
     idTokenSigningAlg: values['id-token-alg'] === '' ? null : values['id-token-alg'],
+    userinfoSigningAlg: values['userinfo-alg'] === '' ? null : values['userinfo-alg'],
   };
 }
 

@@ -1,6 +1,7 @@
 // What an admin command is (scripts/admin.ts): a name, its usage line, and a function from arguments and the
 // database's stores to a result printed for people or, with --json, for scripts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AuditEventType } from '../../src/oauth/audit';
 import type { Database } from '../../src/storage/db';
 import type { Stores } from '../../src/storage/stores';
 
@@ -29,6 +30,8 @@ export interface AdminCommand {
   name: string;
   usage: string;
   summary: string;
+  /** The audit event a successful run records (docs/admin.md): default `admin_action`; null for read-only commands. */
+  auditType?: AuditEventType | null;
   run(argv: string[], context: AdminContext): Promise<CommandResult>;
 }
 
@@ -89,6 +92,10 @@ export function table(header: string[], rows: string[][]): string[] {
       .trimEnd();
   return [line(header), ...rows.map(line)];
 }
+
+/** Access tokens are self-contained JWTs: nothing can recall them, so every revocation says how long they live on. */
+export const ACCESS_TOKEN_NOTE =
+  'Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).';
 
 export function isoDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');

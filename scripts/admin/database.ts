@@ -60,17 +60,22 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   }
 }
 
-/** A minimal wrangler config with wrangler.toml's D1 binding marked remote. */
+/** The environment `npm run deploy` uploads (wrangler.toml [env.production]); its D1 is the deployed one. */
+const DEPLOYED_ENVIRONMENT = 'production';
+
+/** A minimal wrangler config with the production environment's D1 binding marked remote. */
 async function remoteConfig(): Promise<Record<string, unknown>> {
   const { experimental_readRawConfig } = await import('wrangler');
   const raw: unknown = experimental_readRawConfig({ config: WRANGLER_CONFIG }).rawConfig;
   const config = isRecord(raw) ? raw : {};
-  const database = (Array.isArray(config.d1_databases) ? config.d1_databases : []).find(
+  const environments = isRecord(config.env) ? config.env : {};
+  const deployed = isRecord(environments[DEPLOYED_ENVIRONMENT]) ? environments[DEPLOYED_ENVIRONMENT] : config;
+  const database = (Array.isArray(deployed.d1_databases) ? deployed.d1_databases : []).find(
     (entry: unknown) => isRecord(entry) && entry.binding === BINDING,
   );
   if (!isRecord(database) || typeof database.database_id !== 'string' || /^[0-]+$/.test(database.database_id)) {
     throw new Error(
-      `wrangler.toml has no database_id for the ${BINDING} binding: set the id that \`wrangler d1 create\` printed`,
+      `wrangler.toml [env.${DEPLOYED_ENVIRONMENT}] has no database_id for the ${BINDING} binding: set the id that \`wrangler d1 create\` printed`,
     );
   }
   return {

@@ -2,12 +2,8 @@
 // Worker's RefreshTokenStore.
 import { epochSeconds } from '../../src/tokens/access-token';
 import { findClient } from './clients';
-import { parseCommandArgs, UsageError, type AdminCommand } from './command';
+import { ACCESS_TOKEN_NOTE, parseCommandArgs, UsageError, type AdminCommand } from './command';
 import { findUser } from './users';
-
-/** Access tokens are self-contained JWTs: nothing can recall them, so every answer says how long they live on. */
-const ACCESS_TOKEN_NOTE =
-  'Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).';
 
 export const TOKEN_COMMANDS: AdminCommand[] = [
   {

@@ -1,5 +1,5 @@
 // `users …` admin commands (the tutorials' createsuperuser and user admin): create, disable, enable, reset a
-// password, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/oauth).
+// password, sign out everywhere, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/accounts).
 import { hashPassword } from '../../src/accounts/password-hash';
 import { passwordProblem } from '../../src/accounts/password-policy';
 import { registerUser } from '../../src/accounts/register-user';
@@ -9,6 +9,7 @@ import type { User } from '../../src/storage/types';
 import { epochSeconds } from '../../src/tokens/access-token';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import {
+  ACCESS_TOKEN_NOTE,
   CommandError,
   isoDate,
   parseCommandArgs,
@@ -86,9 +87,26 @@ export const USER_COMMANDS: AdminCommand[] = [
     },
   },
   {
+    name: 'users sign-out',
+    usage: 'users sign-out <username>',
+    summary: 'end every session of a user and revoke all their refresh tokens, without touching the password',
+    async run(argv, context) {
+      const { positionals } = parseCommandArgs(argv, {}, ['username']);
+      const { stores } = await context.database();
+      const user = await findUser(stores, positionals[0] ?? '');
+      await stores.sessions.deleteByUser(user.id);
+      await stores.refreshTokens.revokeByUser(user.id, epochSeconds());
+      return {
+        lines: [`Ended every session of ${user.username} and revoked their refresh tokens.`, ACCESS_TOKEN_NOTE],
+        json: { ...userJson(user), signed_out: true },
+      };
+    },
+  },
+  {
     name: 'users list',
     usage: 'users list',
     summary: 'list every user',
+    auditType: null,
     async run(argv, context) {
       parseCommandArgs(argv, {});
       const users = await (await context.database()).stores.users.list();

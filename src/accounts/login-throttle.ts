@@ -21,7 +21,8 @@ interface LoginAttempt {
 export type ThrottledSignIn =
   | { outcome: 'signed-in'; user: User }
   | { outcome: 'wrong-credentials' }
-  | { outcome: 'throttled'; retryAfterSeconds: number };
+  // lockedNow: this attempt's failure reached the limit (an audit `login_lockout`), rather than arriving locked.
+  | { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
 
 /**
  * Checks a username and password under the throttle (the login page and the password grant). The attempt is
@@ -39,7 +40,7 @@ export async function signInWithThrottle(
   const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
   const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
   const refusal = refusalOf(keys, reservations, nowSeconds);
-  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal };
+  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 
   const user = await authenticateUser(stores, typedUsername, password);
   if (user) {
@@ -55,7 +56,7 @@ export async function signInWithThrottle(
   if (locking.length === 0) return { outcome: 'wrong-credentials' };
   const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));
   await Promise.all(locking.map(({ key, policy }) => stores.loginThrottles.lock(key, nowSeconds + policy.lockSeconds)));
-  return { outcome: 'throttled', retryAfterSeconds: lockSeconds };
+  return { outcome: 'throttled', retryAfterSeconds: lockSeconds, lockedNow: true };
 }
 
 // Seconds to wait when a key is locked or its reservation is past the limit, else null (the attempt may go on).

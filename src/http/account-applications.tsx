@@ -1,7 +1,7 @@
 // /account/applications: the developer pages (issue 4). A signed-in user lists, registers, edits, rotates the secret
 // of and deletes their own applications; the settings pass the same validation as POST /oauth/register (RFC 7591).
 import { Hono, type Context } from 'hono';
-import { REGISTRABLE_OPENID_SCOPES } from '../oauth/client-metadata';
+import { defaultScopes, REGISTRABLE_OPENID_SCOPES } from '../oauth/client-metadata';
 import { rotateClientSecret, type ClientWithSecret } from '../oauth/client-records';
 import { OAuthError } from '../oauth/errors';
 import { SUPPORTED_GRANT_TYPES } from '../oauth/grants';
@@ -18,6 +18,7 @@ import { ApplicationSecretPage, type ApplicationSecretPageProps } from '../pages
 import { applicationPath, APPLICATIONS_PATH, ApplicationsPage } from '../pages/applications';
 import type { Client } from '../storage/types';
 import { readApplicationForm } from './application-form';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -31,8 +32,9 @@ const NEW_APPLICATION: ApplicationFields = {
   grantTypes: ['authorization_code', 'refresh_token'],
   redirectUris: [],
   allowedOrigins: [],
-  scopes: ['openid'],
+  scopes: [],
   idTokenSigningAlg: null,
+  userinfoSigningAlg: null,
 };
 
 type Page = Context<AppEnv>;
@@ -43,12 +45,21 @@ export const applicationPages = new Hono<AppEnv>()
     const user = await sessionUser(c);
     return c.html(<ApplicationsPage clients={await c.get('stores').clients.listByOwner(user.id)} />);
   })
-  .get('/new', (c) => renderNew(c, NEW_APPLICATION))
+  // Pre-checked: the scopes a client registered without `scope` gets (client-metadata.ts defaultScopes).
+  .get('/new', (c) =>
+    renderNew(c, { ...NEW_APPLICATION, scopes: defaultScopes(c.get('config').apiScopes, NEW_APPLICATION.grantTypes) }),
+  )
   .post('/new', async (c) => {
     const user = await sessionUser(c);
     const fields = await readApplicationForm(c, choices(c));
     const outcome = await settingsOutcome(() => createOwnedClient(fields, user.id, ownedContext(c)));
     if ('problem' in outcome) return renderNew(c, fields, outcome.problem, outcome.status);
+    audit(c, {
+      type: 'client_created',
+      userId: user.id,
+      clientId: outcome.client.id,
+      details: { via: 'developer_pages' },
+    });
     // A public client has no secret to show: straight to its page.
     if (outcome.secret === undefined) return c.redirect(applicationPath(outcome.client.id), 303);
     return renderSecret(c, { client: outcome.client, secret: outcome.secret, reason: 'created' }, 201);
@@ -63,6 +74,12 @@ export const applicationPages = new Hono<AppEnv>()
     const outcome = await settingsOutcome(() => updateOwnedClient(client, fields, ownedContext(c)));
     if ('problem' in outcome)
       return renderEdit(c, client, fields, { problem: outcome.problem, status: outcome.status });
+    audit(c, {
+      type: 'client_updated',
+      userId: client.ownerUserId,
+      clientId: client.id,
+      details: { via: 'developer_pages' },
+    });
     // A public client made confidential gets its first secret, shown this once.
     if (outcome.secret !== undefined)
       return renderSecret(c, { client: outcome.client, secret: outcome.secret, reason: 'issued' });
@@ -70,6 +87,12 @@ export const applicationPages = new Hono<AppEnv>()
   })
   .post('/:id/rotate-secret', async (c) => {
     const rotated = await rotateClientSecret(await ownedClient(c), c.get('stores').clients);
+    audit(c, {
+      type: 'client_secret_rotated',
+      userId: rotated.client.ownerUserId,
+      clientId: rotated.client.id,
+      details: { via: 'developer_pages' },
+    });
     return renderSecret(c, { ...rotated, reason: 'rotated' });
   })
   .get('/:id/delete', async (c) =>
@@ -83,6 +106,12 @@ export const applicationPages = new Hono<AppEnv>()
     }
     // Through the cached store, which forgets its copy: the client stops authenticating at once in this isolate.
     await c.get('stores').clients.delete(client.id);
+    audit(c, {
+      type: 'client_deleted',
+      userId: client.ownerUserId,
+      clientId: client.id,
+      details: { via: 'developer_pages' },
+    });
     return c.redirect(APPLICATIONS_PATH, 303);
   });
 

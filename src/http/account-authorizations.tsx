@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { revokeAuthorization } from '../oauth/authorizations';
 import { AUTHORIZATIONS_PATH, AuthorizationsPage } from '../pages/authorizations';
 import { epochSeconds } from '../tokens/access-token';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { htmlPage } from './middleware/html-page';
@@ -20,5 +21,6 @@ export const authorizationPages = new Hono<AppEnv>()
     const user = await sessionUser(c);
     // Idempotent, and scoped to this user: revoking what is not (or no longer) granted changes nothing.
     await revokeAuthorization(c.get('stores'), user.id, c.req.param('clientId') ?? '', epochSeconds());
+    audit(c, { type: 'consent_revoked', userId: user.id, clientId: c.req.param('clientId') ?? null });
     return c.redirect(AUTHORIZATIONS_PATH, 303);
   });

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { issueAuthorizationCode } from '../oauth/authorization-code';
 import {
   authorizationRequestQuery,
+  consentScopes,
   reauthenticationRequired,
   resolveAuthorizationTarget,
   validateAuthorizationRequest,
@@ -17,16 +18,20 @@ import {
   type ConsentDecision,
 } from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
+import { assertHintedUserSignedIn } from '../oauth/id-token-hint';
 import type { RequestParams } from '../oauth/params';
 import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
 import type { User } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { authorizationCodeResponse, type AuthorizationRedirect } from './authorization-response';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { parseFormBody, readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { allowFormActionTo, htmlPage } from './middleware/html-page';
 import { currentSession } from './middleware/session';
+import { clientBranding } from './client-branding';
+import { LOGIN_HINT_PARAM } from './login';
 import { loginUrl, safeReturnTo } from './return-to';
 
 const AUTHORIZE_PATH = '/oauth/authorize';
@@ -63,9 +68,17 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       throw new OAuthError('invalid_request', 'the authorization request is too long to be resumed after signing in');
     return c.redirect(signIn, status);
   }
+  if (request.prompts.includes('none') && request.idTokenHint !== null)
+    await assertHintedUserSignedIn(request.idTokenHint, session.user.id, c.get('keys'), c.get('issuer'));
   if (decision === 'deny') throw consentDenied();
   if (decision === 'allow') {
     await recordConsent(stores.consents, session.user.id, request, nowSeconds);
+    audit(c, {
+      type: 'consent_granted',
+      userId: session.user.id,
+      clientId: request.client.id,
+      details: { scope: request.scopes },
+    });
   } else if (await consentRequired(stores.consents, session.user.id, request)) {
     if (request.prompts.includes('none'))
       throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');
@@ -84,6 +97,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
       dpopJkt: request.dpopJkt,
+      claims: request.claims,
       authTime: session.authTime,
     },
     nowSeconds,
@@ -112,19 +126,24 @@ async function renderConsent(c: Context<AppEnv>, request: AuthorizationRequest, 
   return c.html(
     <ConsentPage
       csrfToken={await csrfToken(c)}
-      clientName={request.client.name || request.client.id}
+      client={clientBranding(c, request.client)}
       redirectOrigin={origin === 'null' ? protocol : origin}
       username={user.username}
-      scopes={request.scopes}
+      scopes={consentScopes(request)}
       authorizationRequest={authorizationRequestQuery(request)}
       switchAccountUrl={signInUrl(request) ?? '/login'}
     />,
   );
 }
 
-/** The login page, returning to this request without what forced the sign-in; null when it is too long to carry. */
+/**
+ * The login page, returning to this request without what forced the sign-in, its username prefilled with the
+ * login_hint (OIDC Core §3.1.2.1); null when the request is too long to carry.
+ */
 function signInUrl(request: AuthorizationRequest): string | null {
   const returnTo = `${AUTHORIZE_PATH}?${authorizationRequestQuery(request, { afterSignIn: true })}`;
   // safeReturnTo falls back to the account page for a return_to longer than it keeps.
-  return safeReturnTo(returnTo) === returnTo ? loginUrl(returnTo) : null;
+  if (safeReturnTo(returnTo) !== returnTo) return null;
+  const hint = request.loginHint === null ? '' : `&${LOGIN_HINT_PARAM}=${encodeURIComponent(request.loginHint)}`;
+  return `${loginUrl(returnTo)}${hint}`;
 }

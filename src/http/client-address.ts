@@ -9,8 +9,13 @@ import type { Context } from 'hono';
 
 /** The unit limits count this request's client by (see addressBlock), or undefined when it has no address. */
 export function clientAddress(c: Context): string | undefined {
-  const header = c.req.header('cf-connecting-ip');
+  const header = connectingAddress(c);
   return header ? addressBlock(header) : undefined;
+}
+
+/** The address as Cloudflare reports it, whole: what audit events record (limits count by addressBlock). */
+export function connectingAddress(c: Context): string | undefined {
+  return c.req.header('cf-connecting-ip');
 }
 
 /**

@@ -3,20 +3,20 @@
 import type { Context } from 'hono';
 import type { Config } from '../config';
 import { buildServerMetadata } from '../oauth/metadata';
-import type { KeyRing } from '../tokens/keys';
+import type { SigningKeySource } from '../tokens/keys';
 import { hashOpaqueToken } from '../tokens/opaque';
 import { cachedJson, cachedJsonDocument, type CachedJsonDocument } from './cached-json';
 import { requestIssuer } from './context';
 
 const METADATA_MAX_AGE_SECONDS = 3600;
 
-/** Takes the isolate's config and key ring rather than the request context: app.ts serves this before any middleware. */
-export function discoveryEndpoint(config: Config, keys: Promise<KeyRing>): (c: Context) => Promise<Response> {
+/** Takes the isolate's config and key source rather than the request context: app.ts serves this before any middleware. */
+export function discoveryEndpoint(config: Config, keys: SigningKeySource): (c: Context) => Promise<Response> {
   // Keyed by issuer, which is fixed in production and the request origin in development.
   const documents = new Map<string, Promise<CachedJsonDocument>>();
 
   async function metadataDocument(issuer: string): Promise<CachedJsonDocument> {
-    const body = JSON.stringify(buildServerMetadata(issuer, config, await keys));
+    const body = JSON.stringify(buildServerMetadata(issuer, config, keys.algorithms));
     return cachedJsonDocument(body, `"${await hashOpaqueToken(body)}"`, METADATA_MAX_AGE_SECONDS);
   }
 

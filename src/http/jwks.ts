@@ -1,16 +1,21 @@
-// GET /.well-known/jwks.json (RFC 7517 §5): the public signing keys, serialized once, with a strong ETag.
+// GET /.well-known/jwks.json (RFC 7517 §5): the public signing keys, serialized once per key ring, with a strong ETag.
 import type { Context } from 'hono';
-import type { KeyRing } from '../tokens/keys';
+import { JWKS_MAX_AGE_SECONDS, type KeyRing, type SigningKeySource } from '../tokens/keys';
 import { cachedJson, cachedJsonDocument, type CachedJsonDocument } from './cached-json';
 
-/** Resource servers refresh on an unknown kid anyway, so a few minutes of caching is safe during rotation. */
-const JWKS_MAX_AGE_SECONDS = 300;
-
-/** Takes the isolate's key ring rather than the request context: app.ts serves this before any middleware. */
-export function jwksEndpoint(keys: Promise<KeyRing>): (c: Context) => Promise<Response> {
-  let document: Promise<CachedJsonDocument> | undefined;
+/**
+ * Takes the isolate's key source rather than the request context: app.ts serves this before any middleware.
+ * Managed keys change the ring as keys are published and retired; each ring's document is built once.
+ */
+export function jwksEndpoint(keys: SigningKeySource): (c: Context) => Promise<Response> {
+  const documents = new WeakMap<KeyRing, CachedJsonDocument>();
   return async (c) => {
-    document ??= keys.then((ring) => cachedJsonDocument(ring.jwksBody, ring.jwksEtag, JWKS_MAX_AGE_SECONDS));
-    return cachedJson(c, await document);
+    const ring = await keys.current();
+    let document = documents.get(ring);
+    if (!document) {
+      document = cachedJsonDocument(ring.jwksBody, ring.jwksEtag, JWKS_MAX_AGE_SECONDS);
+      documents.set(ring, document);
+    }
+    return cachedJson(c, document);
   };
 }

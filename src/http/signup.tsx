@@ -8,6 +8,7 @@ import { registerUser } from '../accounts/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
 import { clientAddress } from './client-address';
+import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { parseInput, readJsonObject } from './json';
@@ -54,6 +55,7 @@ async function signUpWithJson(c: Context<AppEnv>) {
     nowSeconds(),
   );
   if ('problem' in outcome) throw new OAuthError('invalid_request', COPY.signup.problems[outcome.problem]);
+  audit(c, { type: 'signup', userId: outcome.user.id });
   return c.json({ sub: outcome.user.id, username: outcome.user.username }, 201, NO_STORE_HEADERS);
 }
 
@@ -73,6 +75,7 @@ async function signUpWithForm(c: Context<AppEnv>) {
       400,
     );
   }
+  audit(c, { type: 'signup', userId: outcome.user.id });
   await startSession(c, outcome.user);
   return c.redirect(returnTo, 303);
 }

@@ -7,6 +7,8 @@ import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
 import { clientAddress } from './client-address';
+import { tokenIssuedEvent } from '../oauth/audit';
+import { audit, auditorFor } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { clientAuth } from './middleware/client-auth';
@@ -45,7 +47,9 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     stores,
     clientIp: clientAddress(c),
     dpopJkt,
+    audit: auditorFor(c),
   });
+  if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
   // §8.2: with nonces on, every response names the current one, so a client never has to fail to learn it.
   const nonces = dpopNonces(config);
   if (nonces) c.header('DPoP-Nonce', await nonces.current());

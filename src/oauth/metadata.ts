@@ -1,7 +1,8 @@
 // Authorization server metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3): what this issuer implements now,
 // and nothing it does not.
 import type { Config } from '../config';
-import type { KeyRing } from '../tokens/keys';
+import type { SigningAlgorithm } from '../tokens/keys';
+import { ACR_VALUES_SUPPORTED } from './authentication-context';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
@@ -9,7 +10,11 @@ import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
 
-export function buildServerMetadata(issuer: string, config: Config, keys: KeyRing): Record<string, unknown> {
+export function buildServerMetadata(
+  issuer: string,
+  config: Config,
+  algorithms: readonly SigningAlgorithm[],
+): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -27,7 +32,8 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     prompt_values_supported: PROMPT_VALUES,
     // RFC 9207: authorization responses carry `iss`.
     authorization_response_iss_parameter_supported: true,
-    claims_parameter_supported: false,
+    // OIDC Core §5.5, with `essential` (an essential acr that cannot be met fails the request).
+    claims_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
@@ -39,10 +45,15 @@ export function buildServerMetadata(issuer: string, config: Config, keys: KeyRin
     code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
     subject_types_supported: ['public'],
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
-    id_token_signing_alg_values_supported: keys.algorithms,
+    id_token_signing_alg_values_supported: algorithms,
     claims_supported: CLAIMS_SUPPORTED,
+    acr_values_supported: ACR_VALUES_SUPPORTED,
+    // Both are the same page, which fits a popup window as well as a full one (OIDC Core §3.1.2.1).
+    display_values_supported: ['page', 'popup'],
+    // OIDC Core §5.3.2, for clients registered with userinfo_signed_response_alg; otherwise userinfo is plain JSON.
+    userinfo_signing_alg_values_supported: algorithms,
     // RFC 9068 access tokens are signed with the first key of the set.
-    access_token_signing_alg_values_supported: keys.algorithms,
+    access_token_signing_alg_values_supported: algorithms,
     // RFC 9449 §5.1: the token endpoint and userinfo accept DPoP proofs signed with these.
     dpop_signing_alg_values_supported: config.dpop.algorithms,
   };

@@ -23,6 +23,11 @@ export interface CachedClientStore extends ClientStore {
 export interface ClientCacheOptions {
   ttlSeconds?: number;
   maxEntries?: number;
+  /**
+   * Where cold lookups go first (a D1 read replica, storage/db.ts replicaDatabaseFor). A replica may lag, so a
+   * client it does not know, and any read after a write or invalidate of that client, go to `store` (the primary).
+   */
+  replica?: Pick<ClientStore, 'findById'>;
 }
 
 interface Entry {
@@ -44,11 +49,24 @@ export function cacheClients(store: ClientStore, options: ClientCacheOptions = {
   const entries = new Map<string, Entry>();
   // Counts writes through this store, so a read that overlapped one is not kept (it may hold the old record).
   let writes = 0;
+  // Clients whose next read must see the primary: changed through this store, or suspected stale (a secret
+  // mismatch, oauth/client-auth). Bounded like the cache; losing a mark only means one replica read.
+  const readPrimaryNext = new Set<string>();
+  const replica = options.replica;
 
   const invalidate = (id: string): void => {
     writes += 1;
     entries.delete(id);
+    if (replica) {
+      if (readPrimaryNext.size >= maxEntries) readPrimaryNext.clear();
+      readPrimaryNext.add(id);
+    }
   };
+
+  async function read(id: string): Promise<Client | null> {
+    if (!replica || readPrimaryNext.delete(id)) return store.findById(id);
+    return (await replica.findById(id)) ?? store.findById(id);
+  }
 
   function remember(id: string, client: Client, expiresAtMs: number): void {
     while (entries.size >= maxEntries) {
@@ -75,7 +93,7 @@ export function cacheClients(store: ClientStore, options: ClientCacheOptions = {
       if (cached && now < cached.expiresAtMs) return cached.client;
       entries.delete(id);
       const writesBefore = writes;
-      const client = await store.findById(id);
+      const client = await read(id);
       if (client && writes === writesBefore) remember(id, client, now + ttlMs);
       return client;
     },

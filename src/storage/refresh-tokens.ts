@@ -78,6 +78,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, dpopJkt, ...rest } = token;
-  return { ...rest, scope: joinScopeText(scopes), dpopJkt: dpopJkt ?? null };
+  const { scopes, claims = null, dpopJkt = null, ...rest } = token;
+  return { ...rest, claims, dpopJkt, scope: joinScopeText(scopes) };
 }

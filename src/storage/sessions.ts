@@ -30,7 +30,11 @@ export function createSessionStore(db: Database): SessionStore {
       return row ?? null;
     },
     async delete(token) {
-      await db.delete(sessions).where(eq(sessions.idHash, await hashOpaqueToken(token)));
+      const [deleted] = await db
+        .delete(sessions)
+        .where(eq(sessions.idHash, await hashOpaqueToken(token)))
+        .returning({ userId: sessions.userId });
+      return deleted?.userId ?? null;
     },
     async deleteByUser(userId) {
       await db.delete(sessions).where(eq(sessions.userId, userId));

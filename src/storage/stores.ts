@@ -1,5 +1,6 @@
 // Every store of one D1 database, built once per binding.
-import { databaseFor } from './db';
+import { createAuditEventStore } from './audit-events';
+import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
@@ -10,16 +11,21 @@ import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
+import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
+import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
+  AuditEventStore,
   CodeStore,
   ConsentStore,
   LoginThrottleStore,
   OriginStore,
   RateLimitStore,
   RefreshTokenStore,
+  RevokedGrantStore,
   SessionStore,
+  SigningKeyStore,
   UserStore,
 } from './types';
 
@@ -28,6 +34,7 @@ export interface Stores {
   clients: CachedClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
+  revokedGrants: RevokedGrantStore;
   consents: ConsentStore;
   rateLimits: RateLimitStore;
   users: UserStore;
@@ -36,6 +43,10 @@ export interface Stores {
   origins: OriginStore;
   /** DPoP proof identifiers seen (RFC 9449 §11.1), shared by every isolate. */
   dpopProofs: DPoPReplayStore;
+  signingKeys: SigningKeyStore;
+  auditEvents: AuditEventStore;
+  /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
+  replicaUsers: Pick<UserStore, 'findById'>;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -45,9 +56,10 @@ export function storesFor(binding: D1Database): Stores {
   if (!stores) {
     const db = databaseFor(binding);
     stores = {
-      clients: cacheClients(createClientStore(db)),
+      clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
+      revokedGrants: createRevokedGrantStore(db),
       consents: createConsentStore(db),
       rateLimits: createRateLimitStore(db),
       users: createUserStore(db),
@@ -55,6 +67,9 @@ export function storesFor(binding: D1Database): Stores {
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
       dpopProofs: createDPoPProofStore(db),
+      signingKeys: createSigningKeyStore(db),
+      auditEvents: createAuditEventStore(db),
+      replicaUsers: createUserStore(replicaDatabaseFor(binding)),
     };
     storesByBinding.set(binding, stores);
   }

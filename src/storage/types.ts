@@ -76,11 +76,26 @@ export interface AuthorizationCode {
   nonce: string | null;
   /** RFC 9449 §10: the JWK thumbprint of the DPoP key this code is bound to; absent when unbound. */
   dpopJkt?: string | null;
+  /** The OIDC `claims` request parameter (Core §5.5); absent or null when none was sent. */
+  claims?: RequestedClaims | null;
   /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
   authTime: number;
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+}
+
+/** How one claim was requested in the `claims` parameter (OIDC Core §5.5.1): `null` there becomes `{}`. */
+export interface ClaimRequest {
+  essential?: boolean;
+  value?: unknown;
+  values?: unknown[];
+}
+
+/** The `claims` request parameter (OIDC Core §5.5): the claims asked for, by where they are to be returned. */
+export interface RequestedClaims {
+  userinfo?: Record<string, ClaimRequest>;
+  idToken?: Record<string, ClaimRequest>;
 }
 
 /** The outcome of redeeming a code: redeemed now, used before (a replay), or never issued. */
@@ -108,6 +123,8 @@ export interface RefreshToken {
   /** The scope of the grant; a refresh may narrow the access token's scope, never this one (RFC 6749 §6). */
   scopes: string[];
   resources: string[];
+  /** The `claims` request of the authorization that began the family, for its later ID Tokens; absent or null: none. */
+  claims?: RequestedClaims | null;
   authTime: number | null;
   createdAt: number;
   /** Idle expiry of this token, never later than `grantExpiresAt`. */
@@ -135,6 +152,17 @@ export interface RefreshTokenStore {
   revokeByUser(userId: string, nowSeconds: number): Promise<void>;
   /** Revokes the tokens one user's grants gave one client (the user withdrew their authorization). */
   revokeByUserAndClient(userId: string, clientId: string, nowSeconds: number): Promise<void>;
+}
+
+/**
+ * Grants whose access tokens the issuer's own endpoints refuse (userinfo, introspection), looked up by the
+ * `grant_id` claim of an access token. Resource servers verifying tokens locally cannot see this.
+ */
+export interface RevokedGrantStore {
+  /** Records the grant revoked until `expiresAt`, when the last access token issued from it has expired. */
+  revoke(grantId: string, nowSeconds: number, expiresAt: number): Promise<void>;
+  /** Whether the grant was revoked: recorded here, or its refresh token family revoked. One statement. */
+  isRevoked(grantId: string): Promise<boolean>;
 }
 
 /** The scopes a user granted a client, remembered so a request for the same or fewer skips the consent page. */
@@ -169,18 +197,52 @@ export interface User {
   passwordHash: string;
   isAdmin: boolean;
   disabled: boolean;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  nickname: string | null;
+  picture: string | null;
+  website: string | null;
+  locale: string | null;
+  zoneinfo: string | null;
+  /** When the profile fields last changed (OIDC `updated_at`); null until first saved. */
+  profileUpdatedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
+
+/** The OIDC Core §5.1 profile fields a user edits on /account. */
+export type UserProfile = Pick<
+  User,
+  'name' | 'givenName' | 'familyName' | 'nickname' | 'picture' | 'website' | 'locale' | 'zoneinfo'
+>;
+
+/** The profile of a user who has not filled it in. */
+export const NO_PROFILE: UserProfile & Pick<User, 'profileUpdatedAt'> = {
+  name: null,
+  givenName: null,
+  familyName: null,
+  nickname: null,
+  picture: null,
+  website: null,
+  locale: null,
+  zoneinfo: null,
+  profileUpdatedAt: null,
+};
+
+/** A user to insert: the profile fields may be left out (null). */
+export type NewUser = Omit<User, keyof UserProfile | 'profileUpdatedAt'> & Partial<User>;
 
 /** Users by id and by username (matched case-insensitively). */
 export interface UserStore {
   findById(id: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
   /** Inserts the user with a lower-cased username; false, and nothing written, when the username is taken. */
-  create(user: User): Promise<boolean>;
+  create(user: NewUser): Promise<boolean>;
   updatePasswordHash(id: string, passwordHash: string, nowSeconds: number): Promise<void>;
   setDisabled(id: string, disabled: boolean, nowSeconds: number): Promise<void>;
+  /** Replaces the user's profile fields and stamps `profileUpdatedAt`. */
+  updateProfile(id: string, profile: UserProfile, nowSeconds: number): Promise<void>;
   /** Every user, by username (the admin command line). */
   list(): Promise<User[]>;
 }
@@ -204,7 +266,8 @@ export interface SessionStore {
   }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
-  delete(token: string): Promise<void>;
+  /** Returns the user whose session it was, or null when there was none. */
+  delete(token: string): Promise<string | null>;
   /** Ends every session of a user (a password reset signs them out everywhere). */
   deleteByUser(userId: string): Promise<void>;
 }
@@ -236,4 +299,61 @@ export interface LoginThrottleStore {
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
+}
+
+/** A managed signing key (oauth/managed-keys.ts); the private JWK only as AES-GCM ciphertext. */
+export interface StoredSigningKey {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  rotation: number;
+  publicJwk: Record<string, unknown>;
+  encryptedPrivateJwk: string;
+  createdAt: number;
+  activatesAt: number;
+  revokedAt: number | null;
+  rotationRequestedAt: number | null;
+}
+
+/** Managed signing keys. A handful of rows: they are always read whole. */
+export interface SigningKeyStore {
+  list(): Promise<StoredSigningKey[]>;
+  /** Stores one rotation's keys, all or none; false when that rotation number was taken (another isolate won). */
+  insertRotation(keys: StoredSigningKey[]): Promise<boolean>;
+  /** False when no such key, or it was revoked already. */
+  revoke(kid: string, nowSeconds: number): Promise<boolean>;
+  /** Marks the newest rotation for replacement (the Worker generates the keys); false when there is none. */
+  requestRotation(nowSeconds: number): Promise<boolean>;
+  /** Deletes every key of the given rotations (ones that left the JWKS long ago). */
+  deleteRotations(rotations: number[]): Promise<number>;
+}
+
+/** One audit event as stored (oauth/audit.ts builds them). */
+export interface AuditEvent {
+  id: string;
+  at: number;
+  type: string;
+  outcome: 'success' | 'failure';
+  userId: string | null;
+  clientId: string | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditEventFilter {
+  type?: string | undefined;
+  outcome?: AuditEvent['outcome'] | undefined;
+  userId?: string | undefined;
+  clientId?: string | undefined;
+  /** Events at or after this time (epoch seconds). */
+  since?: number | undefined;
+  limit: number;
+}
+
+/** Audit events: appended, listed newest first, purged by age. */
+export interface AuditEventStore {
+  record(events: AuditEvent[]): Promise<void>;
+  list(filter: AuditEventFilter): Promise<AuditEvent[]>;
+  /** Deletes events older than `before`; returns how many went. */
+  purgeBefore(before: number): Promise<number>;
 }

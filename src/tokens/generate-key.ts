@@ -1,4 +1,5 @@
-// Creates private signing JWKs for the SIGNING_KEYS secret. Used by scripts and tests, never by the Worker.
+// Creates private signing JWKs: for the SIGNING_KEYS secret (scripts, tests) and for the Worker's managed keys
+// (oauth/managed-keys.ts), which seal them at once.
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningAlgorithm } from './keys';
 

@@ -1,6 +1,7 @@
 // Signing keys: parse the private JWK set from the SIGNING_KEYS secret, import each key once, and publish the
 // public halves as the JWKS (RFC 7517). The first key of each algorithm signs; every key is published, so a key
-// kept second after a new one is prepended still verifies the tokens it signed (rotation).
+// kept second after a new one is prepended still verifies the tokens it signed (rotation). Managed keys
+// (oauth/managed-keys.ts) build their rings with buildKeyRing too.
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { hashOpaqueToken } from './opaque';
 
@@ -11,6 +12,22 @@ export interface SigningKey {
   kid: string;
   alg: SigningAlgorithm;
   privateKey: CryptoKey;
+}
+
+/** What the JWKS response's Cache-Control allows caches to keep it for; key rotation leads by more than this. */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
+/**
+ * Where requests get the key ring: one fixed ring (SIGNING_KEYS), or the ring that D1's managed keys give at this
+ * moment. `algorithms` is known without I/O, for discovery.
+ */
+export interface SigningKeySource {
+  algorithms: readonly SigningAlgorithm[];
+  current(): Promise<KeyRing>;
+}
+
+export function fixedKeySource(ring: Promise<KeyRing>, algorithms: readonly SigningAlgorithm[]): SigningKeySource {
+  return { algorithms, current: () => ring };
 }
 
 export interface KeyRing {
@@ -35,7 +52,7 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
 export function parseSigningKeySet(json: string | undefined): Array<{ jwk: JWK; alg: SigningAlgorithm }> {
   if (!json || json.trim() === '') {
     throw new Error(
-      'SIGNING_KEYS is not set: run `npm run keys:generate` and store its output with `wrangler secret put SIGNING_KEYS`',
+      'SIGNING_KEYS is not set: run `npm run keys:generate` and store its output with `wrangler secret put SIGNING_KEYS`, or set KEY_ENCRYPTION_KEY for managed keys',
     );
   }
   let parsed: unknown;
@@ -81,17 +98,28 @@ export async function importKeyRing(parsedKeys: Array<{ jwk: JWK; alg: SigningAl
       const publicJwk = publicJwkOf(jwk);
       const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
       const privateKey = (await importJWK({ ...jwk, alg }, alg)) as CryptoKey;
-      const signingKey: SigningKey = { kid, alg, privateKey };
-      return { signingKey, published: { ...publicJwk, kid, alg, use: 'sig' } };
+      return { signer: { kid, alg, privateKey }, published: publishedJwk(publicJwk, kid, alg) };
     }),
   );
-  const signingKeys = entries.map((entry) => entry.signingKey);
-  const publicJwks = { keys: entries.map((entry) => entry.published) };
+  return buildKeyRing(
+    entries.map((entry) => entry.signer),
+    entries.map((entry) => entry.published),
+  );
+}
+
+/** The JWKS member of a public key: its kid, alg and `use: sig` (RFC 7517 §4). */
+export function publishedJwk(publicJwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
+  return { ...publicJwk, kid, alg, use: 'sig' };
+}
+
+/** A ring from the keys that may sign (the first signs access tokens) and the public keys to publish. */
+export async function buildKeyRing(signers: SigningKey[], published: JWK[]): Promise<KeyRing> {
+  const publicJwks = { keys: published };
   const jwksBody = JSON.stringify(publicJwks);
   return {
-    primary: signingKeys[0]!,
-    forAlgorithm: (alg) => signingKeys.find((key) => key.alg === alg),
-    algorithms: [...new Set(signingKeys.map((key) => key.alg))],
+    primary: signers[0]!,
+    forAlgorithm: (alg) => signers.find((key) => key.alg === alg),
+    algorithms: [...new Set(signers.map((key) => key.alg))],
     publicJwks,
     jwksBody,
     jwksEtag: `"${await hashOpaqueToken(jwksBody)}"`,

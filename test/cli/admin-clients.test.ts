@@ -179,6 +179,21 @@ describe('npm run admin -- clients', () => {
     });
   });
 
+  it('sets and clears the userinfo signing algorithm, only to one the server can sign with', async () => {
+    const created = await runJson(['clients', 'create', ...MACHINE, '--userinfo-alg', 'EdDSA']);
+    expect(created).toMatchObject({ userinfo_signed_response_alg: 'EdDSA' });
+    const clientId = created.client_id as string;
+    expect(await run(['clients', 'update', clientId, '--userinfo-alg', 'none'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'admin: userinfo_signed_response_alg must be one of userinfo_signing_alg_values_supported: ES256, RS256, EdDSA',
+    });
+    expect(await runJson(['clients', 'update', clientId, '--userinfo-alg', ''])).not.toHaveProperty(
+      'userinfo_signed_response_alg',
+    );
+  });
+
   it('updates only the given settings, rotates the secret, and deletes with cascade', async () => {
     const created = await runJson(['clients', 'create', ...MACHINE]);
     const clientId = created.client_id as string;
@@ -306,6 +321,32 @@ describe('npm run admin -- tokens revoke, purge', () => {
       status: 1,
       stderr: 'admin: there is no client no-such-client',
     });
+  });
+
+  it('signs a user out everywhere: sessions ended, refresh tokens revoked, password kept', async () => {
+    const clientId = (await runJson(['clients', 'create', ...MACHINE])).client_id as string;
+    const [kim, other] = [
+      await runJson(['users', 'create', randomName('kim')]),
+      await runJson(['users', 'create', randomName('ola')]),
+    ];
+    const [kimToken, otherToken] = [
+      refreshToken(clientId, kim!.id as string),
+      refreshToken(clientId, other!.id as string),
+    ];
+    const session = await db(async (stores) => {
+      await stores.refreshTokens.create(kimToken);
+      await stores.refreshTokens.create(otherToken);
+      return stores.sessions.create({ userId: kim!.id as string, authTime: 1, nowSeconds: now(), ttlSeconds: 3600 });
+    });
+
+    expect(await runJson(['users', 'sign-out', kim!.username as string])).toMatchObject({
+      username: kim!.username,
+      signed_out: true,
+    });
+    expect(await db((stores) => stores.sessions.findActive(session.token, now()))).toBeNull();
+    const revokedAt = (hash: string) => db(async (stores) => (await stores.refreshTokens.findByHash(hash))?.revokedAt);
+    expect(await revokedAt(kimToken.tokenHash)).toEqual(expect.any(Number));
+    expect(await revokedAt(otherToken.tokenHash)).toBeNull();
   });
 
   it('purges expired rows with the cron’s purge and keeps live ones', async () => {

@@ -3,16 +3,38 @@ import { env } from 'cloudflare:test';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Bindings } from '../../src/env';
-import { importKeyRing } from '../../src/tokens/keys';
+import { signingKeySourceFor } from '../../src/oauth/signing-key-source';
+import { storesFor } from '../../src/storage/stores';
+import { expect } from 'vitest';
+import { basicAuthorization } from './http';
 
 export function createTestApp(overrides: Partial<Bindings> = {}) {
   const bindings: Bindings = { ...env, ...overrides };
   const config = loadConfig(bindings);
-  const app = createApp({ config, keys: importKeyRing([...config.signingKeys]) });
+  const keys = signingKeySourceFor(config, storesFor(bindings.DB));
+  const app = createApp({ config, keys });
   return {
     app,
     bindings,
+    config,
+    keys,
     request: (path: string, init?: RequestInit) =>
       app.request(new URL(path, 'https://issuer.test').toString(), init, bindings),
   };
+}
+
+export type TestApp = ReturnType<typeof createTestApp>;
+
+/** An access token from the app's token endpoint with the client_credentials grant; fails the test unless 200. */
+export async function clientCredentialsToken(testApp: TestApp, clientId: string, secret: string): Promise<string> {
+  const response = await testApp.request('/oauth/token', {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: basicAuthorization(clientId, secret),
+    },
+    body: 'grant_type=client_credentials',
+  });
+  expect(response.status).toBe(200);
+  return (await response.json<{ access_token: string }>()).access_token;
 }

@@ -159,3 +159,29 @@ describe('cacheClients', () => {
     expect(store.reads).toBe(4);
   });
 });
+
+describe('cacheClients with a read replica', () => {
+  it('reads a cold client from the replica, and from the primary when the replica does not know it', async () => {
+    const primary = countingStore([clientRecord('a'), clientRecord('new')]);
+    const replica = countingStore([clientRecord('a')]);
+    const cached = cacheClients(primary, { replica });
+    expect(await cached.findById('a')).toMatchObject({ id: 'a' });
+    expect([replica.reads, primary.reads]).toEqual([1, 0]);
+    // Registered a moment ago: not on the replica yet.
+    expect(await cached.findById('new')).toMatchObject({ id: 'new' });
+    expect([replica.reads, primary.reads]).toEqual([2, 1]);
+  });
+
+  it('reads the primary after a write or an invalidate, so a rotated secret works at once despite replica lag', async () => {
+    const primary = countingStore([clientRecord('a', { secretHash: 'new' })]);
+    const replica = countingStore([clientRecord('a', { secretHash: 'old' })]);
+    const cached = cacheClients(primary, { replica });
+    expect(await cached.findById('a')).toMatchObject({ secretHash: 'old' });
+    // oauth/client-auth on a secret mismatch: invalidate, read again.
+    cached.invalidate('a');
+    expect(await cached.findById('a')).toMatchObject({ secretHash: 'new' });
+    await cached.update(clientRecord('a', { secretHash: 'newer' }));
+    expect(await cached.findById('a')).toMatchObject({ secretHash: 'newer' });
+    expect([replica.reads, primary.reads]).toEqual([1, 2]);
+  });
+});

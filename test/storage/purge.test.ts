@@ -3,11 +3,12 @@
 // consumed codes and rotated ancestors stay while replay and reuse detection need them (RFC 6749 §4.1.2,
 // RFC 9700 §4.14.2); a backlog is deleted in bounded slices across runs.
 import { describe, expect, it, vi } from 'vitest';
-import { createScheduledController, env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
 import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
+import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
@@ -181,6 +182,12 @@ describe('purgeExpired', () => {
       revokedAt: NOW - 2 * DAY,
     });
 
+    // A revoked grant is remembered until its last access token expires (userinfo and introspection refuse them).
+    const revokedGrants = storesFor(env.DB).revokedGrants;
+    const [stillCovering, allExpired] = [id('grant'), id('grant')];
+    await revokedGrants.revoke(stillCovering, NOW - MINUTE, NOW + MINUTE);
+    await revokedGrants.revoke(allExpired, NOW - DAY, NOW - 1);
+
     const liveSession = await insertSession(owners.userId, NOW + MINUTE);
     const expiredSession = await insertSession(owners.userId, NOW - 1);
 
@@ -214,11 +221,14 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 2,
       refreshTokens: 4,
+      revokedGrants: 1,
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
       dpopProofs: 1,
     });
+    expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
+    expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
       tokens: [liveToken, rotatedAncestor, recentlyRevoked].sort(),
@@ -236,6 +246,7 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -264,6 +275,7 @@ describe('purgeExpired on a backlog', () => {
     expect(await purgeExpired(db, NOW, 2)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -294,7 +306,13 @@ describe('the scheduled (cron) handler', () => {
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(NOW * 1000), cron: '17 * * * *' }), env);
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: new Date(NOW * 1000), cron: '17 * * * *' }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
 
     expect(log.mock.calls).toEqual([
       [
@@ -303,12 +321,14 @@ describe('the scheduled (cron) handler', () => {
           cron: '17 * * * *',
           authorizationCodes: 1,
           refreshTokens: 1,
+          revokedGrants: 0,
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
           dpopProofs: 0,
         }),
       ],
+      [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],
     ]);
     log.mockRestore();
 

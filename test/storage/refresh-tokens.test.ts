@@ -27,6 +27,7 @@ async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<Refre
     rotatedAt: null,
     revokedAt: null,
     dpopJkt: null,
+    claims: null,
     ...overrides,
   };
   await storesFor(env.DB).refreshTokens.create(token);

@@ -3,23 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createTestClient } from '../helpers/clients';
-import { createTestApp } from '../helpers/app';
-import { basicAuthorization } from '../helpers/http';
+import { clientCredentialsToken, createTestApp } from '../helpers/app';
 import { generateSigningJwk } from '../../src/tokens/generate-key';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
-
-async function tokenFrom(testApp: ReturnType<typeof createTestApp>, clientId: string, secret: string): Promise<string> {
-  const response = await testApp.request('/oauth/token', {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: basicAuthorization(clientId, secret),
-    },
-    body: 'grant_type=client_credentials',
-  });
-  expect(response.status).toBe(200);
-  return (await response.json<{ access_token: string }>()).access_token;
-}
 
 async function jwksOf(testApp: ReturnType<typeof createTestApp>) {
   return createLocalJWKSet(await (await testApp.request('/.well-known/jwks.json')).json());
@@ -33,8 +19,8 @@ describe('signing key rotation', () => {
     const before = createTestApp({ SIGNING_KEYS: JSON.stringify({ keys: [oldKey] }) });
     const after = createTestApp({ SIGNING_KEYS: JSON.stringify({ keys: [newKey, oldKey] }) });
 
-    const oldToken = await tokenFrom(before, client.id, secret);
-    const newToken = await tokenFrom(after, client.id, secret);
+    const oldToken = await clientCredentialsToken(before, client.id, secret);
+    const newToken = await clientCredentialsToken(after, client.id, secret);
     const options = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE };
 
     await expect(jwtVerify(oldToken, await jwksOf(after), options)).resolves.toMatchObject({
@@ -48,7 +34,7 @@ describe('signing key rotation', () => {
   it('fails a token signed by a key that is not published', async () => {
     const { client, secret } = await createTestClient();
     const stranger = createTestApp({ SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }) });
-    const token = await tokenFrom(stranger, client.id, secret);
+    const token = await clientCredentialsToken(stranger, client.id, secret);
     const issuer = createTestApp();
     await expect(jwtVerify(token, await jwksOf(issuer))).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
@@ -56,7 +42,7 @@ describe('signing key rotation', () => {
   it('signs with RS256 when an RSA key comes first', async () => {
     const { client, secret } = await createTestClient();
     const rsa = createTestApp({ SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('RS256')] }) });
-    const token = await tokenFrom(rsa, client.id, secret);
+    const token = await clientCredentialsToken(rsa, client.id, secret);
     await expect(jwtVerify(token, await jwksOf(rsa))).resolves.toMatchObject({
       protectedHeader: { alg: 'RS256', typ: 'at+jwt' },
     });

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ActiveSession, User } from '../../storage/types';
 import type { AppEnv } from '../context';
+import { audit } from '../audit';
 import { cookiePolicy } from '../cookies';
 
 const SESSION_COOKIE = 'portcullis_session';
@@ -38,7 +39,8 @@ export async function startSession(c: Context<AppEnv>, user: User): Promise<void
 /** Signs out: deletes the session row and the cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
   const token = sessionToken(c);
-  if (token) await c.get('stores').sessions.delete(token);
+  const userId = token ? await c.get('stores').sessions.delete(token) : null;
+  if (userId !== null) audit(c, { type: 'logout', userId });
   const policy = cookiePolicy(c);
   deleteCookie(c, policy.name(SESSION_COOKIE), policy.options);
   rememberSession(c, '', null);

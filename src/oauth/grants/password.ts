@@ -4,6 +4,8 @@
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken } from '../../tokens/opaque';
 import { signInWithThrottle } from '../../accounts/login-throttle';
+import { normalizeUsername } from '../../accounts/username';
+import { signInFailedEvent } from '../audit';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
@@ -27,11 +29,19 @@ export const passwordGrant: Grant = {
 
     // The login page's throttle (per account and per address), so this endpoint is no way around it (§4.3.2).
     const signIn = await signInWithThrottle(stores, username, password, context.clientIp, nowSeconds);
-    if (signIn.outcome === 'throttled') throw throttled(signIn.retryAfterSeconds);
-    // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
-    if (signIn.outcome === 'wrong-credentials')
+    if (signIn.outcome === 'throttled') {
+      context.audit(
+        signInFailedEvent(normalizeUsername(username), signIn.lockedNow ? 'locked_now' : 'locked', client.id),
+      );
+      throw throttled(signIn.retryAfterSeconds);
+    }
+    if (signIn.outcome === 'wrong-credentials') {
+      context.audit(signInFailedEvent(normalizeUsername(username), 'invalid_credentials', client.id));
+      // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
       throw new OAuthError('invalid_grant', 'the username or password is wrong');
+    }
     const { user } = signIn;
+    context.audit({ type: 'login', userId: user.id, clientId: client.id, details: { via: 'password_grant' } });
 
     const refresh = refreshTokenIsDue(client, scopes)
       ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)

@@ -28,7 +28,7 @@ export const refreshTokenGrant: Grant = {
     const audience = audienceWithinGrant(params.getAll('resource'), token.resources, config, issuer);
     return issueTokenSet(
       context,
-      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime },
+      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
       {
         // §6: the new refresh token keeps the scope of the one it replaces, and the family keeps its end.
         scopes: token.scopes,
@@ -60,6 +60,12 @@ async function usableRefreshToken(
       return token;
     case 'rotated':
       await context.stores.refreshTokens.revokeGrant(token.grantId, nowSeconds);
+      context.audit({
+        type: 'refresh_token_reuse',
+        outcome: 'failure',
+        userId: token.userId,
+        clientId: token.clientId,
+      });
       throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of its grant is revoked');
     case 'revoked':
       throw new OAuthError('invalid_grant', 'the refresh token has been revoked');

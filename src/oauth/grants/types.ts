@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import type { KeyRing } from '../../tokens/keys';
 import type { Client } from '../../storage/types';
 import type { Stores } from '../../storage/stores';
+import type { Auditor } from '../audit';
 import type { RequestParams } from '../params';
 import type { TokenResponse } from '../token-response';
 
@@ -17,6 +18,8 @@ export interface GrantContext {
   clientIp: string | undefined;
   /** The JWK thumbprint of the request's verified DPoP proof (RFC 9449 §5); undefined without one. */
   dpopJkt: string | undefined;
+  /** Records audit events of this request (sign-ins of the password grant, refresh-token reuse). */
+  audit: Auditor;
 }
 
 export interface Grant {
