@@ -20,6 +20,7 @@ import { createTestApp } from '../helpers/app';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { createProofKey, tokenProof, type ProofKey } from '../helpers/dpop';
 import { basicAuthorization, send } from '../helpers/http';
+import { register, registerClientCredentialsClient } from '../helpers/registration';
 import { createTestUser } from '../helpers/users';
 
 const clientCredentials = (testClient: TestClient, headers: Record<string, string> = {}) =>
@@ -179,6 +180,21 @@ describe('DPoP-bound codes and refresh tokens', () => {
 });
 
 describe('clients that must use DPoP', () => {
+  it('registers dpop_bound_access_tokens as a boolean and echoes it (RFC 9449 §5.2); a string is refused', async () => {
+    const { body } = await registerClientCredentialsClient({ dpop_bound_access_tokens: true });
+    expect(body.dpop_bound_access_tokens).toBe(true);
+    const refused = await register({
+      client_name: 'Machine',
+      grant_types: ['client_credentials'],
+      dpop_bound_access_tokens: 'yes',
+    });
+    expect(refused.response.status).toBe(400);
+    expect(refused.body).toEqual({
+      error: 'invalid_client_metadata',
+      error_description: 'dpop_bound_access_tokens must be a boolean',
+    });
+  });
+
   it('refuses a token request without a proof from a client registered with dpop_bound_access_tokens (§5.2)', async () => {
     const testClient = await createTestClient({ metadata: { dpop_bound_access_tokens: true } });
     await expectOAuthError(
