@@ -7,8 +7,11 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
 import {
   authorizationCodes,
+  clientAssertionJtis,
+  deviceAuthorizations,
   dpopProofs,
   loginThrottles,
+  pushedAuthorizationRequests,
   rateLimits,
   refreshTokens,
   revokedGrants,
@@ -37,6 +40,9 @@ export interface PurgeCounts {
   sessions: number;
   loginThrottles: number;
   rateLimits: number;
+  deviceAuthorizations: number;
+  clientAssertionJtis: number;
+  pushedAuthorizationRequests: number;
   dpopProofs: number;
 }
 
@@ -83,6 +89,23 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       ),
     },
     { name: 'rateLimits', table: rateLimits, expired: lte(rateLimits.windowStartedAt, counterCutoff) },
+    // Kept a day past expiry, so a late poll is told expired_token rather than that the code is unknown.
+    {
+      name: 'deviceAuthorizations',
+      table: deviceAuthorizations,
+      expired: lte(deviceAuthorizations.expiresAt, evidenceCutoff),
+    },
+    // An expired assertion is refused for its `exp` already, so its jti need not be remembered.
+    {
+      name: 'clientAssertionJtis',
+      table: clientAssertionJtis,
+      expired: lte(clientAssertionJtis.expiresAt, nowSeconds),
+    },
+    {
+      name: 'pushedAuthorizationRequests',
+      table: pushedAuthorizationRequests,
+      expired: lte(pushedAuthorizationRequests.expiresAt, nowSeconds),
+    },
     // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
   ];
@@ -101,6 +124,9 @@ export async function purgeExpired(
     sessions: 0,
     loginThrottles: 0,
     rateLimits: 0,
+    deviceAuthorizations: 0,
+    clientAssertionJtis: 0,
+    pushedAuthorizationRequests: 0,
     dpopProofs: 0,
   };
   let pending = purgeTargets(nowSeconds);

@@ -1,4 +1,5 @@
 // Every store of one D1 database, built once per binding.
+import { createAssertionJtiStore } from './assertion-jtis';
 import { createAuditEventStore } from './audit-events';
 import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
@@ -7,8 +8,10 @@ import { createCodeStore } from './codes';
 import { createDPoPProofStore } from './dpop-proofs';
 import type { DPoPReplayStore } from '@portcullis/verify';
 import { createConsentStore } from './consents';
+import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createRevokedGrantStore } from './revoked-grants';
@@ -16,11 +19,14 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
+  AssertionJtiStore,
   AuditEventStore,
   CodeStore,
   ConsentStore,
+  DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
   RevokedGrantStore,
@@ -41,6 +47,9 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
+  assertionJtis: AssertionJtiStore;
+  pushedRequests: PushedAuthorizationRequestStore;
   /** DPoP proof identifiers seen (RFC 9449 §11.1), shared by every isolate. */
   dpopProofs: DPoPReplayStore;
   signingKeys: SigningKeyStore;
@@ -66,6 +75,9 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      deviceAuthorizations: createDeviceAuthorizationStore(db),
+      assertionJtis: createAssertionJtiStore(db),
+      pushedRequests: createPushedAuthorizationRequestStore(db),
       dpopProofs: createDPoPProofStore(db),
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),

@@ -225,6 +225,9 @@ describe('purgeExpired', () => {
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
       dpopProofs: 1,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
@@ -250,6 +253,9 @@ describe('purgeExpired', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
       dpopProofs: 0,
     });
   });
@@ -279,6 +285,9 @@ describe('purgeExpired on a backlog', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
       dpopProofs: 0,
     });
   });
@@ -325,6 +334,9 @@ describe('the scheduled (cron) handler', () => {
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
+          deviceAuthorizations: 0,
+          clientAssertionJtis: 0,
+          pushedAuthorizationRequests: 0,
           dpopProofs: 0,
         }),
       ],
