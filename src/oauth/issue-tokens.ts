@@ -85,6 +85,8 @@ export async function createRefreshToken(
     ...newFamilyExpiry(context, nowSeconds),
     rotatedAt: null,
     revokedAt: null,
+    // RFC 9449 §5.0, as in the code grant: a public client's refresh token is bound to its proof's key.
+    dpopJkt: context.client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
   });
   return token;
 }

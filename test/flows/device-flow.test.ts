@@ -20,6 +20,7 @@ import { createTestClient, type TestClient } from '../helpers/clients';
 import { TEST_ISSUER } from '../helpers/constants';
 import { send } from '../helpers/http';
 import { register } from '../helpers/registration';
+import { createProofKey, tokenProof } from '../helpers/dpop';
 import { createTestUser } from '../helpers/users';
 
 afterEach(() => {
@@ -282,5 +283,44 @@ describe('the developer pages and the device grant', () => {
       redirectUris: [],
       tokenEndpointAuthMethod: 'none',
     });
+  });
+});
+
+describe('the device grant with DPoP (RFC 9449 §5.0)', () => {
+  it('binds a public device client refresh token to the proof key: refused without a proof or with another key', async () => {
+    const testClient = await createDeviceClient({ type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null });
+    const { browser } = await signedInBrowser();
+    const [key, otherKey] = await Promise.all([createProofKey(), createProofKey()]);
+    const { device_code, user_code } = await startDevice(testClient);
+    expect((await answer(browser, user_code, 'allow')).status).toBe(200);
+    const response = await postAsClient(
+      testClient,
+      '/oauth/token',
+      { grant_type: DEVICE_CODE_GRANT_TYPE, device_code },
+      { DPoP: await tokenProof(key) },
+    );
+    expect(response.status).toBe(200);
+    const tokens = await response.json<TokenSet>();
+    expect(tokens.token_type).toBe('DPoP');
+    const refresh = (headers: Record<string, string>) =>
+      postAsClient(
+        testClient,
+        '/oauth/token',
+        { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! },
+        headers,
+      );
+    await expectOAuthError(
+      await refresh({}),
+      400,
+      'invalid_grant',
+      'the refresh token is DPoP-bound: send a DPoP proof of its key',
+    );
+    await expectOAuthError(
+      await refresh({ DPoP: await tokenProof(otherKey) }),
+      400,
+      'invalid_grant',
+      'the refresh token is bound to another DPoP key',
+    );
+    expect((await refresh({ DPoP: await tokenProof(key) })).status).toBe(200);
   });
 });
