@@ -4,6 +4,7 @@ import type { Bindings } from './env';
 import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
+import { parseScopeDefinitions, type ScopeDefinition } from './oauth/scope-definitions';
 import type { JWK } from 'jose';
 
 /** Access token lifetime (RFC 9068 `exp - iat`). */
@@ -15,8 +16,6 @@ export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** Refresh token idle lifetime (14 days) and absolute lifetime of a token family (90 days). */
 export const REFRESH_TOKEN_IDLE_TTL_SECONDS = 14 * 24 * 3600;
 export const REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS = 90 * 24 * 3600;
-/** API scopes a client may register and request, besides the OpenID ones. */
-export const DEFAULT_API_SCOPES = ['read', 'write'] as const;
 
 /** Dynamic registrations one registrant (an IP, or the initial access token) may hold at once. */
 export const REGISTRATION_MAX_CLIENTS_PER_REGISTRANT = 50;
@@ -62,7 +61,13 @@ export interface Config {
   signupRateLimit: { limit: number; windowSeconds: number };
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
-  /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
+  /**
+   * The API scopes (SCOPES, JSON; default `read` and `write` for every resource, public clients included): each with
+   * its consent-page description, the resources it applies to and whether public clients may have it
+   * (oauth/scope-definitions.ts). The OpenID scopes are separate and fixed.
+   */
+  scopes: readonly ScopeDefinition[];
+  /** The names of `scopes`: what a client may be registered for and request (RFC 8414 `scopes_supported`). */
   apiScopes: readonly string[];
   /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. Empty with managed keys. */
   signingKeys: ReadonlyArray<{ jwk: JWK; alg: SigningAlgorithm }>;
@@ -123,6 +128,7 @@ export function loadConfig(env: Bindings): Config {
   }
   const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
   const resources = attempt(() => readUrlList('RESOURCES', env.RESOURCES));
+  const scopes = attempt(() => parseScopeDefinitions(env.SCOPES));
   const registrationPolicy = attempt(() => readRegistrationPolicy(env.REGISTRATION_POLICY));
   const registrationToken = env.REGISTRATION_TOKEN?.trim() || undefined;
   if (registrationPolicy === 'token' && !registrationToken) {
@@ -183,7 +189,8 @@ export function loadConfig(env: Bindings): Config {
       windowSeconds: registrationRateLimitWindowSeconds!,
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
-    apiScopes: DEFAULT_API_SCOPES,
+    scopes: scopes!,
+    apiScopes: Object.freeze(scopes!.map(({ name }) => name)),
     signingKeys: signingKeys!,
     managedKeys,
     auditTokenEvents: auditTokenEvents!,

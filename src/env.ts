@@ -38,4 +38,6 @@ export interface Bindings {
   DEFAULT_AUDIENCE?: string;
   /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */
   RESOURCES?: string;
+  /** API scopes as JSON: `{ "<name>": { "description", "resources"?, "public_clients"? } }`; default read and write. */
+  SCOPES?: string;
 }

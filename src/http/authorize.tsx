@@ -17,6 +17,7 @@ import {
   type ConsentDecision,
 } from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
+import { scopeDescriptions } from '../oauth/scope-definitions';
 import type { RequestParams } from '../oauth/params';
 import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
 import type { User } from '../storage/types';
@@ -122,6 +123,7 @@ async function renderConsent(c: Context<AppEnv>, request: AuthorizationRequest, 
       redirectOrigin={origin === 'null' ? protocol : origin}
       username={user.username}
       scopes={request.scopes}
+      scopeDescriptions={scopeDescriptions(c.get('config').scopes)}
       authorizationRequest={authorizationRequestQuery(request)}
       switchAccountUrl={signInUrl(request) ?? '/login'}
     />,

@@ -7,8 +7,9 @@ import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
 import { matchRedirectUri } from './redirect-uri';
-import { requestedUserScopes } from './requested-scope';
+import { requestableScopes, requestedUserScopes } from './requested-scope';
 import { audienceFor } from './resource';
+import { scopesOutsideAudience } from './scope-definitions';
 
 /** OIDC Core §3.1.2.1 prompt values. `select_account` shows the sign-in form, where any account can be chosen. */
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
@@ -93,10 +94,14 @@ export function validateAuthorizationRequest(
   if (responseMode !== undefined && responseMode !== 'query')
     throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
-  const scopes = requestedUserScopes(params.get('scope'), client.scopes);
+  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestableScopes(client, audience.config));
   const resources = params.getAll('resource');
   // Throws invalid_target for a resource that is malformed or not served by this issuer (RFC 8707 §2).
-  audienceFor(resources, audience.config, audience.issuer);
+  const tokenAudience = audienceFor(resources, audience.config, audience.issuer);
+  const misplaced = scopesOutsideAudience(audience.config.scopes, scopes, tokenAudience);
+  if (misplaced.length > 0) {
+    throw new OAuthError('invalid_scope', `the requested resources do not offer: ${misplaced.join(' ')}`);
+  }
   return {
     ...target,
     state: params.get('state'),

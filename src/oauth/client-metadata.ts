@@ -35,6 +35,8 @@ export interface ClientMetadataPolicy {
   /** The grant types the token endpoint implements now (oauth/grants SUPPORTED_GRANT_TYPES). */
   supportedGrantTypes: readonly string[];
   apiScopes: readonly string[];
+  /** API scopes public clients may not have (SCOPES `public_clients: false`). */
+  confidentialOnlyScopes?: readonly string[];
   /**
    * Whether the legacy password grant may be registered: only for first-party clients set up by the operator (admin
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
@@ -119,7 +121,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     responseTypes: checkResponseTypes(fields.response_types, grantTypes),
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
-    scopes: checkScopes(fields.scope, policy.apiScopes),
+    scopes: checkScopes(fields.scope, apiScopesFor(type, policy)),
     metadata: extraMetadata(fields, type, policy),
   };
 }
@@ -245,6 +247,11 @@ function originProblem(origin: string): string | undefined {
   if (url.origin !== origin)
     return `must be an exact origin (scheme://host[:port], no path or trailing slash): ${url.origin}`;
   return undefined;
+}
+
+function apiScopesFor(type: ClientType, policy: ClientMetadataPolicy): readonly string[] {
+  if (type === 'confidential') return policy.apiScopes;
+  return policy.apiScopes.filter((scope) => !policy.confidentialOnlyScopes?.includes(scope));
 }
 
 function checkScopes(scope: string | null | undefined, apiScopes: readonly string[]): string[] {

@@ -47,9 +47,15 @@ export interface Registrant {
 }
 
 const TOKEN_REGISTRANT_PREFIX = 'token:';
+const ADDRESS_REGISTRANT_PREFIX = 'ip:';
+
+/** Registered by anyone under the `open` policy, not by the operator, a developer page or the admin CLI. */
+export function isOpenRegistration(client: Pick<Client, 'registrant'>): boolean {
+  return client.registrant?.startsWith(ADDRESS_REGISTRANT_PREFIX) ?? false;
+}
 
 function registrationPolicyOf({ config, idTokenSigningAlgorithms }: RegistrationContext, isOperator: boolean) {
-  return clientMetadataPolicy(config.apiScopes, { firstParty: isOperator, idTokenSigningAlgorithms });
+  return clientMetadataPolicy(config.scopes, { firstParty: isOperator, idTokenSigningAlgorithms });
 }
 
 /** The `closed` policy refuses registration outright, before anything is counted or read. */
@@ -71,7 +77,7 @@ export async function identifyRegistrant(
   address: string,
 ): Promise<Registrant> {
   if (config.registrationPolicy !== 'token' && presentedToken === undefined) {
-    return { id: `ip:${address}`, isOperator: false };
+    return { id: `${ADDRESS_REGISTRANT_PREFIX}${address}`, isOperator: false };
   }
   const expectedHash = await hashOpaqueToken(config.registrationToken ?? '');
   // Hashing both sides makes the comparison constant-time whatever the lengths.

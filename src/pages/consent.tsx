@@ -14,6 +14,8 @@ export interface ConsentPageProps {
   redirectOrigin: string;
   username: string;
   scopes: readonly string[];
+  /** The configured API scopes' descriptions (SCOPES); the OpenID scopes' come from the copy table. */
+  scopeDescriptions: Readonly<Record<string, string>>;
   /** The canonical query of the request, resubmitted and validated again with the decision. */
   authorizationRequest: string;
   /** Signs in again and returns to this request. */
@@ -30,7 +32,7 @@ export function ConsentPage(props: ConsentPageProps) {
       <p id="scopes-heading">{COPY.consent.asksTo(props.clientName)}</p>
       <ul aria-labelledby="scopes-heading">
         {props.scopes.map((scope) => (
-          <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
+          <li>{props.scopeDescriptions[scope] ?? COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
         ))}
       </ul>
       <p>{COPY.consent.returnsTo(props.redirectOrigin)}</p>

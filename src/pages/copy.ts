@@ -61,14 +61,12 @@ export const COPY = {
     allow: 'Allow',
     deny: 'Deny',
   },
-  /** What each scope lets a client do, in the user's terms (the consent page). */
+  /** What each OpenID scope lets a client do, in the user's terms (the consent page); API scopes come from SCOPES. */
   scopes: {
     openid: 'Know who you are (your account identifier)',
     profile: 'See your username',
     email: 'See your email address',
     offline_access: 'Keep access while you are not using it, until you revoke it',
-    read: 'Read your data',
-    write: 'Create, change and delete your data',
   } as Readonly<Record<string, string>>,
   unknownScope: (scope: string) => `Use the permission "${scope}"`,
   endSession: {

@@ -20,9 +20,15 @@ export class TestBrowser {
   readonly clientIp: string;
   private readonly cookies = new Map<string, string>();
   private lastHtml = '';
+  private readonly sender: (path: string, init: RequestInit) => Promise<Response>;
 
-  constructor(options: { clientIp?: string } = {}) {
+  /** `sender` replaces the Worker's own fetch, e.g. with a test app of its own configuration (createTestApp). */
+  constructor(
+    options: { clientIp?: string; sender?: (path: string, init: RequestInit) => Promise<Response> | Response } = {},
+  ) {
     this.clientIp = options.clientIp ?? `10.${randomByte()}.${randomByte()}.${randomByte()}`;
+    const sender = options.sender ?? send;
+    this.sender = async (path, init) => sender(path, init);
   }
 
   /** GETs a path on the issuer (or an absolute issuer URL), keeping cookies and the HTML of the page. */
@@ -115,7 +121,7 @@ export class TestBrowser {
     if (this.cookies.size > 0)
       headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     // manual: send() goes through a service binding, which would otherwise follow redirects itself.
-    const response = await send(path, { ...init, headers, redirect: 'manual' });
+    const response = await this.sender(path, { ...init, headers, redirect: 'manual' });
     this.store(response.headers.getSetCookie());
     if (response.headers.get('content-type')?.startsWith('text/html')) this.lastHtml = await response.clone().text();
     return response;
