@@ -8,11 +8,17 @@ export interface ChallengeOptions {
   realm: string;
   /** The URL of the resource's protected resource metadata (RFC 9728 §5.1 `resource_metadata`). */
   resourceMetadata?: string | undefined;
+  /**
+   * The scopes the resource needs, named in the 401 challenges too (RFC 6750 §3 `scope`), so a client knows what to
+   * ask for before it has a token (the MCP authorization spec's scope selection). A 403 always names its own.
+   */
+  scope?: string | undefined;
 }
 
 /** The RFC 6750 §3 response for a VerifyError; `realm` alone, or the realm and the metadata URL. */
 export function bearerErrorResponse(error: VerifyError, options: string | ChallengeOptions): Response {
-  const { realm, resourceMetadata } = typeof options === 'string' ? { realm: options } : options;
+  const { realm, resourceMetadata, scope } = typeof options === 'string' ? { realm: options } : options;
+  const scopeAttribute: Record<string, string> = scope ? { scope } : {};
   const challenge = (attributes: Record<string, string>) => ({
     'WWW-Authenticate': `Bearer ${Object.entries({
       realm,
@@ -26,7 +32,7 @@ export function bearerErrorResponse(error: VerifyError, options: string | Challe
   switch (error.code) {
     case 'ERR_TOKEN_MISSING':
       // §3.1: a request without credentials gets a challenge with no error code, so neither has the body.
-      return Response.json({ error_description: error.message }, { status: 401, headers: challenge({}) });
+      return Response.json({ error_description: error.message }, { status: 401, headers: challenge(scopeAttribute) });
     case 'ERR_REQUEST_MALFORMED':
       return Response.json(body('invalid_request'), {
         status: 400,
@@ -49,7 +55,7 @@ export function bearerErrorResponse(error: VerifyError, options: string | Challe
     default:
       return Response.json(body('invalid_token'), {
         status: 401,
-        headers: challenge({ error: 'invalid_token', error_description: error.message }),
+        headers: challenge({ error: 'invalid_token', error_description: error.message, ...scopeAttribute }),
       });
   }
 }

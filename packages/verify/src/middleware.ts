@@ -34,6 +34,8 @@ export interface GuardOptions {
    * derived from the verifier's first audience as the resource identifier (§3.1). Default: none.
    */
   resourceMetadata?: string | boolean;
+  /** Name `scopes` in the 401 challenges as well as the 403 (RFC 6750 §3 `scope`); default false. */
+  challengeScope?: boolean;
 }
 
 /** Where the middleware gets its verifier: built from options, given once, or chosen per request (e.g. by issuer). */
@@ -64,6 +66,7 @@ export function verifyAccessToken<E extends Env = Env>(
     const challenge = {
       realm: options.realm ?? verifier.audience[0] ?? '',
       resourceMetadata: metadataUrlFor(options.resourceMetadata, verifier),
+      scope: options.challengeScope ? scopes.join(' ') : undefined,
     };
     try {
       const claims = await verifier(c.req.raw);
