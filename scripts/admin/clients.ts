@@ -27,7 +27,7 @@ import { findUser } from './users';
 // The CLI reads no Worker config: the API scopes come from a SCOPES environment variable (the Worker's SCOPES var,
 // same JSON), else the defaults. Nor does it read the signing keys (a secret), so it allows every algorithm the server
 // can sign with. A client registered with an algorithm the deployed key set lacks gets RS256 ID Tokens
-// (tokens/id-token.ts idTokenSigningKey).
+// (tokens/id-token.ts idTokenSigningKey), and userinfo signed the same way (tokens/signed-userinfo.ts).
 const POLICY = clientMetadataPolicy(parseScopeDefinitions(process.env.SCOPES), {
   firstParty: true,
   idTokenSigningAlgorithms: SIGNING_ALGORITHMS,
@@ -41,9 +41,10 @@ const SETTING_OPTIONS = {
   scopes: { type: 'string', multiple: true },
   origins: { type: 'string', multiple: true },
   'id-token-alg': { type: 'string' },
+  'userinfo-alg': { type: 'string' },
 } as const;
 const SETTINGS_USAGE =
-  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>] [--id-token-alg <alg>|""]';
+  '[--name <name>] [--type confidential|public] [--grant-types <a,b>] [--redirect-uris <uri,…>] [--scopes <a,b>] [--origins <origin,…>] [--id-token-alg <alg>|""] [--userinfo-alg <alg>|""]';
 
 export const CLIENT_COMMANDS: AdminCommand[] = [
   {
@@ -155,6 +156,7 @@ interface SettingValues {
   scopes?: string[] | undefined;
   origins?: string[] | undefined;
   'id-token-alg'?: string | undefined;
+  'userinfo-alg'?: string | undefined;
 }
 
 function settingsFrom(values: SettingValues): ClientSettings {
@@ -170,6 +172,7 @@ function settingsFrom(values: SettingValues): ClientSettings {
     allowedOrigins: listOption(values.origins),
     // "" goes back to the default (RS256), like an empty list option.
     idTokenSigningAlg: values['id-token-alg'] === '' ? null : values['id-token-alg'],
+    userinfoSigningAlg: values['userinfo-alg'] === '' ? null : values['userinfo-alg'],
   };
 }
 

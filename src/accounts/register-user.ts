@@ -1,6 +1,6 @@
 // Sign-up: checks a chosen username, password and optional email, hashes the password, and creates the user.
 // Problems come back as codes, which the page and the JSON answer both word from the copy table.
-import type { User, UserStore } from '../storage/types';
+import { NO_PROFILE, type User, type UserStore } from '../storage/types';
 import { hashPassword } from './password-hash';
 import { passwordProblem, type PasswordProblem } from './password-policy';
 import { normalizeUsername } from './username';
@@ -48,6 +48,7 @@ export async function registerUser(
     passwordHash: await hashPassword(input.password),
     isAdmin: options.isAdmin ?? false,
     disabled: false,
+    ...NO_PROFILE,
     createdAt: nowSeconds,
     updatedAt: nowSeconds,
   };

@@ -23,6 +23,7 @@ export async function readApplicationForm(c: Context<AppEnv>, choices: Applicati
     scopes: checked(choices.scopes, APPLICATION_FIELD.scope),
     // The select's first option, the default, sends "", which the form parser drops.
     idTokenSigningAlg: params.get(APPLICATION_FIELD.idTokenSigningAlg) ?? null,
+    userinfoSigningAlg: params.get(APPLICATION_FIELD.userinfoSigningAlg) ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { issueAuthorizationCode } from '../oauth/authorization-code';
 import {
   authorizationRequestQuery,
+  consentScopes,
   reauthenticationRequired,
   resolveAuthorizationTarget,
   validateAuthorizationRequest,
@@ -17,6 +18,7 @@ import {
   type ConsentDecision,
 } from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
+import { assertHintedUserSignedIn } from '../oauth/id-token-hint';
 import { scopeDescriptions } from '../oauth/scope-definitions';
 import type { RequestParams } from '../oauth/params';
 import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
@@ -29,6 +31,8 @@ import { parseFormBody, readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
 import { allowFormActionTo, htmlPage } from './middleware/html-page';
 import { currentSession } from './middleware/session';
+import { clientBranding } from './client-branding';
+import { LOGIN_HINT_PARAM } from './login';
 import { loginUrl, safeReturnTo } from './return-to';
 
 const AUTHORIZE_PATH = '/oauth/authorize';
@@ -65,6 +69,8 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       throw new OAuthError('invalid_request', 'the authorization request is too long to be resumed after signing in');
     return c.redirect(signIn, status);
   }
+  if (request.prompts.includes('none') && request.idTokenHint !== null)
+    await assertHintedUserSignedIn(request.idTokenHint, session.user.id, c.get('keys'), c.get('issuer'));
   if (decision === 'deny') throw consentDenied();
   if (decision === 'allow') {
     await recordConsent(stores.consents, session.user.id, request, nowSeconds);
@@ -91,6 +97,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       resources: request.resources,
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
+      claims: request.claims,
       authTime: session.authTime,
     },
     nowSeconds,
@@ -119,10 +126,10 @@ async function renderConsent(c: Context<AppEnv>, request: AuthorizationRequest, 
   return c.html(
     <ConsentPage
       csrfToken={await csrfToken(c)}
-      clientName={request.client.name || request.client.id}
+      client={clientBranding(c, request.client)}
       redirectOrigin={origin === 'null' ? protocol : origin}
       username={user.username}
-      scopes={request.scopes}
+      scopes={consentScopes(request)}
       scopeDescriptions={scopeDescriptions(c.get('config').scopes)}
       authorizationRequest={authorizationRequestQuery(request)}
       switchAccountUrl={signInUrl(request) ?? '/login'}
@@ -130,9 +137,14 @@ async function renderConsent(c: Context<AppEnv>, request: AuthorizationRequest, 
   );
 }
 
-/** The login page, returning to this request without what forced the sign-in; null when it is too long to carry. */
+/**
+ * The login page, returning to this request without what forced the sign-in, its username prefilled with the
+ * login_hint (OIDC Core §3.1.2.1); null when the request is too long to carry.
+ */
 function signInUrl(request: AuthorizationRequest): string | null {
   const returnTo = `${AUTHORIZE_PATH}?${authorizationRequestQuery(request, { afterSignIn: true })}`;
   // safeReturnTo falls back to the account page for a return_to longer than it keeps.
-  return safeReturnTo(returnTo) === returnTo ? loginUrl(returnTo) : null;
+  if (safeReturnTo(returnTo) !== returnTo) return null;
+  const hint = request.loginHint === null ? '' : `&${LOGIN_HINT_PARAM}=${encodeURIComponent(request.loginHint)}`;
+  return `${loginUrl(returnTo)}${hint}`;
 }

@@ -27,6 +27,8 @@ export interface AppVariables {
   csrfToken: string | undefined;
   /** Extra CSP form-action sources for this page (middleware/html-page.ts allowFormActionTo). */
   formActionOrigins: string[] | undefined;
+  /** Extra CSP img-src origins for this page, e.g. a client's logo (middleware/html-page.ts allowImageFrom). */
+  imageOrigins: string[] | undefined;
   /** The nonce of this page's inline script, if it has one (middleware/html-page.ts allowInlineScript). */
   scriptNonce: string | undefined;
   /** Set once an authorization request's client and redirect URI are verified: onError then redirects there. */

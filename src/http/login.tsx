@@ -4,9 +4,11 @@ import { Hono, type Context } from 'hono';
 import { signInWithThrottle } from '../accounts/login-throttle';
 import { normalizeUsername } from '../accounts/username';
 import { COPY } from '../pages/copy';
+import type { ClientBranding } from '../pages/client-card';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import { signInFailedEvent } from '../oauth/audit';
 import { audit } from './audit';
+import { clientBranding } from './client-branding';
 import type { AppEnv } from './context';
 import { clientAddress } from './client-address';
 import { readForm } from './form';
@@ -15,9 +17,14 @@ import { htmlPage } from './middleware/html-page';
 import { startSession } from './middleware/session';
 import { safeReturnTo } from './return-to';
 
+/** OIDC Core §3.1.2.1 login_hint, passed on by the authorization endpoint: prefills the username. */
+export const LOGIN_HINT_PARAM = 'login_hint';
+
 export const loginEndpoint = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection())
-  .get('/', (c) => renderLogin(c, { returnTo: safeReturnTo(c.req.query('return_to')) }))
+  .get('/', (c) =>
+    renderLogin(c, { returnTo: safeReturnTo(c.req.query('return_to')), username: c.req.query(LOGIN_HINT_PARAM) }),
+  )
   .post('/', async (c) => {
     const params = await readForm(c);
     const returnTo = safeReturnTo(params.get('return_to'));
@@ -43,10 +50,19 @@ export const loginEndpoint = new Hono<AppEnv>()
 
 async function renderLogin(
   c: Context<AppEnv>,
-  props: Omit<LoginPageProps, 'csrfToken'>,
+  props: Omit<LoginPageProps, 'csrfToken' | 'client'>,
   status: 200 | 400 | 401 | 429 = 200,
 ) {
-  return c.html(<LoginPage {...props} csrfToken={await csrfToken(c)} />, status);
+  const client = await authorizingClient(c, props.returnTo);
+  return c.html(<LoginPage {...props} client={client} csrfToken={await csrfToken(c)} />, status);
+}
+
+/** The client of the authorization request the sign-in returns to, shown so the user knows who is asking. */
+async function authorizingClient(c: Context<AppEnv>, returnTo: string): Promise<ClientBranding | undefined> {
+  const url = new URL(returnTo, 'https://portcullis.invalid');
+  const clientId = url.pathname === '/oauth/authorize' ? url.searchParams.get('client_id') : null;
+  const client = clientId ? await c.get('stores').clients.findById(clientId) : null;
+  return client ? clientBranding(c, client) : undefined;
 }
 
 /** RFC 6585 §4: 429 with Retry-After, shown as the login form with the wait, so the user can come back to it. */

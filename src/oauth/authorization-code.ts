@@ -1,5 +1,6 @@
 // Issues authorization codes (RFC 6749 §4.1.2): 256 random bits, stored only as a hash, short-lived (at most
-// 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce and auth time.
+// 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce, claims request
+// and auth time.
 import type { Config } from '../config';
 import type { AuthorizationCode, CodeStore } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
@@ -11,7 +12,7 @@ import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
  */
 export type AuthorizationCodeBinding = Pick<
   AuthorizationCode,
-  'clientId' | 'userId' | 'redirectUri' | 'scopes' | 'resources' | 'codeChallenge' | 'nonce' | 'authTime'
+  'clientId' | 'userId' | 'redirectUri' | 'scopes' | 'resources' | 'codeChallenge' | 'nonce' | 'claims' | 'authTime'
 >;
 
 /** Grant ids tie together the tokens of one authorization, so they can be revoked together. */

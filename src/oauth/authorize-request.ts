@@ -2,7 +2,10 @@
 // first the client and its redirect URI, whose failures must never be redirected (RFC 6749 §4.1.2.1), then the
 // rest, whose failures go back to that redirect URI. Only the code flow exists (RFC 9700 §2.1.2: no implicit).
 import type { Config } from '../config';
-import type { Client, ClientStore } from '../storage/types';
+import type { Client, ClientStore, RequestedClaims } from '../storage/types';
+import { assertAcrRequestSatisfiable } from './authentication-context';
+import { claimsWithinScopes, requestedUserClaims, scopesOfClaims } from './claims';
+import { claimsParameterOf, parseClaimsParameter } from './claims-request';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
@@ -33,6 +36,15 @@ export interface AuthorizationRequest extends AuthorizationTarget {
   prompts: Prompt[];
   /** OIDC max_age: the longest time since the user last entered their password that the client accepts. */
   maxAgeSeconds: number | null;
+  /** The OIDC `claims` parameter (Core §5.5), or null. */
+  claims: RequestedClaims | null;
+  /** OIDC login_hint: prefills the username on the login page. */
+  loginHint: string | null;
+  /**
+   * OIDC id_token_hint, checked against the signed-in user when prompt=none (http/authorize.tsx). Not carried through
+   * the login page: whoever signs in there is the answer to the request.
+   */
+  idTokenHint: string | null;
 }
 
 /** Stage one. Its errors are shown to the user as a page, never redirected (RFC 6749 §3.1.2.4, §4.1.2.1). */
@@ -94,7 +106,11 @@ export function validateAuthorizationRequest(
   if (responseMode !== undefined && responseMode !== 'query')
     throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
-  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestableScopes(client, audience.config));
+  const requestable = requestableScopes(client, audience.config);
+  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestable);
+  const parsedClaims = parseClaimsParameter(params.get('claims'));
+  const claims = parsedClaims && claimsWithinScopes(parsedClaims, requestable);
+  assertAcrRequestSatisfiable(claims);
   const resources = params.getAll('resource');
   // Throws invalid_target for a resource that is malformed or not served by this issuer (RFC 8707 §2).
   const tokenAudience = audienceFor(resources, audience.config, audience.issuer);
@@ -111,7 +127,19 @@ export function validateAuthorizationRequest(
     nonce: params.get('nonce') ?? null,
     prompts: parsePrompt(params.get('prompt')),
     maxAgeSeconds: parseMaxAge(params.get('max_age')),
+    claims,
+    loginHint: params.get('login_hint') ?? null,
+    idTokenHint: params.get('id_token_hint') ?? null,
   };
+}
+
+/**
+ * The scopes the user's consent must cover: those requested, and those whose claims the `claims` parameter asks for
+ * by name (asking for `email` is asking for part of the `email` scope), so no claim is released unconsented.
+ */
+export function consentScopes(request: AuthorizationRequest): string[] {
+  const named = [...requestedUserClaims(request.claims?.userinfo), ...requestedUserClaims(request.claims?.idToken)];
+  return [...new Set([...request.scopes, ...scopesOfClaims(named)])];
 }
 
 /**
@@ -126,7 +154,8 @@ export function reauthenticationRequired(request: AuthorizationRequest, authTime
 
 /**
  * The request as a query string with only what this server reads, canonically encoded: carried through the login
- * page and the consent form. `afterSignIn` drops what forces a sign-in (see reauthenticationRequired).
+ * page and the consent form. `afterSignIn` drops what forces a sign-in (see reauthenticationRequired). Parameters
+ * it only tolerates (display, ui_locales, claims_locales, acr_values, unknown ones) are not carried (RFC 6749 §3.1).
  */
 export function authorizationRequestQuery(request: AuthorizationRequest, { afterSignIn = false } = {}): string {
   const prompts = afterSignIn
@@ -145,6 +174,7 @@ export function authorizationRequestQuery(request: AuthorizationRequest, { after
     ['code_challenge_method', request.codeChallenge === null ? null : 'S256'],
     ['prompt', prompts.length > 0 ? prompts.join(' ') : null],
     ['max_age', afterSignIn || request.maxAgeSeconds === null ? null : String(request.maxAgeSeconds)],
+    ['claims', request.claims === null ? null : claimsParameterOf(request.claims)],
   ];
   for (const [name, value] of optional) if (value != null) query.append(name, value);
   for (const resource of request.resources) query.append('resource', resource);

@@ -24,6 +24,13 @@ const EXTRA_MEMBERS = [
   'software_id',
   'software_version',
   'id_token_signed_response_alg',
+  'userinfo_signed_response_alg',
+] as const;
+
+/** The members naming a signing algorithm, with the discovery member that lists the algorithms each may take. */
+const SIGNING_ALG_MEMBERS = [
+  ['id_token_signed_response_alg', 'id_token_signing_alg_values_supported'],
+  ['userinfo_signed_response_alg', 'userinfo_signing_alg_values_supported'],
 ] as const;
 
 // Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
@@ -42,7 +49,10 @@ export interface ClientMetadataPolicy {
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
    */
   allowsPasswordGrant: boolean;
-  /** What `id_token_signed_response_alg` may be: discovery's id_token_signing_alg_values_supported. */
+  /**
+   * What `id_token_signed_response_alg` and `userinfo_signed_response_alg` may be: the key set's algorithms, which
+   * discovery lists as id_token_signing_alg_values_supported and userinfo_signing_alg_values_supported.
+   */
   idTokenSigningAlgorithms: readonly string[];
 }
 
@@ -100,6 +110,7 @@ const MetadataShape = v.looseObject({
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
   id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
+  userinfo_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;
 
@@ -121,7 +132,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     responseTypes: checkResponseTypes(fields.response_types, grantTypes),
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
-    scopes: checkScopes(fields.scope, apiScopesFor(type, policy)),
+    scopes: checkScopes(fields.scope, apiScopesFor(type, policy), grantTypes),
     metadata: extraMetadata(fields, type, policy),
   };
 }
@@ -254,9 +265,8 @@ function apiScopesFor(type: ClientType, policy: ClientMetadataPolicy): readonly 
   return policy.apiScopes.filter((scope) => !policy.confidentialOnlyScopes?.includes(scope));
 }
 
-function checkScopes(scope: string | null | undefined, apiScopes: readonly string[]): string[] {
-  // Without a scope the client may request every API scope; OpenID scopes are opted into.
-  if (scope == null) return [...apiScopes];
+function checkScopes(scope: string | null | undefined, apiScopes: readonly string[], grantTypes: string[]): string[] {
+  if (scope == null) return defaultScopes(apiScopes, grantTypes);
   let scopes: string[];
   try {
     scopes = parseScope(scope) ?? [];
@@ -274,6 +284,17 @@ function checkScopes(scope: string | null | undefined, apiScopes: readonly strin
   return scopes;
 }
 
+/**
+ * The scopes of a client registered without `scope` (OIDC Dynamic Registration has no such member): every API scope,
+ * and for a client that acts for users the OpenID scopes, `offline_access` only when it may use refresh tokens.
+ */
+export function defaultScopes(apiScopes: readonly string[], grantTypes: readonly string[]): string[] {
+  const actsForUsers = grantTypes.includes('authorization_code') || grantTypes.includes('password');
+  if (!actsForUsers) return [...apiScopes];
+  const offline = grantTypes.includes('refresh_token') ? ['offline_access'] : [];
+  return [...apiScopes, 'openid', 'profile', 'email', ...offline];
+}
+
 function extraMetadata(
   fields: MetadataFields,
   type: ClientType,
@@ -283,13 +304,13 @@ function extraMetadata(
     const problem = redirectUriProblem(uri, { allowPrivateUseScheme: type === 'public' });
     if (problem) throw metadataError(`post_logout_redirect_uris[${index}]`, problem);
   });
-  // OIDC Dynamic Registration §2: only an algorithm discovery advertises, which rules out `none` and HMAC.
-  const alg = fields.id_token_signed_response_alg;
-  if (alg != null && !policy.idTokenSigningAlgorithms.includes(alg)) {
-    throw metadataError(
-      'id_token_signed_response_alg',
-      `must be one of id_token_signing_alg_values_supported: ${policy.idTokenSigningAlgorithms.join(', ')}`,
-    );
+  // OIDC Dynamic Registration §2: only an algorithm discovery advertises, which rules out `none` and HMAC. Userinfo
+  // is signed with the same key set, so both members take the same list (absent userinfo alg: plain JSON userinfo).
+  for (const [member, advertised] of SIGNING_ALG_MEMBERS) {
+    const alg = fields[member];
+    if (alg != null && !policy.idTokenSigningAlgorithms.includes(alg)) {
+      throw metadataError(member, `must be one of ${advertised}: ${policy.idTokenSigningAlgorithms.join(', ')}`);
+    }
   }
   return Object.fromEntries(
     EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),

@@ -19,6 +19,8 @@ export interface ClientSettings {
   scopes?: string[];
   /** `id_token_signed_response_alg`; null is the default (RS256). */
   idTokenSigningAlg?: string | null;
+  /** `userinfo_signed_response_alg` (OIDC Core §5.3.2); null is the default, plain JSON userinfo. */
+  userinfoSigningAlg?: string | null;
 }
 
 /**
@@ -52,6 +54,7 @@ function metadataForSettings(settings: ClientSettings, current?: Client): Record
   set('scope', settings.scopes?.join(' '));
   // null removes the member (RFC 7592 §2.2 semantics), so the default applies again.
   set('id_token_signed_response_alg', settings.idTokenSigningAlg);
+  set('userinfo_signed_response_alg', settings.userinfoSigningAlg);
   return metadata;
 }
 

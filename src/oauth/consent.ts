@@ -1,7 +1,7 @@
 // Consent (RFC 6749 §4.1.1 step B, OIDC Core §3.1.2.4): what a user granted a client is remembered per user and
 // client, so a later request for the same or fewer scopes skips the page; `prompt=consent` always shows it.
 import type { ConsentStore } from '../storage/types';
-import type { AuthorizationRequest } from './authorize-request';
+import { consentScopes, type AuthorizationRequest } from './authorize-request';
 import { OAuthError } from './errors';
 
 export type ConsentDecision = 'allow' | 'deny';
@@ -14,7 +14,7 @@ export async function consentRequired(
 ): Promise<boolean> {
   if (request.prompts.includes('consent')) return true;
   const granted = await consents.find(userId, request.client.id);
-  return granted === null || !request.scopes.every((scope) => granted.scopes.includes(scope));
+  return granted === null || !consentScopes(request).every((scope) => granted.scopes.includes(scope));
 }
 
 /** Remembers the grant: the union with what was granted before, so allowing fewer scopes takes nothing back. */
@@ -25,7 +25,7 @@ export async function recordConsent(
   nowSeconds: number,
 ): Promise<void> {
   const earlier = await consents.find(userId, request.client.id);
-  const scopes = [...new Set([...(earlier?.scopes ?? []), ...request.scopes])];
+  const scopes = [...new Set([...(earlier?.scopes ?? []), ...consentScopes(request)])];
   await consents.upsert({ userId, clientId: request.client.id, scopes }, nowSeconds);
 }
 

@@ -1,6 +1,7 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6), the HTTP status that code is answered with, and a description
-// kept within RFC 6749 §5.2's characters. app.onError renders it.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6, OpenID Connect Unmet Authentication Requirements 1.0 §3), the
+// HTTP status that code is answered with, and a description kept within RFC 6749 §5.2's characters. app.onError
+// renders it.
 import { percentEscape } from './percent-escape';
 
 export type OAuthErrorCode =
@@ -16,6 +17,7 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  | 'unmet_authentication_requirements'
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_token'
@@ -41,6 +43,7 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   login_required: 400,
   consent_required: 400,
   interaction_required: 400,
+  unmet_authentication_requirements: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
   invalid_token: 401,

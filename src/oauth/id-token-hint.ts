@@ -36,6 +36,22 @@ async function verifiedPayload(hint: string, keys: KeyRing, issuer: string): Pro
   }
 }
 
+/**
+ * OIDC Core §3.1.2.1: with prompt=none, an id_token_hint naming another user than the signed-in one is answered with
+ * login_required; a hint that is not an ID Token of this issuer is invalid_request. Without prompt=none the hint is
+ * not needed: the user sees who is signed in on the consent page and may switch accounts there.
+ */
+export async function assertHintedUserSignedIn(
+  hint: string,
+  signedInUserId: string,
+  keys: KeyRing,
+  issuer: string,
+): Promise<void> {
+  const { subject } = await verifyIdTokenHint(hint, keys, issuer);
+  if (subject !== signedInUserId)
+    throw new OAuthError('login_required', 'the user of the id_token_hint is not the one signed in');
+}
+
 function invalidHint(cause?: unknown): OAuthError {
   return new OAuthError('invalid_request', 'The id_token_hint is not an ID Token from this server.', { cause });
 }

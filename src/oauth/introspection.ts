@@ -1,10 +1,11 @@
 // Token introspection (RFC 7662 §2): access tokens by signature, issuer and expiry (as a resource server would
-// check them), refresh tokens by their stored state; anything else, or a token this client may not see, is
-// `{active:false}` (§2.2), never an error.
+// check them) and by whether their grant was revoked, refresh tokens by their stored state; anything else, or a token
+// this client may not see, is `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
 import { VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
+import { GRANT_ID_CLAIM } from './issue-tokens';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';
 import type { TokenRequest } from './revocation';
@@ -38,9 +39,14 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
     if (error instanceof VerifyError) return INACTIVE;
     throw error;
   }
-  // A token of the client itself (client_credentials) has no user; a user's token dies with the user.
-  const username = claims.sub === claims.client_id ? undefined : await activeUsername(request, claims.sub);
-  if (username === null) return INACTIVE;
+  // A token of the client itself (client_credentials) has no user; a user's token dies with the user, and with its
+  // grant (a replayed code, a revoked refresh token), which resource servers verifying locally cannot see.
+  const grantId = claims[GRANT_ID_CLAIM];
+  const [username, revoked] = await Promise.all([
+    claims.sub === claims.client_id ? undefined : activeUsername(request, claims.sub),
+    typeof grantId === 'string' ? request.stores.revokedGrants.isRevoked(grantId) : false,
+  ]);
+  if (username === null || revoked) return INACTIVE;
   return {
     active: true,
     scope: claims.scope,

@@ -1,9 +1,10 @@
 // The token set of a user's grant (RFC 6749 §5.1, OIDC Core §3.1.3.3): an RFC 9068 access token, a rotating
 // refresh token when one is due, and an ID Token when `openid` is in scope. Shared by every user-facing grant.
-import type { Client, RefreshToken, User } from '../storage/types';
+import type { Client, RefreshToken, RequestedClaims, User } from '../storage/types';
 import { idTokenSigningKey, issueIdToken } from '../tokens/id-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
-import { userClaims } from './claims';
+import { PASSWORD_AUTHENTICATION } from './authentication-context';
+import { idTokenUserClaims, requestedUserClaims } from './claims';
 import { OAuthError } from './errors';
 import type { GrantContext } from './grants/types';
 import { issueGrantAccessToken, tokenResponse, type TokenResponse } from './token-response';
@@ -18,7 +19,17 @@ export interface UserGrant {
   authTime: number | null;
   /** Only from an authorization request (OIDC Core §3.1.3.6); never on refresh (§12.2). */
   nonce?: string;
+  /** The `claims` request of the authorization (OIDC Core §5.5), kept by its refresh token family. */
+  claims?: RequestedClaims | null | undefined;
 }
+
+/**
+ * Private claims of this issuer's access tokens (RFC 9068 §2.2.3), read only by its own endpoints: the grant, so
+ * userinfo and introspection can refuse the token of a revoked grant, and the user claims the `claims` parameter asked
+ * userinfo for by name. Resource servers may ignore both.
+ */
+export const GRANT_ID_CLAIM = 'grant_id';
+export const USERINFO_CLAIMS_CLAIM = 'userinfo_claims';
 
 /** What the refresh token of this response carries, and how it is stored (a new family, or a rotation). */
 export interface RefreshTokenPlan {
@@ -76,7 +87,7 @@ export async function issueTokenSet(
       subject: grant.user.id,
       audience: grant.audience,
       scopes: grant.scopes,
-      claims: grant.authTime === null ? {} : { auth_time: grant.authTime },
+      claims: accessTokenClaims(grant),
     },
     nowSeconds,
   );
@@ -90,13 +101,24 @@ export async function issueTokenSet(
           nonce: grant.nonce,
           accessToken: accessToken.token,
           ttlSeconds: config.accessTokenTtlSeconds,
-          claims: userClaims(grant.user, grant.scopes),
+          claims: { ...idTokenUserClaims(grant.user, grant.claims?.idToken), ...PASSWORD_AUTHENTICATION },
         },
         idTokenSigningKey(keys, client.metadata.id_token_signed_response_alg),
         nowSeconds,
       )
     : undefined;
   return tokenResponse(accessToken, grant.scopes, { refreshToken, idToken });
+}
+
+/** The user-authentication claims of RFC 9068 §2.2.1 and this issuer's private ones. */
+function accessTokenClaims(grant: UserGrant): Record<string, unknown> {
+  const userinfoClaims = requestedUserClaims(grant.claims?.userinfo);
+  return {
+    ...(grant.authTime === null ? {} : { auth_time: grant.authTime }),
+    ...PASSWORD_AUTHENTICATION,
+    [GRANT_ID_CLAIM]: grant.grantId,
+    ...(userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: userinfoClaims }),
+  };
 }
 
 async function storeRefreshToken(
@@ -113,6 +135,7 @@ async function storeRefreshToken(
     userId: grant.user.id,
     scopes: plan.scopes,
     resources: plan.resources,
+    claims: grant.claims ?? null,
     authTime: grant.authTime,
     createdAt: nowSeconds,
     expiresAt: Math.min(nowSeconds + context.config.refreshTokenIdleTtlSeconds, plan.grantExpiresAt),

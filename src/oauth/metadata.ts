@@ -2,6 +2,7 @@
 // and nothing it does not.
 import type { Config } from '../config';
 import type { SigningAlgorithm } from '../tokens/keys';
+import { ACR_VALUES_SUPPORTED } from './authentication-context';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
@@ -31,7 +32,8 @@ export function buildServerMetadata(
     prompt_values_supported: PROMPT_VALUES,
     // RFC 9207: authorization responses carry `iss`.
     authorization_response_iss_parameter_supported: true,
-    claims_parameter_supported: false,
+    // OIDC Core §5.5, with `essential` (an essential acr that cannot be met fails the request).
+    claims_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
@@ -45,6 +47,11 @@ export function buildServerMetadata(
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
     id_token_signing_alg_values_supported: algorithms,
     claims_supported: CLAIMS_SUPPORTED,
+    acr_values_supported: ACR_VALUES_SUPPORTED,
+    // Both are the same page, which fits a popup window as well as a full one (OIDC Core §3.1.2.1).
+    display_values_supported: ['page', 'popup'],
+    // OIDC Core §5.3.2, for clients registered with userinfo_signed_response_alg; otherwise userinfo is plain JSON.
+    userinfo_signing_alg_values_supported: algorithms,
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: algorithms,
   };

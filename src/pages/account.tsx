@@ -1,19 +1,29 @@
-// The signed-in landing page: who is signed in, their recent sign-ins (time, address, browser), links to the
-// developer pages, and a sign-out button (a CSRF-protected POST /logout).
+// The signed-in landing page: who is signed in, their recent sign-ins (time, address, browser), the profile they
+// share with applications (a CSRF-protected form), links to the developer pages, and a sign-out button (a
+// CSRF-protected POST /logout).
+import type { ProfileField } from '../accounts/profile';
 import type { AuditEvent, User } from '../storage/types';
 import { COPY } from './copy';
-import { CsrfField, Layout } from './layout';
+import { CsrfField, FormError, Layout } from './layout';
 
 export type SignIn = Pick<AuditEvent, 'at' | 'clientAddress' | 'userAgent'>;
 
 export interface AccountPageProps {
   user: Pick<User, 'username' | 'email'>;
+  /** The values shown in the profile form: the stored ones, or what was submitted when it was refused. */
+  profile: Partial<Record<ProfileField, string | null | undefined>>;
+  /** The field a refused submission got wrong. */
+  problem?: ProfileField | undefined;
+  saved?: boolean;
   signIns: SignIn[];
   csrfToken: string;
 }
 
-export function AccountPage({ user, signIns, csrfToken }: AccountPageProps) {
+const INPUT_TYPES: Partial<Record<ProfileField, string>> = { picture: 'url', website: 'url' };
+
+export function AccountPage({ user, profile, problem, saved, signIns, csrfToken }: AccountPageProps) {
   const text = COPY.account;
+  const labels = COPY.account.profileFields;
   return (
     <Layout title={COPY.account.title}>
       <dl>
@@ -44,6 +54,30 @@ export function AccountPage({ user, signIns, csrfToken }: AccountPageProps) {
           </ul>
         </>
       )}
+      <h2 id="profile-heading">{COPY.account.profileHeading}</h2>
+      {saved ? (
+        <p class="notice" role="status">
+          {COPY.account.profileSaved}
+        </p>
+      ) : null}
+      <FormError message={problem ? COPY.account.profileProblem(labels[problem]) : undefined} />
+      <p class="hint">{COPY.account.profileHint}</p>
+      <form method="post" action="/account/profile" aria-labelledby="profile-heading">
+        <CsrfField token={csrfToken} />
+        {(Object.keys(labels) as ProfileField[]).map((field) => (
+          <>
+            <label for={`profile-${field}`}>{labels[field]}</label>
+            <input
+              id={`profile-${field}`}
+              name={field}
+              type={INPUT_TYPES[field] ?? 'text'}
+              value={profile[field] ?? ''}
+              aria-invalid={problem === field ? 'true' : undefined}
+            />
+          </>
+        ))}
+        <button type="submit">{COPY.account.profileSave}</button>
+      </form>
       <ul>
         <li>
           <a href="/account/applications">{COPY.applications.navLink}</a>

@@ -16,11 +16,12 @@ export const APPLICATION_FIELD = {
   redirectUris: 'redirect_uris',
   allowedOrigins: 'allowed_origins',
   idTokenSigningAlg: 'id_token_signed_response_alg',
+  userinfoSigningAlg: 'userinfo_signed_response_alg',
   grantType: (grantType: string) => `grant_type.${grantType}`,
   scope: (scope: string) => `scope.${scope}`,
 } as const;
 
-/** The choices the form offers: the grant types, scopes and ID Token algorithms a client may register. */
+/** The choices the form offers: the grant types, scopes and signing algorithms (ID Token, userinfo) a client may register. */
 export interface ApplicationChoices {
   grantTypes: readonly string[];
   scopes: readonly string[];
@@ -110,7 +111,10 @@ export function EditApplicationPage({
 /** The form's values for a stored client. */
 export function applicationFieldsOf(client: Client): ApplicationFields {
   const { name, type, grantTypes, redirectUris, allowedOrigins, scopes } = client;
-  const alg = client.metadata.id_token_signed_response_alg;
+  const registeredAlg = (member: string) => {
+    const alg = client.metadata[member];
+    return typeof alg === 'string' ? alg : null;
+  };
   return {
     name,
     type,
@@ -118,7 +122,8 @@ export function applicationFieldsOf(client: Client): ApplicationFields {
     redirectUris,
     allowedOrigins,
     scopes,
-    idTokenSigningAlg: typeof alg === 'string' ? alg : null,
+    idTokenSigningAlg: registeredAlg(APPLICATION_FIELD.idTokenSigningAlg),
+    userinfoSigningAlg: registeredAlg(APPLICATION_FIELD.userinfoSigningAlg),
   };
 }
 
@@ -189,13 +194,44 @@ function ApplicationFieldset({ values, choices }: { values: ApplicationFields; c
           </label>
         ))}
       </fieldset>
-      <label for="id-token-alg">{text.idTokenSigningAlg}</label>
-      <select id="id-token-alg" name={APPLICATION_FIELD.idTokenSigningAlg}>
-        <option value="" selected={values.idTokenSigningAlg === null}>
-          {text.idTokenSigningAlgDefault}
+      <AlgorithmSelect
+        id="id-token-alg"
+        name={APPLICATION_FIELD.idTokenSigningAlg}
+        label={text.idTokenSigningAlg}
+        defaultLabel={text.idTokenSigningAlgDefault}
+        value={values.idTokenSigningAlg}
+        algorithms={choices.idTokenSigningAlgorithms}
+      />
+      <AlgorithmSelect
+        id="userinfo-alg"
+        name={APPLICATION_FIELD.userinfoSigningAlg}
+        label={text.userinfoSigningAlg}
+        defaultLabel={text.userinfoSigningAlgDefault}
+        value={values.userinfoSigningAlg}
+        algorithms={choices.idTokenSigningAlgorithms}
+      />
+    </>
+  );
+}
+
+/** A registered signing algorithm: the default first (sent as "", so absent), then the key set's algorithms. */
+function AlgorithmSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  defaultLabel: string;
+  value: string | null;
+  algorithms: readonly string[];
+}) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name}>
+        <option value="" selected={props.value === null}>
+          {props.defaultLabel}
         </option>
-        {choices.idTokenSigningAlgorithms.map((alg) => (
-          <option value={alg} selected={values.idTokenSigningAlg === alg}>
+        {props.algorithms.map((alg) => (
+          <option value={alg} selected={props.value === alg}>
             {alg}
           </option>
         ))}

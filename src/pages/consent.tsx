@@ -1,5 +1,6 @@
 // The consent page (RFC 6749 §4.1.1 step B, OIDC Core §3.1.2.4): which application asks, for what, on whose
 // account, and where the browser goes next; one form whose two buttons allow or deny.
+import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, Layout } from './layout';
 
@@ -8,8 +9,8 @@ export const AUTHORIZATION_REQUEST_FIELD = 'authorization_request';
 
 export interface ConsentPageProps {
   csrfToken: string;
-  /** The client's registered name; the page falls back to its id. */
-  clientName: string;
+  /** The client's name (or id), logo and links. */
+  client: ClientBranding;
   /** The origin of the redirect URI, shown so a look-alike name cannot hide where the user is sent. */
   redirectOrigin: string;
   username: string;
@@ -24,12 +25,13 @@ export interface ConsentPageProps {
 
 export function ConsentPage(props: ConsentPageProps) {
   return (
-    <Layout title={COPY.consent.title(props.clientName)}>
+    <Layout title={COPY.consent.title(props.client.name)}>
+      <ClientCard client={props.client} />
       <p>
         {COPY.consent.signedInAs} <strong>{props.username}</strong>.{' '}
         <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
       </p>
-      <p id="scopes-heading">{COPY.consent.asksTo(props.clientName)}</p>
+      <p id="scopes-heading">{COPY.consent.asksTo(props.client.name)}</p>
       <ul aria-labelledby="scopes-heading">
         {props.scopes.map((scope) => (
           <li>{props.scopeDescriptions[scope] ?? COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>

@@ -51,6 +51,30 @@ export const COPY = {
     noSignIns: 'No sign-ins recorded yet.',
     unknownAddress: 'unknown address',
     unknownAgent: 'unknown browser',
+    profileHeading: 'Profile',
+    profileHint:
+      'Applications you allow to see your profile receive these fields. Leave a field empty to share nothing.',
+    profileSave: 'Save profile',
+    profileSaved: 'Your profile is saved.',
+    profileProblem: (field: string) =>
+      `Check “${field}”: URLs must start with https://, a language looks like en-GB, a time zone like Europe/Paris.`,
+    profileFields: {
+      name: 'Full name',
+      givenName: 'Given name',
+      familyName: 'Family name',
+      nickname: 'Nickname',
+      picture: 'Picture URL (https)',
+      website: 'Website (https)',
+      locale: 'Language (such as en-GB)',
+      zoneinfo: 'Time zone (such as Europe/Paris)',
+    },
+  },
+  client: {
+    logo: (client: string) => `${client} logo`,
+    home: 'About this application',
+    policy: 'Privacy policy',
+    terms: 'Terms of service',
+    signingInTo: (client: string) => `to continue to ${client}`,
   },
   consent: {
     title: (client: string) => `${client} wants to access your account`,
@@ -64,7 +88,7 @@ export const COPY = {
   /** What each OpenID scope lets a client do, in the user's terms (the consent page); API scopes come from SCOPES. */
   scopes: {
     openid: 'Know who you are (your account identifier)',
-    profile: 'See your username',
+    profile: 'See your profile: username, name, nickname, picture, website, language and time zone',
     email: 'See your email address',
     offline_access: 'Keep access while you are not using it, until you revoke it',
   } as Readonly<Record<string, string>>,
@@ -119,6 +143,8 @@ export const COPY = {
     scopes: 'Scopes',
     idTokenSigningAlg: 'ID Token signing algorithm',
     idTokenSigningAlgDefault: 'Default (RS256)',
+    userinfoSigningAlg: 'Userinfo response signing algorithm',
+    userinfoSigningAlgDefault: 'Default (unsigned JSON)',
     create: 'Register application',
     save: 'Save changes',
     saved: 'Your changes are saved.',
@@ -155,6 +181,7 @@ export const COPY = {
       allowed_origins: 'Allowed origins',
       scope: 'Scopes',
       id_token_signed_response_alg: 'ID Token signing algorithm',
+      userinfo_signed_response_alg: 'Userinfo response signing algorithm',
     } as Readonly<Record<string, string>>,
     line: (number: number) => `line ${number}`,
   },

@@ -1,4 +1,5 @@
 // The login form: username and password, posted with the CSRF token and the path to return to afterwards.
+import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
 
@@ -9,12 +10,20 @@ export interface LoginPageProps {
   /** What was typed, so a failed attempt need not retype it. */
   username?: string | undefined;
   error?: string | undefined;
+  /** The client of the authorization request being signed in for, if any. */
+  client?: ClientBranding | undefined;
 }
 
-export function LoginPage({ csrfToken, returnTo, username, error }: LoginPageProps) {
+export function LoginPage({ csrfToken, returnTo, username, error, client }: LoginPageProps) {
   const described = error ? 'form-error' : undefined;
   return (
     <Layout title={COPY.login.title}>
+      {client ? (
+        <>
+          <p>{COPY.client.signingInTo(client.name)}</p>
+          <ClientCard client={client} />
+        </>
+      ) : null}
       <FormError message={error} />
       <form method="post" action="/login">
         <CsrfField token={csrfToken} />

@@ -27,6 +27,8 @@ label.choice { font-weight: 400; display: flex; gap: 0.5rem; align-items: baseli
 button.danger { background: #c81e1e; }
 a.button { display: inline-block; padding: 0.5rem 1rem; border-radius: 0.375rem; background: #1a56db; color: #fff; text-decoration: none; }
 .warning { padding: 0.625rem 0.75rem; border-left: 4px solid #f59e0b; background: rgba(245, 158, 11, 0.12); }
+.client { display: flex; gap: 1rem; align-items: center; margin: 0 0 1rem; }
+.client-links { margin: 0; padding-left: 1.25rem; font-size: 0.875rem; }
 .notice { padding: 0.625rem 0.75rem; border-left: 4px solid #0e9f6e; background: rgba(14, 159, 110, 0.12); }
 ul.items { list-style: none; margin: 0 0 1rem; padding: 0; display: grid; gap: 0.75rem; }
 ul.items > li { padding: 0.75rem; border: 1px solid #767676; border-radius: 0.375rem; }

@@ -1,10 +1,10 @@
-// Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, expired
-// sessions and finished login/rate-limit counters. Run hourly by the Worker's scheduled handler (docs/operations.md),
-// like Django OAuth Toolkit's `cleartokens`.
+// Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
+// revoked grants whose tokens have expired, expired sessions and finished login/rate-limit counters. Run hourly by
+// the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
-import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, sessions } from './schema';
+import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, revokedGrants, sessions } from './schema';
 
 /**
  * How long a consumed code or a revoked refresh token outlives its use: while it exists, presenting it again is
@@ -24,6 +24,7 @@ export const PURGE_MAX_SLICES = 20;
 export interface PurgeCounts {
   authorizationCodes: number;
   refreshTokens: number;
+  revokedGrants: number;
   sessions: number;
   loginThrottles: number;
   rateLimits: number;
@@ -59,6 +60,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
         lte(refreshTokens.revokedAt, evidenceCutoff),
       ),
     },
+    // Every access token of the grant has expired: nothing is left for the record to refuse.
+    { name: 'revokedGrants', table: revokedGrants, expired: lte(revokedGrants.expiresAt, nowSeconds) },
     { name: 'sessions', table: sessions, expired: lte(sessions.expiresAt, nowSeconds) },
     {
       name: 'loginThrottles',
@@ -82,6 +85,7 @@ export async function purgeExpired(
   const counts: PurgeCounts = {
     authorizationCodes: 0,
     refreshTokens: 0,
+    revokedGrants: 0,
     sessions: 0,
     loginThrottles: 0,
     rateLimits: 0,

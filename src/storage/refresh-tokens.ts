@@ -78,6 +78,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, ...rest } = token;
-  return { ...rest, scope: joinScopeText(scopes) };
+  const { scopes, claims = null, ...rest } = token;
+  return { ...rest, claims, scope: joinScopeText(scopes) };
 }

@@ -9,6 +9,7 @@ import {
   uniqueIndex,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
+import type { RequestedClaims } from './types';
 
 /** OAuth clients (RFC 7591 metadata). Secrets and registration tokens are stored only as SHA-256 hashes. */
 export const clients = sqliteTable(
@@ -69,6 +70,17 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  /** OIDC Core §5.1 standard profile claims the user edits on /account; null when not given. */
+  name: text('name'),
+  givenName: text('given_name'),
+  familyName: text('family_name'),
+  nickname: text('nickname'),
+  picture: text('picture'),
+  website: text('website'),
+  locale: text('locale'),
+  zoneinfo: text('zoneinfo'),
+  /** When the profile claims last changed (OIDC `updated_at`); null until the user first saves them. */
+  profileUpdatedAt: integer('profile_updated_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -109,6 +121,8 @@ export const authorizationCodes = sqliteTable(
     codeChallenge: text('code_challenge'),
     codeChallengeMethod: text('code_challenge_method'),
     nonce: text('nonce'),
+    /** The OIDC `claims` request parameter (Core §5.5), normalized; null when none was sent. */
+    claims: text('claims', { mode: 'json' }).$type<RequestedClaims>(),
     authTime: integer('auth_time').notNull(),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
@@ -131,6 +145,8 @@ export const refreshTokens = sqliteTable(
     userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
     scope: text('scope').notNull(),
     resources: text('resources', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The `claims` request of the authorization that began the family (OIDC Core §5.5), kept for its ID Tokens. */
+    claims: text('claims', { mode: 'json' }).$type<RequestedClaims>(),
     authTime: integer('auth_time'),
     createdAt: integer('created_at').notNull(),
     /** Idle expiry of this token. */
@@ -147,6 +163,21 @@ export const refreshTokens = sqliteTable(
     index('refresh_tokens_user_id_idx').on(table.userId),
     index('refresh_tokens_expires_at_idx').on(table.expiresAt),
   ],
+);
+
+/**
+ * Grants revoked while access tokens issued from them may still be unexpired (a replayed authorization code): the
+ * issuer's own endpoints refuse those tokens. Kept until the last such token expires.
+ */
+export const revokedGrants = sqliteTable(
+  'revoked_grants',
+  {
+    grantId: text('grant_id').primaryKey(),
+    revokedAt: integer('revoked_at').notNull(),
+    /** When every access token of the grant has expired, so the row can go (storage/purge.ts). */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('revoked_grants_expires_at_idx').on(table.expiresAt)],
 );
 
 /** Remembered consent: the scopes a user granted a client; a request for the same or fewer skips the page. */

@@ -9,6 +9,7 @@ import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
+import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
@@ -20,6 +21,7 @@ import type {
   OriginStore,
   RateLimitStore,
   RefreshTokenStore,
+  RevokedGrantStore,
   SessionStore,
   SigningKeyStore,
   UserStore,
@@ -30,6 +32,7 @@ export interface Stores {
   clients: CachedClientStore;
   codes: CodeStore;
   refreshTokens: RefreshTokenStore;
+  revokedGrants: RevokedGrantStore;
   consents: ConsentStore;
   rateLimits: RateLimitStore;
   users: UserStore;
@@ -52,6 +55,7 @@ export function storesFor(binding: D1Database): Stores {
       clients: cacheClients(createClientStore(db), { replica: createClientStore(replicaDatabaseFor(binding)) }),
       codes: createCodeStore(db),
       refreshTokens: createRefreshTokenStore(db),
+      revokedGrants: createRevokedGrantStore(db),
       consents: createConsentStore(db),
       rateLimits: createRateLimitStore(db),
       users: createUserStore(db),

@@ -74,11 +74,26 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** The OIDC `claims` request parameter (Core §5.5); absent or null when none was sent. */
+  claims?: RequestedClaims | null;
   /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
   authTime: number;
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+}
+
+/** How one claim was requested in the `claims` parameter (OIDC Core §5.5.1): `null` there becomes `{}`. */
+export interface ClaimRequest {
+  essential?: boolean;
+  value?: unknown;
+  values?: unknown[];
+}
+
+/** The `claims` request parameter (OIDC Core §5.5): the claims asked for, by where they are to be returned. */
+export interface RequestedClaims {
+  userinfo?: Record<string, ClaimRequest>;
+  idToken?: Record<string, ClaimRequest>;
 }
 
 /** The outcome of redeeming a code: redeemed now, used before (a replay), or never issued. */
@@ -106,6 +121,8 @@ export interface RefreshToken {
   /** The scope of the grant; a refresh may narrow the access token's scope, never this one (RFC 6749 §6). */
   scopes: string[];
   resources: string[];
+  /** The `claims` request of the authorization that began the family, for its later ID Tokens; absent or null: none. */
+  claims?: RequestedClaims | null;
   authTime: number | null;
   createdAt: number;
   /** Idle expiry of this token, never later than `grantExpiresAt`. */
@@ -131,6 +148,17 @@ export interface RefreshTokenStore {
   revokeByUser(userId: string, nowSeconds: number): Promise<void>;
   /** Revokes the tokens one user's grants gave one client (the user withdrew their authorization). */
   revokeByUserAndClient(userId: string, clientId: string, nowSeconds: number): Promise<void>;
+}
+
+/**
+ * Grants whose access tokens the issuer's own endpoints refuse (userinfo, introspection), looked up by the
+ * `grant_id` claim of an access token. Resource servers verifying tokens locally cannot see this.
+ */
+export interface RevokedGrantStore {
+  /** Records the grant revoked until `expiresAt`, when the last access token issued from it has expired. */
+  revoke(grantId: string, nowSeconds: number, expiresAt: number): Promise<void>;
+  /** Whether the grant was revoked: recorded here, or its refresh token family revoked. One statement. */
+  isRevoked(grantId: string): Promise<boolean>;
 }
 
 /** The scopes a user granted a client, remembered so a request for the same or fewer skips the consent page. */
@@ -165,18 +193,52 @@ export interface User {
   passwordHash: string;
   isAdmin: boolean;
   disabled: boolean;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  nickname: string | null;
+  picture: string | null;
+  website: string | null;
+  locale: string | null;
+  zoneinfo: string | null;
+  /** When the profile fields last changed (OIDC `updated_at`); null until first saved. */
+  profileUpdatedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
+
+/** The OIDC Core §5.1 profile fields a user edits on /account. */
+export type UserProfile = Pick<
+  User,
+  'name' | 'givenName' | 'familyName' | 'nickname' | 'picture' | 'website' | 'locale' | 'zoneinfo'
+>;
+
+/** The profile of a user who has not filled it in. */
+export const NO_PROFILE: UserProfile & Pick<User, 'profileUpdatedAt'> = {
+  name: null,
+  givenName: null,
+  familyName: null,
+  nickname: null,
+  picture: null,
+  website: null,
+  locale: null,
+  zoneinfo: null,
+  profileUpdatedAt: null,
+};
+
+/** A user to insert: the profile fields may be left out (null). */
+export type NewUser = Omit<User, keyof UserProfile | 'profileUpdatedAt'> & Partial<User>;
 
 /** Users by id and by username (matched case-insensitively). */
 export interface UserStore {
   findById(id: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
   /** Inserts the user with a lower-cased username; false, and nothing written, when the username is taken. */
-  create(user: User): Promise<boolean>;
+  create(user: NewUser): Promise<boolean>;
   updatePasswordHash(id: string, passwordHash: string, nowSeconds: number): Promise<void>;
   setDisabled(id: string, disabled: boolean, nowSeconds: number): Promise<void>;
+  /** Replaces the user's profile fields and stamps `profileUpdatedAt`. */
+  updateProfile(id: string, profile: UserProfile, nowSeconds: number): Promise<void>;
   /** Every user, by username (the admin command line). */
   list(): Promise<User[]>;
 }

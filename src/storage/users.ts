@@ -28,6 +28,12 @@ export function createUserStore(db: Database): UserStore {
     async setDisabled(id, disabled, nowSeconds) {
       await db.update(users).set({ disabled, updatedAt: nowSeconds }).where(eq(users.id, id));
     },
+    async updateProfile(id, profile, nowSeconds) {
+      await db
+        .update(users)
+        .set({ ...profile, profileUpdatedAt: nowSeconds, updatedAt: nowSeconds })
+        .where(eq(users.id, id));
+    },
     async list() {
       return db.select().from(users).orderBy(asc(users.username));
     },

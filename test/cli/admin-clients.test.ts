@@ -179,6 +179,21 @@ describe('npm run admin -- clients', () => {
     });
   });
 
+  it('sets and clears the userinfo signing algorithm, only to one the server can sign with', async () => {
+    const created = await runJson(['clients', 'create', ...MACHINE, '--userinfo-alg', 'EdDSA']);
+    expect(created).toMatchObject({ userinfo_signed_response_alg: 'EdDSA' });
+    const clientId = created.client_id as string;
+    expect(await run(['clients', 'update', clientId, '--userinfo-alg', 'none'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'admin: userinfo_signed_response_alg must be one of userinfo_signing_alg_values_supported: ES256, RS256, EdDSA',
+    });
+    expect(await runJson(['clients', 'update', clientId, '--userinfo-alg', ''])).not.toHaveProperty(
+      'userinfo_signed_response_alg',
+    );
+  });
+
   it('updates only the given settings, rotates the secret, and deletes with cascade', async () => {
     const created = await runJson(['clients', 'create', ...MACHINE]);
     const clientId = created.client_id as string;

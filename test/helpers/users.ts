@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:test';
 import { hashPassword } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
-import type { User } from '../../src/storage/types';
+import { NO_PROFILE, type User } from '../../src/storage/types';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -32,6 +32,7 @@ export async function createTestUser(overrides: Partial<User> & { password?: str
     emailVerified: false,
     isAdmin: false,
     disabled: false,
+    ...NO_PROFILE,
     createdAt: now,
     updatedAt: now,
     ...fields,

@@ -221,6 +221,31 @@ describe('the developer pages', () => {
     expect((await storedClients().findById(clientId))?.metadata).not.toHaveProperty('id_token_signed_response_alg');
   });
 
+  it('registers and clears the userinfo signing algorithm, offering only the advertised ones (OIDC Core §5.3.2)', async () => {
+    const { browser } = await signedInBrowser();
+    await browser.get('/account/applications/new');
+    expect(browser.html).toContain(
+      '<select id="userinfo-alg" name="userinfo_signed_response_alg"><option value="" selected="">Default (unsigned JSON)</option><option value="ES256">ES256</option><option value="RS256">RS256</option></select>',
+    );
+    const { clientId } = await registerApplication(browser, { ...MACHINE_APP, userinfo_signed_response_alg: 'RS256' });
+    expect((await storedClients().findById(clientId))?.metadata).toMatchObject({
+      userinfo_signed_response_alg: 'RS256',
+    });
+    await browser.get(`/account/applications/${clientId}`);
+    expect(browser.html).toContain('<option value="RS256" selected="">RS256</option>');
+
+    const refused = await browser.submit(`/account/applications/${clientId}`, {
+      ...MACHINE_APP,
+      userinfo_signed_response_alg: 'none',
+    });
+    expect(refused.status).toBe(400);
+    expect(formError(browser.html)).toBe(
+      'Userinfo response signing algorithm: must be one of userinfo_signing_alg_values_supported: ES256, RS256',
+    );
+    await browser.submit(`/account/applications/${clientId}`, { ...MACHINE_APP });
+    expect((await storedClients().findById(clientId))?.metadata).not.toHaveProperty('userinfo_signed_response_alg');
+  });
+
   it('re-renders the form with the validation error of dynamic registration and what was typed (400)', async () => {
     const { browser, user } = await signedInBrowser();
     const cases: Array<[Record<string, string>, string]> = [

@@ -182,7 +182,6 @@ describe('the consent page', () => {
       sub: user.id,
       aud: testClient.client.id,
       nonce: request.params.nonce,
-      preferred_username: user.username,
     });
   });
 

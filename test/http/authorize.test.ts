@@ -332,7 +332,7 @@ describe('discovery metadata of the authorization endpoint', () => {
       code_challenge_methods_supported: ['S256'],
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       authorization_response_iss_parameter_supported: true,
-      claims_parameter_supported: false,
+      claims_parameter_supported: true,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       token_endpoint_auth_methods_supported: expect.arrayContaining(['none']),

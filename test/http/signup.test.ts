@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { storesFor } from '../../src/storage/stores';
+import { NO_PROFILE } from '../../src/storage/types';
 import { createTestApp } from '../helpers/app';
 import { TestBrowser } from '../helpers/browser';
 import { send } from '../helpers/http';
@@ -54,6 +55,7 @@ describe('POST /signup with JSON', () => {
       passwordHash: expect.stringMatching(/^pbkdf2-sha256\$100000\$/),
       isAdmin: false,
       disabled: false,
+      ...NO_PROFILE,
       createdAt: expect.any(Number),
       updatedAt: expect.any(Number),
     });

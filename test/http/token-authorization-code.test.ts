@@ -54,6 +54,10 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
       client_id: client.id,
       scope: 'openid profile email offline_access read',
       auth_time: authTime,
+      // RFC 9068 §2.2.1, and the grant this issuer's own endpoints check for revocation.
+      acr: 'urn:portcullis:acr:password',
+      amr: ['pwd'],
+      grant_id: expect.any(String),
       jti: expect.any(String),
       iat: expect.any(Number),
       exp: access.payload.iat! + 900,
@@ -77,9 +81,9 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
       auth_time: authTime,
       nonce: 'n-0S6_WzA2Mj',
       at_hash: await expectedAtHash(body.access_token!),
-      preferred_username: user.username,
-      email: 'ada@example.com',
-      email_verified: true,
+      // OIDC Core §5.4: with an access token issued, the profile and email claims are returned at userinfo.
+      acr: 'urn:portcullis:acr:password',
+      amr: ['pwd'],
     });
   });
 
@@ -105,7 +109,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
     });
   });
 
-  it('releases claims by scope only: no profile or email scope, no such claims; no email, no email claims', async () => {
+  it('puts no scope claims in the ID Token: an access token is issued, so userinfo returns them (OIDC Core §5.4)', async () => {
     const testClient = await createCodeClient();
     const { user: withoutEmail } = await createTestUser({ email: null, emailVerified: false });
     const body = await (
@@ -118,7 +122,18 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
       issuer: TEST_ISSUER,
       audience: testClient.client.id,
     });
-    expect(Object.keys(payload).sort()).toEqual(['at_hash', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual([
+      'acr',
+      'amr',
+      'at_hash',
+      'aud',
+      'auth_time',
+      'azp',
+      'exp',
+      'iat',
+      'iss',
+      'sub',
+    ]);
   });
 
   it('issues a refresh token for offline_access only, when openid is requested (OIDC Core §11)', async () => {

@@ -54,9 +54,8 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
       exp: payload.iat! + 900,
       auth_time: authTime,
       at_hash: expect.any(String),
-      preferred_username: user.username,
-      email: user.email,
-      email_verified: true,
+      acr: 'urn:portcullis:acr:password',
+      amr: ['pwd'],
     });
   });
 

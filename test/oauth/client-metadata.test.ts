@@ -26,7 +26,7 @@ function validationError(input: unknown, policy = POLICY): { code: string; descr
 }
 
 describe('validateClientMetadata', () => {
-  it('applies the RFC 7591 §2 defaults: client_secret_basic, authorization_code, code, every API scope', () => {
+  it('applies the RFC 7591 §2 defaults: client_secret_basic, authorization_code, code, every API and OpenID scope', () => {
     expect(validateClientMetadata(WEB_APP, POLICY)).toEqual({
       name: '',
       type: 'confidential',
@@ -35,9 +35,23 @@ describe('validateClientMetadata', () => {
       responseTypes: ['code'],
       redirectUris: ['https://app.example.com/callback'],
       allowedOrigins: [],
-      scopes: ['read', 'write'],
+      // OIDC Dynamic Registration has no scope member: without one, the OpenID scopes come with the API scopes.
+      scopes: ['read', 'write', 'openid', 'profile', 'email'],
       metadata: {},
     });
+  });
+
+  it('defaults offline_access only with refresh_token, and no OpenID scopes for a client acting for no user', () => {
+    const withRefresh = { ...WEB_APP, grant_types: ['authorization_code', 'refresh_token'] };
+    expect(validateClientMetadata(withRefresh, POLICY).scopes).toEqual([
+      'read',
+      'write',
+      'openid',
+      'profile',
+      'email',
+      'offline_access',
+    ]);
+    expect(validateClientMetadata({ grant_types: ['client_credentials'] }, POLICY).scopes).toEqual(['read', 'write']);
   });
 
   it('derives no response type for clients without authorization_code', () => {

@@ -23,6 +23,7 @@ describe('CodeStore', () => {
       resources: ['https://api.example/'],
       codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       nonce: 'n',
+      claims: { userinfo: { name: { essential: true } } },
       authTime: NOW - 5,
     };
     const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW);

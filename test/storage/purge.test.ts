@@ -7,6 +7,7 @@ import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
 import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
+import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   loginThrottles,
@@ -179,6 +180,12 @@ describe('purgeExpired', () => {
       revokedAt: NOW - 2 * DAY,
     });
 
+    // A revoked grant is remembered until its last access token expires (userinfo and introspection refuse them).
+    const revokedGrants = storesFor(env.DB).revokedGrants;
+    const [stillCovering, allExpired] = [id('grant'), id('grant')];
+    await revokedGrants.revoke(stillCovering, NOW - MINUTE, NOW + MINUTE);
+    await revokedGrants.revoke(allExpired, NOW - DAY, NOW - 1);
+
     const liveSession = await insertSession(owners.userId, NOW + MINUTE);
     const expiredSession = await insertSession(owners.userId, NOW - 1);
 
@@ -207,10 +214,13 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 2,
       refreshTokens: 4,
+      revokedGrants: 1,
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
     });
+    expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
+    expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
     expect(await remaining(keys)).toEqual({
       codes: [liveCode, recentlyConsumedCode].sort(),
       tokens: [liveToken, rotatedAncestor, recentlyRevoked].sort(),
@@ -228,6 +238,7 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(db, NOW)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -255,6 +266,7 @@ describe('purgeExpired on a backlog', () => {
     expect(await purgeExpired(db, NOW, 2)).toEqual({
       authorizationCodes: 0,
       refreshTokens: 0,
+      revokedGrants: 0,
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
@@ -299,6 +311,7 @@ describe('the scheduled (cron) handler', () => {
           cron: '17 * * * *',
           authorizationCodes: 1,
           refreshTokens: 1,
+          revokedGrants: 0,
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,

@@ -26,6 +26,7 @@ async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<Refre
     grantExpiresAt: NOW + 7200,
     rotatedAt: null,
     revokedAt: null,
+    claims: null,
     ...overrides,
   };
   await storesFor(env.DB).refreshTokens.create(token);

@@ -11,12 +11,16 @@ import { NO_STORE_HEADERS } from './no-store';
  * forms only to this origin, and are never framed (clickjacking, RFC 6749 §10.13). `base-uri 'none'` stops an
  * injected <base> from redirecting relative form actions.
  */
-export function pageContentSecurityPolicy(formActionOrigins: readonly string[] = [], scriptNonce?: string): string {
+export function pageContentSecurityPolicy(
+  formActionOrigins: readonly string[] = [],
+  scriptNonce?: string,
+  imageOrigins: readonly string[] = [],
+): string {
   return [
     "default-src 'none'",
     ...(scriptNonce === undefined ? [] : [`script-src 'nonce-${scriptNonce}'`]),
     "style-src 'self'",
-    "img-src 'self'",
+    ["img-src 'self'", ...imageOrigins].join(' '),
     ["form-action 'self'", ...formActionOrigins].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -32,7 +36,7 @@ export function htmlPage(): MiddlewareHandler<AppEnv> {
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
       c.res.headers.set(
         'Content-Security-Policy',
-        pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce')),
+        pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce'), c.get('imageOrigins')),
       );
       // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
       c.res.headers.set('Origin-Agent-Cluster', '?1');
@@ -48,6 +52,13 @@ export function allowFormActionTo(c: Context<AppEnv>, url: string): void {
   const { origin, protocol } = new URL(url);
   // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it as a scheme source, `com.example.app:`.
   c.set('formActionOrigins', [...(c.get('formActionOrigins') ?? []), origin === 'null' ? protocol : origin]);
+}
+
+/** Lets this page show an image from another origin: only https, so a page never mixes in insecure content. */
+export function allowImageFrom(c: Context<AppEnv>, url: string): boolean {
+  if (!URL.canParse(url) || new URL(url).protocol !== 'https:') return false;
+  c.set('imageOrigins', [...(c.get('imageOrigins') ?? []), new URL(url).origin]);
+  return true;
 }
 
 /**

@@ -23,8 +23,12 @@ export const authorizationCodeGrant: Grant = {
     if (redemption.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
     const code = redemption.code;
     if (redemption.status === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked.
-      await stores.refreshTokens.revokeGrant(code.grantId, nowSeconds);
+      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked. Its access
+      // tokens are refused by this issuer's endpoints until the last of them expires (userinfo, introspection).
+      await Promise.all([
+        stores.refreshTokens.revokeGrant(code.grantId, nowSeconds),
+        stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds),
+      ]);
       throw new OAuthError(
         'invalid_grant',
         'the authorization code was already used; the tokens issued from it are revoked',
@@ -52,6 +56,7 @@ export const authorizationCodeGrant: Grant = {
         audience,
         authTime: code.authTime,
         nonce: code.nonce ?? undefined,
+        claims: code.claims,
       },
       refresh,
       nowSeconds,

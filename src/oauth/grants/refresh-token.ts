@@ -25,7 +25,7 @@ export const refreshTokenGrant: Grant = {
     const audience = audienceWithinGrant(params.getAll('resource'), token.resources, config, issuer);
     return issueTokenSet(
       context,
-      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime },
+      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
       {
         // §6: the new refresh token keeps the scope of the one it replaces, and the family keeps its end.
         scopes: token.scopes,
