@@ -31,6 +31,8 @@ import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
+import { clientMetadataPolicy } from './oauth/client-records';
+import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
@@ -55,10 +57,22 @@ export interface AppDependencies {
   config: Config;
   /** Built once per isolate (oauth/signing-key-source.ts): a fixed ring, or the managed keys of D1. */
   keys: SigningKeySource;
+  /** How Client ID Metadata Documents are fetched; default the Worker's fetch (tests pass a stand-in). */
+  fetchDocument?: (request: Request) => Promise<Response>;
 }
 
-export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
+export function createApp({
+  config,
+  keys,
+  fetchDocument = (request) => fetch(request),
+}: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const documentClients = config.clientMetadataDocuments.enabled
+    ? metadataDocumentClients({
+        fetch: fetchDocument,
+        allowLoopbackHttp: config.clientMetadataDocuments.allowLoopbackHttp,
+      })
+    : undefined;
 
   // Discovery and the JWKS first: a handler registered before app.use() answers without running the middleware
   // below (Hono runs matched handlers in registration order), which costs more than these precomputed documents
@@ -80,8 +94,16 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', requestIssuer(config, c.req.url));
-    c.set('keys', await keys.current());
-    c.set('stores', storesFor(c.env.DB));
+    const currentKeys = await keys.current();
+    c.set('keys', currentKeys);
+    const stores = storesFor(c.env.DB);
+    // Clients named by a metadata document are validated with dynamic registration's rules for third parties.
+    const documentPolicy = () =>
+      clientMetadataPolicy(config.scopes, { firstParty: false, idTokenSigningAlgorithms: currentKeys.algorithms });
+    c.set(
+      'stores',
+      documentClients ? { ...stores, clients: documentClients.over(stores.clients, documentPolicy()) } : stores,
+    );
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.

@@ -76,6 +76,12 @@ export interface Config {
    * SIGNING_KEYS; `rotationDays` default 30 (SIGNING_KEY_ROTATION_DAYS).
    */
   managedKeys: { keyEncryptionKey: Uint8Array; rotationDays: number } | undefined;
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): `enabled` default true
+   * (CLIENT_METADATA_DOCUMENTS = false turns them off); `allowLoopbackHttp` default false, http://localhost documents
+   * for local development (CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST), refused with an https ISSUER.
+   */
+  clientMetadataDocuments: { enabled: boolean; allowLoopbackHttp: boolean };
   /** Default false: record a `token_issued` audit event per token response (AUDIT_TOKEN_EVENTS = true). */
   auditTokenEvents: boolean;
   /** Default 90 (AUDIT_RETENTION_DAYS): the cron deletes older audit events. */
@@ -164,6 +170,7 @@ export function loadConfig(env: Bindings): Config {
   const managedKeys = attempt(() => readManagedKeys(env));
   const signingKeys = managedKeys ? [] : attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
 
+  const clientMetadataDocuments = attempt(() => readClientMetadataDocuments(env, issuer));
   const auditTokenEvents = attempt(() => readBoolean('AUDIT_TOKEN_EVENTS', env.AUDIT_TOKEN_EVENTS));
   const auditRetentionDays = attempt(() =>
     readPositiveInteger('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_DAYS),
@@ -193,6 +200,7 @@ export function loadConfig(env: Bindings): Config {
     apiScopes: Object.freeze(scopes!.map(({ name }) => name)),
     signingKeys: signingKeys!,
     managedKeys,
+    clientMetadataDocuments: clientMetadataDocuments!,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,
   });
@@ -203,6 +211,20 @@ function readBoolean(name: string, value: string | undefined): boolean {
   if (trimmed === '' || trimmed === 'false') return false;
   if (trimmed === 'true') return true;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+function readClientMetadataDocuments(env: Bindings, issuer: string | undefined): Config['clientMetadataDocuments'] {
+  const enabled = env.CLIENT_METADATA_DOCUMENTS?.trim()
+    ? readBoolean('CLIENT_METADATA_DOCUMENTS', env.CLIENT_METADATA_DOCUMENTS)
+    : true;
+  const allowLoopbackHttp = readBoolean(
+    'CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST',
+    env.CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST,
+  );
+  if (allowLoopbackHttp && issuer !== undefined && !isLoopbackHost(new URL(issuer).hostname)) {
+    throw new Error(`CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST is for local development, not an issuer at ${issuer}`);
+  }
+  return Object.freeze({ enabled, allowLoopbackHttp });
 }
 
 function readManagedKeys(env: Bindings): Config['managedKeys'] {

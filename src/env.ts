@@ -40,4 +40,8 @@ export interface Bindings {
   RESOURCES?: string;
   /** API scopes as JSON: `{ "<name>": { "description", "resources"?, "public_clients"? } }`; default read and write. */
   SCOPES?: string;
+  /** `false` turns off Client ID Metadata Documents (https URL client_ids); default on. */
+  CLIENT_METADATA_DOCUMENTS?: string;
+  /** `true` (local development only) also fetches http://localhost client metadata documents. */
+  CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST?: string;
 }

@@ -6,6 +6,7 @@ import type { Client, ClientStore, RequestedClaims } from '../storage/types';
 import { assertAcrRequestSatisfiable } from './authentication-context';
 import { claimsWithinScopes, requestedUserClaims, scopesOfClaims } from './claims';
 import { claimsParameterOf, parseClaimsParameter } from './claims-request';
+import { METADATA_DOCUMENT_REGISTRANT } from './client-id-metadata-document';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
@@ -50,7 +51,7 @@ export interface AuthorizationRequest extends AuthorizationTarget {
 /** Stage one. Its errors are shown to the user as a page, never redirected (RFC 6749 §3.1.2.4, §4.1.2.1). */
 export async function resolveAuthorizationTarget(
   params: RequestParams,
-  clients: Pick<ClientStore, 'findById'>,
+  clients: Pick<ClientStore, 'findById'> & { invalidate?(id: string): void },
 ): Promise<AuthorizationTarget> {
   const clientId = params.get('client_id');
   if (clientId === undefined)
@@ -58,10 +59,20 @@ export async function resolveAuthorizationTarget(
       'invalid_request',
       'The request has no client_id, so it cannot be sent back to the application.',
     );
-  const client = await clients.findById(clientId);
+  let client = await clients.findById(clientId);
   if (!client)
     throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
   const redirectUri = params.get('redirect_uri');
+  // A metadata document cached before it listed this redirect URI is fetched again, once (the draft's §4.3).
+  if (
+    client.registrant === METADATA_DOCUMENT_REGISTRANT &&
+    redirectUri !== undefined &&
+    matchRedirectUri(client.redirectUris, redirectUri) === undefined &&
+    clients.invalidate
+  ) {
+    clients.invalidate(clientId);
+    client = (await clients.findById(clientId)) ?? client;
+  }
   if (redirectUri === undefined) {
     // OIDC Core §3.1.2.1 requires it; plain OAuth may leave it out when only one is registered (RFC 6749 §3.1.2.3).
     const isOpenId = params.get('scope')?.split(' ').includes('openid') ?? false;
@@ -106,10 +117,10 @@ export function validateAuthorizationRequest(
   if (responseMode !== undefined && responseMode !== 'query')
     throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
-  const requestable = requestableScopes(client, audience.config);
-  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestable);
+  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestableScopes(client, audience.config));
   const parsedClaims = parseClaimsParameter(params.get('claims'));
-  const claims = parsedClaims && claimsWithinScopes(parsedClaims, requestable);
+  // Bounded by the registered scopes, not the step-up ones: claims named here are not listed on the consent page.
+  const claims = parsedClaims && claimsWithinScopes(parsedClaims, client.scopes);
   assertAcrRequestSatisfiable(claims);
   const resources = params.getAll('resource');
   // Throws invalid_target for a resource that is malformed or not served by this issuer (RFC 8707 §2).

@@ -5,6 +5,7 @@ import type { Client, ClientStore } from '../storage/types';
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenMatches } from '../tokens/opaque';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
+import { METADATA_DOCUMENT_REGISTRANT } from './client-id-metadata-document';
 import { OAuthError } from './errors';
 
 export interface RegistrationContext {
@@ -49,8 +50,12 @@ export interface Registrant {
 const TOKEN_REGISTRANT_PREFIX = 'token:';
 const ADDRESS_REGISTRANT_PREFIX = 'ip:';
 
-/** Registered by anyone under the `open` policy, not by the operator, a developer page or the admin CLI. */
+/**
+ * Registered by anyone: under the `open` policy, or by publishing a metadata document; not by the operator, a
+ * developer page or the admin CLI.
+ */
 export function isOpenRegistration(client: Pick<Client, 'registrant'>): boolean {
+  if (client.registrant === METADATA_DOCUMENT_REGISTRANT) return true;
   return client.registrant?.startsWith(ADDRESS_REGISTRANT_PREFIX) ?? false;
 }
 

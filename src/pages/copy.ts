@@ -74,6 +74,7 @@ export const COPY = {
     home: 'About this application',
     policy: 'Privacy policy',
     terms: 'Terms of service',
+    publishedBy: 'Application published by',
     signingInTo: (client: string) => `to continue to ${client}`,
   },
   consent: {

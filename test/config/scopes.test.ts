@@ -6,12 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { DEFAULT_SCOPE_DEFINITIONS, parseScopeDefinitions } from '../../src/oauth/scope-definitions';
 import { createPublicCodeClient } from '../helpers/authorization';
-import { codeRequest, redirectParams, signedInBrowser } from '../helpers/authorize';
-import { loginAs, TestBrowser } from '../helpers/browser';
+import { codeRequest, redirectParams, signedInBrowser, signedInBrowserOn } from '../helpers/authorize';
 import { createTestApp } from '../helpers/app';
 import { TEST_AUDIENCE } from '../helpers/constants';
 import { register } from '../helpers/registration';
-import { createTestUser } from '../helpers/users';
 
 const MCP_RESOURCE = 'https://mcp.example/mcp';
 const SCOPES = JSON.stringify({
@@ -152,10 +150,3 @@ describe('step-up for openly registered clients', () => {
     });
   });
 });
-
-async function signedInBrowserOn(testApp: ReturnType<typeof createTestApp>) {
-  const testUser = await createTestUser();
-  const browser = new TestBrowser({ sender: (path, init) => testApp.request(path, init) });
-  expect((await loginAs(browser, testUser.user.username, testUser.password)).status).toBe(303);
-  return { ...testUser, browser };
-}

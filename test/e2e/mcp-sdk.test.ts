@@ -24,6 +24,17 @@ const MCP_ORIGIN = 'https://mcp.test';
 const MCP_RESOURCE = `${MCP_ORIGIN}/mcp`;
 const MCP_CONFIG = 'examples/mcp-server/wrangler.toml';
 const REDIRECT_URI = 'http://127.0.0.1:33418/callback';
+/** The CIMD client's document, served by this test to the issuer's outbound fetch (Miniflare's outboundService). */
+const CIMD_URL = 'https://client.test/mcp-client.json';
+const CIMD_DOCUMENT = {
+  client_id: CIMD_URL,
+  client_name: 'MCP SDK client (metadata document)',
+  redirect_uris: [REDIRECT_URI],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+};
+const documentFetches: string[] = [];
 const SCOPES = {
   read: { description: 'Read your data' },
   write: { description: 'Create, change and delete your data' },
@@ -57,6 +68,8 @@ async function route(input: string | URL | Request, init?: RequestInit): Promise
  * refresh token, because SDK 1.32 answers insufficient_scope by refreshing, which cannot widen a grant (docs/mcp.md).
  */
 class TestProvider implements OAuthClientProvider {
+  /** Set: the client is known by this Client ID Metadata Document instead of registering. */
+  constructor(readonly clientMetadataUrl?: string) {}
   information: OAuthClientInformationMixed | undefined;
   saved: OAuthTokens | undefined;
   verifier = '';
@@ -105,7 +118,7 @@ class TestProvider implements OAuthClientProvider {
   }
 }
 
-const provider = new TestProvider();
+let provider = new TestProvider();
 const pages = new HeadlessPages((url, init) => route(url, init));
 
 /** The SDK's fetch: routed, and watching for scope challenges, as a client tracking what it must step up to. */
@@ -154,6 +167,11 @@ beforeAll(async () => {
         SCOPES: JSON.stringify(SCOPES),
       },
       d1Databases: { DB: 'portcullis-mcp' },
+      outboundService: async (request: MiniflareRequest) => {
+        documentFetches.push(request.url);
+        if (request.url !== CIMD_URL) return new Response('not found', { status: 404 });
+        return Response.json(CIMD_DOCUMENT, { headers: { 'Cache-Control': 'max-age=300' } }) as never;
+      },
     },
   ]);
   await migrate(issuer, 'portcullis');
@@ -311,5 +329,26 @@ describe('the MCP SDK client against examples/mcp-server and the issuer', () => 
     });
     expect(atApi.status).toBe(401);
     expect(atApi.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
+
+describe('the MCP SDK client known by a Client ID Metadata Document', () => {
+  it('skips registration: the issuer fetches the document once, consent names its host, and the tools work', async () => {
+    const pagesBefore = pages.consentPage;
+    provider = new TestProvider(CIMD_URL);
+    const metadataClient = new Client({ name: 'portcullis-e2e-cimd', version: '1.0.0' });
+    await expect(metadataClient.connect(transport())).rejects.toThrow(/Unauthorized/);
+    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(CIMD_URL);
+    const code = await completeAuthorization();
+    expect(pages.consentPage).not.toBe(pagesBefore);
+    expect(pages.consentPage).toContain('Application published by <strong>client.test</strong>');
+    expect(pages.consentPage).toContain('MCP SDK client (metadata document)');
+    const connected = transport();
+    await connected.finishAuth(code);
+    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: CIMD_URL, aud: MCP_RESOURCE });
+    await metadataClient.connect(connected);
+    expect((await metadataClient.listTools()).tools).toHaveLength(3);
+    await metadataClient.close();
+    expect(documentFetches).toEqual([CIMD_URL]);
   });
 });
