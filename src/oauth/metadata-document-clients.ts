@@ -50,18 +50,39 @@ export function metadataDocumentClients(options: DocumentFetchOptions): Metadata
   };
 }
 
+/** The fields a document decides; a change in any of them is written to the mirrored record. */
+const DOCUMENT_FIELDS = [
+  'name',
+  'type',
+  'tokenEndpointAuthMethod',
+  'redirectUris',
+  'grantTypes',
+  'responseTypes',
+  'allowedOrigins',
+  'scopes',
+  'metadata',
+] as const satisfies ReadonlyArray<keyof Client>;
+
+const documentFieldsOf = (client: Client) => JSON.stringify(DOCUMENT_FIELDS.map((field) => client[field]));
+
 /** Stores the document's client (new, or changed since), keeping its creation time. */
 async function mirror(client: Client, store: CachedClientStore): Promise<Client> {
   const now = epochSeconds();
-  const stored = await store.findById(client.id);
+  let stored = await store.findById(client.id);
   if (!stored) {
     const created = { ...client, createdAt: now, updatedAt: now };
-    await store.create(created);
-    return created;
+    try {
+      await store.create(created);
+      return created;
+    } catch (error) {
+      // Another request mirrored the same document first (the id is the primary key): use its row.
+      store.invalidate(client.id);
+      stored = await store.findById(client.id);
+      if (!stored) throw error;
+    }
   }
-  const current = { ...client, createdAt: stored.createdAt, updatedAt: stored.updatedAt };
-  if (JSON.stringify(current) === JSON.stringify(stored)) return stored;
-  const updated = { ...current, updatedAt: now };
+  if (documentFieldsOf(client) === documentFieldsOf(stored)) return stored;
+  const updated = { ...client, createdAt: stored.createdAt, updatedAt: now };
   await store.update(updated);
   return updated;
 }

@@ -1,12 +1,14 @@
 // Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): the document's validation (§4.1), every
 // SSRF guard of the fetch (§6: https only, no redirect, no private address, size and time limits), the cache and its
 // single refetch, discovery, and an authorization through the consent page (the host shown) to a token (§4).
+import { env } from 'cloudflare:test';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { clientMetadataPolicy } from '../../src/oauth/client-records';
 import { clientFromMetadataDocument, isMetadataDocumentUrl } from '../../src/oauth/client-id-metadata-document';
 import { fetchMetadataDocument, isPrivateAddressLiteral } from '../../src/oauth/metadata-document-fetch';
 import { DEFAULT_SCOPE_DEFINITIONS } from '../../src/oauth/scope-definitions';
+import { storesFor } from '../../src/storage/stores';
 import { createTestApp } from '../helpers/app';
 import { codeRequest, redirectParams, signedInBrowserOn } from '../helpers/authorize';
 
@@ -275,5 +277,31 @@ describe('CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST', () => {
       createTestApp({ ISSUER: 'http://127.0.0.1:8787', CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST: 'true' }).config
         .clientMetadataDocuments,
     ).toEqual({ enabled: true, allowLoopbackHttp: true });
+  });
+});
+
+describe('the mirrored client record', () => {
+  it('follows a changed document, and two first requests at once both succeed', async () => {
+    const clientId = `https://client.example/${crypto.randomUUID()}/metadata.json`;
+    let name = 'First name';
+    const server = documentServer(() =>
+      Response.json(
+        { ...DOCUMENT, client_id: clientId, client_name: name },
+        { headers: { 'Cache-Control': 'no-store' } },
+      ),
+    );
+    const testApp = createTestApp({}, { fetchDocument: server.fetch });
+    const { browser } = await signedInBrowserOn(testApp);
+    const client = { id: clientId } as Parameters<typeof codeRequest>[0];
+    const paths = await Promise.all(
+      [1, 2].map(async () => (await codeRequest(client, { scope: 'read', redirect_uri: REDIRECT })).path),
+    );
+    const statuses = await Promise.all(paths.map(async (path) => (await browser.get(path)).status));
+    expect(statuses).toEqual([200, 200]);
+    expect((await storesFor(env.DB).clients.findById(clientId))?.name).toBe('First name');
+    name = 'Renamed';
+    expect((await browser.get(paths[0]!)).status).toBe(200);
+    expect(browser.html).toContain('Renamed');
+    expect((await storesFor(env.DB).clients.findById(clientId))?.name).toBe('Renamed');
   });
 });
