@@ -6,7 +6,6 @@ import { resourceMetadataEndpoint } from './api/resource-metadata';
 import { unicornsApi } from './api/unicorns';
 import type { Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
-import { discoveryEndpoint } from './http/discovery';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
@@ -15,7 +14,6 @@ import { authorizationErrorResponse, type AuthorizationRedirect } from './http/a
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
-import { jwksEndpoint } from './http/jwks';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
@@ -29,6 +27,7 @@ import { revocationEndpoint } from './http/revoke';
 import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
+import { WELL_KNOWN_PATHS, wellKnownResponder } from './http/well-known';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
 import { clientMetadataPolicy } from './oauth/client-records';
@@ -74,16 +73,14 @@ export function createApp({
       })
     : undefined;
 
-  // Discovery and the JWKS first: a handler registered before app.use() answers without running the middleware
-  // below (Hono runs matched handlers in registration order), which costs more than these precomputed documents
-  // (docs/performance.md, goal 3). Their headers, security ones included, are built once (http/cached-json.ts).
+  // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
+  // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
+  // come first here, before the global middleware.
+  const wellKnown = wellKnownResponder(config, keys);
+  app.on('GET', WELL_KNOWN_PATHS, (c) => wellKnown(c.req.raw)!);
   app.options('/.well-known/*', publicCors());
-  app.get('/.well-known/jwks.json', jwksEndpoint(keys));
-  app.on(
-    'GET',
-    ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'],
-    discoveryEndpoint(config, keys),
-  );
+  // RFC 9728 resource metadata is a route like any other, but registered before app.use(), so it answers without
+  // running the middleware below (Hono runs matched handlers in registration order).
   app.on(
     'GET',
     ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*'],
@@ -97,13 +94,16 @@ export function createApp({
     const currentKeys = await keys.current();
     c.set('keys', currentKeys);
     const stores = storesFor(c.env.DB);
-    // Clients named by a metadata document are validated with dynamic registration's rules for third parties.
-    const documentPolicy = () =>
-      clientMetadataPolicy(config.scopes, { firstParty: false, idTokenSigningAlgorithms: currentKeys.algorithms });
-    c.set(
-      'stores',
-      documentClients ? { ...stores, clients: documentClients.over(stores.clients, documentPolicy()) } : stores,
-    );
+    if (documentClients) {
+      // Clients named by a metadata document are validated with dynamic registration's rules for third parties.
+      const policy = clientMetadataPolicy(config.scopes, {
+        firstParty: false,
+        idTokenSigningAlgorithms: currentKeys.algorithms,
+      });
+      c.set('stores', { ...stores, clients: documentClients.over(stores.clients, policy) });
+    } else {
+      c.set('stores', stores);
+    }
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
@@ -139,6 +139,11 @@ export function createApp({
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'no such endpoint' }, 404));
   app.onError((error, c) => renderError(error, c, c.get('errorFormat'), c.get('authorizationRedirect')));
+
+  // Hono's fetch (and app.request, which calls it) with the precomputed documents in front: routing, context and
+  // middleware cost more than these documents do (docs/performance.md).
+  const route = app.fetch;
+  app.fetch = (request, env, executionCtx) => wellKnown(request) ?? route(request, env, executionCtx);
   return app;
 }
 

@@ -1,8 +1,9 @@
 // Builds what the bench serves: the production bundle exactly as `wrangler deploy --dry-run` makes it (and its
-// gzip size, goal 5), and the ceiling Workers under bench/ceilings/, bundled with esbuild as wrangler would.
+// gzip size), its metered bench entry, the ceiling Workers under bench/ceilings/ and the peer Workers under
+// bench/workers/, bundled with esbuild as wrangler would.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -31,10 +32,28 @@ export async function buildProductionBundle(outdir: string): Promise<ProductionB
   };
 }
 
-export async function bundleCeiling(name: string, outdir: string): Promise<string> {
-  const outfile = join(outdir, `${name}.js`);
+export function bundleCeiling(name: string, outdir: string): Promise<string> {
+  return bundleWorker(join('bench', 'ceilings', `${name}.ts`), join(outdir, `${name}.js`));
+}
+
+/** A peer Worker (bench/workers/<name>.ts); Node built-ins stay imports, for the nodejs_compat flag OpenAuth needs. */
+export function bundlePeer(name: string, outdir: string): Promise<string> {
+  return bundleWorker(join('bench', 'workers', `${name}.ts`), join(outdir, `${name}.js`), ['node:*']);
+}
+
+/**
+ * Portcullis's bench entry (bench/workers/portcullis.ts) next to the production bundle it imports unchanged as
+ * `./index.js`, which stays a module of its own.
+ */
+export async function bundlePortcullisEntry(bundle: ProductionBundle): Promise<string> {
+  return bundleWorker(join('bench', 'workers', 'portcullis.ts'), join(dirname(bundle.scriptPath), 'bench-entry.js'), [
+    './index.js',
+  ]);
+}
+
+async function bundleWorker(entry: string, outfile: string, external: string[] = []): Promise<string> {
   await build({
-    entryPoints: [join('bench', 'ceilings', `${name}.ts`)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     format: 'esm',
@@ -42,7 +61,9 @@ export async function bundleCeiling(name: string, outdir: string): Promise<strin
     target: 'es2022',
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'browser'],
-    external: ['cloudflare:*'],
+    external: ['cloudflare:*', ...external],
+    // OpenAuth reads process.env.OPENAUTH_STORAGE; a Worker has no process.
+    define: { 'process.env.OPENAUTH_STORAGE': 'undefined' },
     minify: true,
     logLevel: 'warning',
   });

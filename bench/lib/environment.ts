@@ -1,9 +1,11 @@
 // Starts every server of a run, each on its own loopback port and process, and seeds them: Portcullis (the
-// production bundle in workerd), node-oidc-provider (Node), and the ceiling and sample-API Workers.
+// production bundle in workerd, its D1 metered), node-oidc-provider (Node), OpenAuth and workers-oauth-provider
+// (workerd), and the ceiling and sample-API Workers.
 import { join } from 'node:path';
 import { CLIENT_CACHE_MAX_ENTRIES } from '../../src/storage/cached-clients';
 import type { KeyRing } from '../../src/tokens/keys';
-import { buildProductionBundle, bundleCeiling, type ProductionBundle } from './build';
+import { buildProductionBundle, bundleCeiling, bundlePortcullisEntry, type ProductionBundle } from './build';
+import { buildPeers, startOpenAuth, startWorkersOAuthProvider, type PeerServer } from './peers';
 import { startOidcProvider } from './oidc-provider';
 import { seedGrantFixtures, type GrantFixtures } from './seed-grants';
 import {
@@ -24,7 +26,23 @@ export interface Server {
   name: string;
   url: string;
   pids: number[];
+  /** Requests and storage round trips served so far, for a Worker wrapped by bench/workers/storage-meter.ts. */
+  roundTrips?: () => Promise<RoundTripCount>;
   dispose(): Promise<void>;
+}
+
+export interface RoundTripCount {
+  requests: number;
+  inFlight: number;
+  roundTrips: number;
+}
+
+/** Reads a metered Worker's counters (bench/workers/storage-meter.ts). */
+export function withRoundTrips<S extends Server>(server: S): S {
+  return {
+    ...server,
+    roundTrips: async () => (await (await fetch(`${server.url}/__bench/round-trips`)).json()) as RoundTripCount,
+  };
 }
 
 export const CEILINGS = [
@@ -42,6 +60,8 @@ export interface Environment {
   bundle: ProductionBundle;
   portcullis: Server;
   oidcProvider: Server;
+  openAuth: PeerServer;
+  workersOAuthProvider: PeerServer;
   ceilings: Record<CeilingName, Server>;
   /** The confidential client of Portcullis (and of the D1-read ceiling's row). */
   client: Credentials;
@@ -66,6 +86,8 @@ export const COLD_CLIENT_COUNT = 2 * CLIENT_CACHE_MAX_ENTRIES;
 export interface EnvironmentOptions {
   viaEntryWorker: boolean;
   wranglerDev: boolean;
+  /** Delay of every storage round trip (D1, the peers' KV), as a distant primary would add; 0 for none. */
+  storageLatencyMs: number;
 }
 
 export async function startEnvironment(
@@ -81,27 +103,37 @@ export async function startEnvironment(
     log('building the production bundle (wrangler deploy --dry-run) and the ceiling Workers (esbuild)');
     const bundleBuild = buildProductionBundle(join(workDir, 'dist'));
     const ceilingBuilds = CEILINGS.map((name) => bundleCeiling(name, join(workDir, 'ceilings')));
+    const peerBuilds = buildPeers(join(workDir, 'peers'));
     // Every build finishes before any failure is thrown, so none writes into the directory removed on the way out.
-    await Promise.allSettled([bundleBuild, ...ceilingBuilds]);
+    await Promise.allSettled([bundleBuild, peerBuilds, ...ceilingBuilds]);
     const bundle = await bundleBuild;
+    const entryPath = await bundlePortcullisEntry(bundle);
     const ceilingScripts = await Promise.all(ceilingBuilds);
+    const [openAuthScript, workersOAuthProviderScript] = await peerBuilds;
+    const latency = String(options.storageLatencyMs);
     const compatibility = readCompatibility();
     const signingKeys = await generateSigningKeys();
     const keys = await importSigningKeys(signingKeys);
 
-    const portcullisPort = await freePort();
-    const issuer = `http://127.0.0.1:${portcullisPort}`;
-    log(`starting Portcullis in workerd at ${issuer}`);
+    log('starting Portcullis in workerd');
     const portcullisWorkerd = await startWorkerd({
       name: 'portcullis',
-      scriptPath: bundle.scriptPath,
-      port: portcullisPort,
+      scriptPath: entryPath,
+      extraModules: [bundle.scriptPath],
       ...compatibility,
       viaEntryWorker: options.viaEntryWorker,
-      bindings: { ISSUER: issuer, SIGNING_KEYS: signingKeys, REGISTRATION_POLICY: 'closed' },
+      bindings: (port) => ({
+        ISSUER: `http://127.0.0.1:${port}`,
+        SIGNING_KEYS: signingKeys,
+        REGISTRATION_POLICY: 'closed',
+        BENCH_STORAGE_LATENCY_MS: latency,
+      }),
       persistDir: join(workDir, 'state', 'portcullis'),
+      d1: true,
     });
+    const issuer = new URL(portcullisWorkerd.url).origin;
     servers.push(portcullisWorkerd);
+    const portcullis = withRoundTrips(portcullisWorkerd);
     const db = portcullisWorkerd.db!;
     const [client] = await seedClients(db, [BENCH_CLIENT_ID]);
     const coldClients = await seedClients(
@@ -113,6 +145,7 @@ export async function startEnvironment(
 
     const signingJwk = JSON.stringify((JSON.parse(signingKeys) as { keys: unknown[] }).keys[0]);
     const ceilingBindings = {
+      BENCH_STORAGE_LATENCY_MS: latency,
       ISSUER: issuer,
       CLIENT_ID: BENCH_CLIENT_ID,
       PUBLIC_JWKS: keys.jwksBody,
@@ -128,6 +161,11 @@ export async function startEnvironment(
     const oidcClient = { clientId: BENCH_CLIENT_ID, secret: `secret-${crypto.randomUUID()}` };
     const oidcProvider = await startOidcProvider(await freePort(), oidcClient.clientId, oidcClient.secret);
     servers.push(oidcProvider);
+    log('starting OpenAuth and workers-oauth-provider in workerd');
+    const openAuth = await startOpenAuth(openAuthScript!, workDir, options);
+    servers.push(openAuth);
+    const workersOAuthProvider = await startWorkersOAuthProvider(workersOAuthProviderScript!, workDir, options);
+    servers.push(workersOAuthProvider);
 
     let wranglerDev: Environment['wranglerDev'];
     if (options.wranglerDev) {
@@ -139,8 +177,10 @@ export async function startEnvironment(
     const reusedToken = await fetchToken(issuer, client!);
     return {
       bundle,
-      portcullis: portcullisWorkerd,
+      portcullis,
       oidcProvider,
+      openAuth,
+      workersOAuthProvider,
       ceilings,
       client: client!,
       coldClients,
@@ -171,17 +211,16 @@ async function startCeiling(
   const server = await startWorkerd({
     name,
     scriptPath,
-    port: await freePort(),
     ...readCompatibility(),
     viaEntryWorker: options.viaEntryWorker,
     bindings,
-    ...(usesDb ? { persistDir: join(workDir, 'state', name) } : {}),
+    ...(usesDb ? { persistDir: join(workDir, 'state', name), d1: true } : {}),
   });
   if (server.db) {
     await seedClients(server.db, [BENCH_CLIENT_ID]);
     await seedUnicorns(server.db, BENCH_CLIENT_ID);
   }
-  return server;
+  return name === 'd1-read' ? withRoundTrips(server) : server;
 }
 
 async function fetchToken(issuer: string, client: Credentials): Promise<string> {

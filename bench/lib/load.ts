@@ -1,7 +1,8 @@
 // One measured run: autocannon drives a target for a fixed duration and connection count while the server's own
 // CPU time is read from /proc before and after. Latencies are taken per response at sub-millisecond resolution
 // (autocannon's histogram keeps whole milliseconds, too coarse at one connection).
-import autocannon, { type AutocannonRequest } from 'autocannon';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import type { RoundTripCount, Server } from './environment';
 import { totalCpuMicros } from './proc';
 
 export interface LoadSpec {
@@ -13,6 +14,8 @@ export interface LoadSpec {
   body?: string;
   /** For requests that must differ (fresh tokens, many clients, single-use credentials). */
   requests?: AutocannonRequest[];
+  /** The status of a successful response when it is not 2xx (a login's 303). */
+  successStatus?: number;
 }
 
 export interface RunResult {
@@ -20,15 +23,18 @@ export interface RunResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
-  /** Responses other than 2xx, plus connection errors and timeouts. */
+  /** Responses other than 2xx (or `successStatus`), plus connection errors and timeouts. */
   failures: number;
   statusCodes: Record<string, number>;
   cpuMicrosPerRequest: number;
+  /** Storage round trips per response (D1 queries and batches, KV calls); undefined for an unmetered server. */
+  roundTripsPerRequest: number | undefined;
 }
 
-export async function runLoad(spec: LoadSpec, serverPids: readonly number[]): Promise<RunResult> {
+export async function runLoad(spec: LoadSpec, server: Server): Promise<RunResult> {
   const latencies: number[] = [];
-  const cpuBefore = totalCpuMicros(serverPids);
+  const roundTripsBefore = await server.roundTrips?.();
+  const cpuBefore = totalCpuMicros(server.pids);
   const started = process.hrtime.bigint();
   const instance = autocannon({
     url: spec.url,
@@ -43,7 +49,8 @@ export async function runLoad(spec: LoadSpec, serverPids: readonly number[]): Pr
   instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
   const result = await instance;
   const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuMicros = totalCpuMicros(serverPids) - cpuBefore;
+  const cpuMicros = totalCpuMicros(server.pids) - cpuBefore;
+  const roundTripsAfter = await settledRoundTrips(server);
 
   latencies.sort((a, b) => a - b);
   const responses = latencies.length;
@@ -52,10 +59,34 @@ export async function runLoad(spec: LoadSpec, serverPids: readonly number[]): Pr
     requestsPerSecond: responses / (result.duration > 0 ? result.duration : elapsedSeconds),
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
-    failures: result.non2xx + result.errors + result.timeouts,
+    failures: unsuccessful(result, spec.successStatus) + result.errors + result.timeouts,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
     cpuMicrosPerRequest: responses === 0 ? Number.NaN : cpuMicros / responses,
+    roundTripsPerRequest:
+      roundTripsBefore === undefined || roundTripsAfter === undefined
+        ? undefined
+        : (roundTripsAfter.roundTrips - roundTripsBefore.roundTrips) /
+          (roundTripsAfter.requests - roundTripsBefore.requests),
   };
+}
+
+const SETTLE_TIMEOUT_MS = 15_000;
+const SETTLE_POLL_MS = 50;
+
+/** The server's counters once the requests still running when the load stopped have finished. */
+async function settledRoundTrips(server: Server): Promise<RoundTripCount | undefined> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const count = await server.roundTrips?.();
+    if (count === undefined || count.inFlight === 0 || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+
+function unsuccessful(result: AutocannonResult, successStatus: number | undefined): number {
+  if (successStatus === undefined) return result.non2xx;
+  const stats = Object.entries(result.statusCodeStats);
+  return stats.reduce((sum, [code, { count }]) => (Number(code) === successStatus ? sum : sum + count), 0);
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {

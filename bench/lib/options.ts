@@ -19,6 +19,11 @@ export interface BenchOptions {
   only: RegExp | undefined;
   /** Keep the temp directory (bundles, D1 files) for inspection. */
   keepTemp: boolean;
+  /**
+   * Simulated distance to the database: every storage round trip (D1, the peers' KV) waits this long first, as
+   * from an edge location far from D1's primary. 0: none. Runs the distant-user targets only, unless --only says.
+   */
+  d1LatencyMs: number;
 }
 
 // The issue's anchors were measured with wrk -t1 -c10 -d10s, median of 3.
@@ -27,7 +32,7 @@ const FULL = { durationSeconds: 10, warmupSeconds: 2, rounds: 3, connections: 10
 // one-second sampling tick, so runs are whole seconds; no warm-up run: the median of three drops a cold first round.
 const QUICK = { durationSeconds: 1, warmupSeconds: 0, rounds: 3, connections: 10 };
 
-const USAGE = `Usage: npm run bench -- [--quick] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
+const USAGE = `Usage: npm run bench -- [--quick] [--d1-latency-ms MS] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -41,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string' },
       connections: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'd1-latency-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -55,11 +61,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     durationSeconds: positive('duration', values.duration, profile.durationSeconds),
     warmupSeconds: profile.warmupSeconds,
     rounds: Math.round(positive('rounds', values.rounds, profile.rounds)),
-    connections: Math.round(positive('connections', values.connections, profile.connections)),
+    // At a distance, what one user waits for: one connection, so local queueing at the one local D1 adds nothing.
+    connections: Math.round(
+      positive('connections', values.connections, values['d1-latency-ms'] === undefined ? profile.connections : 1),
+    ),
     wranglerDev: values['wrangler-dev'],
     viaEntryWorker: values['miniflare-entry'],
     only: values.only === undefined ? undefined : new RegExp(values.only),
     keepTemp: values.keep,
+    d1LatencyMs: values['d1-latency-ms'] === undefined ? 0 : positive('d1-latency-ms', values['d1-latency-ms'], 0),
   };
 }
 

@@ -1,8 +1,10 @@
 // Pre-issued credentials for the user-facing grants, written through the project's own stores as the
-// authorization endpoint and token endpoint would write them: a user, a confidential client registered for
+// authorization endpoint and token endpoint would write them: a user with a password (for the login target), a
+// confidential client registered for
 // authorization_code and refresh_token, first refresh tokens (later ones come from the rotations themselves), and
 // single-use authorization codes with an S256 PKCE challenge.
 import { REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS } from '../../src/config';
+import { hashPassword } from '../../src/accounts/password-hash';
 import { s256 } from '../../src/oauth/pkce';
 import { storesFor, type Stores } from '../../src/storage/stores';
 import { epochSeconds } from '../../src/tokens/access-token';
@@ -12,7 +14,16 @@ import { BENCH_SCOPE, seedClients, type Credentials } from './seed';
 
 export const GRANT_CLIENT_ID = 'bench-web-app';
 export const REDIRECT_URI = 'http://127.0.0.1/callback';
-const USER_ID = 'bench-user';
+export const BENCH_USER_ID = 'bench-user';
+export const BENCH_USERNAME = 'bench-user';
+/** The login target signs in with it; the hash is made at run time like any other. */
+export const BENCH_PASSWORD = 'bench correct horse battery staple';
+/**
+ * Accounts the login target signs in to in turn: the login throttle refuses a burst of concurrent attempts on one
+ * account (more than its limit in flight at once), which a real account never sees from its one user.
+ */
+export const LOGIN_USERNAMES = Array.from({ length: 40 }, (_, index) => `bench-login-${index}`);
+const USER_ID = BENCH_USER_ID;
 /** RFC 6749 §4.1.2 recommends at most ten minutes; Portcullis allows at most 60 s. */
 const CODE_TTL_SECONDS = 60;
 
@@ -25,18 +36,21 @@ export interface GrantFixtures {
 export async function seedGrantFixtures(db: D1Database): Promise<GrantFixtures> {
   const stores = storesFor(db);
   const now = epochSeconds();
-  await stores.users.create({
-    id: USER_ID,
-    username: 'bench-user',
-    email: null,
-    emailVerified: false,
-    // Never checked: these grants do not sign the user in.
-    passwordHash: 'unused',
-    isAdmin: false,
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  });
+  // One PBKDF2 run: every bench account has the same password, each its own row.
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  for (const [id, username] of [[USER_ID, BENCH_USERNAME], ...LOGIN_USERNAMES.map((name) => [name, name])] as const) {
+    await stores.users.create({
+      id,
+      username,
+      email: null,
+      emailVerified: false,
+      passwordHash,
+      isAdmin: false,
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
   const [client] = await seedClients(db, [GRANT_CLIENT_ID], {
     grantTypes: ['authorization_code', 'refresh_token'],
     responseTypes: ['code'],

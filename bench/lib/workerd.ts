@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
+import { freePort } from '../../scripts/lib/free-port';
 import { applyMigrations } from '../../scripts/lib/d1-migrations';
 import { descendantsNamed } from './proc';
 
@@ -18,17 +19,36 @@ export interface WorkerdServer {
 export interface WorkerdOptions {
   name: string;
   scriptPath: string;
-  port: number;
   compatibilityDate: string;
   compatibilityFlags: string[];
-  bindings: Record<string, string>;
-  /** When set, binds a D1 database as DB, persisted here, with migrations/ applied. */
+  /** Text bindings; a function when one depends on the port chosen (Portcullis's ISSUER). */
+  bindings: Record<string, string> | ((port: number) => Record<string, string>);
+  /** Where the Worker's D1 and KV data live; with `d1`, a D1 database is bound as DB with migrations/ applied. */
   persistDir?: string;
+  d1?: boolean;
+  /** KV namespaces to bind by name (the peers' storage), persisted under `persistDir`. */
+  kvNamespaces?: string[];
+  /** Modules the script imports by relative path (Portcullis's bench entry imports the production bundle). */
+  extraModules?: string[];
   /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
   viaEntryWorker?: boolean;
 }
 
+/** Other work on the machine can take a free port between its choice and workerd binding it: then another one. */
+const PORT_ATTEMPTS = 5;
+
+/** Starts the Worker on a free loopback port; the server's `url` says which. */
 export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(options, await freePort());
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_ADDRESS_IN_USE' || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnPort(options: WorkerdOptions, port: number): Promise<WorkerdServer> {
   const before = new Set(descendantsNamed(process.pid, 'workerd'));
   // Miniflare 5 takes its v4 option shape through this documented converter, which also leaves the dev registry off.
   const mf = new Miniflare(
@@ -37,32 +57,48 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
       host: '127.0.0.1',
       // By default the bench talks to the Worker's own socket, not through Miniflare's entry Worker (which runs a
       // second script, its router and proxy, on every request): the closest to a deployed Worker local workerd gets.
-      ...(options.viaEntryWorker
-        ? { port: options.port }
-        : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port: options.port }] }),
-      modules: true,
-      scriptPath: options.scriptPath,
+      ...(options.viaEntryWorker ? { port } : { port: 0, unsafeDirectSockets: [{ host: '127.0.0.1', port }] }),
+      ...(options.extraModules
+        ? {
+            modules: [options.scriptPath, ...options.extraModules].map((path) => ({ type: 'ESModule', path })),
+          }
+        : { modules: true, scriptPath: options.scriptPath }),
       // Module names are paths relative to this; the bundle lives in the run's temp directory.
       modulesRoot: dirname(options.scriptPath),
       compatibilityDate: options.compatibilityDate,
       compatibilityFlags: options.compatibilityFlags,
-      bindings: options.bindings,
+      bindings: typeof options.bindings === 'function' ? options.bindings(port) : options.bindings,
       ...(options.persistDir
-        ? { d1Databases: { DB: `bench-${options.name}` }, resourcePersistencePath: options.persistDir }
+        ? {
+            ...(options.d1 ? { d1Databases: { DB: `bench-${options.name}` } } : {}),
+            kvNamespaces: Object.fromEntries((options.kvNamespaces ?? []).map((name) => [name, `bench-${name}`])),
+            resourcePersistencePath: options.persistDir,
+          }
         : {}),
+      // OpenAuth logs every request with console.log: the bench's stdout is its table, so the Workers' logs are
+      // dropped, except errors.
+      handleStructuredLogs({ level, message }: { level: string; message: string }) {
+        if (level === 'error') console.error(`[${options.name}] ${message}`);
+      },
       log: new Log(LogLevel.WARN),
       logRequests: false,
       telemetry: { enabled: false },
       cf: false,
     }),
   );
-  const entryUrl = await mf.ready;
+  let entryUrl: URL;
+  try {
+    entryUrl = await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
   const url = (options.viaEntryWorker ? entryUrl : await mf.unsafeGetDirectURL(options.name))
     .toString()
     .replace(/\/$/, '');
   const pids = descendantsNamed(process.pid, 'workerd').filter((pid) => !before.has(pid));
   if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
-  const db = options.persistDir ? await mf.getD1Database('DB') : undefined;
+  const db = options.d1 ? await mf.getD1Database('DB') : undefined;
   if (db) await applyMigrations(db);
   return { name: options.name, url, pids, db, dispose: () => mf.dispose() };
 }

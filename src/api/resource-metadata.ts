@@ -48,6 +48,6 @@ export function resourceMetadataEndpoint(config: Config): (c: Context) => Promis
     if (c.req.path !== published.path && c.req.path !== SAMPLE_API_ROOT_METADATA_PATH) {
       throw new OAuthError('not_found', 'no protected resource is published at this path');
     }
-    return cachedJson(c, published);
+    return cachedJson(c.req.raw, published);
   };
 }

@@ -1,11 +1,9 @@
 // Answers a precomputed public JSON document with a strong ETag, conditional GET (RFC 9110 §13.1.2), caching and
 // CORS for any origin: discovery and the JWKS are public and read by browsers and servers alike.
-import type { Context } from 'hono';
-
 export interface CachedJsonDocument {
   body: string;
   etag: string;
-  /** Built once per document: these routes answer before the global middleware (app.ts), so nothing adds to them. */
+  /** Built once per document: these answer before the app (well-known.ts), so nothing adds to them. */
   headers: Record<string, string>;
 }
 
@@ -23,14 +21,14 @@ export function cachedJsonDocument(body: string, etag: string, maxAgeSeconds: nu
   return { body, etag, headers };
 }
 
-export function cachedJson(c: Context, { body, etag, headers }: CachedJsonDocument): Response {
+export function cachedJson(request: Request, { body, etag, headers }: CachedJsonDocument): Response {
   if (
-    c.req
-      .header('if-none-match')
+    request.headers
+      .get('if-none-match')
       ?.split(/\s*,\s*/)
       .includes(etag)
   ) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(body, { headers });
+  return new Response(request.method === 'HEAD' ? null : body, { headers });
 }

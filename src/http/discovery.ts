@@ -1,6 +1,5 @@
 // GET /.well-known/oauth-authorization-server (RFC 8414 §3) and /.well-known/openid-configuration (OIDC
 // Discovery §4): one metadata document, serialized once per issuer.
-import type { Context } from 'hono';
 import type { Config } from '../config';
 import { buildServerMetadata } from '../oauth/metadata';
 import type { SigningKeySource } from '../tokens/keys';
@@ -10,8 +9,8 @@ import { requestIssuer } from './context';
 
 const METADATA_MAX_AGE_SECONDS = 3600;
 
-/** Takes the isolate's config and key source rather than the request context: app.ts serves this before any middleware. */
-export function discoveryEndpoint(config: Config, keys: SigningKeySource): (c: Context) => Promise<Response> {
+/** Takes the isolate's config and key source rather than a request context: well-known.ts serves this before the app. */
+export function discoveryEndpoint(config: Config, keys: SigningKeySource): (request: Request) => Promise<Response> {
   // Keyed by issuer, which is fixed in production and the request origin in development.
   const documents = new Map<string, Promise<CachedJsonDocument>>();
 
@@ -20,13 +19,13 @@ export function discoveryEndpoint(config: Config, keys: SigningKeySource): (c: C
     return cachedJsonDocument(body, `"${await hashOpaqueToken(body)}"`, METADATA_MAX_AGE_SECONDS);
   }
 
-  return async (c) => {
-    const issuer = requestIssuer(config, c.req.url);
+  return async (request) => {
+    const issuer = requestIssuer(config, request.url);
     let document = documents.get(issuer);
     if (!document) {
       document = metadataDocument(issuer);
       documents.set(issuer, document);
     }
-    return cachedJson(c, await document);
+    return cachedJson(request, await document);
   };
 }

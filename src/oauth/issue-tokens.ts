@@ -1,6 +1,6 @@
 // The token set of a user's grant (RFC 6749 §5.1, OIDC Core §3.1.3.3): an RFC 9068 access token, a rotating
 // refresh token when one is due, and an ID Token when `openid` is in scope. Shared by every user-facing grant.
-import type { Client, RefreshToken, RequestedClaims, User } from '../storage/types';
+import type { Client, RefreshTokenScopeRule, RequestedClaims, User } from '../storage/types';
 import { idTokenSigningKey, issueIdToken } from '../tokens/id-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 import { PASSWORD_AUTHENTICATION } from './authentication-context';
@@ -31,56 +31,72 @@ export interface UserGrant {
 export const GRANT_ID_CLAIM = 'grant_id';
 export const USERINFO_CLAIMS_CLAIM = 'userinfo_claims';
 
-/** What the refresh token of this response carries, and how it is stored (a new family, or a rotation). */
-export interface RefreshTokenPlan {
-  /** The scope of the grant, kept whole on rotation (RFC 6749 §6). */
-  scopes: string[];
-  resources: string[];
-  grantExpiresAt: number;
-  store(token: RefreshToken): Promise<void>;
+/** OIDC Core §11: OpenID requests get a refresh token only when `offline_access` was granted; OAuth ones always. */
+export const REFRESH_TOKEN_SCOPE_RULE: RefreshTokenScopeRule = { grantedBy: 'offline_access', withheldBy: 'openid' };
+
+/** Whether this client may hold refresh tokens at all (its registration lists the refresh_token grant). */
+export function clientTakesRefreshTokens(client: Client): boolean {
+  return client.grantTypes.includes('refresh_token');
 }
 
-/**
- * Whether a refresh token is due: OIDC requests get one only when `offline_access` was granted (OIDC Core §11),
- * plain OAuth requests always; and only for a client that may use the refresh_token grant at all.
- */
+/** Whether a refresh token is due: the client takes them and the scope earns one (REFRESH_TOKEN_SCOPE_RULE). */
 export function refreshTokenIsDue(client: Client, scopes: readonly string[]): boolean {
-  if (!client.grantTypes.includes('refresh_token')) return false;
-  return scopes.includes('offline_access') || !scopes.includes('openid');
+  const { grantedBy, withheldBy } = REFRESH_TOKEN_SCOPE_RULE;
+  return clientTakesRefreshTokens(client) && (scopes.includes(grantedBy) || !scopes.includes(withheldBy));
 }
 
-/** The plan for the first refresh token of a grant: it starts the family and its absolute lifetime. */
-export function newRefreshTokenFamily(
+/** When a new family's first token expires: idle lifetime from now, absolute lifetime from now. */
+export function newFamilyExpiry(
   context: GrantContext,
-  scopes: string[],
-  resources: string[],
   nowSeconds: number,
-): RefreshTokenPlan {
+): { expiresAt: number; grantExpiresAt: number } {
+  const grantExpiresAt = nowSeconds + context.config.refreshTokenAbsoluteTtlSeconds;
   return {
-    scopes,
-    resources,
-    grantExpiresAt: nowSeconds + context.config.refreshTokenAbsoluteTtlSeconds,
-    store: (token) => context.stores.refreshTokens.create(token),
+    expiresAt: Math.min(nowSeconds + context.config.refreshTokenIdleTtlSeconds, grantExpiresAt),
+    grantExpiresAt,
   };
 }
 
 /** The user a grant was issued to, if they may still receive tokens; else the grant is dead (invalid_grant). */
-export async function activeUser(context: GrantContext, userId: string | null): Promise<User> {
-  const user = userId === null ? null : await context.stores.users.findById(userId);
+export function assertActiveUser(user: User | null): User {
   if (!user || user.disabled)
     throw new OAuthError('invalid_grant', 'the user of this grant no longer exists or is disabled');
   return user;
 }
 
+/** Stores the first refresh token of a new family (one D1 write) and returns it. */
+export async function createRefreshToken(
+  context: GrantContext,
+  grant: UserGrant,
+  family: { scopes: string[]; resources: string[] },
+  nowSeconds: number,
+): Promise<string> {
+  const token = generateOpaqueToken();
+  await context.stores.refreshTokens.create({
+    tokenHash: await hashOpaqueToken(token),
+    grantId: grant.grantId,
+    clientId: context.client.id,
+    userId: grant.user.id,
+    scopes: family.scopes,
+    resources: family.resources,
+    claims: grant.claims ?? null,
+    authTime: grant.authTime,
+    createdAt: nowSeconds,
+    ...newFamilyExpiry(context, nowSeconds),
+    rotatedAt: null,
+    revokedAt: null,
+  });
+  return token;
+}
+
+/** Signs the access token (and the ID Token when `openid` is in scope); a refresh token is already stored. */
 export async function issueTokenSet(
   context: GrantContext,
   grant: UserGrant,
-  refresh: RefreshTokenPlan | null,
+  refreshToken: string | undefined,
   nowSeconds: number,
 ): Promise<TokenResponse> {
   const { issuer, config, keys, client } = context;
-  // The refresh token is stored first: when storing fails (a lost rotation race), nothing has been signed.
-  const refreshToken = refresh === null ? undefined : await storeRefreshToken(context, grant, refresh, nowSeconds);
   const accessToken = await issueGrantAccessToken(
     context,
     {
@@ -119,29 +135,4 @@ function accessTokenClaims(grant: UserGrant): Record<string, unknown> {
     [GRANT_ID_CLAIM]: grant.grantId,
     ...(userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: userinfoClaims }),
   };
-}
-
-async function storeRefreshToken(
-  context: GrantContext,
-  grant: UserGrant,
-  plan: RefreshTokenPlan,
-  nowSeconds: number,
-): Promise<string> {
-  const token = generateOpaqueToken();
-  await plan.store({
-    tokenHash: await hashOpaqueToken(token),
-    grantId: grant.grantId,
-    clientId: context.client.id,
-    userId: grant.user.id,
-    scopes: plan.scopes,
-    resources: plan.resources,
-    claims: grant.claims ?? null,
-    authTime: grant.authTime,
-    createdAt: nowSeconds,
-    expiresAt: Math.min(nowSeconds + context.config.refreshTokenIdleTtlSeconds, plan.grantExpiresAt),
-    grantExpiresAt: plan.grantExpiresAt,
-    rotatedAt: null,
-    revokedAt: null,
-  });
-  return token;
 }

@@ -22,8 +22,13 @@ export function assertCodeChallenge(challenge: string, method: string | undefine
 
 /** Verifies a code_verifier against the stored S256 challenge (RFC 7636 §4.6), in constant time. */
 export async function verifyCodeVerifier(verifier: string, challenge: string): Promise<boolean> {
-  if (!CODE_VERIFIER.test(verifier)) return false;
-  return stringsEqual(await s256(verifier), challenge);
+  const presented = await challengeOfVerifier(verifier);
+  return presented !== null && stringsEqual(presented, challenge);
+}
+
+/** The S256 challenge a well-formed code_verifier answers (RFC 7636 §4.1, §4.6); null for a malformed one. */
+export async function challengeOfVerifier(verifier: string): Promise<string | null> {
+  return CODE_VERIFIER.test(verifier) ? s256(verifier) : null;
 }
 
 /** BASE64URL(SHA256(ASCII(code_verifier))), RFC 7636 §4.2. */

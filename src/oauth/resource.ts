@@ -25,9 +25,13 @@ export function defaultAudienceFor(config: Config, issuer: string): string {
   return config.defaultAudience ?? `${issuer}/api`;
 }
 
+/** The resources this issuer serves tokens for: the default audience and RESOURCES. */
+export function knownResources(config: Config, issuer: string): string[] {
+  return [defaultAudienceFor(config, issuer), ...config.resources];
+}
+
 export function audienceFor(requested: string[], config: Config, issuer: string): string | string[] {
-  const fallback = defaultAudienceFor(config, issuer);
-  return resolveAudience(requested, [fallback, ...config.resources], fallback);
+  return resolveAudience(requested, knownResources(config, issuer), defaultAudienceFor(config, issuer));
 }
 
 /**

@@ -1,9 +1,12 @@
-// CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed and redeemed by one atomic UPDATE.
-import { and, eq, isNull } from 'drizzle-orm';
+// CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed and redeemed in one D1 batch that also
+// stores the grant's first refresh token.
+import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
+import { refreshTokenRowFrom } from './refresh-tokens';
 import type { Database } from './db';
-import { authorizationCodes } from './schema';
+import { authorizationCodes, refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
-import type { AuthorizationCode, CodeStore } from './types';
+import type { AuthorizationCode, CodeExchange, CodeStore } from './types';
 
 type CodeRow = typeof authorizationCodes.$inferSelect;
 
@@ -13,22 +16,59 @@ export function createCodeStore(db: Database): CodeStore {
       const { scopes, ...rest } = code;
       await db.insert(authorizationCodes).values({ ...rest, scope: joinScopeText(scopes) });
     },
-    async consume(codeHash, nowSeconds) {
-      // The condition on consumed_at makes this the single point where a code is spent: of two concurrent
-      // redemptions, SQLite lets exactly one UPDATE match.
-      const consumed = await db
-        .update(authorizationCodes)
-        .set({ consumedAt: nowSeconds })
-        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt)))
-        .returning()
-        .get();
-      if (consumed) return { status: 'redeemed', code: toCode(consumed) };
-      const existing = await db
+    async consume(codeHash, exchange, nowSeconds) {
+      const presented = eq(authorizationCodes.codeHash, codeHash);
+      const unspent = and(presented, isNull(authorizationCodes.consumedAt));
+      const found = db.select().from(authorizationCodes).where(presented);
+      // A second select rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
+      const foundUser = db
         .select()
-        .from(authorizationCodes)
-        .where(eq(authorizationCodes.codeHash, codeHash))
-        .get();
-      return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'unknown' };
+        .from(users)
+        .where(
+          eq(users.id, db.select({ userId: authorizationCodes.userId }).from(authorizationCodes).where(presented)),
+        );
+      // RFC 6749 §4.1.2: a code used twice has leaked; the tokens issued from it are revoked.
+      const revokeOnReplay = db
+        .update(refreshTokens)
+        .set({ revokedAt: nowSeconds })
+        .where(
+          and(
+            inArray(
+              refreshTokens.grantId,
+              db
+                .select({ grantId: authorizationCodes.grantId })
+                .from(authorizationCodes)
+                .where(and(presented, isNotNull(authorizationCodes.consumedAt))),
+            ),
+            isNull(refreshTokens.revokedAt),
+          ),
+        );
+      // The condition on consumed_at makes this the single point where a code is spent: one batch is one
+      // transaction and D1 runs them one at a time, so of two concurrent redemptions exactly one finds it unspent.
+      const spend = db.update(authorizationCodes).set({ consumedAt: nowSeconds }).where(unspent);
+      const refresh = exchange.refreshToken;
+      // Every statement sees the state the first one read; the refresh token goes in before the code is spent.
+      const [[code], [user], stored] = refresh
+        ? await db
+            .batch([
+              found,
+              foundUser,
+              revokeOnReplay,
+              insertFirstRefreshToken(db, refresh, and(unspent, exchangeSucceeds(exchange, nowSeconds)), nowSeconds),
+              spend,
+            ])
+            .then(([codes, users, , inserted]) => [codes, users, inserted.length === 1] as const)
+        : await db
+            .batch([found, foundUser, revokeOnReplay, spend])
+            .then(([codes, users]) => [codes, users, false] as const);
+      if (!code) return { status: 'unknown' };
+      if (code.consumedAt !== null) return { status: 'replayed', code: toCode(code) };
+      return {
+        status: 'redeemed',
+        code: toCode({ ...code, consumedAt: nowSeconds }),
+        user: user ?? null,
+        refreshTokenStored: stored,
+      };
     },
     async deleteUnredeemed(userId, clientId) {
       // Redeemed codes stay: they are the evidence that recognises a replay (purge.ts keeps them a day).
@@ -43,6 +83,50 @@ export function createCodeStore(db: Database): CodeStore {
         );
     },
   };
+}
+
+/** Every check of the token request (RFC 6749 §4.1.3, RFC 7636 §4.6) and of the grant behind the code. */
+function exchangeSucceeds(exchange: CodeExchange, nowSeconds: number): SQL | undefined {
+  const challenge = authorizationCodes.codeChallenge;
+  const pkce =
+    exchange.verifierChallenge !== null
+      ? eq(challenge, exchange.verifierChallenge)
+      : exchange.allowsNoChallenge
+        ? isNull(challenge)
+        : sql`0`;
+  return and(
+    eq(authorizationCodes.clientId, exchange.clientId),
+    gt(authorizationCodes.expiresAt, nowSeconds),
+    eq(authorizationCodes.redirectUri, exchange.redirectUri),
+    pkce,
+    coversRequest(authorizationCodes.scope, authorizationCodes.resources, exchange),
+    userIsActive(authorizationCodes.userId),
+  );
+}
+
+/** The grant's first refresh token, copied from the code row, only where `condition` holds and one is due. */
+function insertFirstRefreshToken(
+  db: Database,
+  refresh: NonNullable<CodeExchange['refreshToken']>,
+  condition: SQL | undefined,
+  nowSeconds: number,
+) {
+  const { grantedBy, withheldBy } = refresh.scopeRule;
+  const codes = authorizationCodes;
+  const due = or(scopeIncludes(codes.scope, grantedBy), not(scopeIncludes(codes.scope, withheldBy)));
+  return db
+    .insert(refreshTokens)
+    .select(
+      sql`select ${refreshTokenRowFrom(codes, {
+        tokenHash: refresh.tokenHash,
+        createdAt: nowSeconds,
+        expiresAt: refresh.expiresAt,
+        grantExpiresAt: refresh.grantExpiresAt,
+        rotatedAt: null,
+        revokedAt: null,
+      })} from ${codes} where ${and(condition, due)}`,
+    )
+    .returning({ tokenHash: refreshTokens.tokenHash });
 }
 
 function toCode(row: CodeRow): AuthorizationCode {

@@ -1,8 +1,10 @@
-// RefreshTokenStore on D1: refresh tokens (RFC 6749 §6) stored hashed, rotated atomically, revoked by family
-// (RFC 9700 §4.14.2).
-import { and, eq, getTableColumns, gt, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+// RefreshTokenStore on D1: refresh tokens (RFC 6749 §6) stored hashed, rotated atomically in one D1 round trip,
+// revoked by family (RFC 9700 §4.14.2).
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { coversRequest, userIsActive } from './grant-conditions';
 import type { Database } from './db';
-import { refreshTokens } from './schema';
+import { refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { RefreshToken, RefreshTokenStore } from './types';
 
@@ -23,30 +25,66 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       const row = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
       return row ? toRefreshToken(row) : null;
     },
-    async rotate(tokenHash, successor, nowSeconds) {
-      const usable = and(
-        eq(refreshTokens.tokenHash, tokenHash),
+    async rotate(tokenHash, rotation, nowSeconds) {
+      const presented = eq(refreshTokens.tokenHash, tokenHash);
+      const spendable = and(
+        presented,
+        eq(refreshTokens.clientId, rotation.clientId),
         isNull(refreshTokens.rotatedAt),
         isNull(refreshTokens.revokedAt),
         gt(refreshTokens.expiresAt, nowSeconds),
         gt(refreshTokens.grantExpiresAt, nowSeconds),
+        coversRequest(refreshTokens.scope, refreshTokens.resources, rotation),
+        userIsActive(refreshTokens.userId),
       );
-      // One transaction (db.batch), in which both statements see the same state: the successor is inserted only if
-      // the token is still usable, then the token is marked rotated under the same condition. D1 runs batches one
-      // at a time, so of concurrent uses exactly one finds the token usable.
-      const [, rotated] = await db.batch([
+      const earlier = alias(refreshTokens, 'earlier');
+      // One batch is one transaction, and D1 runs batches one at a time: every statement sees the state the first
+      // one read, so of concurrent uses exactly one finds the token spendable, and a reuse is judged on that state.
+      // Two selects rather than a join: drizzle's D1 batch reads rows by column name, and both tables have created_at.
+      const [[token], [user], , , rotated] = await db.batch([
+        db.select().from(refreshTokens).where(presented),
         db
-          .insert(refreshTokens)
-          .select(
-            sql`SELECT ${rowValues(toRow(successor))} WHERE EXISTS (SELECT 1 FROM ${refreshTokens} WHERE ${usable})`,
+          .select()
+          .from(users)
+          .where(eq(users.id, db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(presented))),
+        // Presented again after its rotation: theft, so the whole family goes (before this batch rotates anything).
+        db
+          .update(refreshTokens)
+          .set({ revokedAt: nowSeconds })
+          .where(
+            and(
+              inArray(
+                refreshTokens.grantId,
+                db
+                  .select({ grantId: earlier.grantId })
+                  .from(earlier)
+                  .where(
+                    and(
+                      eq(earlier.tokenHash, tokenHash),
+                      eq(earlier.clientId, rotation.clientId),
+                      isNotNull(earlier.rotatedAt),
+                    ),
+                  ),
+              ),
+              isNull(refreshTokens.revokedAt),
+            ),
           ),
+        db.insert(refreshTokens).select(
+          sql`select ${refreshTokenRowFrom(refreshTokens, {
+            tokenHash: rotation.successorHash,
+            createdAt: nowSeconds,
+            expiresAt: sql`min(${nowSeconds + rotation.idleTtlSeconds}, ${refreshTokens.grantExpiresAt})`,
+            rotatedAt: null,
+            revokedAt: null,
+          })} from ${refreshTokens} where ${spendable}`,
+        ),
         db
           .update(refreshTokens)
           .set({ rotatedAt: nowSeconds })
-          .where(usable)
+          .where(spendable)
           .returning({ tokenHash: refreshTokens.tokenHash }),
       ]);
-      return rotated.length === 1;
+      return { rotated: rotated.length === 1, token: token ? toRefreshToken(token) : null, user: user ?? null };
     },
     async revokeGrant(grantId, nowSeconds) {
       await revokeWhere(eq(refreshTokens.grantId, grantId), nowSeconds);
@@ -63,11 +101,23 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
   };
 }
 
-/** A row as SQL values in the table's column order, each encoded by its column (the JSON resources). */
-function rowValues(row: RefreshTokenRow): SQL {
-  const columns = Object.entries(getTableColumns(refreshTokens)) as Array<[keyof RefreshTokenRow, Column]>;
+/**
+ * A new refresh_tokens row as an SQL select list in the table's column order: the given values, and every other column
+ * copied from the same-named column of `source` (the token being rotated, or the code being redeemed), so a column
+ * added to the table is carried over, or fails here, and is never silently shifted.
+ */
+export function refreshTokenRowFrom(
+  source: SQLiteTable,
+  values: Partial<Record<keyof RefreshTokenRow, SQL | string | number | null>>,
+): SQL {
+  const sourceColumns: Record<string, Column> = getTableColumns(source);
   return sql.join(
-    columns.map(([key, column]) => sql.param(row[key], column)),
+    Object.keys(getTableColumns(refreshTokens)).map((key) => {
+      if (Object.hasOwn(values, key)) return sql`${values[key as keyof RefreshTokenRow]}`;
+      const column = sourceColumns[key];
+      if (!column) throw new Error(`refresh_tokens.${key} has no value and no column to copy from`);
+      return sql`${column}`;
+    }),
     sql`, `,
   );
 }

@@ -83,6 +83,44 @@ export interface AuthorizationCode {
   consumedAt: number | null;
 }
 
+/** What a token request asks of a stored grant (a code or a refresh token) before it may be spent. */
+export interface GrantRequest {
+  /** The authenticated client: a grant is bound to the client it was issued to (RFC 6749 §10.4, §4.1.3). */
+  clientId: string;
+  /** Scopes the request narrows to; each must be in the grant's scope (RFC 6749 §6). Empty: the whole scope. */
+  scopes: readonly string[];
+  /** The request's `resource` parameters; each must be among the grant's resources (RFC 8707 §2.2). */
+  resources: readonly string[];
+  /** The resources this issuer serves: a requested one must be among them, and without any, every granted one. */
+  knownResources: readonly string[];
+}
+
+/** When a grant's scope earns a refresh token: with `grantedBy` always, else only without `withheldBy`. */
+export interface RefreshTokenScopeRule {
+  grantedBy: string;
+  withheldBy: string;
+}
+
+/** An authorization code exchange (RFC 6749 §4.1.3): what must match for it to succeed, and what it then stores. */
+export interface CodeExchange extends GrantRequest {
+  /** Must equal the redirect_uri of the authorization request. */
+  redirectUri: string;
+  /** S256 of the well-formed code_verifier sent (RFC 7636 §4.6), or null when none (or a malformed one) was sent. */
+  verifierChallenge: string | null;
+  /** A code issued without a challenge may be redeemed: a confidential client that sent no verifier. */
+  allowsNoChallenge: boolean;
+  /**
+   * The first refresh token of the grant, stored only if the exchange succeeds and the code's scope earns one;
+   * the rest of the row (grant, user, scope, resources, auth time) comes from the code. Null: none is due.
+   */
+  refreshToken: {
+    tokenHash: string;
+    expiresAt: number;
+    grantExpiresAt: number;
+    scopeRule: RefreshTokenScopeRule;
+  } | null;
+}
+
 /** How one claim was requested in the `claims` parameter (OIDC Core §5.5.1): `null` there becomes `{}`. */
 export interface ClaimRequest {
   essential?: boolean;
@@ -98,15 +136,26 @@ export interface RequestedClaims {
 
 /** The outcome of redeeming a code: redeemed now, used before (a replay), or never issued. */
 export type CodeRedemption =
-  | { status: 'redeemed'; code: AuthorizationCode }
+  | {
+      status: 'redeemed';
+      code: AuthorizationCode;
+      /** The code's user as the exchange found them (null if deleted since). */
+      user: User | null;
+      /** Whether the exchange's refresh token was stored: every check passed and one was due. */
+      refreshTokenStored: boolean;
+    }
   | { status: 'replayed'; code: AuthorizationCode }
   | { status: 'unknown' };
 
 /** Authorization codes by hash. */
 export interface CodeStore {
   create(code: AuthorizationCode): Promise<void>;
-  /** Marks the code consumed in one atomic statement, so of two concurrent redemptions exactly one succeeds. */
-  consume(codeHash: string, nowSeconds: number): Promise<CodeRedemption>;
+  /**
+   * Redeems a code in one round trip (one D1 batch): marks it consumed, so of two concurrent redemptions exactly one
+   * succeeds; on a replay revokes the refresh tokens issued from it (RFC 6749 §4.1.2); and only when every check of
+   * the exchange passes stores its first refresh token. A failed check still spends the code.
+   */
+  consume(codeHash: string, exchange: CodeExchange, nowSeconds: number): Promise<CodeRedemption>;
   /** Deletes the codes one user's authorizations gave one client that are not redeemed yet (a withdrawn grant). */
   deleteUnredeemed(userId: string, clientId: string): Promise<void>;
 }
@@ -133,15 +182,33 @@ export interface RefreshToken {
   revokedAt: number | null;
 }
 
+/** A rotation: what the request asks of the presented token, and the successor's hash and idle lifetime. */
+export interface RefreshTokenRotation extends GrantRequest {
+  successorHash: string;
+  /** The successor expires this long after now, never after its family's end. */
+  idleTtlSeconds: number;
+}
+
+export interface RefreshTokenRotationResult {
+  rotated: boolean;
+  /** The presented token as it stood before this request (null if unknown), for the handler to name a refusal. */
+  token: RefreshToken | null;
+  /** Its user (null when it has none, or they were deleted). */
+  user: User | null;
+}
+
 /** Refresh tokens by hash and by family. Revocations keep the time of the first one. */
 export interface RefreshTokenStore {
   create(token: RefreshToken): Promise<void>;
   findByHash(tokenHash: string): Promise<RefreshToken | null>;
   /**
-   * Marks the token rotated and stores its successor in one transaction, only if the token is still usable
-   * (not rotated, not revoked, not expired). Returns false when it was not, so of concurrent uses one wins.
+   * Rotates a refresh token in one round trip (one D1 batch): only if the token is usable, bound to the request's
+   * client, covers the request and its user is active, marks it rotated and stores its successor (which keeps its
+   * grant, user, scope, resources, auth time and family end), so of concurrent uses exactly one wins. A token of
+   * this client presented after its rotation revokes its whole family (RFC 9700 §4.14.2). Anything else that fails
+   * changes nothing.
    */
-  rotate(tokenHash: string, successor: RefreshToken, nowSeconds: number): Promise<boolean>;
+  rotate(tokenHash: string, rotation: RefreshTokenRotation, nowSeconds: number): Promise<RefreshTokenRotationResult>;
   /** Revokes every token of a family (a replayed code, a reused refresh token, RFC 7009 revocation). */
   revokeGrant(grantId: string, nowSeconds: number): Promise<void>;
   revokeByClient(clientId: string, nowSeconds: number): Promise<void>;

@@ -59,6 +59,15 @@ describe('GET /.well-known/jwks.json', () => {
     });
   });
 
+  it('answers HEAD with the headers alone, and a URL with a query string like one without', async () => {
+    const full = await send('/.well-known/jwks.json?v=1');
+    expect(full.status).toBe(200);
+    const head = await send('/.well-known/jwks.json', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(full.headers.get('etag'));
+    expect(await head.text()).toBe('');
+  });
+
   it('answers 304 to a matching If-None-Match (strong ETag)', async () => {
     const etag = (await send('/.well-known/jwks.json')).headers.get('etag')!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);

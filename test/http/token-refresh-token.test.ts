@@ -117,6 +117,30 @@ describe('POST /oauth/token grant_type=refresh_token', () => {
     expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(200);
   });
 
+  it('refuses a resource outside the grant with invalid_target and leaves the token usable (RFC 8707 §2.2)', async () => {
+    const testClient = await createCodeClient();
+    const first = await signIn(testClient, (await createTestUser()).user);
+    const response = await refreshWith(testClient, first.refresh_token!, { resource: `${TEST_ISSUER}/api` });
+    await expectOAuthError(
+      response,
+      400,
+      'invalid_target',
+      `the grant does not cover the resource: ${TEST_ISSUER}/api`,
+    );
+    expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(200);
+  });
+
+  it('leaves the token usable after a refusal for a disabled user, once the user is enabled again', async () => {
+    const testClient = await createCodeClient();
+    const { user } = await createTestUser();
+    const first = await signIn(testClient, user);
+    const users = storesFor(env.DB).users;
+    await users.setDisabled(user.id, true, Math.floor(Date.now() / 1000));
+    expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(400);
+    await users.setDisabled(user.id, false, Math.floor(Date.now() / 1000));
+    expect((await refreshWith(testClient, first.refresh_token!)).status).toBe(200);
+  });
+
   it('lets a public client refresh with its client_id', async () => {
     const testClient = await createPublicCodeClient();
     const first = await signIn(testClient, (await createTestUser()).user);

@@ -4,11 +4,57 @@ import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code';
 import { storesFor } from '../../src/storage/stores';
+import type { AuthorizationCodeBinding } from '../../src/oauth/authorization-code';
+import type { Client, CodeExchange, User } from '../../src/storage/types';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { createCodeClient, REDIRECT_URI } from '../helpers/authorization';
 import { createTestUser } from '../helpers/users';
 
 const NOW = 1_800_000_000;
+// RFC 7636 Appendix B.
+const VERIFIER_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+/** An exchange by the code's own client that passes every check and asks for a refresh token. */
+const exchangeFor = (client: Client, overrides: Partial<CodeExchange> = {}): CodeExchange => ({
+  clientId: client.id,
+  scopes: [],
+  resources: [],
+  knownResources: ['https://api.example/'],
+  redirectUri: REDIRECT_URI,
+  verifierChallenge: VERIFIER_CHALLENGE,
+  allowsNoChallenge: false,
+  refreshToken: {
+    tokenHash: generateOpaqueToken(),
+    expiresAt: NOW + 100,
+    grantExpiresAt: NOW + 1000,
+    scopeRule: { grantedBy: 'offline_access', withheldBy: 'openid' },
+  },
+  ...overrides,
+});
+
+async function codeFor(client: Client, user: User, overrides: Partial<AuthorizationCodeBinding> = {}) {
+  const code = await issueAuthorizationCode(
+    storesFor(env.DB),
+    { authorizationCodeTtlSeconds: 60 },
+    {
+      clientId: client.id,
+      userId: user.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['read'],
+      resources: ['https://api.example/'],
+      codeChallenge: VERIFIER_CHALLENGE,
+      nonce: null,
+      authTime: NOW,
+      ...overrides,
+    },
+    NOW,
+  );
+  return hashOpaqueToken(code);
+}
+
+const refreshTokenRow = (tokenHash: string) =>
+  env.DB.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').bind(tokenHash).first();
 
 describe('CodeStore', () => {
   it('stores only the hash of a code, bound to its request, for the configured lifetime', async () => {
@@ -21,7 +67,7 @@ describe('CodeStore', () => {
       redirectUri: REDIRECT_URI,
       scopes: ['openid', 'read'],
       resources: ['https://api.example/'],
-      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      codeChallenge: VERIFIER_CHALLENGE,
       nonce: 'n',
       claims: { userinfo: { name: { essential: true } } },
       authTime: NOW - 5,
@@ -33,7 +79,11 @@ describe('CodeStore', () => {
       .first<{ n: number }>();
     expect(stored?.n).toBe(0);
 
-    const redemption = await stores.codes.consume(await hashOpaqueToken(code), NOW + 1);
+    const redemption = await stores.codes.consume(
+      await hashOpaqueToken(code),
+      exchangeFor(client, { refreshToken: null }),
+      NOW + 1,
+    );
     expect(redemption).toEqual({
       status: 'redeemed',
       code: {
@@ -45,6 +95,8 @@ describe('CodeStore', () => {
         expiresAt: NOW + 60,
         consumedAt: NOW + 1,
       },
+      user,
+      refreshTokenStored: false,
     });
   });
 
@@ -68,9 +120,97 @@ describe('CodeStore', () => {
       NOW,
     );
     const codeHash = await hashOpaqueToken(code);
-    const results = await Promise.all([1, 2, 3].map(() => stores.codes.consume(codeHash, NOW)));
+    const exchanges = [1, 2, 3].map(() => exchangeFor(client, { verifierChallenge: null, allowsNoChallenge: true }));
+    const results = await Promise.all(exchanges.map((exchange) => stores.codes.consume(codeHash, exchange, NOW)));
     expect(results.map((result) => result.status).sort()).toEqual(['redeemed', 'replayed', 'replayed']);
-    expect(await stores.codes.consume('unknown', NOW)).toEqual({ status: 'unknown' });
+    // Only the redemption that won stored its refresh token.
+    const rows = await Promise.all(exchanges.map((exchange) => refreshTokenRow(exchange.refreshToken!.tokenHash)));
+    expect(rows.map((row) => row !== null)).toEqual(results.map((result) => result.status === 'redeemed'));
+    expect(await stores.codes.consume('unknown', exchangeFor(client), NOW)).toEqual({ status: 'unknown' });
+  });
+
+  it('stores the first refresh token from the code, for the family the exchange names', async () => {
+    const { client } = await createCodeClient();
+    const { user } = await createTestUser();
+    const claims = { idToken: { email: { essential: true } } };
+    const codeHash = await codeFor(client, user, { claims });
+    const exchange = exchangeFor(client);
+    const redemption = await storesFor(env.DB).codes.consume(codeHash, exchange, NOW + 1);
+    expect(redemption).toMatchObject({ status: 'redeemed', refreshTokenStored: true });
+    const code = redemption.status === 'redeemed' ? redemption.code : undefined;
+    expect(await storesFor(env.DB).refreshTokens.findByHash(exchange.refreshToken!.tokenHash)).toEqual({
+      tokenHash: exchange.refreshToken!.tokenHash,
+      grantId: code?.grantId,
+      clientId: client.id,
+      userId: user.id,
+      scopes: ['read'],
+      resources: ['https://api.example/'],
+      claims,
+      authTime: NOW,
+      createdAt: NOW + 1,
+      expiresAt: NOW + 100,
+      grantExpiresAt: NOW + 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+  });
+
+  it.each([
+    ['another client', { clientId: 'another-client' }, {}],
+    ['another redirect_uri', { redirectUri: `${REDIRECT_URI}/` }, {}],
+    ['the wrong code_verifier', { verifierChallenge: 'x'.repeat(43) }, {}],
+    ['no code_verifier for a code with a challenge', { verifierChallenge: null, allowsNoChallenge: true }, {}],
+    ['no code_verifier from a public client', { verifierChallenge: null }, { codeChallenge: null }],
+    ['a resource outside the grant', { resources: ['https://other.example/'] }, {}],
+    ['a resource the issuer no longer serves', { knownResources: ['https://other.example/'] }, {}],
+    ['an OpenID scope without offline_access', {}, { scopes: ['openid', 'read'] }],
+  ] satisfies Array<[string, Partial<CodeExchange>, Partial<AuthorizationCodeBinding>]>)(
+    'spends the code but stores no refresh token for %s',
+    async (_, exchangeOverrides, codeOverrides) => {
+      const { client } = await createCodeClient();
+      const { user } = await createTestUser();
+      const codeHash = await codeFor(client, user, codeOverrides);
+      const exchange = exchangeFor(client, exchangeOverrides);
+      const stores = storesFor(env.DB);
+      expect(await stores.codes.consume(codeHash, exchange, NOW)).toMatchObject({
+        status: 'redeemed',
+        refreshTokenStored: false,
+      });
+      expect(await refreshTokenRow(exchange.refreshToken!.tokenHash)).toBeNull();
+      expect(await stores.codes.consume(codeHash, exchangeFor(client), NOW)).toMatchObject({ status: 'replayed' });
+    },
+  );
+
+  it('stores no refresh token for an expired code or a disabled user', async () => {
+    const { client } = await createCodeClient();
+    const stores = storesFor(env.DB);
+    const expired = exchangeFor(client);
+    const { user } = await createTestUser();
+    expect(await stores.codes.consume(await codeFor(client, user), expired, NOW + 60)).toMatchObject({
+      refreshTokenStored: false,
+    });
+    const disabled = exchangeFor(client);
+    const codeHash = await codeFor(client, user);
+    await stores.users.setDisabled(user.id, true, NOW);
+    expect(await stores.codes.consume(codeHash, disabled, NOW)).toMatchObject({
+      refreshTokenStored: false,
+      user: expect.objectContaining({ disabled: true }),
+    });
+    expect(await refreshTokenRow(expired.refreshToken!.tokenHash)).toBeNull();
+    expect(await refreshTokenRow(disabled.refreshToken!.tokenHash)).toBeNull();
+  });
+
+  it('revokes the refresh tokens issued from a code when it is replayed, in the same call', async () => {
+    const { client } = await createCodeClient();
+    const { user } = await createTestUser();
+    const codeHash = await codeFor(client, user);
+    const first = exchangeFor(client);
+    const stores = storesFor(env.DB);
+    await stores.codes.consume(codeHash, first, NOW);
+    const replay = exchangeFor(client);
+    expect(await stores.codes.consume(codeHash, replay, NOW + 1)).toMatchObject({ status: 'replayed' });
+    expect((await stores.refreshTokens.findByHash(first.refreshToken!.tokenHash))?.revokedAt).toBe(NOW + 1);
+    expect(await refreshTokenRow(replay.refreshToken!.tokenHash)).toBeNull();
   });
 });
 

@@ -2,12 +2,19 @@
 // client it was issued to, with the same redirect URI and the PKCE verifier of its challenge.
 import type { AuthorizationCode, Client } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
-import { hashOpaqueToken } from '../../tokens/opaque';
+import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
 import { OAuthError } from '../errors';
-import { activeUser, issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import {
+  assertActiveUser,
+  clientTakesRefreshTokens,
+  issueTokenSet,
+  newFamilyExpiry,
+  REFRESH_TOKEN_SCOPE_RULE,
+  refreshTokenIsDue,
+} from '../issue-tokens';
 import { requireParam } from '../params';
-import { verifyCodeVerifier } from '../pkce';
-import { audienceWithinGrant } from '../resource';
+import { challengeOfVerifier, verifyCodeVerifier } from '../pkce';
+import { audienceWithinGrant, knownResources } from '../resource';
 import type { Grant } from './types';
 
 export const authorizationCodeGrant: Grant = {
@@ -16,19 +23,41 @@ export const authorizationCodeGrant: Grant = {
     const { params, client, stores, config, issuer } = context;
     const presentedCode = requireParam(params, 'code');
     const redirectUri = requireParam(params, 'redirect_uri');
+    const verifier = params.get('code_verifier');
+    const resources = params.getAll('resource');
     const nowSeconds = epochSeconds();
+    const refreshToken = clientTakesRefreshTokens(client) ? generateOpaqueToken() : undefined;
 
-    // The code is spent before anything else is checked, so a failed attempt cannot be retried with other values.
-    const redemption = await stores.codes.consume(await hashOpaqueToken(presentedCode), nowSeconds);
+    // One D1 round trip spends the code before anything else is judged (so a failed attempt cannot be retried with
+    // other values), revokes on a replay, and stores the refresh token only if every check below passes.
+    const redemption = await stores.codes.consume(
+      await hashOpaqueToken(presentedCode),
+      {
+        clientId: client.id,
+        scopes: [],
+        resources,
+        knownResources: knownResources(config, issuer),
+        redirectUri,
+        verifierChallenge: verifier === undefined ? null : await challengeOfVerifier(verifier),
+        allowsNoChallenge: verifier === undefined && client.tokenEndpointAuthMethod !== 'none',
+        refreshToken:
+          refreshToken === undefined
+            ? null
+            : {
+                tokenHash: await hashOpaqueToken(refreshToken),
+                ...newFamilyExpiry(context, nowSeconds),
+                scopeRule: REFRESH_TOKEN_SCOPE_RULE,
+              },
+      },
+      nowSeconds,
+    );
     if (redemption.status === 'unknown') throw new OAuthError('invalid_grant', 'the authorization code is invalid');
     const code = redemption.code;
     if (redemption.status === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice means it leaked; the tokens issued from it SHOULD be revoked. Its access
-      // tokens are refused by this issuer's endpoints until the last of them expires (userinfo, introspection).
-      await Promise.all([
-        stores.refreshTokens.revokeGrant(code.grantId, nowSeconds),
-        stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds),
-      ]);
+      // RFC 6749 §4.1.2: a code used twice means it leaked; the store revoked the refresh tokens issued from it in its
+      // batch. Its access tokens are refused by this issuer's endpoints until the last of them expires (userinfo,
+      // introspection): one more write, on this failure path only.
+      await stores.revokedGrants.revoke(code.grantId, nowSeconds, nowSeconds + config.accessTokenTtlSeconds);
       throw new OAuthError(
         'invalid_grant',
         'the authorization code was already used; the tokens issued from it are revoked',
@@ -40,13 +69,13 @@ export const authorizationCodeGrant: Grant = {
     // §4.1.3: identical to the redirect_uri of the authorization request, compared as a string.
     if (redirectUri !== code.redirectUri)
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-    await checkCodeVerifier(code, client, params.get('code_verifier'));
+    await checkCodeVerifier(code, client, verifier);
+    const user = assertActiveUser(redemption.user);
+    const audience = audienceWithinGrant(resources, code.resources, config, issuer);
+    // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored refresh token.
+    if (refreshTokenIsDue(client, code.scopes) !== redemption.refreshTokenStored)
+      throw new Error('the code exchange and its stored refresh token disagree');
 
-    const user = await activeUser(context, code.userId);
-    const audience = audienceWithinGrant(params.getAll('resource'), code.resources, config, issuer);
-    const refresh = refreshTokenIsDue(client, code.scopes)
-      ? newRefreshTokenFamily(context, code.scopes, code.resources, nowSeconds)
-      : null;
     return issueTokenSet(
       context,
       {
@@ -58,7 +87,7 @@ export const authorizationCodeGrant: Grant = {
         nonce: code.nonce ?? undefined,
         claims: code.claims,
       },
-      refresh,
+      redemption.refreshTokenStored ? refreshToken : undefined,
       nowSeconds,
     );
   },

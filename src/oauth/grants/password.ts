@@ -8,7 +8,7 @@ import { normalizeUsername } from '../../accounts/username';
 import { signInFailedEvent } from '../audit';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
-import { issueTokenSet, newRefreshTokenFamily, refreshTokenIsDue } from '../issue-tokens';
+import { createRefreshToken, issueTokenSet, refreshTokenIsDue, type UserGrant } from '../issue-tokens';
 import { requireParam } from '../params';
 import { requestedUserScopes } from '../requested-scope';
 import { audienceFor } from '../resource';
@@ -43,15 +43,17 @@ export const passwordGrant: Grant = {
     const { user } = signIn;
     context.audit({ type: 'login', userId: user.id, clientId: client.id, details: { via: 'password_grant' } });
 
-    const refresh = refreshTokenIsDue(client, scopes)
-      ? newRefreshTokenFamily(context, scopes, resources, nowSeconds)
-      : null;
-    return issueTokenSet(
-      context,
-      { grantId: generateOpaqueToken(GRANT_ID_BYTES), user, scopes, audience, authTime: nowSeconds },
-      refresh,
-      nowSeconds,
-    );
+    const grant: UserGrant = {
+      grantId: generateOpaqueToken(GRANT_ID_BYTES),
+      user,
+      scopes,
+      audience,
+      authTime: nowSeconds,
+    };
+    const refreshToken = refreshTokenIsDue(client, scopes)
+      ? await createRefreshToken(context, grant, { scopes, resources }, nowSeconds)
+      : undefined;
+    return issueTokenSet(context, grant, refreshToken, nowSeconds);
   },
 };
 

@@ -2,53 +2,57 @@
 // rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2).
 import type { RefreshToken } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
-import { hashOpaqueToken } from '../../tokens/opaque';
+import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
 import { OAuthError } from '../errors';
-import { activeUser, issueTokenSet } from '../issue-tokens';
+import { assertActiveUser, issueTokenSet } from '../issue-tokens';
 import { requireParam } from '../params';
 import { refreshTokenState } from '../refresh-token-state';
-import { audienceWithinGrant } from '../resource';
+import { audienceWithinGrant, knownResources } from '../resource';
 import { narrowScope, parseScope } from '../scope';
 import type { Grant, GrantContext } from './types';
 
 export const refreshTokenGrant: Grant = {
   allowsPublicClients: true,
   async handle(context) {
-    const { params, stores, config, issuer } = context;
+    const { params, stores, config, issuer, client } = context;
     const tokenHash = await hashOpaqueToken(requireParam(params, 'refresh_token'));
+    const requestedScopes = parseScope(params.get('scope'));
+    const resources = params.getAll('resource');
     const nowSeconds = epochSeconds();
-    const token = await usableRefreshToken(context, await stores.refreshTokens.findByHash(tokenHash), nowSeconds);
+    const successor = generateOpaqueToken();
 
+    // One D1 round trip: rotates only if every check below would pass, and revokes the family on reuse.
+    const rotation = await stores.refreshTokens.rotate(
+      tokenHash,
+      {
+        clientId: client.id,
+        scopes: requestedScopes ?? [],
+        resources,
+        knownResources: knownResources(config, issuer),
+        successorHash: await hashOpaqueToken(successor),
+        idleTtlSeconds: config.refreshTokenIdleTtlSeconds,
+      },
+      nowSeconds,
+    );
+    // Judged on the token as it stood before this request, in the order the errors are meant to be reported.
+    const token = usableRefreshToken(context, rotation.token, nowSeconds);
     // §6: the requested scope may narrow the access token's, never widen it (invalid_scope).
-    const scopes = narrowScope(parseScope(params.get('scope')), token.scopes);
-    const user = await activeUser(context, token.userId);
-    const audience = audienceWithinGrant(params.getAll('resource'), token.resources, config, issuer);
+    const scopes = narrowScope(requestedScopes, token.scopes);
+    const user = assertActiveUser(rotation.user);
+    const audience = audienceWithinGrant(resources, token.resources, config, issuer);
+    // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored successor.
+    if (!rotation.rotated) throw new Error('the refresh token rotation and its checks disagree');
     return issueTokenSet(
       context,
       { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
-      {
-        // §6: the new refresh token keeps the scope of the one it replaces, and the family keeps its end.
-        scopes: token.scopes,
-        resources: token.resources,
-        grantExpiresAt: token.grantExpiresAt,
-        async store(successor) {
-          if (await stores.refreshTokens.rotate(tokenHash, successor, nowSeconds)) return;
-          // Another request rotated it first (or it just expired): judge it again as it now stands.
-          await usableRefreshToken(context, await stores.refreshTokens.findByHash(tokenHash), nowSeconds);
-          throw new OAuthError('invalid_grant', 'the refresh token is no longer valid');
-        },
-      },
+      successor,
       nowSeconds,
     );
   },
 };
 
-/** The token if this client may use it now; otherwise throws invalid_grant, revoking the family on reuse. */
-async function usableRefreshToken(
-  context: GrantContext,
-  token: RefreshToken | null,
-  nowSeconds: number,
-): Promise<RefreshToken> {
+/** The token if this client may use it now; otherwise invalid_grant (the store has revoked the family on reuse). */
+function usableRefreshToken(context: GrantContext, token: RefreshToken | null, nowSeconds: number): RefreshToken {
   // A token of another client is as good as unknown to this one (RFC 6749 §10.4: bound to its client).
   if (!token || token.clientId !== context.client.id)
     throw new OAuthError('invalid_grant', 'the refresh token is invalid');
@@ -56,7 +60,7 @@ async function usableRefreshToken(
     case 'usable':
       return token;
     case 'rotated':
-      await context.stores.refreshTokens.revokeGrant(token.grantId, nowSeconds);
+      // The store revoked the family in its batch (RFC 9700 §4.14.2).
       context.audit({
         type: 'refresh_token_reuse',
         outcome: 'failure',

@@ -1,0 +1,38 @@
+// SQL conditions that a stored grant (an authorization code or a refresh token) must meet before one batch spends
+// it: the same checks the grant handlers make in code, so that a batch writes nothing a handler would refuse.
+import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
+import { users } from './schema';
+import type { GrantRequest } from './types';
+
+/** The grant's user exists and is not disabled. */
+export function userIsActive(userId: Column): SQL {
+  return sql`exists (select 1 from ${users} where ${and(eq(users.id, userId), eq(users.disabled, false))})`;
+}
+
+/**
+ * The stored scope (space-separated text) and resources (JSON array) cover what the request asks for: every
+ * requested scope is in the scope (RFC 6749 §6), every requested resource is among the resources and served by this
+ * issuer, and with none requested, every stored resource still is (RFC 8707 §2.2).
+ */
+export function coversRequest(scope: Column, resources: Column, request: GrantRequest): SQL {
+  const conditions = request.scopes.map((wanted) => scopeIncludes(scope, wanted));
+  if (request.resources.some((resource) => !request.knownResources.includes(resource))) return sql`0`;
+  conditions.push(
+    ...request.resources.map(
+      (resource) => sql`exists (select 1 from json_each(${resources}) where value = ${resource})`,
+    ),
+  );
+  if (request.resources.length === 0) {
+    const known = sql.join(
+      request.knownResources.map((resource) => sql`${resource}`),
+      sql`, `,
+    );
+    conditions.push(sql`not exists (select 1 from json_each(${resources}) where value not in (${known}))`);
+  }
+  return and(...conditions) ?? sql`1`;
+}
+
+/** One scope token in a space-separated scope column; tokens contain no space (RFC 6749 §3.3). */
+export function scopeIncludes(scope: Column, wanted: string): SQL {
+  return sql`instr(' ' || ${scope} || ' ', ${` ${wanted} `}) > 0`;
+}
