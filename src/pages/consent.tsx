@@ -31,23 +31,56 @@ export function ConsentPage(props: ConsentPageProps) {
         {COPY.consent.signedInAs} <strong>{props.username}</strong>.{' '}
         <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
       </p>
-      <p id="scopes-heading">{COPY.consent.asksTo(props.client.name)}</p>
-      <ul aria-labelledby="scopes-heading">
-        {props.scopes.map((scope) => (
-          <li>{props.scopeDescriptions[scope] ?? COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
-        ))}
-      </ul>
+      <RequestedScopes
+        clientName={props.client.name}
+        scopes={props.scopes}
+        scopeDescriptions={props.scopeDescriptions}
+      />
       <p>{COPY.consent.returnsTo(props.redirectOrigin)}</p>
       <form method="post" action="/oauth/authorize/consent">
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name={AUTHORIZATION_REQUEST_FIELD} value={props.authorizationRequest} />
-        <button type="submit" name="decision" value="allow">
-          {COPY.consent.allow}
-        </button>
-        <button type="submit" name="decision" value="deny" class="secondary">
-          {COPY.consent.deny}
-        </button>
+        <DecisionButtons />
       </form>
     </Layout>
+  );
+}
+
+/**
+ * Who asks, and each requested scope in the user's terms: the configured API scopes' descriptions (SCOPES), the
+ * OpenID scopes' from the copy table.
+ */
+export function RequestedScopes({
+  clientName,
+  scopes,
+  scopeDescriptions,
+}: {
+  clientName: string;
+  scopes: readonly string[];
+  scopeDescriptions: Readonly<Record<string, string>>;
+}) {
+  return (
+    <>
+      <p id="scopes-heading">{COPY.consent.asksTo(clientName)}</p>
+      <ul aria-labelledby="scopes-heading">
+        {scopes.map((scope) => (
+          <li>{scopeDescriptions[scope] ?? COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The two buttons of a consent form; the pressed one sends `decision`. */
+export function DecisionButtons() {
+  return (
+    <>
+      <button type="submit" name="decision" value="allow">
+        {COPY.consent.allow}
+      </button>
+      <button type="submit" name="decision" value="deny" class="secondary">
+        {COPY.consent.deny}
+      </button>
+    </>
   );
 }
