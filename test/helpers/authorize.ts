@@ -55,7 +55,7 @@ export async function signedInBrowser(): Promise<TestUser & { browser: TestBrows
 /** A browser signed in as a new user on a test app of its own configuration (createTestApp). */
 export async function signedInBrowserOn(testApp: TestApp): Promise<TestUser & { browser: TestBrowser }> {
   const testUser = await createTestUser();
-  const browser = new TestBrowser({ sender: (path, init) => testApp.request(path, init) });
+  const browser = new TestBrowser({ send: (path, init) => testApp.request(path, init) });
   expect((await loginAs(browser, testUser.user.username, testUser.password)).status).toBe(303);
   return { ...testUser, browser };
 }
