@@ -50,4 +50,8 @@ export interface Bindings {
   CLIENT_METADATA_DOCUMENTS?: string;
   /** `true` (local development only) also fetches http://localhost client metadata documents. */
   CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST?: string;
+  /** Secret: when set, DPoP proofs must carry a server nonce derived from it (RFC 9449 §8); at least 16 characters. */
+  DPOP_NONCE_SECRET?: string;
+  /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */
+  DPOP_REQUIRED_FOR_PUBLIC_CLIENTS?: string;
 }

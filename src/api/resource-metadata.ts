@@ -23,6 +23,8 @@ export function sampleApiMetadata(config: Config, issuer: string): PublishedReso
     // RFC 9728 §2: the configured scopes that apply to this resource (SCOPES), not a list of its own.
     scopesSupported: scopesForResource(config.scopes, audience),
     resourceName: 'Portcullis sample API (unicorns)',
+    // The sample API's verifier accepts DPoP with the package defaults (unicorns.ts).
+    dpop: {},
   });
 }
 

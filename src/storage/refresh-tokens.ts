@@ -2,7 +2,7 @@
 // revoked by family (RFC 9700 §4.14.2).
 import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, sql, type Column, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { coversRequest, userIsActive } from './grant-conditions';
+import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
 import type { Database } from './db';
 import { refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -35,6 +35,7 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
         gt(refreshTokens.expiresAt, nowSeconds),
         gt(refreshTokens.grantExpiresAt, nowSeconds),
         coversRequest(refreshTokens.scope, refreshTokens.resources, rotation),
+        boundKeyAllows(refreshTokens.dpopJkt, rotation),
         userIsActive(refreshTokens.userId),
       );
       const earlier = alias(refreshTokens, 'earlier');
@@ -128,6 +129,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, claims = null, ...rest } = token;
-  return { ...rest, claims, scope: joinScopeText(scopes) };
+  const { scopes, claims = null, dpopJkt = null, ...rest } = token;
+  return { ...rest, claims, dpopJkt, scope: joinScopeText(scopes) };
 }

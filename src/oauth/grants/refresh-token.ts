@@ -1,8 +1,10 @@
 // The refresh_token grant (RFC 6749 §6) with rotation: every use returns a new refresh token, and presenting a
-// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2).
+// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2). A public client's token
+// bound to a DPoP key is rotated only with a proof of that key (RFC 9449 §5.0); its successor stays bound.
 import type { RefreshToken } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
+import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import { assertActiveUser, issueTokenSet } from '../issue-tokens';
 import { requireParam } from '../params';
@@ -29,6 +31,7 @@ export const refreshTokenGrant: Grant = {
         scopes: requestedScopes ?? [],
         resources,
         knownResources: knownResources(config, issuer),
+        dpopJkt: context.dpopJkt ?? null,
         successorHash: await hashOpaqueToken(successor),
         idleTtlSeconds: config.refreshTokenIdleTtlSeconds,
       },
@@ -36,6 +39,7 @@ export const refreshTokenGrant: Grant = {
     );
     // Judged on the token as it stood before this request, in the order the errors are meant to be reported.
     const token = usableRefreshToken(context, rotation.token, nowSeconds);
+    requireBoundKey(token.dpopJkt, context.dpopJkt, 'refresh token');
     // §6: the requested scope may narrow the access token's, never widen it (invalid_scope).
     const scopes = narrowScope(requestedScopes, token.scopes);
     const user = assertActiveUser(rotation.user);
