@@ -34,6 +34,8 @@ import { WELL_KNOWN_PATHS, wellKnownResponder } from './http/well-known';
 import { createClientKeySource } from './oauth/client-jwks';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
+import { clientMetadataPolicy } from './oauth/client-records';
+import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
 
@@ -61,9 +63,15 @@ export interface AppDependencies {
   config: Config;
   /** Built once per isolate (oauth/signing-key-source.ts): a fixed ring, or the managed keys of D1. */
   keys: SigningKeySource;
+  /** How Client ID Metadata Documents are fetched; default the Worker's fetch (tests pass a stand-in). */
+  fetchDocument?: (request: Request) => Promise<Response>;
 }
 
-export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
+export function createApp({
+  config,
+  keys,
+  fetchDocument = (request) => fetch(request),
+}: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const clientKeys = createClientKeySource({
     fetch: (url, init) => fetch(url, init),
@@ -71,6 +79,12 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     allowLoopbackHttp: config.issuer === undefined || isLoopbackHost(new URL(config.issuer).hostname),
   });
   const secretBox = config.clientSecretEncryptionKey ? createSecretBox(config.clientSecretEncryptionKey) : undefined;
+  const documentClients = config.clientMetadataDocuments.enabled
+    ? metadataDocumentClients({
+        fetch: fetchDocument,
+        allowLoopbackHttp: config.clientMetadataDocuments.allowLoopbackHttp,
+      })
+    : undefined;
 
   // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
   // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
@@ -90,8 +104,19 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.use(async function requestContext(c, next) {
     c.set('config', config);
     c.set('issuer', requestIssuer(config, c.req.url));
-    c.set('keys', await keys.current());
-    c.set('stores', storesFor(c.env.DB));
+    const currentKeys = await keys.current();
+    c.set('keys', currentKeys);
+    const stores = storesFor(c.env.DB);
+    if (documentClients) {
+      // Clients named by a metadata document are validated with dynamic registration's rules for third parties.
+      const policy = clientMetadataPolicy(config.scopes, {
+        firstParty: false,
+        idTokenSigningAlgorithms: currentKeys.algorithms,
+      });
+      c.set('stores', { ...stores, clients: documentClients.over(stores.clients, policy) });
+    } else {
+      c.set('stores', stores);
+    }
     c.set('clientKeys', clientKeys);
     c.set('secretBox', secretBox);
     await next();

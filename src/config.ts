@@ -4,6 +4,7 @@ import type { Bindings } from './env';
 import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
+import { parseScopeDefinitions, type ScopeDefinition } from './oauth/scope-definitions';
 import type { JWK } from 'jose';
 import { DPOP_ALGORITHMS } from '@portcullis/verify';
 
@@ -16,8 +17,6 @@ export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** Refresh token idle lifetime (14 days) and absolute lifetime of a token family (90 days). */
 export const REFRESH_TOKEN_IDLE_TTL_SECONDS = 14 * 24 * 3600;
 export const REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS = 90 * 24 * 3600;
-/** API scopes a client may register and request, besides the OpenID ones. */
-export const DEFAULT_API_SCOPES = ['read', 'write'] as const;
 
 /** Dynamic registrations one registrant (an IP, or the initial access token) may hold at once. */
 export const REGISTRATION_MAX_CLIENTS_PER_REGISTRANT = 50;
@@ -78,7 +77,13 @@ export interface Config {
   requirePushedAuthorizationRequests: boolean;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
-  /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
+  /**
+   * The API scopes (SCOPES, JSON; default `read` and `write` for every resource, public clients included): each with
+   * its consent-page description, the resources it applies to and whether public clients may have it
+   * (oauth/scope-definitions.ts). The OpenID scopes are separate and fixed.
+   */
+  scopes: readonly ScopeDefinition[];
+  /** The names of `scopes`: what a client may be registered for and request (RFC 8414 `scopes_supported`). */
   apiScopes: readonly string[];
   /** The private JWK set from the SIGNING_KEYS secret, validated; imported once by tokens/keys.ts. Empty with managed keys. */
   signingKeys: ReadonlyArray<{ jwk: JWK; alg: SigningAlgorithm }>;
@@ -87,6 +92,12 @@ export interface Config {
    * SIGNING_KEYS; `rotationDays` default 30 (SIGNING_KEY_ROTATION_DAYS).
    */
   managedKeys: { keyEncryptionKey: Uint8Array; rotationDays: number } | undefined;
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): `enabled` default true
+   * (CLIENT_METADATA_DOCUMENTS = false turns them off); `allowLoopbackHttp` default false, http://localhost documents
+   * for local development (CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST), refused with an https ISSUER.
+   */
+  clientMetadataDocuments: { enabled: boolean; allowLoopbackHttp: boolean };
   /** Default false: record a `token_issued` audit event per token response (AUDIT_TOKEN_EVENTS = true). */
   auditTokenEvents: boolean;
   /** Default 90 (AUDIT_RETENTION_DAYS): the cron deletes older audit events. */
@@ -150,6 +161,7 @@ export function loadConfig(env: Bindings): Config {
   }
   const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
   const resources = attempt(() => readUrlList('RESOURCES', env.RESOURCES));
+  const scopes = attempt(() => parseScopeDefinitions(env.SCOPES));
   const registrationPolicy = attempt(() => readRegistrationPolicy(env.REGISTRATION_POLICY));
   const registrationToken = env.REGISTRATION_TOKEN?.trim() || undefined;
   if (registrationPolicy === 'token' && !registrationToken) {
@@ -189,6 +201,7 @@ export function loadConfig(env: Bindings): Config {
   const managedKeys = attempt(() => readManagedKeys(env));
   const signingKeys = managedKeys ? [] : attempt(() => parseSigningKeySet(env.SIGNING_KEYS));
 
+  const clientMetadataDocuments = attempt(() => readClientMetadataDocuments(env, issuer));
   const auditTokenEvents = attempt(() => readBoolean('AUDIT_TOKEN_EVENTS', env.AUDIT_TOKEN_EVENTS));
   const auditRetentionDays = attempt(() =>
     readPositiveInteger('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_DAYS),
@@ -226,7 +239,8 @@ export function loadConfig(env: Bindings): Config {
       limit: clientAuthFailureLimit!,
       windowSeconds: CLIENT_AUTH_FAILURE_WINDOW_SECONDS,
     }),
-    apiScopes: DEFAULT_API_SCOPES,
+    scopes: scopes!,
+    apiScopes: Object.freeze(scopes!.map(({ name }) => name)),
     signingKeys: signingKeys!,
     dpop: Object.freeze({
       algorithms: DPOP_ALGORITHMS,
@@ -234,6 +248,7 @@ export function loadConfig(env: Bindings): Config {
       requiredForPublicClients: dpopRequiredForPublicClients!,
     }),
     managedKeys,
+    clientMetadataDocuments: clientMetadataDocuments!,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,
   });
@@ -244,6 +259,20 @@ function readBoolean(name: string, value: string | undefined): boolean {
   if (trimmed === '' || trimmed === 'false') return false;
   if (trimmed === 'true') return true;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+function readClientMetadataDocuments(env: Bindings, issuer: string | undefined): Config['clientMetadataDocuments'] {
+  const enabled = env.CLIENT_METADATA_DOCUMENTS?.trim()
+    ? readBoolean('CLIENT_METADATA_DOCUMENTS', env.CLIENT_METADATA_DOCUMENTS)
+    : true;
+  const allowLoopbackHttp = readBoolean(
+    'CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST',
+    env.CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST,
+  );
+  if (allowLoopbackHttp && issuer !== undefined && !isLoopbackHost(new URL(issuer).hostname)) {
+    throw new Error(`CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST is for local development, not an issuer at ${issuer}`);
+  }
+  return Object.freeze({ enabled, allowLoopbackHttp });
 }
 
 function readManagedKeys(env: Bindings): Config['managedKeys'] {

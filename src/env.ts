@@ -44,6 +44,12 @@ export interface Bindings {
   DEFAULT_AUDIENCE?: string;
   /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */
   RESOURCES?: string;
+  /** API scopes as JSON: `{ "<name>": { "description", "resources"?, "public_clients"? } }`; default read and write. */
+  SCOPES?: string;
+  /** `false` turns off Client ID Metadata Documents (https URL client_ids); default on. */
+  CLIENT_METADATA_DOCUMENTS?: string;
+  /** `true` (local development only) also fetches http://localhost client metadata documents. */
+  CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST?: string;
   /** Secret: when set, DPoP proofs must carry a server nonce derived from it (RFC 9449 §8); at least 16 characters. */
   DPOP_NONCE_SECRET?: string;
   /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */

@@ -1,6 +1,6 @@
 // `clients …` admin commands: list, create, update, delete, rotate-secret. Settings pass the validation of dynamic
 // registration (src/oauth/client-settings.ts) and records are built by src/oauth/client-records.ts, as in the Worker.
-import { DEFAULT_API_SCOPES } from '../../src/config';
+import { parseScopeDefinitions } from '../../src/oauth/scope-definitions';
 import { clientMetadataOf } from '../../src/oauth/client-metadata';
 import {
   clientMetadataPolicy,
@@ -24,11 +24,11 @@ import {
 } from './command';
 import { findUser } from './users';
 
-// The Worker's API scopes are DEFAULT_API_SCOPES (config.ts has no setting for them); the CLI reads no Worker config,
-// nor the signing keys (a secret), so it allows every algorithm the server can sign with. A client registered with an
-// algorithm the deployed key set lacks gets RS256 ID Tokens (tokens/id-token.ts idTokenSigningKey), and userinfo
-// signed the same way (tokens/signed-userinfo.ts).
-const POLICY = clientMetadataPolicy(DEFAULT_API_SCOPES, {
+// The CLI reads no Worker config: the API scopes come from a SCOPES environment variable (the Worker's SCOPES var,
+// same JSON), else the defaults. Nor does it read the signing keys (a secret), so it allows every algorithm the server
+// can sign with. A client registered with an algorithm the deployed key set lacks gets RS256 ID Tokens
+// (tokens/id-token.ts idTokenSigningKey), and userinfo signed the same way (tokens/signed-userinfo.ts).
+const POLICY = clientMetadataPolicy(parseScopeDefinitions(process.env.SCOPES), {
   firstParty: true,
   idTokenSigningAlgorithms: SIGNING_ALGORITHMS,
 });

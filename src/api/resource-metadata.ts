@@ -8,19 +8,20 @@ import { cachedJson, cachedJsonDocument, type CachedJsonDocument } from '../http
 import { requestIssuer } from '../http/context';
 import { OAuthError } from '../oauth/errors';
 import { defaultAudienceFor } from '../oauth/resource';
+import { scopesForResource } from '../oauth/scope-definitions';
 import { hashOpaqueToken } from '../tokens/opaque';
 
 const METADATA_MAX_AGE_SECONDS = 3600;
-/** The scopes the sample API's operations require (src/api/unicorns.ts). */
-export const SAMPLE_API_SCOPES = ['read', 'write'] as const;
 export const SAMPLE_API_ROOT_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 /** The metadata of the sample API for an issuer: resource `<issuer>/api` (or DEFAULT_AUDIENCE). */
 export function sampleApiMetadata(config: Config, issuer: string): PublishedResourceMetadata {
+  const audience = defaultAudienceFor(config, issuer);
   return protectedResourceMetadata({
     issuer,
-    audience: defaultAudienceFor(config, issuer),
-    scopesSupported: SAMPLE_API_SCOPES,
+    audience,
+    // RFC 9728 §2: the configured scopes that apply to this resource (SCOPES), not a list of its own.
+    scopesSupported: scopesForResource(config.scopes, audience),
     resourceName: 'Portcullis sample API (unicorns)',
     // The sample API's verifier accepts DPoP with the package defaults (unicorns.ts).
     dpop: {},

@@ -22,6 +22,7 @@ import { OAuthError } from '../oauth/errors';
 import { authorizationRequestInput, type AuthorizationInput } from '../oauth/authorization-input';
 import { consumePushedRequest } from '../oauth/pushed-authorization';
 import { assertHintedUserSignedIn } from '../oauth/id-token-hint';
+import { scopeDescriptions } from '../oauth/scope-definitions';
 import type { RequestParams } from '../oauth/params';
 import { AUTHORIZATION_REQUEST_FIELD, ConsentPage } from '../pages/consent';
 import type { User } from '../storage/types';
@@ -183,6 +184,7 @@ async function renderConsent(
       redirectOrigin={origin === 'null' ? protocol : origin}
       username={user.username}
       scopes={consentScopes(request)}
+      scopeDescriptions={scopeDescriptions(c.get('config').scopes)}
       authorizationRequest={carriedQuery(request, input)}
       switchAccountUrl={signInUrl(request, input) ?? '/login'}
     />,

@@ -2,6 +2,7 @@
 // logo only when this page's CSP has been told to allow its origin.
 import type { Context } from 'hono';
 import type { ClientBranding } from '../pages/client-card';
+import { METADATA_DOCUMENT_REGISTRANT } from '../oauth/client-id-metadata-document';
 import type { Client } from '../storage/types';
 import type { AppEnv } from './context';
 import { allowImageFrom } from './middleware/html-page';
@@ -14,6 +15,8 @@ export function clientBranding(c: Context<AppEnv>, client: Client): ClientBrandi
     clientUri: httpsUrl(client.metadata.client_uri),
     policyUri: httpsUrl(client.metadata.policy_uri),
     tosUri: httpsUrl(client.metadata.tos_uri),
+    // The name in a metadata document is self-asserted; the host that publishes it is not.
+    documentHost: client.registrant === METADATA_DOCUMENT_REGISTRANT ? new URL(client.id).host : null,
   };
 }
 

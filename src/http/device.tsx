@@ -2,6 +2,7 @@
 // verification_uri_complete), sees who asks for what, and allows or denies. Every entry of a code counts against
 // limits per address and per user, so guessing a live code is impractical (§5.1).
 import { Hono, type Context } from 'hono';
+import { scopeDescriptions } from '../oauth/scope-definitions';
 import { parseConsentDecision } from '../oauth/consent';
 import {
   decideDeviceAuthorization,
@@ -36,6 +37,7 @@ export const devicePages = new Hono<AppEnv>()
         username={session.user.username}
         userCode={typed}
         scopes={authorization.scopes}
+        scopeDescriptions={scopeDescriptions(c.get('config').scopes)}
       />,
     );
   })

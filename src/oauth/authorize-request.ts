@@ -6,12 +6,14 @@ import type { Client, ClientStore, RequestedClaims } from '../storage/types';
 import { assertAcrRequestSatisfiable } from './authentication-context';
 import { claimsWithinScopes, requestedUserClaims, scopesOfClaims } from './claims';
 import { claimsParameterOf, parseClaimsParameter } from './claims-request';
+import { METADATA_DOCUMENT_REGISTRANT } from './client-id-metadata-document';
 import { OAuthError } from './errors';
 import type { RequestParams } from './params';
 import { assertCodeChallenge } from './pkce';
 import { matchRedirectUri } from './redirect-uri';
-import { requestedUserScopes } from './requested-scope';
+import { requestableScopes, requestedUserScopes } from './requested-scope';
 import { audienceFor } from './resource';
+import { scopesOutsideAudience } from './scope-definitions';
 
 /** OIDC Core §3.1.2.1 prompt values. `select_account` shows the sign-in form, where any account can be chosen. */
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
@@ -51,7 +53,7 @@ export interface AuthorizationRequest extends AuthorizationTarget {
 /** Stage one. Its errors are shown to the user as a page, never redirected (RFC 6749 §3.1.2.4, §4.1.2.1). */
 export async function resolveAuthorizationTarget(
   params: RequestParams,
-  clients: Pick<ClientStore, 'findById'>,
+  clients: Pick<ClientStore, 'findById'> & { invalidate?(id: string): void },
 ): Promise<AuthorizationTarget> {
   const clientId = params.get('client_id');
   if (clientId === undefined)
@@ -59,10 +61,20 @@ export async function resolveAuthorizationTarget(
       'invalid_request',
       'The request has no client_id, so it cannot be sent back to the application.',
     );
-  const client = await clients.findById(clientId);
+  let client = await clients.findById(clientId);
   if (!client)
     throw new OAuthError('invalid_request', 'The application that sent you here (client_id) is not registered.');
   const redirectUri = params.get('redirect_uri');
+  // A metadata document cached before it listed this redirect URI is fetched again, once (the draft's §4.3).
+  if (
+    client.registrant === METADATA_DOCUMENT_REGISTRANT &&
+    redirectUri !== undefined &&
+    matchRedirectUri(client.redirectUris, redirectUri) === undefined &&
+    clients.invalidate
+  ) {
+    clients.invalidate(clientId);
+    client = (await clients.findById(clientId)) ?? client;
+  }
   if (redirectUri === undefined) {
     // OIDC Core §3.1.2.1 requires it; plain OAuth may leave it out when only one is registered (RFC 6749 §3.1.2.3).
     const isOpenId = params.get('scope')?.split(' ').includes('openid') ?? false;
@@ -107,13 +119,18 @@ export function validateAuthorizationRequest(
   if (responseMode !== undefined && responseMode !== 'query')
     throw new OAuthError('invalid_request', 'only response_mode=query is supported');
 
-  const scopes = requestedUserScopes(params.get('scope'), client.scopes);
+  const scopes = requestedUserScopes(params.get('scope'), client.scopes, requestableScopes(client, audience.config));
   const parsedClaims = parseClaimsParameter(params.get('claims'));
+  // Bounded by the registered scopes, not the step-up ones: claims named here are not listed on the consent page.
   const claims = parsedClaims && claimsWithinScopes(parsedClaims, client.scopes);
   assertAcrRequestSatisfiable(claims);
   const resources = params.getAll('resource');
   // Throws invalid_target for a resource that is malformed or not served by this issuer (RFC 8707 §2).
-  audienceFor(resources, audience.config, audience.issuer);
+  const tokenAudience = audienceFor(resources, audience.config, audience.issuer);
+  const misplaced = scopesOutsideAudience(audience.config.scopes, scopes, tokenAudience);
+  if (misplaced.length > 0) {
+    throw new OAuthError('invalid_scope', `the requested resources do not offer: ${misplaced.join(' ')}`);
+  }
   return {
     ...target,
     state: params.get('state'),

@@ -45,6 +45,8 @@ export interface ClientMetadataPolicy {
   /** The grant types the token endpoint implements now (oauth/grants SUPPORTED_GRANT_TYPES). */
   supportedGrantTypes: readonly string[];
   apiScopes: readonly string[];
+  /** API scopes public clients may not have (SCOPES `public_clients: false`). */
+  confidentialOnlyScopes?: readonly string[];
   /**
    * Whether the legacy password grant may be registered: only for first-party clients set up by the operator (admin
    * CLI, or registration with the operator's initial access token), since it hands users' passwords to the client.
@@ -134,7 +136,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     responseTypes: checkResponseTypes(fields.response_types, grantTypes),
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
-    scopes: checkScopes(fields.scope, policy.apiScopes, grantTypes),
+    scopes: checkScopes(fields.scope, apiScopesFor(type, policy), grantTypes),
     metadata: { ...extraMetadata(fields, type, policy), ...checkClientKeyMetadata(fields, tokenEndpointAuthMethod) },
   };
 }
@@ -260,6 +262,11 @@ function originProblem(origin: string): string | undefined {
   if (url.origin !== origin)
     return `must be an exact origin (scheme://host[:port], no path or trailing slash): ${url.origin}`;
   return undefined;
+}
+
+function apiScopesFor(type: ClientType, policy: ClientMetadataPolicy): readonly string[] {
+  if (type === 'confidential') return policy.apiScopes;
+  return policy.apiScopes.filter((scope) => !policy.confidentialOnlyScopes?.includes(scope));
 }
 
 function checkScopes(scope: string | null | undefined, apiScopes: readonly string[], grantTypes: string[]): string[] {

@@ -8,6 +8,7 @@ import type { ClientMetadata, ClientMetadataPolicy } from './client-metadata';
 import { OAuthError } from './errors';
 import { usesClientSecret } from './client-auth';
 import { SUPPORTED_GRANT_TYPES } from './grants';
+import type { ScopeDefinition } from './scope-definitions';
 
 /** 128 random bits: unguessable, so a client id reveals nothing and cannot be enumerated. */
 const CLIENT_ID_BYTES = 16;
@@ -22,17 +23,19 @@ export interface ClientWithSecret {
 export type ClientProvenance = Pick<Client, 'registrant' | 'ownerUserId' | 'registrationTokenHash'>;
 
 /**
- * What may be registered: the grant types the token endpoint implements, the configured API scopes and the ID Token
- * algorithms of the key set; the password grant only for a `firstParty` registrant the operator vouches for.
+ * What may be registered: the grant types the token endpoint implements, the configured API scopes (by client type),
+ * the ID Token algorithms of the key set; the password grant only for a `firstParty` registrant the operator vouches
+ * for.
  */
 export function clientMetadataPolicy(
-  apiScopes: readonly string[],
+  scopes: readonly ScopeDefinition[],
   { firstParty, idTokenSigningAlgorithms }: { firstParty: boolean; idTokenSigningAlgorithms: readonly string[] },
 ): ClientMetadataPolicy {
   // Read at call time: the grant registry decides what may be registered.
   return {
     supportedGrantTypes: SUPPORTED_GRANT_TYPES,
-    apiScopes,
+    apiScopes: scopes.map(({ name }) => name),
+    confidentialOnlyScopes: scopes.filter((scope) => !scope.publicClients).map(({ name }) => name),
     allowsPasswordGrant: firstParty,
     idTokenSigningAlgorithms,
   };

@@ -31,6 +31,8 @@ export function buildServerMetadata(
     // RFC 9126 §5; a client may also require it for itself (require_pushed_authorization_requests).
     require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
+    // draft-ietf-oauth-client-id-metadata-document §5: an https URL client_id names the client's metadata document.
+    ...(config.clientMetadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
     scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
     // The code flow only: no implicit or hybrid response types (RFC 9700 §2.1.2), and responses in the query.
     response_types_supported: ['code'],

@@ -20,7 +20,7 @@ export interface OwnedClientContext {
 
 // Developer pages register third-party clients: never the password grant.
 function ownedClientPolicy({ config, idTokenSigningAlgorithms }: OwnedClientContext) {
-  return clientMetadataPolicy(config.apiScopes, { firstParty: false, idTokenSigningAlgorithms });
+  return clientMetadataPolicy(config.scopes, { firstParty: false, idTokenSigningAlgorithms });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { SecretBox } from '../tokens/secret-box';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
 import { countAuthenticationFailure, type FailureCounter } from './authentication-failures';
+import { METADATA_DOCUMENT_REGISTRANT } from './client-id-metadata-document';
 import { OAuthError } from './errors';
 
 export interface RegistrationContext {
@@ -51,9 +52,19 @@ export interface Registrant {
 }
 
 const TOKEN_REGISTRANT_PREFIX = 'token:';
+const ADDRESS_REGISTRANT_PREFIX = 'ip:';
+
+/**
+ * Registered by anyone: under the `open` policy, or by publishing a metadata document; not by the operator, a
+ * developer page or the admin CLI.
+ */
+export function isOpenRegistration(client: Pick<Client, 'registrant'>): boolean {
+  if (client.registrant === METADATA_DOCUMENT_REGISTRANT) return true;
+  return client.registrant?.startsWith(ADDRESS_REGISTRANT_PREFIX) ?? false;
+}
 
 function registrationPolicyOf({ config, idTokenSigningAlgorithms }: RegistrationContext, isOperator: boolean) {
-  return clientMetadataPolicy(config.apiScopes, { firstParty: isOperator, idTokenSigningAlgorithms });
+  return clientMetadataPolicy(config.scopes, { firstParty: isOperator, idTokenSigningAlgorithms });
 }
 
 /** The `closed` policy refuses registration outright, before anything is counted or read. */
@@ -75,7 +86,7 @@ export async function identifyRegistrant(
   address: string,
 ): Promise<Registrant> {
   if (config.registrationPolicy !== 'token' && presentedToken === undefined) {
-    return { id: `ip:${address}`, isOperator: false };
+    return { id: `${ADDRESS_REGISTRANT_PREFIX}${address}`, isOperator: false };
   }
   const expectedHash = await hashOpaqueToken(config.registrationToken ?? '');
   // Hashing both sides makes the comparison constant-time whatever the lengths.

@@ -21,6 +21,13 @@ export function AuthorizationsPage({ grants, csrfToken }: { grants: GrantedConse
           {grants.map((grant) => (
             <li>
               <strong>{grant.clientName === '' ? text.unnamed : grant.clientName}</strong>
+              {/* A client known by its metadata document: its self-asserted name, and the host that publishes it. */}
+              {grant.clientId.startsWith('https://') ? (
+                <span>
+                  {' '}
+                  ({COPY.client.publishedBy} <strong>{new URL(grant.clientId).host}</strong>)
+                </span>
+              ) : null}
               <dl>
                 <dt>{text.scopes}</dt>
                 <dd>

@@ -10,6 +10,8 @@ export interface ClientBranding {
   clientUri: string | null;
   policyUri: string | null;
   tosUri: string | null;
+  /** For a client known by its metadata document (an https client_id), the host that publishes it. */
+  documentHost: string | null;
 }
 
 export function ClientCard({ client }: { client: ClientBranding }) {
@@ -21,6 +23,11 @@ export function ClientCard({ client }: { client: ClientBranding }) {
   const shown = links.filter((link): link is [string, string] => link[1] !== null);
   return (
     <div class="client">
+      {client.documentHost ? (
+        <p class="client-host">
+          {COPY.client.publishedBy} <strong>{client.documentHost}</strong>
+        </p>
+      ) : null}
       {client.logoUri ? (
         <img
           src={client.logoUri}

@@ -15,6 +15,8 @@ export interface ConsentPageProps {
   redirectOrigin: string;
   username: string;
   scopes: readonly string[];
+  /** The configured API scopes' descriptions (SCOPES); the OpenID scopes' come from the copy table. */
+  scopeDescriptions: Readonly<Record<string, string>>;
   /** The canonical query of the request, resubmitted and validated again with the decision. */
   authorizationRequest: string;
   /** Signs in again and returns to this request. */
@@ -29,7 +31,11 @@ export function ConsentPage(props: ConsentPageProps) {
         {COPY.consent.signedInAs} <strong>{props.username}</strong>.{' '}
         <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
       </p>
-      <RequestedScopes clientName={props.client.name} scopes={props.scopes} />
+      <RequestedScopes
+        clientName={props.client.name}
+        scopes={props.scopes}
+        scopeDescriptions={props.scopeDescriptions}
+      />
       <p>{COPY.consent.returnsTo(props.redirectOrigin)}</p>
       <form method="post" action="/oauth/authorize/consent">
         <CsrfField token={props.csrfToken} />
@@ -40,14 +46,25 @@ export function ConsentPage(props: ConsentPageProps) {
   );
 }
 
-/** Who asks, and each requested scope in the user's terms. */
-export function RequestedScopes({ clientName, scopes }: { clientName: string; scopes: readonly string[] }) {
+/**
+ * Who asks, and each requested scope in the user's terms: the configured API scopes' descriptions (SCOPES), the
+ * OpenID scopes' from the copy table.
+ */
+export function RequestedScopes({
+  clientName,
+  scopes,
+  scopeDescriptions,
+}: {
+  clientName: string;
+  scopes: readonly string[];
+  scopeDescriptions: Readonly<Record<string, string>>;
+}) {
   return (
     <>
       <p id="scopes-heading">{COPY.consent.asksTo(clientName)}</p>
       <ul aria-labelledby="scopes-heading">
         {scopes.map((scope) => (
-          <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
+          <li>{scopeDescriptions[scope] ?? COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
         ))}
       </ul>
     </>

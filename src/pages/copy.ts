@@ -74,6 +74,7 @@ export const COPY = {
     home: 'About this application',
     policy: 'Privacy policy',
     terms: 'Terms of service',
+    publishedBy: 'Application published by',
     signingInTo: (client: string) => `to continue to ${client}`,
   },
   consent: {
@@ -100,14 +101,12 @@ export const COPY = {
     deniedTitle: 'Request denied',
     denied: 'The device was not given access. You can close this page.',
   },
-  /** What each scope lets a client do, in the user's terms (the consent page). */
+  /** What each OpenID scope lets a client do, in the user's terms (the consent page); API scopes come from SCOPES. */
   scopes: {
     openid: 'Know who you are (your account identifier)',
     profile: 'See your profile: username, name, nickname, picture, website, language and time zone',
     email: 'See your email address',
     offline_access: 'Keep access while you are not using it, until you revoke it',
-    read: 'Read your data',
-    write: 'Create, change and delete your data',
   } as Readonly<Record<string, string>>,
   unknownScope: (scope: string) => `Use the permission "${scope}"`,
   endSession: {

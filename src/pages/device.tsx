@@ -49,6 +49,8 @@ export interface DeviceConsentPageProps {
   /** As the user typed it; resubmitted and checked again with the decision. */
   userCode: string;
   scopes: readonly string[];
+  /** The configured API scopes' descriptions (SCOPES). */
+  scopeDescriptions: Readonly<Record<string, string>>;
 }
 
 export function DeviceConsentPage(props: DeviceConsentPageProps) {
@@ -63,7 +65,11 @@ export function DeviceConsentPage(props: DeviceConsentPageProps) {
       <p class="warning" role="note">
         {text.warning}
       </p>
-      <RequestedScopes clientName={props.clientName} scopes={props.scopes} />
+      <RequestedScopes
+        clientName={props.clientName}
+        scopes={props.scopes}
+        scopeDescriptions={props.scopeDescriptions}
+      />
       <form method="post" action="/device/consent">
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name={USER_CODE_FIELD} value={props.userCode} />

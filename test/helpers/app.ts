@@ -1,6 +1,6 @@
 // Builds an app with its own configuration (another key set, another policy) for tests that need one.
 import { env } from 'cloudflare:test';
-import { createApp } from '../../src/app';
+import { type AppDependencies, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Bindings } from '../../src/env';
 import { signingKeySourceFor } from '../../src/oauth/signing-key-source';
@@ -8,11 +8,14 @@ import { storesFor } from '../../src/storage/stores';
 import { expect } from 'vitest';
 import { basicAuthorization } from './http';
 
-export function createTestApp(overrides: Partial<Bindings> = {}) {
+export function createTestApp(
+  overrides: Partial<Bindings> = {},
+  dependencies: Pick<AppDependencies, 'fetchDocument'> = {},
+) {
   const bindings: Bindings = { ...env, ...overrides };
   const config = loadConfig(bindings);
   const keys = signingKeySourceFor(config, storesFor(bindings.DB));
-  const app = createApp({ config, keys });
+  const app = createApp({ config, keys, ...dependencies });
   return {
     app,
     bindings,

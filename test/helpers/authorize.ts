@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { Client } from '../../src/storage/types';
 import { pkcePair, REDIRECT_URI } from './authorization';
 import { loginAs, TestBrowser } from './browser';
+import type { TestApp } from './app';
 import { createTestUser, type TestUser } from './users';
 
 export type QueryValues = Record<string, string | string[] | undefined>;
@@ -48,6 +49,14 @@ export async function signedInBrowser(): Promise<TestUser & { browser: TestBrows
   const browser = new TestBrowser();
   const response = await loginAs(browser, testUser.user.username, testUser.password);
   expect(response.status).toBe(303);
+  return { ...testUser, browser };
+}
+
+/** A browser signed in as a new user on a test app of its own configuration (createTestApp). */
+export async function signedInBrowserOn(testApp: TestApp): Promise<TestUser & { browser: TestBrowser }> {
+  const testUser = await createTestUser();
+  const browser = new TestBrowser({ send: (path, init) => testApp.request(path, init) });
+  expect((await loginAs(browser, testUser.user.username, testUser.password)).status).toBe(303);
   return { ...testUser, browser };
 }
 

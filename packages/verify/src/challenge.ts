@@ -10,6 +10,11 @@ export interface ChallengeOptions {
   realm: string;
   /** The URL of the resource's protected resource metadata (RFC 9728 §5.1 `resource_metadata`). */
   resourceMetadata?: string | undefined;
+  /**
+   * The scopes the resource needs, named in the 401 challenges too (RFC 6750 §3 `scope`), so a client knows what to
+   * ask for before it has a token (the MCP authorization spec's scope selection). A 403 always names its own.
+   */
+  scope?: string | undefined;
   /** The verifier's DPoP settings (`verifier.dpop`): a DPoP challenge is added, or alone when DPoP is required. */
   dpop?: DPoPSettings | undefined;
   /** The scheme the request used, whose challenge carries the error; default Bearer. */
@@ -21,7 +26,8 @@ type Scheme = 'Bearer' | 'DPoP';
 /** The RFC 6750 §3 response for a VerifyError; `realm` alone, or the realm, the metadata URL and DPoP settings. */
 export function bearerErrorResponse(error: VerifyError, options: string | ChallengeOptions): Response {
   const settings: ChallengeOptions = typeof options === 'string' ? { realm: options } : options;
-  const { realm, resourceMetadata, dpop } = settings;
+  const { realm, resourceMetadata, dpop, scope } = settings;
+  const scopeAttribute: Record<string, string> = scope ? { scope } : {};
   const errorScheme: Scheme =
     error.code.startsWith('ERR_DPOP_') && error.code !== 'ERR_DPOP_BOUND_TOKEN'
       ? 'DPoP'
@@ -58,7 +64,7 @@ export function bearerErrorResponse(error: VerifyError, options: string | Challe
   switch (error.code) {
     case 'ERR_TOKEN_MISSING':
       // §3.1: a request without credentials gets a challenge with no error code, so neither has the body.
-      return Response.json({ error_description: error.message }, { status: 401, headers: challenge({}) });
+      return Response.json({ error_description: error.message }, { status: 401, headers: challenge(scopeAttribute) });
     case 'ERR_REQUEST_MALFORMED':
       return fail(400, 'invalid_request');
     case 'ERR_INSUFFICIENT_SCOPE':
@@ -74,7 +80,7 @@ export function bearerErrorResponse(error: VerifyError, options: string | Challe
       console.error('@portcullis/verify:', error.message, error.cause);
       return Response.json(body('temporarily_unavailable'), { status: 503 });
     default:
-      return fail(401, 'invalid_token');
+      return fail(401, 'invalid_token', scopeAttribute);
   }
 }
 

@@ -37,6 +37,8 @@ export interface GuardOptions {
    * derived from the verifier's first audience as the resource identifier (§3.1). Default: none.
    */
   resourceMetadata?: string | boolean;
+  /** Name `scopes` in the 401 challenges as well as the 403 (RFC 6750 §3 `scope`); default false. */
+  challengeScope?: boolean;
 }
 
 /** Where the middleware gets the DPoP replay store of a request, when it depends on the request's environment. */
@@ -72,6 +74,7 @@ export function verifyAccessToken<E extends Env = Env>(
     const challenge: ChallengeOptions = {
       realm: options.realm ?? verifier.audience[0] ?? '',
       resourceMetadata: metadataUrlFor(options.resourceMetadata, verifier),
+      scope: options.challengeScope ? scopes.join(' ') : undefined,
       dpop: verifier.dpop,
       scheme: /^DPoP\s/i.test(c.req.header('authorization') ?? '') ? 'DPoP' : 'Bearer',
     };

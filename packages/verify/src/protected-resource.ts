@@ -1,7 +1,7 @@
 // protectedResource: everything a Hono resource server needs from one set of verifier options: the verifier, its
 // RFC 9728 metadata document and route, and guards whose challenges carry `resource_metadata` (RFC 9728 §5.1).
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { verifyAccessToken, type AccessTokenEnv } from './middleware.js';
+import { verifyAccessToken, type AccessTokenEnv, type GuardOptions } from './middleware.js';
 import { createVerifier, type Verifier, type VerifierOptions } from './index.js';
 import {
   protectedResourceMetadata,
@@ -27,7 +27,10 @@ export interface ProtectedResource<E extends Env = Env> {
    * verifyAccessToken with this verifier, requiring `scopes`; challenges carry the realm and `resource_metadata`.
    * The same middleware is returned for the same scopes, so calling it per request is cheap.
    */
-  guard(scopes?: readonly string[]): MiddlewareHandler<E & AccessTokenEnv>;
+  guard(
+    scopes?: readonly string[],
+    options?: Pick<GuardOptions, 'challengeScope'>,
+  ): MiddlewareHandler<E & AccessTokenEnv>;
 }
 
 /**
@@ -54,6 +57,7 @@ export function protectedResource<E extends Env = Env>(options: ProtectedResourc
     verifier,
     metadata,
     metadataHandler: () => new Response(body, { headers }),
-    guard: (scopes = []) => verifyAccessToken<E>({ verifier, scopes, realm, resourceMetadata: metadata.url }),
+    guard: (scopes = [], guardOptions = {}) =>
+      verifyAccessToken<E>({ verifier, scopes, realm, resourceMetadata: metadata.url, ...guardOptions }),
   };
 }

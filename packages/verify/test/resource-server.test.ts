@@ -30,6 +30,7 @@ function apiApp() {
   app.use('/v1/*', resourceCors({ origin: [ALLOWED] }));
   app.get('/v1/things', api.guard(['read']), (c) => c.json({ caller: c.get('accessToken').sub }));
   app.post('/v1/things', api.guard(['write']), (c) => c.json({ created: true }, 201));
+  app.get('/v1/tools', api.guard(['read'], { challengeScope: true }), (c) => c.json({ tools: [] }));
   return app;
 }
 
@@ -74,6 +75,17 @@ describe('RFC 9728 protected resource metadata', () => {
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer realm="${RESOURCE}", resource_metadata="${METADATA_URL}"`,
     );
+  });
+
+  it('names the scope in the 401 challenges when asked to (RFC 6750 §3), for MCP clients choosing what to request', async () => {
+    const response = await request('/v1/tools');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${RESOURCE}", resource_metadata="${METADATA_URL}", scope="read"`,
+    );
+    const invalid = await request('/v1/tools', { headers: { Authorization: 'Bearer not-a-jwt' } });
+    expect(invalid.status).toBe(401);
+    expect(invalid.headers.get('www-authenticate')).toMatch(/error="invalid_token", .*scope="read"$/);
   });
 
   it('answers a missing scope with 403 insufficient_scope naming it, and the metadata (RFC 6750 §3.1)', async () => {

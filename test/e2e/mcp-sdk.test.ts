@@ -1,0 +1,354 @@
+// The official MCP SDK client (@modelcontextprotocol/sdk 1.32: Client, StreamableHTTPClientTransport and an
+// OAuthClientProvider of this test's own) against two Workers in workerd: the issuer and examples/mcp-server, bundled
+// from its own package.json with the packed @portcullis/verify. Nothing is registered by hand: the 401 names the
+// RFC 9728 metadata, which names the issuer (RFC 8414), where the SDK registers (RFC 7591) and authorizes with PKCE
+// and `resource` (RFC 8707); the login and consent pages are driven headless. Then tools are listed and called, a
+// write tool's 403 insufficient_scope makes the client step up through consent, and the token is refreshed. A token
+// for another resource is refused by the MCP server, and the MCP server's token by the sample API.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { decodeJwt } from 'jose';
+import type { Miniflare, Request as MiniflareRequest } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKeySet } from '../../src/tokens/generate-key';
+import { HeadlessPages } from './headless-pages';
+import { bundleWorker, compatibilityDateOf, migrate, startWorkers } from './workers';
+
+const ISSUER = 'https://issuer.test';
+const MCP_ORIGIN = 'https://mcp.test';
+const MCP_RESOURCE = `${MCP_ORIGIN}/mcp`;
+const MCP_CONFIG = 'examples/mcp-server/wrangler.toml';
+const REDIRECT_URI = 'http://127.0.0.1:33418/callback';
+/** The CIMD client's document, served by this test to the issuer's outbound fetch (Miniflare's outboundService). */
+const CIMD_URL = 'https://client.test/mcp-client.json';
+const CIMD_DOCUMENT = {
+  client_id: CIMD_URL,
+  client_name: 'MCP SDK client (metadata document)',
+  redirect_uris: [REDIRECT_URI],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+};
+const documentFetches: string[] = [];
+const SCOPES = {
+  read: { description: 'Read your data' },
+  write: { description: 'Create, change and delete your data' },
+  'unicorns:read': { description: 'See the unicorns through the MCP tools', resources: [MCP_RESOURCE] },
+  'unicorns:write': { description: 'Create unicorns through the MCP tools', resources: [MCP_RESOURCE] },
+};
+
+let directory: string;
+let issuer: Miniflare;
+let mcp: Miniflare;
+/** Paths the MCP server asked the issuer for over its AUTH binding. */
+const issuerCallsFromMcp: string[] = [];
+const user = { username: `mcp_${crypto.randomUUID().slice(0, 8)}`, password: `pw-${crypto.randomUUID()}` };
+
+/** Routes the SDK's requests: the issuer's origin to its workerd, the MCP server's to its own. */
+async function route(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  const target = new URL(request.url).origin === MCP_ORIGIN ? mcp : issuer;
+  const body = request.body ? await request.text() : undefined;
+  return (await target.dispatchFetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    redirect: 'manual',
+  } as never)) as unknown as Response;
+}
+
+/**
+ * The OAuthClientProvider: keeps what the SDK saves, and hands the authorization URL to the headless pages. One
+ * deviation from a plain store: while a scope challenge the grant does not cover is pending, it withholds the
+ * refresh token, because SDK 1.32 answers insufficient_scope by refreshing, which cannot widen a grant (docs/mcp.md).
+ */
+class TestProvider implements OAuthClientProvider {
+  /** Set: the client is known by this Client ID Metadata Document instead of registering. */
+  constructor(readonly clientMetadataUrl?: string) {}
+  information: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = '';
+  authorizationUrl: URL | undefined;
+  pendingScope: string[] = [];
+  registrations = 0;
+
+  get redirectUrl() {
+    return REDIRECT_URI;
+  }
+  get clientMetadata() {
+    return {
+      client_name: 'MCP SDK end-to-end test',
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.information;
+  }
+  saveClientInformation(information: OAuthClientInformationMixed) {
+    if (this.information?.client_id !== information.client_id) this.registrations++;
+    this.information = information;
+  }
+  tokens() {
+    const granted = this.saved?.scope?.split(' ') ?? [];
+    if (this.saved && this.pendingScope.some((scope) => !granted.includes(scope))) {
+      const { refresh_token: _withheld, ...rest } = this.saved;
+      return rest;
+    }
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+let provider = new TestProvider();
+const pages = new HeadlessPages((url, init) => route(url, init));
+
+/** The SDK's fetch: routed, and watching for scope challenges, as a client tracking what it must step up to. */
+async function clientFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await route(input, init);
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  if (response.status === 403 && challenge.includes('error="insufficient_scope"')) {
+    provider.pendingScope = /scope="([^"]*)"/.exec(challenge)?.[1]?.split(' ') ?? [];
+  }
+  return response;
+}
+
+function transport(): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(MCP_RESOURCE), { authProvider: provider, fetch: clientFetch });
+}
+
+/** Signs in and consents on the issuer's pages for the URL the SDK produced; returns the code. */
+async function completeAuthorization(): Promise<string> {
+  const url = provider.authorizationUrl;
+  expect(url, 'the SDK asked for no authorization').toBeDefined();
+  provider.authorizationUrl = undefined;
+  const back = await pages.authorize(url!.toString(), user);
+  expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
+  expect(back.searchParams.get('iss')).toBe(ISSUER);
+  return back.searchParams.get('code')!;
+}
+
+let client: Client;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'portcullis-mcp-'));
+  const [issuerScript, mcpScript] = await Promise.all([
+    bundleWorker('wrangler.toml', join(directory, 'issuer')),
+    bundleWorker(MCP_CONFIG, join(directory, 'mcp')),
+  ]);
+  issuer = await startWorkers([
+    {
+      name: 'portcullis',
+      scriptPath: issuerScript,
+      compatibilityDate: compatibilityDateOf('wrangler.toml'),
+      bindings: {
+        ISSUER,
+        SIGNING_KEYS: JSON.stringify(await generateSigningKeySet(['ES256'])),
+        REGISTRATION_POLICY: 'open',
+        RESOURCES: MCP_RESOURCE,
+        SCOPES: JSON.stringify(SCOPES),
+      },
+      d1Databases: { DB: 'portcullis-mcp' },
+      outboundService: async (request: MiniflareRequest) => {
+        documentFetches.push(request.url);
+        if (request.url !== CIMD_URL) return new Response('not found', { status: 404 });
+        return Response.json(CIMD_DOCUMENT, { headers: { 'Cache-Control': 'max-age=300' } }) as never;
+      },
+    },
+  ]);
+  await migrate(issuer, 'portcullis');
+  mcp = await startWorkers([
+    {
+      name: 'mcp',
+      scriptPath: mcpScript,
+      compatibilityDate: compatibilityDateOf(MCP_CONFIG),
+      bindings: { ISSUER_URL: ISSUER, RESOURCE: MCP_RESOURCE, JWKS_URL: '' },
+      serviceBindings: {
+        AUTH: async (request: MiniflareRequest) => {
+          issuerCallsFromMcp.push(new URL(request.url).pathname);
+          return issuer.dispatchFetch(request.url, { method: request.method, headers: request.headers });
+        },
+      },
+    },
+  ]);
+  const signup = await route(`${ISSUER}/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  expect(signup.status).toBeLessThan(400);
+}, 180_000);
+
+afterAll(async () => {
+  await client?.close();
+  await Promise.all([mcp?.dispose(), issuer?.dispose()]);
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+describe('the MCP SDK client against examples/mcp-server and the issuer', () => {
+  it('answers an unauthenticated request with 401 naming its RFC 9728 metadata and scope', async () => {
+    const response = await route(MCP_RESOURCE, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${MCP_RESOURCE}", resource_metadata="${MCP_ORIGIN}/.well-known/oauth-protected-resource/mcp", scope="unicorns:read"`,
+    );
+    const metadata = await route(`${MCP_ORIGIN}/.well-known/oauth-protected-resource/mcp`);
+    expect(await metadata.json()).toEqual({
+      resource: MCP_RESOURCE,
+      authorization_servers: [ISSUER],
+      bearer_methods_supported: ['header'],
+      scopes_supported: ['unicorns:read', 'unicorns:write'],
+      resource_name: 'Portcullis unicorns (MCP)',
+    });
+  });
+
+  it('discovers, registers, authorizes with PKCE and resource, and lists the tools', async () => {
+    client = new Client({ name: 'portcullis-e2e', version: '1.0.0' });
+    await expect(client.connect(transport())).rejects.toThrow(/Unauthorized/);
+    expect(provider.registrations).toBe(1);
+    const url = provider.authorizationUrl!;
+    expect(url.origin + url.pathname).toBe(`${ISSUER}/oauth/authorize`);
+    expect(url.searchParams.get('resource')).toBe(MCP_RESOURCE);
+    expect(url.searchParams.get('scope')).toBe('unicorns:read');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const code = await completeAuthorization();
+    expect(pages.consentPage).toContain('<li>See the unicorns through the MCP tools</li>');
+    const first = transport();
+    await first.finishAuth(code);
+    const claims = decodeJwt(provider.saved!.access_token);
+    expect(claims).toMatchObject({ iss: ISSUER, aud: MCP_RESOURCE, scope: 'unicorns:read' });
+    expect(provider.saved!.refresh_token).toBeDefined();
+
+    client = new Client({ name: 'portcullis-e2e', version: '1.0.0' });
+    await client.connect(first);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['create_unicorn', 'get_unicorn', 'list_unicorns']);
+    const listed = await client.callTool({ name: 'list_unicorns', arguments: {} });
+    expect(JSON.stringify(listed.content)).toContain('Rainbow Dash');
+    // The verifier fetched the JWKS once; every later request was verified locally.
+    expect(issuerCallsFromMcp).toEqual(['/.well-known/jwks.json']);
+  });
+
+  it('steps up through consent when a tool answers 403 insufficient_scope', async () => {
+    const direct = await route(MCP_RESOURCE, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        Authorization: `Bearer ${provider.saved!.access_token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'create_unicorn', arguments: { name: 'x' } },
+      }),
+    });
+    expect(direct.status).toBe(403);
+    expect(direct.headers.get('www-authenticate')).toContain(
+      'error="insufficient_scope", error_description="the access token lacks the scope this request requires: unicorns:read unicorns:write", scope="unicorns:read unicorns:write"',
+    );
+
+    const create = { name: 'create_unicorn', arguments: { name: 'Sparkle', color: 'pink' } };
+    await expect(client.callTool(create)).rejects.toThrow(/Unauthorized/);
+    expect(provider.authorizationUrl?.searchParams.get('scope')).toBe('unicorns:read unicorns:write');
+    const code = await completeAuthorization();
+    // The grant already had unicorns:read; the page asks for both, as RFC 6749 §3.3 scopes are granted per request.
+    expect(pages.consentPage).toContain('<li>Create unicorns through the MCP tools</li>');
+    await auth(provider, { serverUrl: MCP_RESOURCE, authorizationCode: code, fetchFn: clientFetch });
+    provider.pendingScope = [];
+    expect(decodeJwt(provider.saved!.access_token).scope).toBe('unicorns:read unicorns:write');
+
+    const created = await client.callTool(create);
+    expect(created.isError).toBeFalsy();
+    expect(JSON.stringify(created.content)).toContain('Sparkle');
+    expect(provider.registrations).toBe(1);
+  });
+
+  it('refreshes the token with the SDK and keeps working', async () => {
+    const before = provider.saved!;
+    expect(await auth(provider, { serverUrl: MCP_RESOURCE, fetchFn: clientFetch })).toBe('AUTHORIZED');
+    expect(provider.saved!.access_token).not.toBe(before.access_token);
+    expect(provider.saved!.refresh_token).not.toBe(before.refresh_token);
+    const listed = await client.callTool({ name: 'list_unicorns', arguments: {} });
+    expect(JSON.stringify(listed.content)).toContain('Sparkle');
+  });
+
+  it('refuses a token for another resource, and the sample API refuses the MCP server token (RFC 8707)', async () => {
+    const registered = (await (
+      await route(`${ISSUER}/oauth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ grant_types: ['client_credentials'], scope: 'read' }),
+      })
+    ).json()) as { client_id: string; client_secret: string };
+    const token = (await (
+      await route(`${ISSUER}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: `Basic ${btoa(`${registered.client_id}:${registered.client_secret}`)}`,
+        },
+        body: 'grant_type=client_credentials&scope=read',
+      })
+    ).json()) as { access_token: string };
+    expect(decodeJwt(token.access_token).aud).toBe(`${ISSUER}/api`);
+    const atMcp = await route(MCP_RESOURCE, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(atMcp.status).toBe(401);
+    expect(atMcp.headers.get('www-authenticate')).toContain('error="invalid_token"');
+
+    const atApi = await route(`${ISSUER}/api/unicorns`, {
+      headers: { Authorization: `Bearer ${provider.saved!.access_token}` },
+    });
+    expect(atApi.status).toBe(401);
+    expect(atApi.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
+
+describe('the MCP SDK client known by a Client ID Metadata Document', () => {
+  it('skips registration: the issuer fetches the document once, consent names its host, and the tools work', async () => {
+    const pagesBefore = pages.consentPage;
+    provider = new TestProvider(CIMD_URL);
+    const metadataClient = new Client({ name: 'portcullis-e2e-cimd', version: '1.0.0' });
+    await expect(metadataClient.connect(transport())).rejects.toThrow(/Unauthorized/);
+    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(CIMD_URL);
+    const code = await completeAuthorization();
+    expect(pages.consentPage).not.toBe(pagesBefore);
+    expect(pages.consentPage).toContain('Application published by <strong>client.test</strong>');
+    expect(pages.consentPage).toContain('MCP SDK client (metadata document)');
+    const connected = transport();
+    await connected.finishAuth(code);
+    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: CIMD_URL, aud: MCP_RESOURCE });
+    await metadataClient.connect(connected);
+    expect((await metadataClient.listTools()).tools).toHaveLength(3);
+    await metadataClient.close();
+    expect(documentFetches).toEqual([CIMD_URL]);
+  });
+});
