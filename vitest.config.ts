@@ -28,6 +28,10 @@ export default defineConfig(async () => {
                   REGISTRATION_TOKEN: 'test-initial-access-token',
                   // Every test request comes from one address; the sign-up limit has its own test.
                   SIGNUP_RATE_LIMIT: '100000',
+                  // client_secret_jwt on, with a key of this run.
+                  CLIENT_SECRET_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString(
+                    'base64url',
+                  ),
                   // The production defaults, whatever development limits npm start wrote into .dev.vars.
                   REGISTRATION_RATE_LIMIT: String(REGISTRATION_RATE_LIMIT),
                   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: String(REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),

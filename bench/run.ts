@@ -9,6 +9,7 @@ import { startEnvironment, type Environment } from './lib/environment';
 import { runLoad, type RunResult } from './lib/load';
 import { parseOptions } from './lib/options';
 import { judgeGoals, markdownReport, summarize, type TargetSummary } from './lib/report';
+import { clientAuthTargets } from './lib/client-auth-targets';
 import { grantTargets } from './lib/grant-targets';
 import { userTargets } from './lib/user-targets';
 import { defineTargets, type Target } from './lib/targets';
@@ -39,6 +40,7 @@ try {
     ...defineTargets(environment),
     ...grantTargets(environment, options.d1LatencyMs),
     ...userTargets(environment),
+    ...clientAuthTargets(environment),
   ]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
   log(

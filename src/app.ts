@@ -4,8 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { resourceMetadataEndpoint } from './api/resource-metadata';
 import { unicornsApi } from './api/unicorns';
-import type { Config } from './config';
+import { isLoopbackHost, type Config } from './config';
 import { requestIssuer, type AppEnv } from './http/context';
+import { deviceAuthorizationEndpoint } from './http/device-authorization';
+import { devicePages } from './http/device';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
@@ -14,6 +16,7 @@ import { authorizationErrorResponse, type AuthorizationRedirect } from './http/a
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
 import { renderErrorPage } from './http/error-page';
+import { pushedAuthorizationEndpoint } from './http/par';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
@@ -28,9 +31,11 @@ import { signupEndpoint } from './http/signup';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
 import { WELL_KNOWN_PATHS, wellKnownResponder } from './http/well-known';
+import { createClientKeySource } from './oauth/client-jwks';
 import { OAuthError } from './oauth/errors';
 import { storesFor } from './storage/stores';
 import type { SigningKeySource } from './tokens/keys';
+import { createSecretBox } from './tokens/secret-box';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -48,6 +53,8 @@ const PROTOCOL_ENDPOINTS = [
   '/oauth/logout',
   '/oauth/register',
   '/oauth/register/:clientId',
+  '/oauth/device_authorization',
+  '/oauth/par',
 ];
 
 export interface AppDependencies {
@@ -58,6 +65,12 @@ export interface AppDependencies {
 
 export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const clientKeys = createClientKeySource({
+    fetch: (url, init) => fetch(url, init),
+    // Plain-http loopback key sets only while the issuer itself is local (npm start, the tests).
+    allowLoopbackHttp: config.issuer === undefined || isLoopbackHost(new URL(config.issuer).hostname),
+  });
+  const secretBox = config.clientSecretEncryptionKey ? createSecretBox(config.clientSecretEncryptionKey) : undefined;
 
   // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
   // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
@@ -79,10 +92,18 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
     c.set('issuer', requestIssuer(config, c.req.url));
     c.set('keys', await keys.current());
     c.set('stores', storesFor(c.env.DB));
+    c.set('clientKeys', clientKeys);
+    c.set('secretBox', secretBox);
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
-  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+  for (const path of [
+    '/oauth/token',
+    '/oauth/revoke',
+    '/oauth/introspect',
+    '/oauth/device_authorization',
+    '/oauth/par',
+  ]) {
     app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
   }
   app.use('/oauth/userinfo', clientCors({ methods: ['GET', 'POST'], namedClientId: clientIdFromAccessToken }));
@@ -102,6 +123,9 @@ export function createApp({ config, keys }: AppDependencies): Hono<AppEnv> {
   app.route('/oauth/userinfo', userinfoEndpoint);
   app.route('/oauth/logout', endSessionEndpoint);
   app.route('/oauth/register', registrationEndpoints);
+  app.route('/oauth/device_authorization', deviceAuthorizationEndpoint);
+  app.route('/oauth/par', pushedAuthorizationEndpoint);
+  app.route('/device', devicePages);
   app.route('/api', unicornsApi());
   app.route('/signup', signupEndpoint);
   app.route('/login', loginEndpoint);

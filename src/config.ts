@@ -32,6 +32,9 @@ export const REGISTRATION_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 /** POST /signup requests allowed per client IP per hour, so a script cannot fill D1 with accounts. */
 export const SIGNUP_RATE_LIMIT = 10;
 export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+/** Failed client authentications per client id and address per window before further failures answer 429. */
+export const CLIENT_AUTH_FAILURE_LIMIT = 20;
+export const CLIENT_AUTH_FAILURE_WINDOW_SECONDS = 5 * 60;
 
 /** Managed keys (KEY_ENCRYPTION_KEY set): a new ES256 + RS256 pair starts this often. */
 export const SIGNING_KEY_ROTATION_DAYS = 30;
@@ -72,6 +75,18 @@ export interface Config {
   registrationRateLimit: { limit: number; windowSeconds: number };
   /** Sign-ups per client IP per hour; default 10 (SIGNUP_RATE_LIMIT). */
   signupRateLimit: { limit: number; windowSeconds: number };
+  /**
+   * Default 20 per 300 s (CLIENT_AUTH_FAILURE_LIMIT): failed client authentications (secrets, assertions, RFC 7592
+   * registration access tokens) per client id and address before further failures answer 429 (RFC 6819 §5.1.4.2.3).
+   */
+  clientAuthFailureLimit: { limit: number; windowSeconds: number };
+  /**
+   * Secret CLIENT_SECRET_ENCRYPTION_KEY: 32 random bytes, base64url. Seals the secrets of client_secret_jwt clients
+   * (RFC 7523 needs the secret itself for HMAC); unset, that method is off. No default.
+   */
+  clientSecretEncryptionKey: string | undefined;
+  /** Default false; REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true makes every client push its requests (RFC 9126 §5). */
+  requirePushedAuthorizationRequests: boolean;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
   resources: readonly string[];
   /** Scopes a client may be registered for and request (RFC 8414 `scopes_supported`). */
@@ -154,6 +169,10 @@ export function loadConfig(env: Bindings): Config {
   const signupRateLimit = attempt(() =>
     readPositiveInteger('SIGNUP_RATE_LIMIT', env.SIGNUP_RATE_LIMIT, SIGNUP_RATE_LIMIT),
   );
+  const clientAuthFailureLimit = attempt(() =>
+    readPositiveInteger('CLIENT_AUTH_FAILURE_LIMIT', env.CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_FAILURE_LIMIT),
+  );
+  const clientSecretEncryptionKey = attempt(() => readEncryptionKey(env.CLIENT_SECRET_ENCRYPTION_KEY));
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger(
       'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
@@ -197,6 +216,12 @@ export function loadConfig(env: Bindings): Config {
       windowSeconds: registrationRateLimitWindowSeconds!,
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
+    clientSecretEncryptionKey,
+    requirePushedAuthorizationRequests: env.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?.trim() === 'true',
+    clientAuthFailureLimit: Object.freeze({
+      limit: clientAuthFailureLimit!,
+      windowSeconds: CLIENT_AUTH_FAILURE_WINDOW_SECONDS,
+    }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
     managedKeys,
@@ -226,6 +251,15 @@ function readManagedKeys(env: Bindings): Config['managedKeys'] {
       SIGNING_KEY_ROTATION_DAYS,
     ),
   });
+}
+
+function readEncryptionKey(value: string | undefined): string | undefined {
+  const key = value?.trim();
+  if (!key) return undefined;
+  if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+    throw new Error('CLIENT_SECRET_ENCRYPTION_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+  }
+  return key;
 }
 
 function readIssuer(value: string | undefined): string | undefined {

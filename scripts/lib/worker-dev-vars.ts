@@ -23,5 +23,7 @@ export const WORKER_DEV_VARS: DevVarGenerators = {
   // Sent as `Authorization: Bearer <token>` to /oauth/register, it registers as the operator (first-party clients,
   // the password grant) under `open` as under `token`.
   REGISTRATION_TOKEN: () => generateOpaqueToken(),
+  // 32 random bytes, base64url: turns client_secret_jwt on (RFC 7523), sealing those clients' secrets.
+  CLIENT_SECRET_ENCRYPTION_KEY: () => generateOpaqueToken(),
   ...Object.fromEntries(Object.entries(DEV_LIMITS).map(([name, value]) => [name, () => value])),
 };

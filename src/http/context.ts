@@ -4,7 +4,9 @@ import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';
 import type { Stores } from '../storage/stores';
 import type { ActiveSession, Client } from '../storage/types';
+import type { ClientKeySource } from '../oauth/client-jwks';
 import type { RequestParams } from '../oauth/params';
+import type { SecretBox } from '../tokens/secret-box';
 import type { AuthorizationRedirect } from './authorization-response';
 
 export interface AppVariables {
@@ -13,6 +15,10 @@ export interface AppVariables {
   issuer: string;
   keys: KeyRing;
   stores: Stores;
+  /** Client signing keys (`jwks`, `jwks_uri`), cached per isolate (oauth/client-jwks.ts). */
+  clientKeys: ClientKeySource;
+  /** Seals client_secret_jwt secrets; undefined when CLIENT_SECRET_ENCRYPTION_KEY is not set. */
+  secretBox: SecretBox | undefined;
   /** Set by readForm once the body is parsed, so it is parsed once. */
   params: RequestParams;
   /** Set by the client-auth middleware. */

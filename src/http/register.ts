@@ -19,6 +19,7 @@ import { clientAddress } from './client-address';
 import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readJsonBody } from './json';
+import { failureCounter } from './middleware/client-auth';
 import { noStore } from './middleware/no-store';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -68,7 +69,8 @@ export const registrationEndpoints = new Hono<AppEnv>()
   });
 
 function managedClient(c: Context<AppEnv>): Promise<ManagedClient> {
-  return authorizeClientManagement(c.req.param('clientId') ?? '', bearerToken(c), c.get('stores').clients);
+  const clientId = c.req.param('clientId') ?? '';
+  return authorizeClientManagement(clientId, bearerToken(c), c.get('stores').clients, failureCounter(c));
 }
 
 function registrationContext(c: Context<AppEnv>): RegistrationContext {
@@ -77,6 +79,7 @@ function registrationContext(c: Context<AppEnv>): RegistrationContext {
     issuer: c.get('issuer'),
     clients: c.get('stores').clients,
     idTokenSigningAlgorithms: c.get('keys').algorithms,
+    secretBox: c.get('secretBox'),
   };
 }
 

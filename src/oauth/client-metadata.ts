@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
 import { SUPPORTED_AUTH_METHODS } from './client-auth';
+import { checkClientKeyMetadata } from './client-key-metadata';
 import { OAuthError } from './errors';
 import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
 import { parseScope } from './scope';
@@ -131,7 +132,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
     scopes: checkScopes(fields.scope, policy.apiScopes, grantTypes),
-    metadata: extraMetadata(fields, type, policy),
+    metadata: { ...extraMetadata(fields, type, policy), ...checkClientKeyMetadata(fields, tokenEndpointAuthMethod) },
   };
 }
 

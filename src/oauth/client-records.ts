@@ -3,8 +3,10 @@
 import type { Client, ClientStore } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
+import type { SecretBox } from '../tokens/secret-box';
 import type { ClientMetadata, ClientMetadataPolicy } from './client-metadata';
 import { OAuthError } from './errors';
+import { usesClientSecret } from './client-auth';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 
 /** 128 random bits: unguessable, so a client id reveals nothing and cannot be enumerated. */
@@ -50,13 +52,15 @@ export async function createClientRecord(
   metadata: ClientMetadata,
   provenance: ClientProvenance,
   clients: ClientStore,
+  secretBox?: SecretBox,
 ): Promise<ClientWithSecret> {
   const now = epochSeconds();
-  const secret = metadata.type === 'confidential' ? generateOpaqueToken() : undefined;
+  const id = generateClientId();
+  const secret = usesClientSecret(metadata.tokenEndpointAuthMethod) ? generateOpaqueToken() : undefined;
   const client: Client = {
-    id: generateClientId(),
+    id,
     ...metadata,
-    secretHash: secret === undefined ? null : await hashOpaqueToken(secret),
+    ...(await storedSecret(secret, metadata, id, secretBox)),
     ...provenance,
     createdAt: now,
     updatedAt: now,
@@ -70,14 +74,22 @@ export async function replaceClientMetadata(
   client: Client,
   metadata: ClientMetadata,
   clients: ClientStore,
+  secretBox?: SecretBox,
 ): Promise<ClientWithSecret> {
-  // A client turning confidential gets a new secret, returned this once.
-  const secret = metadata.type === 'confidential' && client.secretHash === null ? generateOpaqueToken() : undefined;
+  const needsSecret = usesClientSecret(metadata.tokenEndpointAuthMethod);
+  // A client turning to a secret method gets a new secret, returned this once; so does one turning to
+  // client_secret_jwt, whose secret must be sealed (only a hash of the old one exists).
+  const sealedNeeded = metadata.tokenEndpointAuthMethod === 'client_secret_jwt' && !client.secretCiphertext;
+  const secret = needsSecret && (client.secretHash === null || sealedNeeded) ? generateOpaqueToken() : undefined;
+  // A client leaving client_secret_jwt keeps only the hash: no reversible copy is kept without a need for it.
+  const sealed = metadata.tokenEndpointAuthMethod === 'client_secret_jwt' ? (client.secretCiphertext ?? null) : null;
+  const kept = needsSecret
+    ? { secretHash: client.secretHash, secretCiphertext: sealed }
+    : { secretHash: null, secretCiphertext: null };
   const updated: Client = {
     ...client,
     ...metadata,
-    secretHash:
-      metadata.type === 'public' ? null : secret === undefined ? client.secretHash : await hashOpaqueToken(secret),
+    ...(secret === undefined ? kept : await storedSecret(secret, metadata, client.id, secretBox)),
     updatedAt: epochSeconds(),
   };
   await clients.update(updated);
@@ -91,11 +103,38 @@ export async function replaceClientMetadata(
 export async function rotateClientSecret(
   client: Client,
   clients: ClientStore,
+  secretBox?: SecretBox,
 ): Promise<{ client: Client; secret: string }> {
   if (client.type !== 'confidential')
     throw new OAuthError('invalid_request', 'a public client has no secret to rotate');
+  if (!usesClientSecret(client.tokenEndpointAuthMethod))
+    throw new OAuthError('invalid_request', `a ${client.tokenEndpointAuthMethod} client has no secret to rotate`);
   const secret = generateOpaqueToken();
-  const updated: Client = { ...client, secretHash: await hashOpaqueToken(secret), updatedAt: epochSeconds() };
+  const updated: Client = {
+    ...client,
+    ...(await storedSecret(secret, client, client.id, secretBox)),
+    updatedAt: epochSeconds(),
+  };
   await clients.update(updated);
   return { client: updated, secret };
+}
+
+/** How a new secret is stored: its hash, and for client_secret_jwt also sealed (RFC 7523 HMAC needs it back). */
+async function storedSecret(
+  secret: string | undefined,
+  { tokenEndpointAuthMethod }: Pick<Client, 'tokenEndpointAuthMethod'>,
+  clientId: string,
+  secretBox: SecretBox | undefined,
+): Promise<Pick<Client, 'secretHash' | 'secretCiphertext'>> {
+  if (secret === undefined) return { secretHash: null, secretCiphertext: null };
+  if (tokenEndpointAuthMethod !== 'client_secret_jwt') {
+    return { secretHash: await hashOpaqueToken(secret), secretCiphertext: null };
+  }
+  if (!secretBox) {
+    throw new OAuthError(
+      'invalid_client_metadata',
+      'token_endpoint_auth_method client_secret_jwt is not enabled on this server (no CLIENT_SECRET_ENCRYPTION_KEY)',
+    );
+  }
+  return { secretHash: await hashOpaqueToken(secret), secretCiphertext: await secretBox.seal(secret, clientId) };
 }

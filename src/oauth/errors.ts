@@ -1,7 +1,7 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
-// RFC 6750 §3.1, RFC 7591 §3.2.2, OIDC Core §3.1.2.6, OpenID Connect Unmet Authentication Requirements 1.0 §3), the
-// HTTP status that code is answered with, and a description kept within RFC 6749 §5.2's characters. app.onError
-// renders it.
+// RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8628 §3.5, RFC 9101 §6.3, OIDC Core §3.1.2.6, OpenID Connect Unmet
+// Authentication Requirements 1.0 §3), the HTTP status that code is answered with, and a description kept within
+// RFC 6749 §5.2's characters. app.onError renders it.
 import { percentEscape } from './percent-escape';
 
 export type OAuthErrorCode =
@@ -20,6 +20,11 @@ export type OAuthErrorCode =
   | 'unmet_authentication_requirements'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_request_object'
+  | 'invalid_request_uri'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
@@ -46,6 +51,11 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   unmet_authentication_requirements: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
+  invalid_request_object: 400,
+  invalid_request_uri: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
   invalid_token: 401,
   insufficient_scope: 403,
   invalid_redirect_uri: 400,

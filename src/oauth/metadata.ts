@@ -5,10 +5,12 @@ import type { SigningAlgorithm } from '../tokens/keys';
 import { ACR_VALUES_SUPPORTED } from './authentication-context';
 import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
-import { SUPPORTED_AUTH_METHODS } from './client-auth';
+import { enabledAuthMethods } from './client-auth';
+import { ASYMMETRIC_SIGNING_ALGORITHMS, HMAC_SIGNING_ALGORITHMS } from './client-key-metadata';
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
+import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from './request-object';
 
 export function buildServerMetadata(
   issuer: string,
@@ -24,6 +26,10 @@ export function buildServerMetadata(
     revocation_endpoint: `${issuer}/oauth/revoke`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     end_session_endpoint: `${issuer}/oauth/logout`,
+    device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+    // RFC 9126 §5; a client may also require it for itself (require_pushed_authorization_requests).
+    require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
     ...(config.registrationPolicy === 'closed' ? {} : { registration_endpoint: `${issuer}/oauth/register` }),
     scopes_supported: [...REGISTRABLE_OPENID_SCOPES, ...config.apiScopes],
     // The code flow only: no implicit or hybrid response types (RFC 9700 §2.1.2), and responses in the query.
@@ -34,14 +40,19 @@ export function buildServerMetadata(
     authorization_response_iss_parameter_supported: true,
     // OIDC Core §5.5, with `essential` (an essential acr that cannot be met fails the request).
     claims_parameter_supported: true,
-    request_parameter_supported: false,
+    // RFC 9101: signed request objects by value; request_uri only as PAR issues it, never fetched by reference.
+    request_parameter_supported: true,
     request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: REQUEST_OBJECT_SIGNING_ALGORITHMS,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     // `none`: public clients redeem codes and refresh tokens with PKCE and rotation instead of a secret.
-    token_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
+    token_endpoint_auth_methods_supported: enabledAuthMethods(config),
+    token_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
     // RFC 7009 §5 lets public clients revoke their tokens; introspection needs a real credential (RFC 7662 §2.1).
-    revocation_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: SUPPORTED_AUTH_METHODS.filter((method) => method !== 'none'),
+    revocation_endpoint_auth_methods_supported: enabledAuthMethods(config),
+    revocation_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
+    introspection_endpoint_auth_methods_supported: enabledAuthMethods(config).filter((method) => method !== 'none'),
+    introspection_endpoint_auth_signing_alg_values_supported: assertionSigningAlgorithms(config),
     code_challenge_methods_supported: CODE_CHALLENGE_METHODS,
     subject_types_supported: ['public'],
     // Any key's algorithm may be registered as id_token_signed_response_alg; RS256 is the default when the set has it.
@@ -55,4 +66,9 @@ export function buildServerMetadata(
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: algorithms,
   };
+}
+
+/** The algorithms client assertions may use: HMAC only while client_secret_jwt is on. */
+function assertionSigningAlgorithms(config: Config): string[] {
+  return [...ASYMMETRIC_SIGNING_ALGORITHMS, ...(config.clientSecretEncryptionKey ? HMAC_SIGNING_ALGORITHMS : [])];
 }

@@ -13,3 +13,23 @@ export function requireParam(params: RequestParams, name: string): string {
   if (value === undefined) throw new OAuthError('invalid_request', `${name} is required`);
   return value;
 }
+
+/** Parameters from name/value pairs the server itself produced or verified (a stored pushed request, a request object). */
+export function paramsFromEntries(entries: Iterable<[string, string]>): RequestParams {
+  const values = new Map<string, string[]>();
+  for (const [name, value] of entries) {
+    if (value !== '') values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  return {
+    get: (name) => values.get(name)?.[0],
+    getAll: (name) => values.get(name) ?? [],
+  };
+}
+
+/** The same parameters with `name` set to `value` (replacing any). */
+export function withParam(params: RequestParams, name: string, value: string): RequestParams {
+  return {
+    get: (asked) => (asked === name ? value : params.get(asked)),
+    getAll: (asked) => (asked === name ? [value] : params.getAll(asked)),
+  };
+}

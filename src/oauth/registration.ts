@@ -3,8 +3,10 @@
 import type { Config } from '../config';
 import type { Client, ClientStore } from '../storage/types';
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenMatches } from '../tokens/opaque';
+import type { SecretBox } from '../tokens/secret-box';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
+import { countAuthenticationFailure, type FailureCounter } from './authentication-failures';
 import { OAuthError } from './errors';
 
 export interface RegistrationContext {
@@ -13,6 +15,8 @@ export interface RegistrationContext {
   clients: ClientStore;
   /** The key set's algorithms, which discovery advertises for ID Tokens. */
   idTokenSigningAlgorithms: readonly string[];
+  /** Seals client_secret_jwt secrets; undefined when that method is off. */
+  secretBox: SecretBox | undefined;
 }
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3), snake_case as on the wire. */
@@ -108,7 +112,7 @@ export async function registerClient(
     ownerUserId: null,
     registrationTokenHash: await hashOpaqueToken(registrationAccessToken),
   };
-  const { client, secret } = await createClientRecord(metadata, provenance, context.clients);
+  const { client, secret } = await createClientRecord(metadata, provenance, context.clients, context.secretBox);
   return clientInformation(client, context.issuer, registrationAccessToken, secret);
 }
 
@@ -120,11 +124,14 @@ export async function authorizeClientManagement(
   clientId: string,
   presentedToken: string | undefined,
   clients: ClientStore,
+  failures: FailureCounter,
 ): Promise<ManagedClient> {
   const client = await clients.findById(clientId);
   const matches = await opaqueTokenMatches(presentedToken ?? '', client?.registrationTokenHash ?? NO_TOKEN_HASH);
-  if (!client || presentedToken === undefined || !matches)
+  if (!client || presentedToken === undefined || !matches) {
+    await countAuthenticationFailure(failures, 'client-management', client?.id ?? null);
     throw invalidToken('the registration access token is not valid for this client');
+  }
   return { client, registrationAccessToken: presentedToken };
 }
 
@@ -149,7 +156,7 @@ export async function updateClientRegistration(
   // A client the operator registered stays first-party through its updates.
   const isOperator = client.registrant?.startsWith(TOKEN_REGISTRANT_PREFIX) ?? false;
   const metadata = validateClientMetadata(input, registrationPolicyOf(context, isOperator));
-  const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients);
+  const { client: updated, secret } = await replaceClientMetadata(client, metadata, context.clients, context.secretBox);
   return clientInformation(updated, context.issuer, registrationAccessToken, secret);
 }
 

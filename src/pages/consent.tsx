@@ -29,23 +29,41 @@ export function ConsentPage(props: ConsentPageProps) {
         {COPY.consent.signedInAs} <strong>{props.username}</strong>.{' '}
         <a href={props.switchAccountUrl}>{COPY.consent.notYou}</a>
       </p>
-      <p id="scopes-heading">{COPY.consent.asksTo(props.client.name)}</p>
-      <ul aria-labelledby="scopes-heading">
-        {props.scopes.map((scope) => (
-          <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
-        ))}
-      </ul>
+      <RequestedScopes clientName={props.client.name} scopes={props.scopes} />
       <p>{COPY.consent.returnsTo(props.redirectOrigin)}</p>
       <form method="post" action="/oauth/authorize/consent">
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name={AUTHORIZATION_REQUEST_FIELD} value={props.authorizationRequest} />
-        <button type="submit" name="decision" value="allow">
-          {COPY.consent.allow}
-        </button>
-        <button type="submit" name="decision" value="deny" class="secondary">
-          {COPY.consent.deny}
-        </button>
+        <DecisionButtons />
       </form>
     </Layout>
+  );
+}
+
+/** Who asks, and each requested scope in the user's terms. */
+export function RequestedScopes({ clientName, scopes }: { clientName: string; scopes: readonly string[] }) {
+  return (
+    <>
+      <p id="scopes-heading">{COPY.consent.asksTo(clientName)}</p>
+      <ul aria-labelledby="scopes-heading">
+        {scopes.map((scope) => (
+          <li>{COPY.scopes[scope] ?? COPY.unknownScope(scope)}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The two buttons of a consent form; the pressed one sends `decision`. */
+export function DecisionButtons() {
+  return (
+    <>
+      <button type="submit" name="decision" value="allow">
+        {COPY.consent.allow}
+      </button>
+      <button type="submit" name="decision" value="deny" class="secondary">
+        {COPY.consent.deny}
+      </button>
+    </>
   );
 }

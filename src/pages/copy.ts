@@ -85,6 +85,21 @@ export const COPY = {
     allow: 'Allow',
     deny: 'Deny',
   },
+  device: {
+    title: 'Connect a device',
+    enterCode: 'Enter the code shown on your device.',
+    code: 'Code',
+    submit: 'Continue',
+    invalidCode: 'That code is not valid or has expired. Check the code on your device and try again.',
+    consentTitle: (client: string) => `${client} on a device wants to access your account`,
+    codeIs: 'Code',
+    warning:
+      'Only continue if you started this yourself, on a device you have in front of you, and the code above is the one it shows. Never enter a code that someone sent you.',
+    allowedTitle: 'Device connected',
+    allowed: 'You can return to your device; it will continue on its own.',
+    deniedTitle: 'Request denied',
+    denied: 'The device was not given access. You can close this page.',
+  },
   /** What each scope lets a client do, in the user's terms (the consent page). */
   scopes: {
     openid: 'Know who you are (your account identifier)',

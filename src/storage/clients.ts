@@ -54,5 +54,5 @@ function toClient(row: ClientRow): Client {
 
 function toRow(client: Client): ClientRow {
   const { scopes, ...rest } = client;
-  return { ...rest, scope: scopes.join(' ') };
+  return { ...rest, secretCiphertext: client.secretCiphertext ?? null, scope: scopes.join(' ') };
 }

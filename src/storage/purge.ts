@@ -4,7 +4,17 @@
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
-import { authorizationCodes, loginThrottles, rateLimits, refreshTokens, revokedGrants, sessions } from './schema';
+import {
+  authorizationCodes,
+  clientAssertionJtis,
+  deviceAuthorizations,
+  loginThrottles,
+  pushedAuthorizationRequests,
+  rateLimits,
+  refreshTokens,
+  revokedGrants,
+  sessions,
+} from './schema';
 
 /**
  * How long a consumed code or a revoked refresh token outlives its use: while it exists, presenting it again is
@@ -28,6 +38,9 @@ export interface PurgeCounts {
   sessions: number;
   loginThrottles: number;
   rateLimits: number;
+  deviceAuthorizations: number;
+  clientAssertionJtis: number;
+  pushedAuthorizationRequests: number;
 }
 
 interface PurgeTarget {
@@ -73,6 +86,23 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       ),
     },
     { name: 'rateLimits', table: rateLimits, expired: lte(rateLimits.windowStartedAt, counterCutoff) },
+    // Kept a day past expiry, so a late poll is told expired_token rather than that the code is unknown.
+    {
+      name: 'deviceAuthorizations',
+      table: deviceAuthorizations,
+      expired: lte(deviceAuthorizations.expiresAt, evidenceCutoff),
+    },
+    // An expired assertion is refused for its `exp` already, so its jti need not be remembered.
+    {
+      name: 'clientAssertionJtis',
+      table: clientAssertionJtis,
+      expired: lte(clientAssertionJtis.expiresAt, nowSeconds),
+    },
+    {
+      name: 'pushedAuthorizationRequests',
+      table: pushedAuthorizationRequests,
+      expired: lte(pushedAuthorizationRequests.expiresAt, nowSeconds),
+    },
   ];
 }
 
@@ -89,6 +119,9 @@ export async function purgeExpired(
     sessions: 0,
     loginThrottles: 0,
     rateLimits: 0,
+    deviceAuthorizations: 0,
+    clientAssertionJtis: 0,
+    pushedAuthorizationRequests: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

@@ -20,6 +20,8 @@ export const clients = sqliteTable(
     /** `confidential` clients authenticate with a secret; `public` ones (SPAs, native apps) cannot. */
     type: text('type', { enum: ['confidential', 'public'] }).notNull(),
     secretHash: text('secret_hash'),
+    /** client_secret_jwt only: the secret itself, AES-GCM-sealed under CLIENT_SECRET_ENCRYPTION_KEY (HMAC needs it). */
+    secretCiphertext: text('secret_ciphertext'),
     tokenEndpointAuthMethod: text('token_endpoint_auth_method').notNull(),
     /** JSON arrays of strings. */
     redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
@@ -219,6 +221,77 @@ export const rateLimits = sqliteTable(
     count: integer('count').notNull(),
   },
   (table) => [index('rate_limits_window_started_at_idx').on(table.windowStartedAt)],
+);
+
+/**
+ * Device authorizations (RFC 8628 §3.2): the device code and the user code are stored only as SHA-256 hashes. A row
+ * goes pending → approved or denied on the /device page, and is redeemed once at the token endpoint.
+ */
+export const deviceAuthorizations = sqliteTable(
+  'device_authorizations',
+  {
+    deviceCodeHash: text('device_code_hash').primaryKey(),
+    /** Hash of the normalised user code (upper case, no dash). */
+    userCodeHash: text('user_code_hash').notNull().unique(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    resources: text('resources', { mode: 'json' }).$type<string[]>().notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    /** The user who approved or denied, and when they had authenticated (OIDC `auth_time`). */
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    authTime: integer('auth_time'),
+    /** Seconds the client must wait between polls; grows by 5 on every slow_down (RFC 8628 §3.5). */
+    pollIntervalSeconds: integer('poll_interval_seconds').notNull(),
+    lastPolledAt: integer('last_polled_at'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set by the one atomic statement that redeems an approved authorization. */
+    consumedAt: integer('consumed_at'),
+  },
+  (table) => [index('device_authorizations_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * The `jti` of every accepted client assertion (RFC 7523 §3 item 7), kept until the assertion expires, so a replay
+ * finds it; one atomic insert decides which of two concurrent uses wins.
+ */
+export const clientAssertionJtis = sqliteTable(
+  'client_assertion_jtis',
+  {
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    jti: text('jti').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.clientId, table.jti] }),
+    index('client_assertion_jtis_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * Pushed authorization requests (RFC 9126): the validated request, found by the hash of its request_uri. Usable by
+ * the browser from its first use at /oauth/authorize until a code is issued or the user denies (consumed_at).
+ */
+export const pushedAuthorizationRequests = sqliteTable(
+  'pushed_authorization_requests',
+  {
+    requestUriHash: text('request_uri_hash').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    /** The request's parameters as the canonical query the authorization endpoint reads. */
+    parameters: text('parameters').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** expires_in from the push; moved on once, at first use, to cover sign-in and consent. */
+    expiresAt: integer('expires_at').notNull(),
+    firstUsedAt: integer('first_used_at'),
+    consumedAt: integer('consumed_at'),
+  },
+  (table) => [index('pushed_authorization_requests_expires_at_idx').on(table.expiresAt)],
 );
 
 /**

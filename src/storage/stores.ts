@@ -1,12 +1,15 @@
 // Every store of one D1 database, built once per binding.
+import { createAssertionJtiStore } from './assertion-jtis';
 import { createAuditEventStore } from './audit-events';
 import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
 import { createConsentStore } from './consents';
+import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { createRevokedGrantStore } from './revoked-grants';
@@ -14,11 +17,14 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import type {
+  AssertionJtiStore,
   AuditEventStore,
   CodeStore,
   ConsentStore,
+  DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
   RevokedGrantStore,
@@ -39,6 +45,9 @@ export interface Stores {
   sessions: SessionStore;
   loginThrottles: LoginThrottleStore;
   origins: OriginStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
+  assertionJtis: AssertionJtiStore;
+  pushedRequests: PushedAuthorizationRequestStore;
   signingKeys: SigningKeyStore;
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
@@ -62,6 +71,9 @@ export function storesFor(binding: D1Database): Stores {
       sessions: createSessionStore(db),
       loginThrottles: createLoginThrottleStore(db),
       origins: createOriginStore(db),
+      deviceAuthorizations: createDeviceAuthorizationStore(db),
+      assertionJtis: createAssertionJtiStore(db),
+      pushedRequests: createPushedAuthorizationRequestStore(db),
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),

@@ -1,7 +1,12 @@
 // Store interfaces and the domain records they return. oauth/ sees only these, never Drizzle or D1.
 
 export type ClientType = 'confidential' | 'public';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none';
 
 export interface Client {
   id: string;
@@ -9,6 +14,8 @@ export interface Client {
   type: ClientType;
   /** SHA-256 of the secret (tokens/opaque.ts); null for public clients. */
   secretHash: string | null;
+  /** client_secret_jwt only: the secret sealed with AES-GCM (tokens/secret-box.ts); absent or null otherwise. */
+  secretCiphertext?: string | null;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   redirectUris: string[];
   grantTypes: string[];
@@ -366,6 +373,74 @@ export interface LoginThrottleStore {
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
   clear(key: string): Promise<void>;
+}
+
+/** A device authorization (RFC 8628 §3.2) as stored: its codes only as hashes. */
+export interface DeviceAuthorization {
+  deviceCodeHash: string;
+  userCodeHash: string;
+  clientId: string;
+  scopes: string[];
+  resources: string[];
+  status: 'pending' | 'approved' | 'denied';
+  userId: string | null;
+  authTime: number | null;
+  pollIntervalSeconds: number;
+  lastPolledAt: number | null;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+/** The user's answer on the /device page. */
+export type DeviceDecision =
+  | { status: 'approved'; userId: string; authTime: number }
+  | { status: 'denied'; userId: string };
+
+/** Device authorizations by device code hash (the client's side) and user code hash (the user's side). */
+export interface DeviceAuthorizationStore {
+  create(authorization: DeviceAuthorization): Promise<void>;
+  findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorization | null>;
+  findByUserCode(userCodeHash: string): Promise<DeviceAuthorization | null>;
+  /** Records a poll at `nowSeconds` and the interval the client must keep from now on. */
+  recordPoll(deviceCodeHash: string, nowSeconds: number, pollIntervalSeconds: number): Promise<void>;
+  /** Settles a pending, unexpired authorization in one statement; false when it was no longer pending. */
+  decide(userCodeHash: string, decision: DeviceDecision, nowSeconds: number): Promise<boolean>;
+  /** Spends an approved authorization in one atomic statement; null when it is not approved or already spent. */
+  consume(deviceCodeHash: string, nowSeconds: number): Promise<DeviceAuthorization | null>;
+}
+
+/** The `jti` values of client assertions already used (RFC 7523 §3), until they expire. */
+export interface AssertionJtiStore {
+  /** Records `jti` for the client in one atomic insert; false when it was already used. */
+  useOnce(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
+}
+
+/** A pushed authorization request (RFC 9126 §2) as stored: its request_uri only as a hash. */
+export interface PushedAuthorizationRequest {
+  requestUriHash: string;
+  clientId: string;
+  parameters: string;
+  createdAt: number;
+  expiresAt: number;
+  firstUsedAt: number | null;
+  consumedAt: number | null;
+}
+
+export interface PushedAuthorizationRequestStore {
+  create(request: PushedAuthorizationRequest): Promise<void>;
+  /**
+   * The unexpired, unconsumed request of this client; its first use sets firstUsedAt and moves expiresAt to
+   * `interactionEndsAt`, in one statement, so a request_uri that has expired unused cannot be revived.
+   */
+  use(
+    requestUriHash: string,
+    clientId: string,
+    nowSeconds: number,
+    interactionEndsAt: number,
+  ): Promise<PushedAuthorizationRequest | null>;
+  /** Marks it consumed (a code was issued or the user denied); false when it already was. */
+  consume(requestUriHash: string, nowSeconds: number): Promise<boolean>;
 }
 
 /** A managed signing key (oauth/managed-keys.ts); the private JWK only as AES-GCM ciphertext. */

@@ -7,6 +7,7 @@ import { authenticateClient } from '../../src/oauth/client-auth';
 import { SUPPORTED_GRANT_TYPES } from '../../src/oauth/grants';
 import type { RefreshToken } from '../../src/storage/types';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { clientAuthContextFor } from '../fixtures/client-auth-context';
 import { admin, adminJson, randomName, useTemporaryDatabase, withDatabase } from './admin-harness';
 
 const database = useTemporaryDatabase();
@@ -23,7 +24,7 @@ function authenticate(clientId: string, secret: string) {
         authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`)}`,
         params: parseFormBody(''),
       },
-      { clients: stores.clients },
+      clientAuthContextFor(stores),
     ).catch(() => null),
   );
 }

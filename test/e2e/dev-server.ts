@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runTool, toolEnvironment } from '../../scripts/lib/process';
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
+import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { freePort } from '../../scripts/lib/free-port';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -23,9 +24,13 @@ export async function startDevServer(): Promise<DevServer> {
   const issuer = `http://127.0.0.1:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
-  await writeFile(envFile, `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\n`, {
-    mode: 0o600,
-  });
+  await writeFile(
+    envFile,
+    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   const persist = join(directory, 'state');
   await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { CI: 'true' }, [
     'ignore',

@@ -193,19 +193,19 @@ describe('GET /oauth/authorize: errors redirected to the client with state and i
     expectErrorRedirect(await authorizeAs({ resource }), 'invalid_target', description);
   });
 
-  it('answers request_not_supported to a request object (OIDC Core §6)', async () => {
+  it('answers invalid_request_object to an unsigned request object (RFC 9101 §6.3)', async () => {
     expectErrorRedirect(
       await authorizeAs({ request: 'eyJhbGciOiJub25lIn0.e30.' }),
-      'request_not_supported',
-      'request objects are not supported',
+      'invalid_request_object',
+      'the request object must be signed',
     );
   });
 
-  it('answers request_uri_not_supported to request_uri', async () => {
+  it('answers request_uri_not_supported to a request_uri PAR did not issue (RFC 9101 §5.2)', async () => {
     expectErrorRedirect(
       await authorizeAs({ request_uri: 'https://app.example/request.jwt' }),
       'request_uri_not_supported',
-      'request_uri is not supported',
+      'only request_uri values from the pushed authorization endpoint are accepted',
     );
   });
 
@@ -333,7 +333,7 @@ describe('discovery metadata of the authorization endpoint', () => {
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
-      request_parameter_supported: false,
+      request_parameter_supported: true,
       request_uri_parameter_supported: false,
       token_endpoint_auth_methods_supported: expect.arrayContaining(['none']),
       subject_types_supported: ['public'],

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { TEST_ISSUER } from '../helpers/constants';
 import { send } from '../helpers/http';
 
+/** The test pool sets CLIENT_SECRET_ENCRYPTION_KEY, so client_secret_jwt is on. */
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'];
+
 describe('discovery: token-side members (RFC 8414 §2, OIDC Discovery §3)', () => {
   it('advertises userinfo, revocation and introspection, PKCE S256, ID Token algorithms and claims', async () => {
     const metadata = await (await send('/.well-known/openid-configuration')).json<Record<string, unknown>>();
@@ -11,9 +14,9 @@ describe('discovery: token-side members (RFC 8414 §2, OIDC Discovery §3)', () 
       userinfo_endpoint: `${TEST_ISSUER}/oauth/userinfo`,
       revocation_endpoint: `${TEST_ISSUER}/oauth/revoke`,
       introspection_endpoint: `${TEST_ISSUER}/oauth/introspect`,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+      revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+      introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       code_challenge_methods_supported: ['S256'],
       subject_types_supported: ['public'],
       // OIDC Discovery §3: RS256 must be listed.

@@ -17,6 +17,8 @@ const CASES: Array<[string, string, string]> = [
   ['POST', '/.well-known/openid-configuration', 'GET, HEAD'],
   ['POST', '/.well-known/oauth-authorization-server', 'GET, HEAD'],
   ['DELETE', '/.well-known/jwks.json', 'GET, HEAD'],
+  ['GET', '/oauth/device_authorization', 'POST'],
+  ['GET', '/oauth/par', 'POST'],
 ];
 
 describe('wrong methods on protocol endpoints (RFC 9110 §15.5.6)', () => {

@@ -1,5 +1,6 @@
-// Security of the HTML pages: CSRF on the login, sign-up and logout forms (Origin or Sec-Fetch-Site, and a token bound
-// to the session) and on every cookie-authenticated post whatever its content type, __Host- cookies (plain names on http://localhost), the page CSP with X-Frame-Options DENY
+// Security of the HTML pages: CSRF on the login, sign-up, logout and device forms (Origin or Sec-Fetch-Site, and a
+// token bound to the session) and on every cookie-authenticated post whatever its content type, __Host- cookies (plain
+// names on http://localhost), the page CSP with X-Frame-Options DENY
 // (RFC 7034), logout, and garbage bodies answered with an HTML 4xx, never a 500.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,20 @@ const FORMS = [
     signedIn: false,
   },
   { name: 'logout', page: '/account', action: '/logout', fields: () => ({}), signedIn: true },
+  {
+    name: 'device code',
+    page: '/device',
+    action: '/device',
+    fields: () => ({ user_code: 'BCDF-GHJK' }),
+    signedIn: true,
+  },
+  {
+    name: 'device consent',
+    page: '/device',
+    action: '/device/consent',
+    fields: () => ({ user_code: 'BCDF-GHJK', decision: 'allow' }),
+    signedIn: true,
+  },
 ];
 
 async function browserOn(form: (typeof FORMS)[number]): Promise<TestBrowser> {

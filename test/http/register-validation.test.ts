@@ -78,9 +78,9 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
     'client_name must be at most 200 characters',
   ],
   [
-    'private_key_jwt, which this server does not support',
-    { ...MACHINE, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app.example.com/jwks' },
-    'token_endpoint_auth_method private_key_jwt is not supported; use client_secret_basic, client_secret_post, none',
+    'tls_client_auth, which this server does not support',
+    { ...MACHINE, token_endpoint_auth_method: 'tls_client_auth' },
+    'token_endpoint_auth_method tls_client_auth is not supported; use client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none',
   ],
   ['grant_types that is not an array', { grant_types: 'client_credentials' }, 'grant_types must be an array'],
   ['empty grant_types', { grant_types: [] }, 'grant_types must list at least one grant type'],
@@ -97,7 +97,7 @@ const METADATA_ERRORS: Array<[string, Record<string, unknown>, string]> = [
   [
     'an unsupported token_endpoint_auth_method with a quote, echoed escaped',
     { ...MACHINE, token_endpoint_auth_method: 'a"b' },
-    'token_endpoint_auth_method a%22b is not supported; use client_secret_basic, client_secret_post, none',
+    'token_endpoint_auth_method a%22b is not supported; use client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none',
   ],
   [
     'client_credentials for a public client (RFC 6749 §4.4)',
@@ -223,11 +223,11 @@ describe('POST /oauth/register metadata validation (RFC 7591 §2, §3.2.2)', () 
   it('ignores members it does not understand instead of refusing them (RFC 7591 §2)', async () => {
     const { response, body } = await register({
       ...MACHINE,
-      jwks_uri: 'https://app.example.com/jwks',
+      frontchannel_logout_uri: 'https://app.example.com/logout',
       tls_client_certificate_bound_access_tokens: true,
     });
     expect(response.status).toBe(201);
-    expect(body).not.toHaveProperty('jwks_uri');
+    expect(body).not.toHaveProperty('frontchannel_logout_uri');
     expect(body).not.toHaveProperty('tls_client_certificate_bound_access_tokens');
   });
 });

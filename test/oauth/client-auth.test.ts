@@ -9,7 +9,14 @@ import { createClientStore } from '../../src/storage/clients';
 import { databaseFor } from '../../src/storage/db';
 import { generateOpaqueToken, hashOpaqueToken } from '../../src/tokens/opaque';
 import { createTestClient } from '../helpers/clients';
+import { storesFor } from '../../src/storage/stores';
+import { clientAuthContextFor } from '../fixtures/client-auth-context';
 import { basicAuthorization } from '../helpers/http';
+
+/** A context over a fresh client cache, as a new isolate would have it. */
+function contextWith(clients: ReturnType<typeof cacheClients>) {
+  return clientAuthContextFor({ ...storesFor(env.DB), clients });
+}
 
 describe('authenticateClient with a cached client record', () => {
   it('accepts a secret rotated elsewhere while this isolate still caches the old record', async () => {
@@ -19,7 +26,7 @@ describe('authenticateClient with a cached client record', () => {
       authorization: basicAuthorization(client.id, presentedSecret),
       params: parseFormBody(''),
     });
-    await expect(authenticateClient(basic(secret), { clients })).resolves.toMatchObject({ id: client.id });
+    await expect(authenticateClient(basic(secret), contextWith(clients))).resolves.toMatchObject({ id: client.id });
 
     // Another isolate rotates the secret: this one's cache still holds the old hash.
     const rotated = generateOpaqueToken();
@@ -27,9 +34,11 @@ describe('authenticateClient with a cached client record', () => {
       .bind(await hashOpaqueToken(rotated), client.id)
       .run();
 
-    await expect(authenticateClient(basic(rotated), { clients })).resolves.toMatchObject({ id: client.id });
+    await expect(authenticateClient(basic(rotated), contextWith(clients))).resolves.toMatchObject({ id: client.id });
     // The fresh record is now cached, so the old secret is refused here from now on.
-    await expect(authenticateClient(basic(secret), { clients })).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(authenticateClient(basic(secret), contextWith(clients))).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
   });
 
   it('still refuses a wrong secret after looking again', async () => {
@@ -41,7 +50,7 @@ describe('authenticateClient with a cached client record', () => {
           authorization: undefined,
           params: parseFormBody(new URLSearchParams({ client_id: client.id, client_secret: 'wrong' }).toString()),
         },
-        { clients },
+        contextWith(clients),
       ),
     ).rejects.toMatchObject({
       code: 'invalid_client',

@@ -218,6 +218,9 @@ describe('purgeExpired', () => {
       sessions: 1,
       loginThrottles: 1,
       rateLimits: 1,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -242,6 +245,9 @@ describe('purgeExpired', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
   });
 });
@@ -270,6 +276,9 @@ describe('purgeExpired on a backlog', () => {
       sessions: 0,
       loginThrottles: 0,
       rateLimits: 0,
+      deviceAuthorizations: 0,
+      clientAssertionJtis: 0,
+      pushedAuthorizationRequests: 0,
     });
   });
 
@@ -315,6 +324,9 @@ describe('the scheduled (cron) handler', () => {
           sessions: 1,
           loginThrottles: 0,
           rateLimits: 0,
+          deviceAuthorizations: 0,
+          clientAssertionJtis: 0,
+          pushedAuthorizationRequests: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],

@@ -8,6 +8,7 @@ export const BASIC_CHALLENGE = 'Basic realm="portcullis", charset="UTF-8"';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export const clientSecretBasic: ClientAuthMethod = {
+  usesSecret: true,
   challenge: BASIC_CHALLENGE,
   isUsedBy: ({ authorization }) => authorization !== undefined,
   find({ authorization, params }) {

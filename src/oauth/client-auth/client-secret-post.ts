@@ -3,6 +3,7 @@ import { clientSecretMatches } from './client-secret';
 import type { ClientAuthMethod } from './types';
 
 export const clientSecretPost: ClientAuthMethod = {
+  usesSecret: true,
   isUsedBy: ({ params }) => params.get('client_secret') !== undefined,
   find({ params }) {
     const clientId = params.get('client_id');

@@ -1,10 +1,14 @@
 // The client-authentication registry (RFC 6749 §2.3, §3.2.1): token_endpoint_auth_method → method. Token,
 // revocation and introspection authenticate clients here and nowhere else; the method must be the registered one.
+import type { Config } from '../../config';
 import type { Client, TokenEndpointAuthMethod } from '../../storage/types';
+import { countAuthenticationFailure } from '../authentication-failures';
 import { OAuthError } from '../errors';
 import { clientSecretBasic } from './client-secret-basic';
+import { clientSecretJwt } from './client-secret-jwt';
 import { clientSecretPost } from './client-secret-post';
 import { none } from './none';
+import { privateKeyJwt } from './private-key-jwt';
 import type { ClientAuthContext, ClientAuthMethod, ClientAuthRequest, PresentedClientCredentials } from './types';
 
 export { BASIC_CHALLENGE } from './client-secret-basic';
@@ -13,10 +17,24 @@ export type { ClientAuthContext, ClientAuthRequest, PresentedClientCredentials }
 const METHODS: Readonly<Record<TokenEndpointAuthMethod, ClientAuthMethod>> = {
   client_secret_basic: clientSecretBasic,
   client_secret_post: clientSecretPost,
+  client_secret_jwt: clientSecretJwt,
+  private_key_jwt: privateKeyJwt,
   none,
 };
 
 export const SUPPORTED_AUTH_METHODS = Object.keys(METHODS) as TokenEndpointAuthMethod[];
+
+/** The methods this deployment offers: client_secret_jwt needs CLIENT_SECRET_ENCRYPTION_KEY. */
+export function enabledAuthMethods(config: Config): TokenEndpointAuthMethod[] {
+  return SUPPORTED_AUTH_METHODS.filter(
+    (method) => method !== 'client_secret_jwt' || config.clientSecretEncryptionKey !== undefined,
+  );
+}
+
+/** Whether clients authenticating with `method` are issued a client secret. */
+export function usesClientSecret(method: TokenEndpointAuthMethod): boolean {
+  return METHODS[method].usesSecret;
+}
 
 /** The credentials the request presents, without checking them; undefined when it presents none. */
 export function findClientCredentials(request: ClientAuthRequest): PresentedClientCredentials | undefined {
@@ -46,7 +64,10 @@ export async function authenticateClient(request: ClientAuthRequest, context: Cl
     client = await clients.findById(presented.clientId);
     proven = await presented.proves(client, context);
   }
-  if (!client || !proven) throw failed('client authentication failed');
+  if (!client || !proven) {
+    await countAuthenticationFailure(context.failures, 'client-auth', client?.id ?? null);
+    throw failed('client authentication failed');
+  }
   if (client.tokenEndpointAuthMethod !== presented.method) {
     throw failed(`this client must authenticate with ${client.tokenEndpointAuthMethod}`);
   }

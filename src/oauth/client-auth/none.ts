@@ -3,6 +3,7 @@
 import type { ClientAuthMethod } from './types';
 
 export const none: ClientAuthMethod = {
+  usesSecret: false,
   // No request "uses" none: it is what remains when no credentials are there.
   isUsedBy: () => false,
   find({ params }) {
