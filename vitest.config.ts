@@ -1,7 +1,8 @@
-// Four test projects (`npm test` runs all): `workers`, everything under test/ but e2e and cli, in workerd on a real
-// local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and applied by
-// test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a temporary D1;
-// `verify`, the @portcullis/verify package's own tests against its built output (packages/verify/vitest.config.ts).
+// Five test projects (`npm test` runs all): `workers`, everything under test/ but e2e, cli and soak, in workerd on a
+// real local D1, with signing keys generated per run (no private key is committed) and migrations/ read here and
+// applied by test/setup/apply-migrations.ts; `e2e`, a real browser against `wrangler dev`; `cli`, the admin CLI on a
+// temporary D1; `verify`, the @portcullis/verify package's own tests against its built output
+// (packages/verify/vitest.config.ts); `soak`, a short soak of mixed traffic against the production bundle on workerd.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { REGISTRATION_MAX_CLIENTS_PER_REGISTRANT, REGISTRATION_RATE_LIMIT } from './src/config.ts';
@@ -36,6 +37,9 @@ export default defineConfig(async () => {
                   REGISTRATION_RATE_LIMIT: String(REGISTRATION_RATE_LIMIT),
                   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: String(REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
                   TEST_MIGRATIONS: migrations,
+                  // The fuzzer's long profile (npm run fuzz) passes these; npm test leaves them empty (fast profile).
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? '',
                 },
               },
             }),
@@ -44,12 +48,13 @@ export default defineConfig(async () => {
             name: 'workers',
             setupFiles: ['./test/setup/apply-migrations.ts'],
             include: ['test/**/*.test.ts'],
-            exclude: ['test/e2e/**', 'test/cli/**'],
+            exclude: ['test/e2e/**', 'test/cli/**', 'test/soak/**'],
           },
         },
         './vitest.e2e.config.ts',
         './vitest.cli.config.ts',
         './packages/verify/vitest.config.ts',
+        './vitest.soak.config.ts',
       ],
     },
   };

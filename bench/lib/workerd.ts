@@ -32,6 +32,8 @@ export interface WorkerdOptions {
   extraModules?: string[];
   /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
   viaEntryWorker?: boolean;
+  /** Receives the Worker's console output instead of this process's stdout (the soak keeps its errors). */
+  onLog?: (log: { level: string; message: string }) => void;
 }
 
 /** Other work on the machine can take a free port between its choice and workerd binding it: then another one. */
@@ -81,6 +83,7 @@ async function startOnPort(options: WorkerdOptions, port: number): Promise<Worke
         if (level === 'error') console.error(`[${options.name}] ${message}`);
       },
       log: new Log(LogLevel.WARN),
+      ...(options.onLog ? { handleStructuredLogs: options.onLog } : {}),
       logRequests: false,
       telemetry: { enabled: false },
       cf: false,

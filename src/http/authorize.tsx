@@ -15,7 +15,7 @@ import {
   consentDenied,
   consentRequired,
   parseConsentDecision,
-  recordConsent,
+  consentToRecord,
   type ConsentDecision,
 } from '../oauth/consent';
 import { OAuthError } from '../oauth/errors';
@@ -81,15 +81,8 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
     await consumePushedRequest(stores, pushed);
     throw consentDenied();
   }
-  if (decision === 'allow') {
-    await recordConsent(stores.consents, session.user.id, request, nowSeconds);
-    audit(c, {
-      type: 'consent_granted',
-      userId: session.user.id,
-      clientId: request.client.id,
-      details: { scope: request.scopes },
-    });
-  } else if (await consentRequired(stores.consents, session.user.id, request)) {
+  const consent = decision === 'allow' ? await consentToRecord(stores.consents, session.user.id, request) : undefined;
+  if (consent === undefined && (await consentRequired(stores.consents, session.user.id, request))) {
     if (request.prompts.includes('none'))
       throw new OAuthError('consent_required', 'the user has not granted this client the requested scopes');
     return renderConsent(c, request, input, session.user);
@@ -114,7 +107,16 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       authTime: session.authTime,
     },
     nowSeconds,
+    consent,
   );
+  if (consent !== undefined) {
+    audit(c, {
+      type: 'consent_granted',
+      userId: session.user.id,
+      clientId: request.client.id,
+      details: { scope: request.scopes },
+    });
+  }
   return authorizationCodeResponse(redirect, code);
 }
 

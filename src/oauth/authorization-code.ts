@@ -2,7 +2,7 @@
 // 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce, claims request
 // and auth time.
 import type { Config } from '../config';
-import type { AuthorizationCode, CodeStore } from '../storage/types';
+import type { AuthorizationCode, CodeStore, ConsentGrant } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 
@@ -18,22 +18,29 @@ export type AuthorizationCodeBinding = Pick<
 /** Grant ids tie together the tokens of one authorization, so they can be revoked together. */
 export const GRANT_ID_BYTES = 16;
 
-/** Stores a new code and returns it; the caller puts it in the redirect and never keeps it. */
+/**
+ * Stores a new code and returns it; the caller puts it in the redirect and never keeps it. `consent`, the consent the
+ * user just gave, is recorded in the same transaction as the code.
+ */
 export async function issueAuthorizationCode(
   stores: { codes: CodeStore },
   config: Pick<Config, 'authorizationCodeTtlSeconds'>,
   binding: AuthorizationCodeBinding,
   nowSeconds = epochSeconds(),
+  consent?: ConsentGrant,
 ): Promise<string> {
   const code = generateOpaqueToken();
-  await stores.codes.create({
-    ...binding,
-    codeHash: await hashOpaqueToken(code),
-    grantId: generateOpaqueToken(GRANT_ID_BYTES),
-    codeChallengeMethod: binding.codeChallenge === null ? null : 'S256',
-    createdAt: nowSeconds,
-    expiresAt: nowSeconds + config.authorizationCodeTtlSeconds,
-    consumedAt: null,
-  });
+  await stores.codes.create(
+    {
+      ...binding,
+      codeHash: await hashOpaqueToken(code),
+      grantId: generateOpaqueToken(GRANT_ID_BYTES),
+      codeChallengeMethod: binding.codeChallenge === null ? null : 'S256',
+      createdAt: nowSeconds,
+      expiresAt: nowSeconds + config.authorizationCodeTtlSeconds,
+      consumedAt: null,
+    },
+    consent,
+  );
   return code;
 }

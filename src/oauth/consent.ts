@@ -1,6 +1,6 @@
 // Consent (RFC 6749 §4.1.1 step B, OIDC Core §3.1.2.4): what a user granted a client is remembered per user and
 // client, so a later request for the same or fewer scopes skips the page; `prompt=consent` always shows it.
-import type { ConsentStore } from '../storage/types';
+import type { ConsentGrant, ConsentStore } from '../storage/types';
 import { consentScopes, type AuthorizationRequest } from './authorize-request';
 import { OAuthError } from './errors';
 
@@ -17,16 +17,18 @@ export async function consentRequired(
   return granted === null || !consentScopes(request).every((scope) => granted.scopes.includes(scope));
 }
 
-/** Remembers the grant: the union with what was granted before, so allowing fewer scopes takes nothing back. */
-export async function recordConsent(
-  consents: Pick<ConsentStore, 'find' | 'upsert'>,
+/**
+ * The consent to remember when the user allows the request: the union with what was granted before, so allowing
+ * fewer scopes takes nothing back. It is stored with the code it allows (issueAuthorizationCode), never alone.
+ */
+export async function consentToRecord(
+  consents: Pick<ConsentStore, 'find'>,
   userId: string,
   request: AuthorizationRequest,
-  nowSeconds: number,
-): Promise<void> {
+): Promise<ConsentGrant> {
   const earlier = await consents.find(userId, request.client.id);
   const scopes = [...new Set([...(earlier?.scopes ?? []), ...consentScopes(request)])];
-  await consents.upsert({ userId, clientId: request.client.id, scopes }, nowSeconds);
+  return { userId, clientId: request.client.id, scopes };
 }
 
 /** The decision field of the consent form; anything else is a malformed submission. */

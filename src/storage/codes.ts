@@ -1,6 +1,7 @@
-// CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed and redeemed in one D1 batch that also
-// stores the grant's first refresh token.
+// CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed (with the consent that allowed them, in one
+// batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
 import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { upsertConsent } from './consents';
 import { coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
 import { refreshTokenRowFrom } from './refresh-tokens';
 import type { Database } from './db';
@@ -12,9 +13,12 @@ type CodeRow = typeof authorizationCodes.$inferSelect;
 
 export function createCodeStore(db: Database): CodeStore {
   return {
-    async create(code) {
+    async create(code, consent) {
       const { scopes, ...rest } = code;
-      await db.insert(authorizationCodes).values({ ...rest, scope: joinScopeText(scopes) });
+      const insert = db.insert(authorizationCodes).values({ ...rest, scope: joinScopeText(scopes) });
+      if (consent === undefined) await insert;
+      // One transaction (db.batch): a consent recorded without its code, or the reverse, is half an authorization.
+      else await db.batch([upsertConsent(db, consent, code.createdAt), insert]);
     },
     async consume(codeHash, exchange, nowSeconds) {
       const presented = eq(authorizationCodes.codeHash, codeHash);

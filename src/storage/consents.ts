@@ -3,7 +3,16 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from './db';
 import { clients, consents } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
-import type { ConsentStore } from './types';
+import type { ConsentGrant, ConsentStore } from './types';
+
+/** The statement that records a consent, replacing an earlier one; codes.ts batches it with a new code. */
+export function upsertConsent(db: Database, { userId, clientId, scopes }: ConsentGrant, nowSeconds: number) {
+  const scope = joinScopeText(scopes);
+  return db
+    .insert(consents)
+    .values({ userId, clientId, scope, createdAt: nowSeconds, updatedAt: nowSeconds })
+    .onConflictDoUpdate({ target: [consents.userId, consents.clientId], set: { scope, updatedAt: nowSeconds } });
+}
 
 export function createConsentStore(db: Database): ConsentStore {
   const byUserAndClient = (userId: string, clientId: string) =>
@@ -28,12 +37,8 @@ export function createConsentStore(db: Database): ConsentStore {
         clientName,
       }));
     },
-    async upsert({ userId, clientId, scopes }, nowSeconds) {
-      const scope = joinScopeText(scopes);
-      await db
-        .insert(consents)
-        .values({ userId, clientId, scope, createdAt: nowSeconds, updatedAt: nowSeconds })
-        .onConflictDoUpdate({ target: [consents.userId, consents.clientId], set: { scope, updatedAt: nowSeconds } });
+    async upsert(consent, nowSeconds) {
+      await upsertConsent(db, consent, nowSeconds);
     },
     async delete(userId, clientId) {
       await db.delete(consents).where(byUserAndClient(userId, clientId));

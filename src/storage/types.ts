@@ -154,9 +154,20 @@ export type CodeRedemption =
   | { status: 'replayed'; code: AuthorizationCode }
   | { status: 'unknown' };
 
+/** The scopes a user grants a client, as recorded by ConsentStore.upsert. */
+export interface ConsentGrant {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+}
+
 /** Authorization codes by hash. */
 export interface CodeStore {
-  create(code: AuthorizationCode): Promise<void>;
+  /**
+   * Stores a code. With `consent`, also records the consent the user just gave for it (as ConsentStore.upsert does, at
+   * the code's createdAt) in the same transaction, so a failure leaves neither.
+   */
+  create(code: AuthorizationCode, consent?: ConsentGrant): Promise<void>;
   /**
    * Redeems a code in one round trip (one D1 batch): marks it consumed, so of two concurrent redemptions exactly one
    * succeeds; on a replay revokes the refresh tokens issued from it (RFC 6749 §4.1.2); and only when every check of
@@ -258,7 +269,7 @@ export interface ConsentStore {
   /** The clients this user has granted access to, most recently granted first. */
   listByUser(userId: string): Promise<GrantedConsent[]>;
   /** Records the granted scopes, replacing any earlier consent of this user for this client. */
-  upsert(consent: { userId: string; clientId: string; scopes: string[] }, nowSeconds: number): Promise<void>;
+  upsert(consent: ConsentGrant, nowSeconds: number): Promise<void>;
   delete(userId: string, clientId: string): Promise<void>;
 }
 

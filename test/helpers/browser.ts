@@ -2,11 +2,14 @@
 // and a same-origin Origin, as a real browser would. For the page flows (login, sign-up, consent, developer pages).
 import { expect } from 'vitest';
 import { TEST_ISSUER } from './constants';
-import { send } from './http';
+import { send, type RequestSender } from './http';
 
 export interface SubmitOptions {
-  /** The Origin header; default the issuer's origin. A foreign one also sends `Sec-Fetch-Site: cross-site`. */
-  origin?: string;
+  /**
+   * The Origin header; default the issuer's origin. A foreign one also sends `Sec-Fetch-Site: cross-site`; null sends
+   * neither header (nor a Referer), as an old or privacy-stripping browser would.
+   */
+  origin?: string | null;
   /** The csrf_token field; default the one in the last page. null sends none. */
   csrfToken?: string | null;
   /** Follow same-origin redirects (see follow()). Default false: the redirect itself is returned. */
@@ -19,10 +22,13 @@ export class TestBrowser {
   /** Sent as CF-Connecting-IP: a random private IPv4 address per browser, so throttling tests do not collide. */
   readonly clientIp: string;
   private readonly cookies = new Map<string, string>();
+  private readonly sender: RequestSender;
   private lastHtml = '';
 
-  constructor(options: { clientIp?: string } = {}) {
+  /** `send` replaces the Worker's fetch handler, e.g. with an app of createTestApp() (its own D1 binding). */
+  constructor(options: { clientIp?: string; send?: RequestSender } = {}) {
     this.clientIp = options.clientIp ?? `10.${randomByte()}.${randomByte()}.${randomByte()}`;
+    this.sender = options.send ?? send;
   }
 
   /** GETs a path on the issuer (or an absolute issuer URL), keeping cookies and the HTML of the page. */
@@ -46,17 +52,21 @@ export class TestBrowser {
     for (const [name, value] of Object.entries(fields)) {
       for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
     }
-    const origin = options.origin ?? new URL(TEST_ISSUER).origin;
     const response = await this.fetch(path, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: origin,
-        'Sec-Fetch-Site': origin === new URL(TEST_ISSUER).origin ? 'same-origin' : 'cross-site',
-      },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...originHeaders(options.origin) },
       body,
     });
     return options.follow ? this.follow(response) : response;
+  }
+
+  /** POSTs `fields` as an application/json body with this browser's cookies (what a CSRF attacker might try). */
+  submitJson(path: string, fields: Record<string, unknown>, options: Pick<SubmitOptions, 'origin'> = {}) {
+    return this.fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...originHeaders(options.origin) },
+      body: JSON.stringify(fields),
+    });
   }
 
   /**
@@ -115,7 +125,7 @@ export class TestBrowser {
     if (this.cookies.size > 0)
       headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     // manual: send() goes through a service binding, which would otherwise follow redirects itself.
-    const response = await send(path, { ...init, headers, redirect: 'manual' });
+    const response = await this.sender(path, { ...init, headers, redirect: 'manual' });
     this.store(response.headers.getSetCookie());
     if (response.headers.get('content-type')?.startsWith('text/html')) this.lastHtml = await response.clone().text();
     return response;
@@ -142,6 +152,12 @@ export async function loginAs(
 ): Promise<Response> {
   await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
   return browser.submit('/login', { username, password, return_to: returnTo });
+}
+
+function originHeaders(option: string | null | undefined): Record<string, string> {
+  if (option === null) return {};
+  const origin = option ?? new URL(TEST_ISSUER).origin;
+  return { Origin: origin, 'Sec-Fetch-Site': origin === new URL(TEST_ISSUER).origin ? 'same-origin' : 'cross-site' };
 }
 
 function randomByte(): number {

@@ -4,6 +4,9 @@ import { exports } from 'cloudflare:workers';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { TEST_ISSUER } from './constants';
 
+/** Where a test sends its requests: the Worker (send), or an app of createTestApp(). */
+export type RequestSender = (path: string, init?: RequestInit) => Promise<Response> | Response;
+
 export function send(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(new URL(path, TEST_ISSUER), init));
 }

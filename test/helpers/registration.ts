@@ -1,8 +1,8 @@
 // Dynamic registration helpers: JSON requests to /oauth/register from a fresh client IP, so tests never share a
 // rate-limit window or a registrant cap.
-import { send } from './http';
+import { send, type RequestSender } from './http';
 
-export type RequestSender = (path: string, init?: RequestInit) => Promise<Response> | Response;
+export type { RequestSender };
 
 /** An IPv6 address in a random /64 (limits count an IPv6 client by its /64, http/client-address.ts). */
 export function randomIp(): string {

@@ -6,6 +6,9 @@ declare global {
   namespace Cloudflare {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      /** The fuzzer's long profile (scripts/fuzz.ts): how many requests, and the seed; empty in `npm test`. */
+      FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
     interface GlobalProps {
       mainModule: typeof import('../../src/index');

@@ -212,6 +212,29 @@ describe('CodeStore', () => {
     expect((await stores.refreshTokens.findByHash(first.refreshToken!.tokenHash))?.revokedAt).toBe(NOW + 1);
     expect(await refreshTokenRow(replay.refreshToken!.tokenHash)).toBeNull();
   });
+
+  it('stores a code and the consent that allowed it together', async () => {
+    const { client } = await createCodeClient();
+    const { user } = await createTestUser();
+    const stores = storesFor(env.DB);
+    await issueAuthorizationCode(
+      stores,
+      { authorizationCodeTtlSeconds: 60 },
+      {
+        clientId: client.id,
+        userId: user.id,
+        redirectUri: REDIRECT_URI,
+        scopes: ['openid'],
+        resources: [],
+        codeChallenge: null,
+        nonce: null,
+        authTime: NOW,
+      },
+      NOW,
+      { userId: user.id, clientId: client.id, scopes: ['openid'] },
+    );
+    expect(await stores.consents.find(user.id, client.id)).toMatchObject({ scopes: ['openid'], createdAt: NOW });
+  });
 });
 
 describe('ConsentStore', () => {
