@@ -5,7 +5,11 @@
 // (packages/verify/vitest.config.ts); `soak`, a short soak of mixed traffic against the production bundle on workerd.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { REGISTRATION_MAX_CLIENTS_PER_REGISTRANT, REGISTRATION_RATE_LIMIT } from './src/config.ts';
+import {
+  CLIENT_AUTH_FAILURE_LIMIT,
+  REGISTRATION_MAX_CLIENTS_PER_REGISTRANT,
+  REGISTRATION_RATE_LIMIT,
+} from './src/config.ts';
 import { generateSigningKeySet } from './src/tokens/generate-key.ts';
 
 import { TEST_ISSUER } from './test/helpers/constants.ts';
@@ -36,6 +40,7 @@ export default defineConfig(async () => {
                   // The production defaults, whatever development limits npm start wrote into .dev.vars.
                   REGISTRATION_RATE_LIMIT: String(REGISTRATION_RATE_LIMIT),
                   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: String(REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
+                  CLIENT_AUTH_FAILURE_LIMIT: String(CLIENT_AUTH_FAILURE_LIMIT),
                   TEST_MIGRATIONS: migrations,
                   // The fuzzer's long profile (npm run fuzz) passes these; npm test leaves them empty (fast profile).
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',

@@ -15,6 +15,8 @@ export const DEV_LIMITS = {
   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '10000',
   /** Sign-ups per address per hour (production: 10). */
   SIGNUP_RATE_LIMIT: '1000',
+  /** Failed client authentications per client and address in 5 minutes (production: 20); a suite's negative tests. */
+  CLIENT_AUTH_FAILURE_LIMIT: '10000',
 } as const;
 
 export const WORKER_DEV_VARS: DevVarGenerators = {

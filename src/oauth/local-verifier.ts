@@ -1,4 +1,4 @@
-// This issuer's own access tokens, verified with portcullis/verify against its own key ring (no JWKS fetch):
+// This issuer's own access tokens, verified with @portcullis/verify against its own key ring (no JWKS fetch):
 // the same checks any resource server makes (RFC 9068 §4), for userinfo, introspection and revocation.
 import type { Config } from '../config';
 import type { KeyRing } from '../tokens/keys';

@@ -64,6 +64,8 @@ async function startIssuer(scriptPath: string, persistDir: string, serverErrors:
       REGISTRATION_RATE_LIMIT: '1000000',
       REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: '1000000',
       SIGNUP_RATE_LIMIT: '1000000',
+      // The soak presents tokens of clients it deleted, again and again, from its one address.
+      CLIENT_AUTH_FAILURE_LIMIT: '1000000',
     }),
     persistDir,
     d1: true,
