@@ -10,6 +10,7 @@ import { runLoad, type RunResult } from './lib/load';
 import { parseOptions } from './lib/options';
 import { judgeGoals, markdownReport, summarize, type TargetSummary } from './lib/report';
 import { clientAuthTargets } from './lib/client-auth-targets';
+import { dpopTargets } from './lib/dpop-targets';
 import { grantTargets } from './lib/grant-targets';
 import { userTargets } from './lib/user-targets';
 import { defineTargets, type Target } from './lib/targets';
@@ -41,6 +42,7 @@ try {
     ...grantTargets(environment, options.d1LatencyMs),
     ...userTargets(environment),
     ...clientAuthTargets(environment),
+    ...dpopTargets(environment),
   ]);
   const plannedSeconds = targets.length * (options.warmupSeconds + options.rounds * options.durationSeconds);
   log(

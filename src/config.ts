@@ -5,6 +5,7 @@ import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import type { JWK } from 'jose';
+import { DPOP_ALGORITHMS } from '@portcullis/verify';
 
 /** Access token lifetime (RFC 9068 `exp - iat`). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -102,6 +103,17 @@ export interface Config {
   auditTokenEvents: boolean;
   /** Default 90 (AUDIT_RETENTION_DAYS): the cron deletes older audit events. */
   auditRetentionDays: number;
+  /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
+  dpop: DPoPConfig;
+}
+
+export interface DPoPConfig {
+  /** `dpop_signing_alg_values_supported`: ES256, EdDSA, Ed25519, RS256, PS256 (asymmetric only, §4.3 step 5). */
+  algorithms: readonly string[];
+  /** Secret DPOP_NONCE_SECRET; when set, every proof must carry a current server nonce (§8). Default unset. */
+  nonceSecret: string | undefined;
+  /** DPOP_REQUIRED_FOR_PUBLIC_CLIENTS; default false. When true, a public client's token request needs a proof. */
+  requiredForPublicClients: boolean;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +206,12 @@ export function loadConfig(env: Bindings): Config {
   const auditRetentionDays = attempt(() =>
     readPositiveInteger('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_DAYS),
   );
+  const dpopNonceSecret = env.DPOP_NONCE_SECRET?.trim() || undefined;
+  if (dpopNonceSecret !== undefined && dpopNonceSecret.length < 16)
+    problems.push('DPOP_NONCE_SECRET must have at least 16 characters');
+  const dpopRequiredForPublicClients = attempt(() =>
+    readBoolean('DPOP_REQUIRED_FOR_PUBLIC_CLIENTS', env.DPOP_REQUIRED_FOR_PUBLIC_CLIENTS),
+  );
 
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Portcullis configuration:\n- ${problems.join('\n- ')}`);
@@ -224,6 +242,11 @@ export function loadConfig(env: Bindings): Config {
     }),
     apiScopes: DEFAULT_API_SCOPES,
     signingKeys: signingKeys!,
+    dpop: Object.freeze({
+      algorithms: DPOP_ALGORITHMS,
+      nonceSecret: dpopNonceSecret,
+      requiredForPublicClients: dpopRequiredForPublicClients!,
+    }),
     managedKeys,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,

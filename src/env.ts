@@ -46,4 +46,8 @@ export interface Bindings {
   DEFAULT_AUDIENCE?: string;
   /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */
   RESOURCES?: string;
+  /** Secret: when set, DPoP proofs must carry a server nonce derived from it (RFC 9449 §8); at least 16 characters. */
+  DPOP_NONCE_SECRET?: string;
+  /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */
+  DPOP_REQUIRED_FOR_PUBLIC_CLIENTS?: string;
 }

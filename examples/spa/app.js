@@ -1,7 +1,9 @@
 // The example single-page app: a public OAuth client of Portcullis in the browser, with oauth4webapi and no build
 // step. Authorization code + PKCE (RFC 7636) with the token exchange made cross-origin (CORS), the ID Token and
 // userinfo, calls to the sample API with the access token, refresh, revocation (RFC 7009) and RP-initiated logout.
-// Tokens live in this page's memory only; the PKCE verifier, state and nonce in sessionStorage for the redirect.
+// Every token is DPoP-bound (RFC 9449) to a non-extractable WebCrypto key kept in IndexedDB, so a copied token is
+// useless without this browser's key. Tokens live in this page's memory only; the PKCE verifier, state and nonce in
+// sessionStorage for the redirect.
 import * as oauth from 'oauth4webapi';
 
 const config = await (await fetch('/config.json')).json();
@@ -14,6 +16,33 @@ const options = issuer.protocol === 'http:' ? { [oauth.allowInsecureRequests]: t
 
 const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
 let tokens;
+
+/**
+ * The DPoP key pair: generated once with `extractable: false`, so script can sign with it but never read the private
+ * key, and stored in IndexedDB (which keeps a CryptoKey as it is) so it survives the redirect to the issuer.
+ */
+async function dpopKeyPair() {
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open('portcullis-spa', 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore('keys');
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  const inStore = (mode, operation) =>
+    new Promise((resolve, reject) => {
+      const request = operation(db.transaction('keys', mode).objectStore('keys'));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  let keyPair = await inStore('readonly', (store) => store.get('dpop'));
+  if (!keyPair) {
+    keyPair = await oauth.generateKeyPair('ES256', { extractable: false });
+    await inStore('readwrite', (store) => store.put(keyPair, 'dpop'));
+  }
+  return keyPair;
+}
+const DPoP = oauth.DPoP(client, await dpopKeyPair());
+const dpopOptions = { ...options, DPoP };
 
 const $ = (id) => document.getElementById(id);
 function log(line) {
@@ -40,6 +69,8 @@ async function signIn() {
     nonce,
     code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
+    // RFC 9449 §10: the code is bound to this key too, so only this browser can redeem it.
+    dpop_jkt: await DPoP.calculateThumbprint(),
   }).toString();
   location.assign(url);
 }
@@ -56,7 +87,7 @@ async function completeSignIn() {
     params,
     redirectUri,
     pending.codeVerifier,
-    options,
+    dpopOptions,
   );
   tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
     expectedNonce: pending.nonce,
@@ -69,7 +100,7 @@ async function completeSignIn() {
     as,
     client,
     sub,
-    await oauth.userInfoRequest(as, client, tokens.access_token, options),
+    await oauth.userInfoRequest(as, client, tokens.access_token, dpopOptions),
   );
   $('user').textContent = userinfo.preferred_username ?? userinfo.sub;
   show(true, 'Signed in');
@@ -77,14 +108,15 @@ async function completeSignIn() {
 }
 
 async function api(method, path, body) {
-  const response = await fetch(`${config.api}${path}`, {
+  // `Authorization: DPoP` with a fresh proof of this key for this method and URL (RFC 9449 §7).
+  const response = await oauth.protectedResourceRequest(
+    tokens.access_token,
     method,
-    headers: {
-      Authorization: `Bearer ${tokens.access_token}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+    new URL(`${config.api}${path}`),
+    new Headers(body ? { 'Content-Type': 'application/json' } : {}),
+    body ? JSON.stringify(body) : undefined,
+    dpopOptions,
+  );
   if (!response.ok) {
     // Readable cross-origin because the API exposes it (Access-Control-Expose-Headers: WWW-Authenticate).
     throw new Error(`${method} ${path}: ${response.status} ${response.headers.get('www-authenticate') ?? ''}`);
@@ -114,7 +146,7 @@ async function addUnicorn(event) {
 }
 
 async function refresh() {
-  const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token, options);
+  const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token, dpopOptions);
   tokens = { ...tokens, ...(await oauth.processRefreshTokenResponse(as, client, response)) };
   log('refreshed: new access and refresh tokens');
 }

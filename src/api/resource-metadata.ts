@@ -22,6 +22,8 @@ export function sampleApiMetadata(config: Config, issuer: string): PublishedReso
     audience: defaultAudienceFor(config, issuer),
     scopesSupported: SAMPLE_API_SCOPES,
     resourceName: 'Portcullis sample API (unicorns)',
+    // The sample API's verifier accepts DPoP with the package defaults (unicorns.ts).
+    dpop: {},
   });
 }
 

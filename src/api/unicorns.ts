@@ -34,7 +34,9 @@ export function unicornsApi(): Hono<ApiEnv> {
     const id = `${issuer} ${audience}`;
     let verifier = byIssuer.get(id);
     if (!verifier) {
-      verifier = createVerifier({ issuer, audience, jwks: keys.publicJwks, algorithms: keys.algorithms });
+      // DPoP-bound tokens are accepted with their proofs (RFC 9449 §7), replay refused per isolate (the package's
+      // default store: a sample API shows what any resource server gets); Bearer tokens still work.
+      verifier = createVerifier({ issuer, audience, jwks: keys.publicJwks, algorithms: keys.algorithms, dpop: {} });
       byIssuer.set(id, verifier);
     }
     return verifier;

@@ -103,6 +103,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       resources: request.resources,
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
+      dpopJkt: request.dpopJkt,
       claims: request.claims,
       authTime: session.authTime,
     },

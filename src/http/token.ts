@@ -1,7 +1,8 @@
 // POST /oauth/token (RFC 6749 §3.2): check the grant type, authenticate the client, check the client may use
-// the grant, then let the grant issue.
+// the grant, check its DPoP proof (RFC 9449 §5), then let the grant issue.
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { dpopNonces, tokenRequestKey } from '../oauth/dpop';
 import { OAuthError } from '../oauth/errors';
 import { grantFor } from '../oauth/grants';
 import { requireParam } from '../oauth/params';
@@ -30,16 +31,27 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
   ) {
     throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
   }
+  const { issuer, config, stores } = { issuer: c.get('issuer'), config: c.get('config'), stores: c.get('stores') };
+  const dpopJkt = await tokenRequestKey(
+    { proof: c.req.header('dpop'), method: c.req.method, url: `${issuer}/oauth/token` },
+    client,
+    config,
+    stores.dpopProofs,
+  );
   const response = await grant.handle({
     params,
     client,
-    issuer: c.get('issuer'),
-    config: c.get('config'),
+    issuer,
+    config,
     keys: c.get('keys'),
-    stores: c.get('stores'),
+    stores,
     clientIp: clientAddress(c),
+    dpopJkt,
     audit: auditorFor(c),
   });
   if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
+  // §8.2: with nonces on, every response names the current one, so a client never has to fail to learn it.
+  const nonces = dpopNonces(config);
+  if (nonces) c.header('DPoP-Nonce', await nonces.current());
   return c.json(response);
 });

@@ -1,11 +1,13 @@
 // GET/POST /oauth/userinfo (OIDC Core §5.3): the claims of the user an access token was issued to, by its scopes and
 // its `claims` request, as JSON or, for a client that registered userinfo_signed_response_alg, as a signed JWT
 // (§5.3.2). The token is verified locally with @portcullis/verify and answered per RFC 6750 §3; unlike a resource
-// server, this endpoint also refuses the tokens of a revoked grant.
+// server, this endpoint also refuses the tokens of a revoked grant. DPoP-bound tokens come with their proofs
+// (RFC 9449 §7), whose jti is claimed in D1 like at the token endpoint.
 import { Hono } from 'hono';
 import type { Config } from '../config';
 import { userinfoClaims } from '../oauth/claims';
 import { GRANT_ID_CLAIM, USERINFO_CLAIMS_CLAIM } from '../oauth/issue-tokens';
+import { dpopNonces } from '../oauth/dpop';
 import { localVerifier } from '../oauth/local-verifier';
 import { defaultAudienceFor } from '../oauth/resource';
 import type { Stores } from '../storage/stores';
@@ -23,7 +25,10 @@ import { noStore } from './middleware/no-store';
  * for the default audience, which every OIDC token without a `resource` parameter gets.
  */
 function userinfoVerifier(issuer: string, config: Config, keys: KeyRing): Verifier {
-  return localVerifier(keys, issuer, [`${issuer}/oauth/userinfo`, defaultAudienceFor(config, issuer)]);
+  return localVerifier(keys, issuer, [`${issuer}/oauth/userinfo`, defaultAudienceFor(config, issuer)], {
+    algorithms: config.dpop.algorithms,
+    nonces: dpopNonces(config),
+  });
 }
 
 export const userinfoEndpoint = new Hono<AppEnv>().on(
@@ -33,17 +38,18 @@ export const userinfoEndpoint = new Hono<AppEnv>().on(
   // OIDC Core §5.3.1: the token must have been issued for an OpenID request (403 insufficient_scope otherwise).
   verifyAccessToken<AppEnv>({
     verifierFor: (c) => userinfoVerifier(c.get('issuer'), c.get('config'), c.get('keys')),
+    replayStoreFor: (c) => c.get('stores').dpopProofs,
     scopes: ['openid'],
   }),
   async (c) => {
     const token = c.get('accessToken');
     const { user, revoked } = await userOf(c.get('stores'), token);
     if (revoked)
-      return bearerErrorResponse(invalidToken('the grant of this access token was revoked'), c.get('bearerRealm'));
+      return bearerErrorResponse(invalidToken('the grant of this access token was revoked'), c.get('bearerChallenge'));
     if (!user || user.disabled)
       return bearerErrorResponse(
         invalidToken('the user of this access token no longer exists or is disabled'),
-        c.get('bearerRealm'),
+        c.get('bearerChallenge'),
       );
     const body = { sub: user.id, ...userinfoClaims(user, scopesOf(token), stringList(token[USERINFO_CLAIMS_CLAIM])) };
     const client = await c.get('stores').clients.findById(token.client_id);

@@ -1,6 +1,6 @@
 // Issues authorization codes (RFC 6749 §4.1.2): 256 random bits, stored only as a hash, short-lived (at most
-// 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce, claims request
-// and auth time.
+// 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce, claims request,
+// DPoP key and auth time.
 import type { Config } from '../config';
 import type { AuthorizationCode, CodeStore, ConsentGrant } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
@@ -12,7 +12,16 @@ import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
  */
 export type AuthorizationCodeBinding = Pick<
   AuthorizationCode,
-  'clientId' | 'userId' | 'redirectUri' | 'scopes' | 'resources' | 'codeChallenge' | 'nonce' | 'claims' | 'authTime'
+  | 'clientId'
+  | 'userId'
+  | 'redirectUri'
+  | 'scopes'
+  | 'resources'
+  | 'codeChallenge'
+  | 'nonce'
+  | 'claims'
+  | 'dpopJkt'
+  | 'authTime'
 >;
 
 /** Grant ids tie together the tokens of one authorization, so they can be revoked together. */

@@ -32,6 +32,8 @@ export interface AuthorizationRequest extends AuthorizationTarget {
   /** An S256 challenge (RFC 7636), or null for a confidential client that sent none. */
   codeChallenge: string | null;
   nonce: string | null;
+  /** RFC 9449 §10 `dpop_jkt`: the DPoP key the code is bound to, or null. */
+  dpopJkt: string | null;
   prompts: Prompt[];
   /** OIDC max_age: the longest time since the user last entered their password that the client accepts. */
   maxAgeSeconds: number | null;
@@ -119,6 +121,7 @@ export function validateAuthorizationRequest(
     resources: [...new Set(resources)],
     codeChallenge: codeChallengeOf(params, client),
     nonce: params.get('nonce') ?? null,
+    dpopJkt: dpopJktOf(params),
     prompts: parsePrompt(params.get('prompt')),
     maxAgeSeconds: parseMaxAge(params.get('max_age')),
     claims,
@@ -164,6 +167,7 @@ export function authorizationRequestQuery(request: AuthorizationRequest, { after
   const optional: Array<[string, string | null | undefined]> = [
     ['state', request.state],
     ['nonce', request.nonce],
+    ['dpop_jkt', request.dpopJkt],
     ['code_challenge', request.codeChallenge],
     ['code_challenge_method', request.codeChallenge === null ? null : 'S256'],
     ['prompt', prompts.length > 0 ? prompts.join(' ') : null],
@@ -192,6 +196,15 @@ function codeChallengeOf(params: RequestParams, client: Client): string | null {
   }
   assertCodeChallenge(challenge, method);
   return challenge;
+}
+
+/** RFC 9449 §10: a JWK SHA-256 thumbprint (RFC 7638), 32 bytes in unpadded base64url. */
+function dpopJktOf(params: RequestParams): string | null {
+  const jkt = params.get('dpop_jkt');
+  if (jkt === undefined) return null;
+  if (!/^[A-Za-z0-9_-]{43}$/.test(jkt))
+    throw new OAuthError('invalid_request', 'dpop_jkt must be a base64url JWK SHA-256 thumbprint');
+  return jkt;
 }
 
 function parsePrompt(value: string | undefined): Prompt[] {

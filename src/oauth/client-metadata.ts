@@ -26,6 +26,8 @@ const EXTRA_MEMBERS = [
   'software_version',
   'id_token_signed_response_alg',
   'userinfo_signed_response_alg',
+  // RFC 9449 §5.2: true makes every token request of the client need a DPoP proof (oauth/dpop.ts).
+  'dpop_bound_access_tokens',
 ] as const;
 
 /** The members naming a signing algorithm, with the discovery member that lists the algorithms each may take. */
@@ -109,6 +111,7 @@ const MetadataShape = v.looseObject({
   software_id: v.nullish(text(MAX_TEXT_CHARS)),
   software_version: v.nullish(text(MAX_TEXT_CHARS)),
   id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
+  dpop_bound_access_tokens: v.nullish(v.boolean('must be a boolean')),
   userinfo_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
 });
 type MetadataFields = v.InferOutput<typeof MetadataShape>;

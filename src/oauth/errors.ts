@@ -1,7 +1,7 @@
 // OAuthError: the one error type of the issuer, carrying a registered error code (RFC 6749 §4.1.2.1 and §5.2,
 // RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8628 §3.5, RFC 9101 §6.3, OIDC Core §3.1.2.6, OpenID Connect Unmet
-// Authentication Requirements 1.0 §3), the HTTP status that code is answered with, and a description kept within
-// RFC 6749 §5.2's characters. app.onError renders it.
+// Authentication Requirements 1.0 §3, RFC 9449 §12.2), the HTTP status that code is answered with, and a description
+// kept within RFC 6749 §5.2's characters. app.onError renders it.
 import { percentEscape } from './percent-escape';
 
 export type OAuthErrorCode =
@@ -33,7 +33,9 @@ export type OAuthErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -65,6 +67,9 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   method_not_allowed: 405,
   server_error: 500,
   temporarily_unavailable: 503,
+  // RFC 9449 §5 and §8: token endpoint errors, answered as RFC 6749 §5.2 says.
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
 };
 
 export interface OAuthErrorOptions {

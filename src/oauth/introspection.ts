@@ -3,13 +3,12 @@
 // this client may not see, is `{active:false}` (§2.2), never an error.
 import { epochSeconds } from '../tokens/access-token';
 import { hashOpaqueToken } from '../tokens/opaque';
-import { VerifyError } from '@portcullis/verify';
+import { boundKeyOf, VerifyError } from '@portcullis/verify';
 import { OAuthError } from './errors';
 import { GRANT_ID_CLAIM } from './issue-tokens';
 import { isJwt, issuedAudiences, localVerifier } from './local-verifier';
 import { refreshTokenState } from './refresh-token-state';
 import type { TokenRequest } from './revocation';
-import { ACCESS_TOKEN_TYPE } from './token-response';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
@@ -47,12 +46,15 @@ async function introspectAccessToken(request: TokenRequest): Promise<Introspecti
     typeof grantId === 'string' ? request.stores.revokedGrants.isRevoked(grantId) : false,
   ]);
   if (username === null || revoked) return INACTIVE;
+  // RFC 9449 §6.2: a DPoP-bound token is introspected with its type and its confirmation.
+  const jkt = boundKeyOf(claims);
   return {
     active: true,
     scope: claims.scope,
     client_id: claims.client_id,
     ...(username === undefined ? {} : { username }),
-    token_type: ACCESS_TOKEN_TYPE,
+    token_type: jkt === undefined ? 'Bearer' : 'DPoP',
+    ...(jkt === undefined ? {} : { cnf: { jkt } }),
     exp: claims.exp,
     iat: claims.iat,
     sub: claims.sub,

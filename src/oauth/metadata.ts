@@ -65,6 +65,8 @@ export function buildServerMetadata(
     userinfo_signing_alg_values_supported: algorithms,
     // RFC 9068 access tokens are signed with the first key of the set.
     access_token_signing_alg_values_supported: algorithms,
+    // RFC 9449 §5.1: the token endpoint and userinfo accept DPoP proofs signed with these.
+    dpop_signing_alg_values_supported: config.dpop.algorithms,
   };
 }
 

@@ -2,7 +2,7 @@
 // batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
 import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { upsertConsent } from './consents';
-import { coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
+import { boundKeyAllows, coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
 import { refreshTokenRowFrom } from './refresh-tokens';
 import type { Database } from './db';
 import { authorizationCodes, refreshTokens, users } from './schema';
@@ -104,6 +104,7 @@ function exchangeSucceeds(exchange: CodeExchange, nowSeconds: number): SQL | und
     eq(authorizationCodes.redirectUri, exchange.redirectUri),
     pkce,
     coversRequest(authorizationCodes.scope, authorizationCodes.resources, exchange),
+    boundKeyAllows(authorizationCodes.dpopJkt, exchange),
     userIsActive(authorizationCodes.userId),
   );
 }
@@ -128,6 +129,8 @@ function insertFirstRefreshToken(
         grantExpiresAt: refresh.grantExpiresAt,
         rotatedAt: null,
         revokedAt: null,
+        // Not the code's dpop_jkt: the refresh token is bound to the proof's key only for public clients (§5.0).
+        dpopJkt: refresh.dpopJkt ?? null,
       })} from ${codes} where ${and(condition, due)}`,
     )
     .returning({ tokenHash: refreshTokens.tokenHash });

@@ -1,6 +1,6 @@
 // SQL conditions that a stored grant (an authorization code or a refresh token) must meet before one batch spends
 // it: the same checks the grant handlers make in code, so that a batch writes nothing a handler would refuse.
-import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { users } from './schema';
 import type { GrantRequest } from './types';
 
@@ -30,6 +30,12 @@ export function coversRequest(scope: Column, resources: Column, request: GrantRe
     conditions.push(sql`not exists (select 1 from json_each(${resources}) where value not in (${known}))`);
   }
   return and(...conditions) ?? sql`1`;
+}
+
+/** RFC 9449 §5.0, §10: a grant bound to a DPoP key (`dpop_jkt`) is spent only with a proof of that key. */
+export function boundKeyAllows(dpopJkt: Column, request: GrantRequest): SQL {
+  const presented = request.dpopJkt ?? null;
+  return (presented === null ? isNull(dpopJkt) : or(isNull(dpopJkt), eq(dpopJkt, presented))) ?? sql`0`;
 }
 
 /** One scope token in a space-separated scope column; tokens contain no space (RFC 6749 §3.3). */

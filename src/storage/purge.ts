@@ -1,6 +1,7 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions and finished login/rate-limit counters. Run hourly by
-// the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's `cleartokens`.
+// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters and the ids of DPoP
+// proofs too old to be accepted. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
+// Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
@@ -8,6 +9,7 @@ import {
   authorizationCodes,
   clientAssertionJtis,
   deviceAuthorizations,
+  dpopProofs,
   loginThrottles,
   pushedAuthorizationRequests,
   rateLimits,
@@ -41,6 +43,7 @@ export interface PurgeCounts {
   deviceAuthorizations: number;
   clientAssertionJtis: number;
   pushedAuthorizationRequests: number;
+  dpopProofs: number;
 }
 
 interface PurgeTarget {
@@ -103,6 +106,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
       table: pushedAuthorizationRequests,
       expired: lte(pushedAuthorizationRequests.expiresAt, nowSeconds),
     },
+    // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
+    { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
   ];
 }
 
@@ -122,6 +127,7 @@ export async function purgeExpired(
     deviceAuthorizations: 0,
     clientAssertionJtis: 0,
     pushedAuthorizationRequests: 0,
+    dpopProofs: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

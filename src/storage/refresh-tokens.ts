@@ -15,7 +15,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { coversRequest, userIsActive } from './grant-conditions';
+import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
 import type { Database } from './db';
 import { refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -50,6 +50,7 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
         gt(refreshTokens.expiresAt, nowSeconds),
         gt(refreshTokens.grantExpiresAt, nowSeconds),
         coversRequest(refreshTokens.scope, refreshTokens.resources, rotation),
+        boundKeyAllows(refreshTokens.dpopJkt, rotation),
         userIsActive(refreshTokens.userId),
       );
       const earlier = alias(refreshTokens, 'earlier');
@@ -151,6 +152,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, claims = null, ...rest } = token;
-  return { ...rest, claims, scope: joinScopeText(scopes) };
+  const { scopes, claims = null, dpopJkt = null, ...rest } = token;
+  return { ...rest, claims, dpopJkt, scope: joinScopeText(scopes) };
 }

@@ -126,6 +126,8 @@ export const authorizationCodes = sqliteTable(
     /** The OIDC `claims` request parameter (Core §5.5), normalized; null when none was sent. */
     claims: text('claims', { mode: 'json' }).$type<RequestedClaims>(),
     authTime: integer('auth_time').notNull(),
+    /** RFC 9449 §10 `dpop_jkt`: the key the code is bound to; redeeming it needs a DPoP proof of that key. */
+    dpopJkt: text('dpop_jkt'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     /** Set by the one atomic statement that redeems the code; a second redemption finds it set. */
@@ -158,6 +160,8 @@ export const refreshTokens = sqliteTable(
     /** Set when this token was exchanged for its successor; presenting it again means theft (RFC 9700 §4.14.2). */
     rotatedAt: integer('rotated_at'),
     revokedAt: integer('revoked_at'),
+    /** RFC 9449 §5.0: the DPoP key a public client's token is bound to; using it needs a proof of that key. */
+    dpopJkt: text('dpop_jkt'),
   },
   (table) => [
     index('refresh_tokens_grant_id_idx').on(table.grantId),
@@ -221,6 +225,19 @@ export const rateLimits = sqliteTable(
     count: integer('count').notNull(),
   },
   (table) => [index('rate_limits_window_started_at_idx').on(table.windowStartedAt)],
+);
+
+/**
+ * DPoP proofs seen at the token endpoint and userinfo (RFC 9449 §11.1), keyed by proof key thumbprint and `jti`:
+ * one INSERT claims a proof across every isolate. Kept until the proof would be refused as too old anyway.
+ */
+export const dpopProofs = sqliteTable(
+  'dpop_proofs',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('dpop_proofs_expires_at_idx').on(table.expiresAt)],
 );
 
 /**

@@ -5,6 +5,8 @@ import { databaseFor, replicaDatabaseFor } from './db';
 import { cacheClients, type CachedClientStore } from './cached-clients';
 import { createClientStore } from './clients';
 import { createCodeStore } from './codes';
+import { createDPoPProofStore } from './dpop-proofs';
+import type { DPoPReplayStore } from '@portcullis/verify';
 import { createConsentStore } from './consents';
 import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
@@ -48,6 +50,8 @@ export interface Stores {
   deviceAuthorizations: DeviceAuthorizationStore;
   assertionJtis: AssertionJtiStore;
   pushedRequests: PushedAuthorizationRequestStore;
+  /** DPoP proof identifiers seen (RFC 9449 §11.1), shared by every isolate. */
+  dpopProofs: DPoPReplayStore;
   signingKeys: SigningKeyStore;
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
@@ -74,6 +78,7 @@ export function storesFor(binding: D1Database): Stores {
       deviceAuthorizations: createDeviceAuthorizationStore(db),
       assertionJtis: createAssertionJtiStore(db),
       pushedRequests: createPushedAuthorizationRequestStore(db),
+      dpopProofs: createDPoPProofStore(db),
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),

@@ -81,6 +81,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** RFC 9449 §10: the JWK thumbprint of the DPoP key this code is bound to; absent when unbound. */
+  dpopJkt?: string | null;
   /** The OIDC `claims` request parameter (Core §5.5); absent or null when none was sent. */
   claims?: RequestedClaims | null;
   /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
@@ -100,6 +102,11 @@ export interface GrantRequest {
   resources: readonly string[];
   /** The resources this issuer serves: a requested one must be among them, and without any, every granted one. */
   knownResources: readonly string[];
+  /**
+   * The JWK thumbprint of the request's DPoP proof, null without one: a grant bound to a key (`dpop_jkt`) is spent
+   * only with a proof of that key (RFC 9449 §5.0, §10). Absent: as null.
+   */
+  dpopJkt?: string | null;
 }
 
 /** When a grant's scope earns a refresh token: with `grantedBy` always, else only without `withheldBy`. */
@@ -125,6 +132,8 @@ export interface CodeExchange extends GrantRequest {
     expiresAt: number;
     grantExpiresAt: number;
     scopeRule: RefreshTokenScopeRule;
+    /** RFC 9449 §5.0: the DPoP key a public client's refresh token is bound to; absent or null when unbound. */
+    dpopJkt?: string | null;
   } | null;
 }
 
@@ -198,6 +207,8 @@ export interface RefreshToken {
   grantExpiresAt: number;
   rotatedAt: number | null;
   revokedAt: number | null;
+  /** RFC 9449 §5.0: the JWK thumbprint of the DPoP key a public client's token is bound to; absent when unbound. */
+  dpopJkt?: string | null;
 }
 
 /** A rotation: what the request asks of the presented token, and the successor's hash and idle lifetime. */

@@ -182,3 +182,100 @@ describe('Authlib (Python backend)', () => {
     expect(result.created).toMatchObject({ name: 'djangounchained', age: 34, owner: service.id });
   });
 });
+
+describe('openid-client with DPoP (RFC 9449, getDPoPHandle)', () => {
+  const discover = (clientId: string, auth: openid.ClientAuth) =>
+    openid.discovery(new URL(server.issuer), clientId, undefined, auth, { execute: [openid.allowInsecureRequests] });
+
+  it('gets a DPoP-bound client_credentials token and calls the API with it; the copied token alone is refused', async () => {
+    const config = await discover(service.id, openid.ClientSecretBasic(service.secret));
+    const DPoP = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
+    const tokens = await openid.clientCredentialsGrant(config, { scope: 'read' }, { DPoP });
+    expect(tokens.token_type).toBe('dpop');
+
+    const api = new URL(`${server.issuer}/api/unicorns`);
+    const response = await openid.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      api,
+      'GET',
+      undefined,
+      undefined,
+      {
+        DPoP,
+      },
+    );
+    expect(response.status).toBe(200);
+    const asBearer = await fetch(api, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    expect(asBearer.status).toBe(401);
+    // Another key of the same library cannot use it either.
+    const thief = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
+    await expect(
+      openid.fetchProtectedResource(config, tokens.access_token, api, 'GET', undefined, undefined, { DPoP: thief }),
+    ).rejects.toMatchObject({
+      status: 401,
+      cause: [{ scheme: 'bearer' }, { scheme: 'dpop', parameters: { error: 'invalid_dpop_proof' } }],
+    });
+  });
+
+  it('signs in with code + PKCE and dpop_jkt, reads userinfo and refreshes, all DPoP-bound (public client)', async () => {
+    const redirectUri = `${callback.origin}/callback`;
+    const registered = await postJson(server.issuer, '/oauth/register', {
+      client_name: 'Interop DPoP app',
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_method: 'none',
+      dpop_bound_access_tokens: true,
+      scope: 'openid profile offline_access read',
+    });
+    const config = await discover(registered.client_id as string, openid.None());
+    const DPoP = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('EdDSA'));
+    const codeVerifier = openid.randomPKCECodeVerifier();
+    const state = openid.randomState();
+    const nonce = openid.randomNonce();
+    const authorizationUrl = openid.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile offline_access read',
+      code_challenge: await openid.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      dpop_jkt: await DPoP.calculateThumbprint(),
+      // The browser may still be signed in from another test; authorizeInBrowser expects the login form.
+      prompt: 'login',
+      state,
+      nonce,
+    });
+    const callbackUrl = await authorizeInBrowser(browser.context.pages()[0]!, authorizationUrl);
+    const tokens = await openid.authorizationCodeGrant(
+      config,
+      callbackUrl,
+      { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce },
+      undefined,
+      { DPoP },
+    );
+    expect(tokens.token_type).toBe('dpop');
+    const claims = tokens.claims()!;
+    const userinfo = await openid.fetchUserInfo(config, tokens.access_token, claims.sub, { DPoP });
+    expect(userinfo).toMatchObject({ sub: claims.sub, preferred_username: username });
+
+    const refreshed = await openid.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
+    expect(refreshed.token_type).toBe('dpop');
+    const api = new URL(`${server.issuer}/api/unicorns`);
+    const response = await openid.fetchProtectedResource(
+      config,
+      refreshed.access_token,
+      api,
+      'GET',
+      undefined,
+      undefined,
+      {
+        DPoP,
+      },
+    );
+    expect(response.status).toBe(200);
+    // §5.0: the public client's refresh token is bound to its key; another key cannot redeem it.
+    const thief = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('EdDSA'));
+    await expect(
+      openid.refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP: thief }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});

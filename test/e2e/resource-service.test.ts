@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Miniflare, Request as MiniflareRequest } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProofKey, signProof, type ProofKey } from '../../packages/verify/test/dpop-proof';
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
 import {
   bundleWorker,
@@ -170,11 +171,14 @@ describe('examples/resource-service with the issuer, two Workers in workerd', ()
       authorization_servers: [ISSUER],
       bearer_methods_supported: ['header'],
       scopes_supported: ['read', 'write'],
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+      dpop_bound_access_tokens_required: false,
     });
     const challenge = await callService('binding');
     expect(challenge.status).toBe(401);
+    const attributes = `realm="${SERVICE}", resource_metadata="${SERVICE}/.well-known/oauth-protected-resource"`;
     expect(challenge.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${SERVICE}", resource_metadata="${SERVICE}/.well-known/oauth-protected-resource"`,
+      `Bearer ${attributes}, DPoP ${attributes}, algs="ES256 EdDSA Ed25519 RS256 PS256"`,
     );
   });
 
@@ -222,6 +226,38 @@ describe('examples/resource-service with the issuer, two Workers in workerd', ()
     expect(issuerCalls.cold).toEqual(['/.well-known/jwks.json']);
     expect((await callService('cold', await serviceToken())).status).toBe(200);
     expect(issuerCalls.cold).toEqual(['/.well-known/jwks.json']);
+  });
+
+  it('accepts a DPoP-bound token with its proof, and refuses it copied as Bearer or under another key (RFC 9449 §7)', async () => {
+    const [key, thiefKey] = await Promise.all([createProofKey(), createProofKey()]);
+    const issued = await issuerJson('/oauth/token', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${btoa(`${client.id}:${client.secret}`)}`,
+        DPoP: await signProof(key, { htm: 'POST', htu: `${ISSUER}/oauth/token` }),
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read', resource: SERVICE }).toString(),
+    });
+    expect(issued.token_type).toBe('DPoP');
+    const token = issued.access_token as string;
+    const call = async (authorization: string, proofKey?: ProofKey) => {
+      const worker = await services.getWorker('binding');
+      const proof =
+        proofKey && (await signProof(proofKey, { htm: 'GET', htu: `${SERVICE}/hello`, accessToken: token }));
+      return worker.fetch(`${SERVICE}/hello`, {
+        headers: { Authorization: authorization, ...(proof ? { DPoP: proof } : {}) },
+      }) as unknown as Promise<Response>;
+    };
+    const accepted = await call(`DPoP ${token}`, key);
+    expect(accepted.status, await accepted.clone().text()).toBe(200);
+    await expectRefused(await call(`Bearer ${token}`), 'the access token is DPoP-bound: present it with a DPoP proof');
+    const stolen = await call(`DPoP ${token}`, thiefKey);
+    expect(stolen.status).toBe(401);
+    expect(await stolen.json()).toEqual({
+      error: 'invalid_dpop_proof',
+      error_description: 'the DPoP proof is signed by another key than the one bound',
+    });
   });
 
   it('verifies a token of a key rotated in at the issuer after exactly one refetch', async () => {

@@ -1,6 +1,7 @@
 // examples/spa in real Chromium: the static SPA served on its own loopback origin signs in through the issuer's real
 // login and consent pages with oauth4webapi (code + PKCE, public client), exchanges the code cross-origin, reads
-// userinfo, lists and creates unicorns on the sample API, refreshes, revokes and logs out (RP-initiated). A second
+// userinfo, lists and creates unicorns on the sample API, refreshes, revokes and logs out (RP-initiated), every token
+// DPoP-bound to a non-extractable key, and the copied access token refused everywhere else (RFC 9449). A second
 // copy on an origin no client registered is blocked by the browser from reading the API. Screenshots of the login
 // page, the consent page and the SPA are saved in test-results/spa/.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProofKey, signProof } from '../../packages/verify/test/dpop-proof';
 import { freePort } from '../../scripts/lib/free-port';
 import { PROJECT_ROOT } from '../../scripts/lib/process';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
@@ -53,6 +55,35 @@ async function startSpa(port: number, issuer: string, client: string): Promise<S
 
 const logOf = (page: Page) => page.locator('#log').textContent();
 
+/**
+ * RFC 9449: the SPA's access token is DPoP-bound to a key the page cannot even export; copied out, it is refused as
+ * Bearer, with the DPoP scheme but no proof, and with a proof of another key.
+ */
+async function expectCopiedTokenUseless(page: Page, copied: { access_token: string; token_type: string }) {
+  expect(copied.token_type).toBe('DPoP');
+  // A string, evaluated in the page: Node's types have no IndexedDB.
+  const extractable = await page.evaluate(`new Promise((resolve) => {
+    const opening = indexedDB.open('portcullis-spa', 1);
+    opening.onsuccess = () => {
+      const request = opening.result.transaction('keys').objectStore('keys').get('dpop');
+      request.onsuccess = () => resolve(request.result.privateKey.extractable);
+    };
+  })`);
+  expect(extractable).toBe(false);
+  const api = `${server.issuer}/api/unicorns`;
+  const call = (headers: Record<string, string>) => fetch(api, { headers }).then((response) => response.status);
+  const thiefKey = await createProofKey();
+  const thiefProof = await signProof(thiefKey, { htm: 'GET', htu: api, accessToken: copied.access_token });
+  expect(await call({ Authorization: `Bearer ${copied.access_token}` })).toBe(401);
+  expect(await call({ Authorization: `DPoP ${copied.access_token}` })).toBe(401);
+  const stolen = await fetch(api, { headers: { Authorization: `DPoP ${copied.access_token}`, DPoP: thiefProof } });
+  expect(stolen.status).toBe(401);
+  expect(await stolen.json()).toEqual({
+    error: 'invalid_dpop_proof',
+    error_description: 'the DPoP proof is signed by another key than the one bound',
+  });
+}
+
 beforeAll(async () => {
   [server, browser] = await Promise.all([startDevServer(), launchChromium(), mkdir(SCREENSHOTS, { recursive: true })]);
   await postJson(server.issuer, '/signup', { username, password });
@@ -93,13 +124,19 @@ describe('examples/spa in Chromium', () => {
     await submitLoginForm(page, username, password);
     await page.getByRole('heading', { name: 'Example SPA wants to access your account' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, '2-consent.png') });
+    // The token response as anyone reading the network would copy it.
+    const tokenResponse = page.waitForResponse(
+      (response) => response.url() === `${server.issuer}/oauth/token` && response.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: 'Allow' }).click();
+    const copied = (await (await tokenResponse).json()) as { access_token: string; token_type: string };
 
     // Back at the SPA: the code was exchanged cross-origin, userinfo read, the API listed.
     await page.waitForURL(`${spa.origin}/`);
     await expect.poll(() => page.locator('#status').textContent()).toBe('Signed in');
     expect(await page.locator('#user').textContent()).toBe(username);
     await expect.poll(() => logOf(page)).toContain('listed');
+    await expectCopiedTokenUseless(page, copied);
 
     await page.getByLabel('Name').fill('djangounchained');
     await page.getByLabel('Age').fill('34');
@@ -114,7 +151,7 @@ describe('examples/spa in Chromium', () => {
       return `${response.status} ${response.headers.get('www-authenticate')}`;
     }, `${server.issuer}/api`);
     expect(challenge).toMatch(
-      /^401 Bearer realm=".*", resource_metadata=".*\/\.well-known\/oauth-protected-resource\/api"$/,
+      /^401 Bearer realm=".*", resource_metadata=".*\/\.well-known\/oauth-protected-resource\/api", DPoP realm=".*", resource_metadata=".*", algs="ES256 EdDSA Ed25519 RS256 PS256"$/,
     );
     await page.screenshot({ path: join(SCREENSHOTS, '3-spa-signed-in.png') });
 

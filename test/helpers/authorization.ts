@@ -78,23 +78,26 @@ export function postAsClient(
   testClient: TestClient,
   path: string,
   form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const request = authenticated(testClient, form);
-  return postForm(path, request.form, request.headers);
+  return postForm(path, request.form, { ...request.headers, ...headers });
 }
 
 export function exchangeCode(
   testClient: TestClient,
   code: TestCode,
   extra: Record<string, string | string[]> = {},
+  headers: Record<string, string> = {},
 ): Promise<Response> {
-  return postAsClient(testClient, '/oauth/token', {
+  const form = {
     grant_type: 'authorization_code',
     code: code.code,
     redirect_uri: REDIRECT_URI,
     code_verifier: code.verifier,
     ...extra,
-  });
+  };
+  return postAsClient(testClient, '/oauth/token', form, headers);
 }
 
 export function refreshWith(

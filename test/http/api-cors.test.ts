@@ -58,8 +58,8 @@ describe('CORS on /api/unicorns', () => {
       expect(corsHeaders(response)).toEqual({
         'access-control-allow-origin': SPA,
         'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
-        'access-control-allow-headers': 'Authorization,Content-Type',
-        'access-control-expose-headers': 'WWW-Authenticate',
+        'access-control-allow-headers': 'Authorization,Content-Type,DPoP',
+        'access-control-expose-headers': 'WWW-Authenticate,DPoP-Nonce',
         'access-control-max-age': '600',
         vary: 'Origin, Access-Control-Request-Headers',
       });
@@ -72,7 +72,7 @@ describe('CORS on /api/unicorns', () => {
     expect(listed.status).toBe(200);
     expect(corsHeaders(listed)).toEqual({
       'access-control-allow-origin': SPA,
-      'access-control-expose-headers': 'WWW-Authenticate',
+      'access-control-expose-headers': 'WWW-Authenticate,DPoP-Nonce',
       vary: 'Origin',
     });
     const refused = await send('/api/unicorns', { headers: { Origin: SPA } });
@@ -80,7 +80,7 @@ describe('CORS on /api/unicorns', () => {
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
     expect(corsHeaders(refused)).toEqual({
       'access-control-allow-origin': SPA,
-      'access-control-expose-headers': 'WWW-Authenticate',
+      'access-control-expose-headers': 'WWW-Authenticate,DPoP-Nonce',
       vary: 'Origin',
     });
   });

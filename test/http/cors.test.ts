@@ -35,7 +35,7 @@ function preflight(path: string, origin: string, method = 'POST'): Promise<Respo
 
 const SHARED_WITH_SPA = {
   'access-control-allow-origin': SPA,
-  'access-control-expose-headers': 'WWW-Authenticate',
+  'access-control-expose-headers': 'WWW-Authenticate, DPoP-Nonce',
   vary: 'Origin',
 };
 const NOT_SHARED = { vary: 'Origin' };
@@ -89,7 +89,7 @@ describe('CORS preflights to the client endpoints', () => {
     expect(corsHeaders(response)).toEqual({
       'access-control-allow-origin': SPA,
       'access-control-allow-methods': methods,
-      'access-control-allow-headers': 'Authorization, Content-Type',
+      'access-control-allow-headers': 'Authorization, Content-Type, DPoP',
       'access-control-max-age': '600',
       vary: 'Origin',
     });
@@ -272,5 +272,12 @@ describe('CORS on userinfo responses', () => {
     expect(corsHeaders(otherOrigin)).toEqual(NOT_SHARED);
     const noToken = await send('/oauth/userinfo', { headers: { Origin: SPA } });
     expect(corsHeaders(noToken)).toEqual(NOT_SHARED);
+  });
+
+  it('reads the client from a token presented with the DPoP scheme too (RFC 9449 §7.1)', async () => {
+    // Regression: only `Bearer` was read, so a browser app's DPoP userinfo call was never shared with it.
+    const token = await userAccessToken([SPA]);
+    const response = await send('/oauth/userinfo', { headers: { Authorization: `DPoP ${token}`, Origin: SPA } });
+    expect(corsHeaders(response)).toEqual(SHARED_WITH_SPA);
   });
 });

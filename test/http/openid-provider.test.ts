@@ -137,7 +137,8 @@ describe('the issuer refuses the access tokens of a revoked grant (RFC 6749 §4.
     const userinfo = await suiteUserinfo(tokens.access_token);
     expect(userinfo.status).toBe(401);
     expect(userinfo.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${TEST_ISSUER}/oauth/userinfo", error="invalid_token", error_description="the grant of this access token was revoked"`,
+      `Bearer realm="${TEST_ISSUER}/oauth/userinfo", error="invalid_token", error_description="the grant of this access token was revoked", ` +
+        `DPoP realm="${TEST_ISSUER}/oauth/userinfo", algs="ES256 EdDSA Ed25519 RS256 PS256"`,
     );
     const introspection = await postAsClient(testClient, '/oauth/introspect', { token: tokens.access_token });
     expect(await introspection.json()).toEqual({ active: false });

@@ -11,6 +11,8 @@ const DOCUMENT = {
   bearer_methods_supported: ['header'],
   scopes_supported: ['read', 'write'],
   resource_name: 'Portcullis sample API (unicorns)',
+  dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+  dpop_bound_access_tokens_required: false,
 };
 
 describe('protected resource metadata (RFC 9728)', () => {
@@ -42,7 +44,8 @@ describe('protected resource metadata (RFC 9728)', () => {
     const response = await send('/api/unicorns');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}"`,
+      `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", ` +
+        `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA Ed25519 RS256 PS256"`,
     );
     const metadata = await (await send(new URL(METADATA_URL).pathname)).json<{ authorization_servers: string[] }>();
     const server = await send(

@@ -12,6 +12,8 @@ import { basicAuthorization, postForm, send } from '../helpers/http';
 
 const METADATA_URL = `${TEST_ISSUER}/.well-known/oauth-protected-resource/api`;
 const CHALLENGE = `Bearer realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}"`;
+/** RFC 9449 §7.1: the sample API accepts DPoP too, so its challenges name it with its algorithms. */
+const DPOP_CHALLENGE = `DPoP realm="${TEST_AUDIENCE}", resource_metadata="${METADATA_URL}", algs="ES256 EdDSA Ed25519 RS256 PS256"`;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -103,7 +105,7 @@ describe('/api/unicorns', () => {
       const response = await api(path, token, method, method === 'DELETE' ? undefined : { name: 'Nope', age: 1 });
       expect(response.status).toBe(403);
       expect(response.headers.get('www-authenticate')).toBe(
-        `${CHALLENGE}, error="insufficient_scope", error_description="${description}", scope="write"`,
+        `${CHALLENGE}, error="insufficient_scope", error_description="${description}", scope="write", ${DPOP_CHALLENGE}`,
       );
       expect(await response.json()).toEqual({ error: 'insufficient_scope', error_description: description });
     }
@@ -112,8 +114,8 @@ describe('/api/unicorns', () => {
   it('answers a request without a token with 401 and a challenge without an error code (RFC 6750 §3.1)', async () => {
     const response = await api('/api/unicorns', undefined);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(CHALLENGE);
-    expect(await response.json()).toEqual({ error_description: 'a bearer access token is required' });
+    expect(response.headers.get('www-authenticate')).toBe(`${CHALLENGE}, ${DPOP_CHALLENGE}`);
+    expect(await response.json()).toEqual({ error_description: 'an access token is required' });
   });
 
   it('refuses a token issued for another resource with 401 invalid_token (RFC 8707, RFC 9068 §4)', async () => {
@@ -132,7 +134,7 @@ describe('/api/unicorns', () => {
     const response = await api('/api/unicorns', token);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `${CHALLENGE}, error="invalid_token", error_description="the access token is not meant for this resource"`,
+      `${CHALLENGE}, error="invalid_token", error_description="the access token is not meant for this resource", ${DPOP_CHALLENGE}`,
     );
     expect(await response.json()).toEqual({
       error: 'invalid_token',
@@ -148,7 +150,7 @@ describe('/api/unicorns', () => {
     const response = await api('/api/unicorns', token);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `${CHALLENGE}, error="invalid_token", error_description="the access token has expired"`,
+      `${CHALLENGE}, error="invalid_token", error_description="the access token has expired", ${DPOP_CHALLENGE}`,
     );
   });
 

@@ -11,6 +11,8 @@ import { TEST_ISSUER } from '../helpers/constants';
 import { createTestUser } from '../helpers/users';
 
 const REALM = `realm="${TEST_ISSUER}/oauth/userinfo"`;
+/** RFC 9449 §7.1: userinfo also accepts DPoP, so every challenge names it with its algorithms. */
+const DPOP_CHALLENGE = `DPoP ${REALM}, algs="ES256 EdDSA Ed25519 RS256 PS256"`;
 
 function userinfo(accessToken: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Response> {
   return send('/oauth/userinfo', {
@@ -31,7 +33,7 @@ function expectInvalidToken(response: Response, description: string) {
   return expectBearerError(
     response,
     401,
-    `Bearer ${REALM}, error="invalid_token", error_description="${description}"`,
+    `Bearer ${REALM}, error="invalid_token", error_description="${description}", ${DPOP_CHALLENGE}`,
     {
       error: 'invalid_token',
       error_description: description,
@@ -75,8 +77,8 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
   });
 
   it('challenges a request without a token, with no error code (RFC 6750 §3.1)', async () => {
-    await expectBearerError(await userinfo(undefined), 401, `Bearer ${REALM}`, {
-      error_description: 'a bearer access token is required',
+    await expectBearerError(await userinfo(undefined), 401, `Bearer ${REALM}, ${DPOP_CHALLENGE}`, {
+      error_description: 'an access token is required',
     });
   });
 
@@ -87,7 +89,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     await expectBearerError(
       await userinfo(access_token),
       403,
-      `Bearer ${REALM}, error="insufficient_scope", error_description="${description}", scope="openid"`,
+      `Bearer ${REALM}, error="insufficient_scope", error_description="${description}", scope="openid", ${DPOP_CHALLENGE}`,
       { error: 'insufficient_scope', error_description: description },
     );
   });
@@ -174,7 +176,7 @@ describe('GET/POST /oauth/userinfo (OIDC Core §5.3)', () => {
     const refused = await get(await accessTokenFor(otherApi));
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe(
-      `Bearer ${REALM}, error="invalid_token", error_description="the access token is not meant for this resource"`,
+      `Bearer ${REALM}, error="invalid_token", error_description="the access token is not meant for this resource", ${DPOP_CHALLENGE}`,
     );
   });
 });

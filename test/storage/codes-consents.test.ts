@@ -91,6 +91,7 @@ describe('CodeStore', () => {
         codeHash: await hashOpaqueToken(code),
         grantId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
         codeChallengeMethod: 'S256',
+        dpopJkt: null,
         createdAt: NOW,
         expiresAt: NOW + 60,
         consumedAt: NOW + 1,
@@ -152,6 +153,7 @@ describe('CodeStore', () => {
       grantExpiresAt: NOW + 1000,
       rotatedAt: null,
       revokedAt: null,
+      dpopJkt: null,
     });
   });
 

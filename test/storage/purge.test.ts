@@ -1,4 +1,5 @@
-// purgeExpired and the cron trigger: expired codes, dead refresh tokens, expired sessions and finished counters go;
+// purgeExpired and the cron trigger: expired codes, dead refresh tokens, expired sessions, finished counters and
+// DPoP proof ids past their proof's lifetime go;
 // consumed codes and rotated ancestors stay while replay and reuse detection need them (RFC 6749 §4.1.2,
 // RFC 9700 §4.14.2); a backlog is deleted in bounded slices across runs.
 import { describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,7 @@ import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
 import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
+  dpopProofs,
   loginThrottles,
   rateLimits,
   refreshTokens,
@@ -194,6 +196,11 @@ describe('purgeExpired', () => {
     const staleThrottle = await insertThrottle(NOW - 2 * DAY, NOW - DAY);
     const currentLimit = await insertRateLimit(NOW - MINUTE);
     const staleLimit = await insertRateLimit(NOW - 2 * DAY);
+    // A DPoP proof id is kept while its proof could still be accepted, and no longer (RFC 9449 §11.1).
+    await db.insert(dpopProofs).values([
+      { id: id('proof'), expiresAt: NOW + MINUTE },
+      { id: id('proof'), expiresAt: NOW - 1 },
+    ]);
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
@@ -221,6 +228,7 @@ describe('purgeExpired', () => {
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
+      dpopProofs: 1,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -248,6 +256,7 @@ describe('purgeExpired', () => {
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
+      dpopProofs: 0,
     });
   });
 });
@@ -279,6 +288,7 @@ describe('purgeExpired on a backlog', () => {
       deviceAuthorizations: 0,
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
+      dpopProofs: 0,
     });
   });
 
@@ -327,6 +337,7 @@ describe('the scheduled (cron) handler', () => {
           deviceAuthorizations: 0,
           clientAssertionJtis: 0,
           pushedAuthorizationRequests: 0,
+          dpopProofs: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],

@@ -28,6 +28,7 @@ async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<Refre
     grantExpiresAt: NOW + 7200,
     rotatedAt: null,
     revokedAt: null,
+    dpopJkt: null,
     claims: null,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 // The example microservice: a Worker of its own that protects GET /hello and POST /hello with @portcullis/verify
 // (installed from the packed tarball) and publishes its RFC 9728 metadata. It fetches the issuer's JWKS once, over
-// the AUTH service binding (or JWKS_URL), keeps it in memory, and verifies every token locally.
+// the AUTH service binding (or JWKS_URL), keeps it in memory, and verifies every token locally, DPoP proofs included.
 import { Hono } from 'hono';
 import { protectedResource, type AccessTokenEnv, type ProtectedResource } from '@portcullis/verify/hono';
 
@@ -21,6 +21,8 @@ function resourceOf(env: Bindings): ProtectedResource<Env> {
     issuer: env.ISSUER_URL,
     audience: env.RESOURCE,
     scopesSupported: ['read', 'write'],
+    // DPoP-bound tokens with their proofs (RFC 9449 §7); replay is refused per isolate, the package default.
+    dpop: {},
     jwksCooldownSeconds: Number(env.JWKS_COOLDOWN_SECONDS ?? 30),
     ...(env.JWKS_URL
       ? { jwksUri: env.JWKS_URL }

@@ -27,7 +27,15 @@ export type VerifyErrorCode =
   /** The token is valid but lacks a scope the resource requires (RFC 6750 §3.1 `insufficient_scope`). */
   | 'ERR_INSUFFICIENT_SCOPE'
   /** The JWKS could not be fetched or parsed: the verifier's problem, not the token's. */
-  | 'ERR_JWKS_UNAVAILABLE';
+  | 'ERR_JWKS_UNAVAILABLE'
+  /** The DPoP proof fails a check of RFC 9449 §4.3 or §7.1 (answer `invalid_dpop_proof`). */
+  | 'ERR_DPOP_PROOF_INVALID'
+  /** The DPoP proof lacks the server nonce, or it is stale (RFC 9449 §8/§9: answer `use_dpop_nonce`). */
+  | 'ERR_DPOP_NONCE_REQUIRED'
+  /** A DPoP-bound token (`cnf.jkt`) was presented as a Bearer token, or without a proof (RFC 9449 §7.2). */
+  | 'ERR_DPOP_BOUND_TOKEN'
+  /** The resource requires DPoP and was sent a Bearer token. */
+  | 'ERR_DPOP_REQUIRED';
 
 export interface VerifyErrorOptions {
   /** The claim or header parameter at fault, when there is one. */
@@ -36,12 +44,15 @@ export interface VerifyErrorOptions {
   requiredScopes?: readonly string[];
   /** The underlying error (a jose error, a fetch failure); for logs, never for the client. */
   cause?: unknown;
+  /** For ERR_DPOP_NONCE_REQUIRED: the nonce to send back as the `DPoP-Nonce` header (RFC 9449 §8). */
+  dpopNonce?: string;
 }
 
 export class VerifyError extends Error {
   readonly code: VerifyErrorCode;
   readonly claim: string | undefined;
   readonly requiredScopes: readonly string[];
+  readonly dpopNonce: string | undefined;
 
   constructor(code: VerifyErrorCode, message: string, options: VerifyErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -49,5 +60,6 @@ export class VerifyError extends Error {
     this.code = code;
     this.claim = options.claim;
     this.requiredScopes = options.requiredScopes ?? [];
+    this.dpopNonce = options.dpopNonce;
   }
 }

@@ -3,6 +3,14 @@
 import { errors, jwtVerify } from 'jose';
 import { checkAccessTokenClaims, RFC9068_REQUIRED_CLAIMS, type AccessTokenClaims } from './claims.js';
 import { VerifyError } from './errors.js';
+import {
+  createDPoPBinding,
+  presentedTokenOf,
+  refuseBoundBearer,
+  type DPoPOptions,
+  type DPoPSettings,
+} from './dpop-binding.js';
+import type { DPoPReplayStore } from './dpop-replay.js';
 import { createKeyResolver, type KeySource } from './jwks.js';
 import { createTokenCache, tokenCacheKey } from './token-cache.js';
 
@@ -16,6 +24,21 @@ export {
   type PublishedResourceMetadata,
   type ResourceMetadataOptions,
 } from './resource-metadata.js';
+export {
+  accessTokenHash,
+  DPOP_ALGORITHMS,
+  DPOP_CLOCK_TOLERANCE_SECONDS,
+  DPOP_PROOF_MAX_AGE_SECONDS,
+  normalizedHtu,
+  verifyDPoPProof,
+  type DPoPNonceSource,
+  type DPoPProof,
+  type DPoPProofOptions,
+  type DPoPRequest,
+} from './dpop.js';
+export { boundKeyOf, type DPoPOptions, type DPoPSettings } from './dpop-binding.js';
+export { createDPoPNonces, DPOP_NONCE_WINDOW_SECONDS } from './dpop-nonce.js';
+export { createMemoryReplayStore, DPOP_REPLAY_MAX_ENTRIES, type DPoPReplayStore } from './dpop-replay.js';
 export { JWKS_COOLDOWN_SECONDS, JWKS_MAX_AGE_SECONDS, type JwksFetcher, type KeySource } from './jwks.js';
 
 /** Asymmetric JWS algorithms a verifier may allow. `none` and the HMAC family are never accepted. */
@@ -57,13 +80,30 @@ export interface VerifierOptions extends KeySource {
   tokenCacheMaxAgeSeconds?: number;
   /** Most tokens remembered; default TOKEN_CACHE_MAX_ENTRIES. */
   tokenCacheMaxEntries?: number;
+  /**
+   * Accept `Authorization: DPoP` (RFC 9449 §7): `{}` for the defaults, with an in-memory replay store per
+   * verifier (see createMemoryReplayStore for its limits); `{ required: true }` also refuses Bearer tokens.
+   * Without it only Bearer tokens are accepted. A DPoP-bound token presented as Bearer is always refused.
+   */
+  dpop?: DPoPOptions;
 }
 
-/** Verifies a token, or the `Authorization: Bearer` token of a request, and returns its frozen claims. */
+/** Per-request overrides: a replay store bound to this request's environment (a D1 binding, say). */
+export interface VerifyRequestOptions {
+  replayStore?: DPoPReplayStore;
+}
+
+/**
+ * Verifies a token, or the `Authorization: Bearer` / `DPoP` token of a request, and returns its frozen claims.
+ * A bare token string is checked as a JWT only: DPoP binding needs the request, so pass the Request wherever the
+ * token came from one.
+ */
 export interface Verifier {
-  (tokenOrRequest: string | Request): Promise<AccessTokenClaims>;
+  (tokenOrRequest: string | Request, requestOptions?: VerifyRequestOptions): Promise<AccessTokenClaims>;
   readonly issuer: string;
   readonly audience: readonly string[];
+  /** How this verifier treats DPoP, for challenges; undefined when it accepts Bearer only. */
+  readonly dpop: DPoPSettings | undefined;
 }
 
 /**
@@ -120,8 +160,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  async function verify(tokenOrRequest: string | Request): Promise<AccessTokenClaims> {
-    const token = typeof tokenOrRequest === 'string' ? tokenOrRequest : bearerTokenOf(tokenOrRequest);
+  async function verifyCached(token: string): Promise<AccessTokenClaims> {
     if (token === '') throw new VerifyError('ERR_TOKEN_MISSING', 'a bearer access token is required');
     if (!cache) return verifyToken(token);
     const key = await tokenCacheKey(token);
@@ -132,7 +171,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return claims;
   }
 
-  return Object.assign(verify, { issuer, audience: Object.freeze(audience) });
+  const dpop = options.dpop ? createDPoPBinding(options.dpop) : undefined;
+
+  async function verify(tokenOrRequest: string | Request, requestOptions: VerifyRequestOptions = {}) {
+    if (typeof tokenOrRequest === 'string') return verifyCached(tokenOrRequest);
+    if (!dpop) {
+      const claims = await verifyCached(bearerTokenOf(tokenOrRequest));
+      refuseBoundBearer(claims);
+      return claims;
+    }
+    const presented = presentedTokenOf(tokenOrRequest);
+    const claims = await verifyCached(presented.token);
+    // The token is cached; its proof is not: every request proves possession again (RFC 9449 §7.1).
+    await dpop.check(tokenOrRequest, presented, claims, requestOptions.replayStore);
+    return claims;
+  }
+
+  return Object.assign(verify, { issuer, audience: Object.freeze(audience), dpop: dpop?.settings });
 }
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token

@@ -1,7 +1,8 @@
 // verifyAccessToken and requireScope: Hono middleware that guards routes with createVerifier, answers the RFC 6750
 // §3 Bearer challenges (challenge.ts), and lets CORS preflights through.
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { bearerErrorResponse } from './challenge.js';
+import { bearerErrorResponse, type ChallengeOptions } from './challenge.js';
+import type { DPoPReplayStore } from './dpop-replay.js';
 import {
   createVerifier,
   requireScopes,
@@ -19,6 +20,8 @@ export interface AccessTokenVariables {
   bearerRealm: string;
   /** The RFC 9728 metadata URL of its challenges, if any, for the same reason. */
   bearerResourceMetadata: string | undefined;
+  /** The DPoP settings and scheme of those challenges (RFC 9449 §7.1). */
+  bearerChallenge: ChallengeOptions;
 }
 export interface AccessTokenEnv {
   Variables: AccessTokenVariables;
@@ -36,13 +39,18 @@ export interface GuardOptions {
   resourceMetadata?: string | boolean;
 }
 
+/** Where the middleware gets the DPoP replay store of a request, when it depends on the request's environment. */
+export interface ReplayStoreSource<E extends Env> {
+  replayStoreFor?: (c: Context<E & AccessTokenEnv>) => DPoPReplayStore;
+}
+
 /** Where the middleware gets its verifier: built from options, given once, or chosen per request (e.g. by issuer). */
 export type VerifierSource<E extends Env> =
   | VerifierOptions
   | { verifier: Verifier }
   | { verifierFor: (c: Context<E & AccessTokenEnv>) => Verifier };
 
-export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & VerifierSource<E>;
+export type VerifyAccessTokenOptions<E extends Env = Env> = GuardOptions & ReplayStoreSource<E> & VerifierSource<E>;
 
 /**
  * Verifies the `Authorization: Bearer` access token (see createVerifier for every check), requires `scopes`, and
@@ -61,16 +69,19 @@ export function verifyAccessToken<E extends Env = Env>(
   return async function verifyAccessTokenMiddleware(c, next) {
     if (isUncredentialedOptions(c)) return next();
     const verifier = verifierFor(c);
-    const challenge = {
+    const challenge: ChallengeOptions = {
       realm: options.realm ?? verifier.audience[0] ?? '',
       resourceMetadata: metadataUrlFor(options.resourceMetadata, verifier),
+      dpop: verifier.dpop,
+      scheme: /^DPoP\s/i.test(c.req.header('authorization') ?? '') ? 'DPoP' : 'Bearer',
     };
     try {
-      const claims = await verifier(c.req.raw);
+      const claims = await verifier(c.req.raw, { replayStore: options.replayStoreFor?.(c) });
       requireScopes(claims, scopes);
       c.set('accessToken', claims);
       c.set('bearerRealm', challenge.realm);
       c.set('bearerResourceMetadata', challenge.resourceMetadata);
+      c.set('bearerChallenge', challenge);
     } catch (error) {
       if (error instanceof VerifyError) return bearerErrorResponse(error, challenge);
       throw error;
@@ -102,11 +113,7 @@ export function requireScope(...scopes: string[]): MiddlewareHandler<AccessToken
     try {
       requireScopes(c.get('accessToken'), scopes);
     } catch (error) {
-      if (error instanceof VerifyError)
-        return bearerErrorResponse(error, {
-          realm: c.get('bearerRealm'),
-          resourceMetadata: c.get('bearerResourceMetadata'),
-        });
+      if (error instanceof VerifyError) return bearerErrorResponse(error, c.get('bearerChallenge'));
       throw error;
     }
     await next();

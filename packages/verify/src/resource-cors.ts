@@ -24,7 +24,7 @@ export interface ResourceCorsOptions<E extends Env = Env> {
 
 /**
  * Answers preflights for allowed origins and shares responses with them, exposing `WWW-Authenticate` so the app
- * can read a Bearer challenge (RFC 6750 §3, RFC 9728 §5.1). Never `Access-Control-Allow-Credentials`: bearer tokens
+ * can read a Bearer or DPoP challenge (RFC 6750 §3, RFC 9449 §7.1, RFC 9728 §5.1). Never `Access-Control-Allow-Credentials`: bearer tokens
  * are sent explicitly, so no ambient credential (cookie) is ever involved.
  */
 export function resourceCors<E extends Env = Env>(options: ResourceCorsOptions<E>): MiddlewareHandler<E> {
@@ -35,8 +35,9 @@ export function resourceCors<E extends Env = Env>(options: ResourceCorsOptions<E
         ? withoutEmptyOrigin(options.origin as unknown as OriginPolicy)
         : [...options.origin],
     allowMethods: [...(options.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])],
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['WWW-Authenticate'],
+    // DPoP proofs (RFC 9449 §4.1) come in their own header, and the server nonce goes back in one (§9).
+    allowHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
     credentials: false,
   });

@@ -1,5 +1,7 @@
 // OAuth 2.0 Protected Resource Metadata (RFC 9728): the document a resource server publishes so that clients (MCP
 // clients among them) find its authorization server from a 401, and the well-known URL it lives at (§3.1).
+import { DPOP_ALGORITHMS } from './dpop.js';
+import type { DPoPOptions } from './dpop-binding.js';
 
 /** The RFC 9728 §2 metadata of a protected resource, as served (snake_case on the wire). */
 export interface ProtectedResourceMetadata {
@@ -9,6 +11,9 @@ export interface ProtectedResourceMetadata {
   readonly scopes_supported?: readonly string[];
   readonly resource_name?: string;
   readonly resource_documentation?: string;
+  /** RFC 9728 §2: the DPoP proof algorithms accepted, when the resource accepts DPoP. */
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  readonly dpop_bound_access_tokens_required?: boolean;
 }
 
 export interface ResourceMetadataOptions {
@@ -22,6 +27,8 @@ export interface ResourceMetadataOptions {
   resourceName?: string;
   /** A page for developers about this resource (RFC 9728 §2 `resource_documentation`). */
   resourceDocumentation?: string;
+  /** The verifier's DPoP options, if it accepts DPoP: published as the RFC 9728 §2 `dpop_*` members. */
+  dpop?: DPoPOptions;
 }
 
 /** The metadata document and where it is served: its absolute URL and the path of that URL. */
@@ -47,7 +54,8 @@ export function resourceMetadataUrl(resource: string): string {
 /**
  * Builds the metadata of the resource a verifier protects, from the verifier's own options: the resource is the
  * first audience unless given, and the authorization server its issuer. Only bearer tokens in the Authorization
- * header are accepted by the verifier, so `bearer_methods_supported` is `["header"]` (RFC 6750 §2.1).
+ * header are accepted by the verifier, so `bearer_methods_supported` is `["header"]` (RFC 6750 §2.1); with DPoP, its
+ * algorithms and whether it is required.
  */
 export function protectedResourceMetadata(
   options: { issuer: string; audience: string | readonly string[] } & ResourceMetadataOptions,
@@ -61,6 +69,12 @@ export function protectedResourceMetadata(
     ...(options.scopesSupported ? { scopes_supported: [...options.scopesSupported] } : {}),
     ...(options.resourceName ? { resource_name: options.resourceName } : {}),
     ...(options.resourceDocumentation ? { resource_documentation: options.resourceDocumentation } : {}),
+    ...(options.dpop
+      ? {
+          dpop_signing_alg_values_supported: [...(options.dpop.algorithms ?? DPOP_ALGORITHMS)],
+          dpop_bound_access_tokens_required: options.dpop.required ?? false,
+        }
+      : {}),
   };
   const url = resourceMetadataUrl(resource);
   return { document: Object.freeze(document), url, path: new URL(url).pathname };

@@ -103,7 +103,7 @@ describe('CORS for a resource server', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(response.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type');
+    expect(response.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,DPoP');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST,PUT,PATCH,DELETE');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(response.headers.get('vary')).toContain('Origin');
@@ -121,7 +121,7 @@ describe('CORS for a resource server', () => {
     const response = await request('/v1/things', { headers: { Origin: ALLOWED } });
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
+    expect(response.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate,DPoP-Nonce');
   });
 
   it('never challenges an OPTIONS without Authorization, even with no CORS middleware in front', async () => {

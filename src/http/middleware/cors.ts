@@ -14,7 +14,7 @@ import { clientAuthRequest } from './client-auth';
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /** Request headers a browser app sends: client or bearer credentials, and the form or JSON body type. */
-const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, DPoP';
 
 /** A CORS preflight carries Origin and Access-Control-Request-Method (Fetch §3.2.2); any other OPTIONS is not one. */
 function isPreflight(c: Context<AppEnv>): boolean {
@@ -80,8 +80,9 @@ export function clientCors({ methods, namedClientId }: ClientCorsOptions): Middl
     const client = c.get('client') ?? (await findNamedClient(c, namedClientId(c)));
     if (client?.allowedOrigins.includes(origin)) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
-      // Lets the app read the Basic or Bearer challenge of a 401 (RFC 6749 §5.2, RFC 6750 §3).
-      c.res.headers.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      // Lets the app read the Basic, Bearer or DPoP challenge of a 401 (RFC 6749 §5.2, RFC 6750 §3, RFC 9449 §7.1)
+      // and the server nonce (RFC 9449 §8).
+      c.res.headers.set('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
     }
   };
 }
@@ -97,13 +98,14 @@ export function clientIdFromCredentials(c: Context<AppEnv>): string | undefined 
 }
 
 /**
- * Userinfo: the `client_id` claim (RFC 9068 §2.2) of the bearer token, read without verifying it. A success means
+ * Userinfo: the `client_id` claim (RFC 9068 §2.2) of the Bearer or DPoP token, read without verifying it. A success means
  * the endpoint verified the token; a forged token can only make its error readable by the named client's origins.
  */
 export function clientIdFromAccessToken(c: Context<AppEnv>): string | undefined {
   const [scheme, credentials] = c.req.header('authorization')?.trim().split(/\s+/) ?? [];
-  // RFC 6750 §2.1 header, or §2.2 form parameter when the endpoint read a form.
-  const token = scheme?.toLowerCase() === 'bearer' ? credentials : c.get('params')?.get('access_token');
+  // RFC 6750 §2.1 or RFC 9449 §7.1 header, or RFC 6750 §2.2 form parameter when the endpoint read a form.
+  const fromHeader = scheme?.toLowerCase() === 'bearer' || scheme?.toLowerCase() === 'dpop';
+  const token = fromHeader ? credentials : c.get('params')?.get('access_token');
   if (!token) return undefined;
   try {
     const { client_id: clientId } = decodeJwt(token);

@@ -1,8 +1,10 @@
 // The authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3.2): redeem a code once, for the
-// client it was issued to, with the same redirect URI and the PKCE verifier of its challenge.
+// client it was issued to, with the same redirect URI, the PKCE verifier of its challenge and, for a code bound
+// with `dpop_jkt`, a DPoP proof of that key (RFC 9449 §10).
 import type { AuthorizationCode, Client } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
+import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import {
   assertActiveUser,
@@ -37,6 +39,7 @@ export const authorizationCodeGrant: Grant = {
         scopes: [],
         resources,
         knownResources: knownResources(config, issuer),
+        dpopJkt: context.dpopJkt ?? null,
         redirectUri,
         verifierChallenge: verifier === undefined ? null : await challengeOfVerifier(verifier),
         allowsNoChallenge: verifier === undefined && client.tokenEndpointAuthMethod !== 'none',
@@ -47,6 +50,9 @@ export const authorizationCodeGrant: Grant = {
                 tokenHash: await hashOpaqueToken(refreshToken),
                 ...newFamilyExpiry(context, nowSeconds),
                 scopeRule: REFRESH_TOKEN_SCOPE_RULE,
+                // RFC 9449 §5.0: a public client's refresh token is bound to its proof's key; a confidential
+                // client's is bound to its credentials already, and may move to a new key.
+                dpopJkt: client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
               },
       },
       nowSeconds,
@@ -70,6 +76,7 @@ export const authorizationCodeGrant: Grant = {
     if (redirectUri !== code.redirectUri)
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     await checkCodeVerifier(code, client, verifier);
+    requireBoundKey(code.dpopJkt, context.dpopJkt, 'authorization code');
     const user = assertActiveUser(redemption.user);
     const audience = audienceWithinGrant(resources, code.resources, config, issuer);
     // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored refresh token.

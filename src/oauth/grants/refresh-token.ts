@@ -1,9 +1,11 @@
 // The refresh_token grant (RFC 6749 §6) with rotation: every use returns a new refresh token, and presenting a
 // rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2), unless its own client
-// presents it within the reuse interval: then it gets a sibling refresh token of the same family.
+// presents it within the reuse interval: then it gets a sibling refresh token of the same family. A public client's
+// token bound to a DPoP key is rotated only with a proof of that key (RFC 9449 §5.0); its successor stays bound.
 import type { RefreshToken } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
+import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import { assertActiveUser, issueTokenSet } from '../issue-tokens';
 import { requireParam } from '../params';
@@ -30,6 +32,7 @@ export const refreshTokenGrant: Grant = {
         scopes: requestedScopes ?? [],
         resources,
         knownResources: knownResources(config, issuer),
+        dpopJkt: context.dpopJkt ?? null,
         successorHash: await hashOpaqueToken(successor),
         idleTtlSeconds: config.refreshTokenIdleTtlSeconds,
         reuseIntervalSeconds: config.refreshTokenReuseIntervalSeconds,
@@ -38,6 +41,7 @@ export const refreshTokenGrant: Grant = {
     );
     // Judged on the token as it stood before this request, in the order the errors are meant to be reported.
     const token = usableRefreshToken(context, rotation.token, nowSeconds);
+    requireBoundKey(token.dpopJkt, context.dpopJkt, 'refresh token');
     // §6: the requested scope may narrow the access token's, never widen it (invalid_scope).
     const scopes = narrowScope(requestedScopes, token.scopes);
     const user = assertActiveUser(rotation.user);

@@ -16,6 +16,8 @@ export interface GrantContext {
   stores: Stores;
   /** The caller's address (http/client-address.ts), for the login throttle of the password grant; undefined when unknown. */
   clientIp: string | undefined;
+  /** The JWK thumbprint of the request's verified DPoP proof (RFC 9449 §5); undefined without one. */
+  dpopJkt: string | undefined;
   /** Records audit events of this request (sign-ins of the password grant, refresh-token reuse). */
   audit: Auditor;
 }

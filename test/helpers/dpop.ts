@@ -1,0 +1,13 @@
+// DPoP proofs for the issuer's tests (RFC 9449 §4.2): the package's proof signer, aimed at this issuer's endpoints.
+import { TEST_ISSUER } from './constants';
+import { signProof, type ProofInput, type ProofKey } from '../../packages/verify/test/dpop-proof';
+
+export { createProofKey, signProof, type ProofKey } from '../../packages/verify/test/dpop-proof';
+
+export const TOKEN_ENDPOINT = `${TEST_ISSUER}/oauth/token`;
+export const USERINFO_ENDPOINT = `${TEST_ISSUER}/oauth/userinfo`;
+
+/** A proof for a token request; `input` overrides any part of it. */
+export function tokenProof(key: ProofKey, input: Partial<ProofInput> = {}): Promise<string> {
+  return signProof(key, { htm: 'POST', htu: TOKEN_ENDPOINT, ...input });
+}
