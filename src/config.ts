@@ -17,6 +17,12 @@ export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** Refresh token idle lifetime (14 days) and absolute lifetime of a token family (90 days). */
 export const REFRESH_TOKEN_IDLE_TTL_SECONDS = 14 * 24 * 3600;
 export const REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS = 90 * 24 * 3600;
+/**
+ * Refresh token reuse interval: 0 (strict rotation) by default, at most 60 (a race window, not a second lifetime);
+ * 30 is what docs/tokens.md recommends for browsers and mobile apps.
+ */
+export const REFRESH_TOKEN_REUSE_INTERVAL_SECONDS = 0;
+export const REFRESH_TOKEN_REUSE_INTERVAL_MAX_SECONDS = 60;
 
 /** Dynamic registrations one registrant (an IP, or the initial access token) may hold at once. */
 export const REGISTRATION_MAX_CLIENTS_PER_REGISTRANT = 50;
@@ -51,6 +57,12 @@ export interface Config {
   refreshTokenIdleTtlSeconds: number;
   /** Default 7776000 (90 days): a token family expires however it is used; REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS. */
   refreshTokenAbsoluteTtlSeconds: number;
+  /**
+   * Default 0 (strict: any reuse revokes the family, RFC 9700 §4.14.2), at most 60; REFRESH_TOKEN_REUSE_INTERVAL_SECONDS.
+   * For this long after a rotation, the same client presenting the rotated token again for the same scope and
+   * resources gets a sibling refresh token of the same family instead of revoking it.
+   */
+  refreshTokenReuseIntervalSeconds: number;
   /** `aud` when no `resource` (RFC 8707) is sent; default `<issuer>/api`, the sample API. */
   defaultAudience: string | undefined;
   /** Dynamic registration (RFC 7591 §3): `open`, `token` (initial access token, the default) or `closed`. */
@@ -159,6 +171,7 @@ export function loadConfig(env: Bindings): Config {
   ) {
     problems.push('REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS must not be shorter than REFRESH_TOKEN_IDLE_TTL_SECONDS');
   }
+  const refreshTokenReuseIntervalSeconds = attempt(() => readReuseInterval(env.REFRESH_TOKEN_REUSE_INTERVAL_SECONDS));
   const defaultAudience = attempt(() => readOptionalUrl('DEFAULT_AUDIENCE', env.DEFAULT_AUDIENCE));
   const resources = attempt(() => readUrlList('RESOURCES', env.RESOURCES));
   const scopes = attempt(() => parseScopeDefinitions(env.SCOPES));
@@ -223,6 +236,7 @@ export function loadConfig(env: Bindings): Config {
     authorizationCodeTtlSeconds: authorizationCodeTtlSeconds!,
     refreshTokenIdleTtlSeconds: refreshTokenIdleTtlSeconds!,
     refreshTokenAbsoluteTtlSeconds: refreshTokenAbsoluteTtlSeconds!,
+    refreshTokenReuseIntervalSeconds: refreshTokenReuseIntervalSeconds!,
     defaultAudience,
     resources: resources!,
     registrationPolicy: registrationPolicy!,
@@ -338,6 +352,16 @@ function readCodeTtl(value: string | undefined): number {
     throw new Error(`AUTHORIZATION_CODE_TTL_SECONDS must be at most ${AUTHORIZATION_CODE_TTL_SECONDS}, got ${ttl}`);
   }
   return ttl;
+}
+
+function readReuseInterval(value: string | undefined): number {
+  const name = 'REFRESH_TOKEN_REUSE_INTERVAL_SECONDS';
+  if (value === undefined || value.trim() === '') return REFRESH_TOKEN_REUSE_INTERVAL_SECONDS;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > REFRESH_TOKEN_REUSE_INTERVAL_MAX_SECONDS) {
+    throw new Error(`${name} must be an integer from 0 to ${REFRESH_TOKEN_REUSE_INTERVAL_MAX_SECONDS}, got "${value}"`);
+  }
+  return parsed;
 }
 
 function readRegistrationPolicy(value: string | undefined): RegistrationPolicy {

@@ -40,6 +40,8 @@ export interface Bindings {
   REFRESH_TOKEN_IDLE_TTL_SECONDS?: string;
   /** How long a refresh token family lives from the sign-in that began it, however often it is rotated. */
   REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS?: string;
+  /** Seconds after a rotation in which the same client may present the rotated token again (0 to 60, default 0). */
+  REFRESH_TOKEN_REUSE_INTERVAL_SECONDS?: string;
   /** Default `aud` of access tokens when the request names no `resource`; defaults to `<issuer>/api`. */
   DEFAULT_AUDIENCE?: string;
   /** Further resource indicators (RFC 8707) tokens may be issued for, space-separated. */

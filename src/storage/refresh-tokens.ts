@@ -1,6 +1,19 @@
 // RefreshTokenStore on D1: refresh tokens (RFC 6749 §6) stored hashed, rotated atomically in one D1 round trip,
-// revoked by family (RFC 9700 §4.14.2).
-import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, sql, type Column, type SQL } from 'drizzle-orm';
+// revoked by family on reuse after the reuse interval (RFC 9700 §4.14.2).
+import {
+  and,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  not,
+  or,
+  sql,
+  type Column,
+  type SQL,
+} from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
 import type { Database } from './db';
@@ -27,10 +40,12 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
     },
     async rotate(tokenHash, rotation, nowSeconds) {
       const presented = eq(refreshTokens.tokenHash, tokenHash);
+      const reusable = (rotatedAt: Column) => withinReuseInterval(rotatedAt, rotation.reuseIntervalSeconds, nowSeconds);
       const spendable = and(
         presented,
         eq(refreshTokens.clientId, rotation.clientId),
-        isNull(refreshTokens.rotatedAt),
+        // Unrotated, or rotated moments ago (a second tab, a retried request): then a sibling joins the family.
+        or(isNull(refreshTokens.rotatedAt), reusable(refreshTokens.rotatedAt)),
         isNull(refreshTokens.revokedAt),
         gt(refreshTokens.expiresAt, nowSeconds),
         gt(refreshTokens.grantExpiresAt, nowSeconds),
@@ -48,7 +63,8 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
           .select()
           .from(users)
           .where(eq(users.id, db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(presented))),
-        // Presented again after its rotation: theft, so the whole family goes (before this batch rotates anything).
+        // Presented again after its rotation and the reuse interval: theft, so the whole family goes, and only it
+        // (before this batch rotates anything). Within the interval a mismatch is refused below, revoking nothing.
         db
           .update(refreshTokens)
           .set({ revokedAt: nowSeconds })
@@ -64,6 +80,7 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
                       eq(earlier.tokenHash, tokenHash),
                       eq(earlier.clientId, rotation.clientId),
                       isNotNull(earlier.rotatedAt),
+                      not(reusable(earlier.rotatedAt)),
                     ),
                   ),
               ),
@@ -79,9 +96,10 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
             revokedAt: null,
           })} from ${refreshTokens} where ${spendable}`,
         ),
+        // A reuse keeps the first rotation time, so the interval never slides.
         db
           .update(refreshTokens)
-          .set({ rotatedAt: nowSeconds })
+          .set({ rotatedAt: sql`coalesce(${refreshTokens.rotatedAt}, ${nowSeconds})` })
           .where(spendable)
           .returning({ tokenHash: refreshTokens.tokenHash }),
       ]);
@@ -100,6 +118,11 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       await revokeWhere(and(eq(refreshTokens.userId, userId), eq(refreshTokens.clientId, clientId)), nowSeconds);
     },
   };
+}
+
+/** The rotation at `rotatedAt` happened less than the reuse interval ago; never with an interval of 0. */
+function withinReuseInterval(rotatedAt: Column, reuseIntervalSeconds: number, nowSeconds: number): SQL {
+  return reuseIntervalSeconds > 0 ? gt(rotatedAt, nowSeconds - reuseIntervalSeconds) : sql`0`;
 }
 
 /**

@@ -216,6 +216,8 @@ export interface RefreshTokenRotation extends GrantRequest {
   successorHash: string;
   /** The successor expires this long after now, never after its family's end. */
   idleTtlSeconds: number;
+  /** For this long after its rotation, a token may be rotated again into a sibling successor (0: never). */
+  reuseIntervalSeconds: number;
 }
 
 export interface RefreshTokenRotationResult {
@@ -233,9 +235,11 @@ export interface RefreshTokenStore {
   /**
    * Rotates a refresh token in one round trip (one D1 batch): only if the token is usable, bound to the request's
    * client, covers the request and its user is active, marks it rotated and stores its successor (which keeps its
-   * grant, user, scope, resources, auth time and family end), so of concurrent uses exactly one wins. A token of
-   * this client presented after its rotation revokes its whole family (RFC 9700 §4.14.2). Anything else that fails
-   * changes nothing.
+   * grant, user, scope, resources, auth time and family end), so of concurrent uses exactly one wins. Within the
+   * reuse interval after its rotation, the token is spendable again under the same conditions: each such use stores
+   * a sibling successor and keeps the first rotation time. A token of this client presented after its rotation and
+   * that interval revokes its whole family, and nothing else (RFC 9700 §4.14.2). Anything else that fails changes
+   * nothing.
    */
   rotate(tokenHash: string, rotation: RefreshTokenRotation, nowSeconds: number): Promise<RefreshTokenRotationResult>;
   /** Revokes every token of a family (a replayed code, a reused refresh token, RFC 7009 revocation). */

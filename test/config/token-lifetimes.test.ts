@@ -1,5 +1,6 @@
 // loadConfig's lifetimes for codes (RFC 6749 §4.1.2) and refresh tokens (§6): defaults of 60 s, 14 days idle and
-// 90 days absolute, shorter overrides, and one error for a code TTL over 60 s and an absolute shorter than idle.
+// 90 days absolute, shorter overrides, and one error for a code TTL over 60 s and an absolute shorter than idle;
+// the refresh token reuse interval (issue 15 §3): 0 by default, 0 to 60 accepted.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../src/config';
@@ -13,7 +14,20 @@ describe('loadConfig: code and refresh token lifetimes', () => {
       authorizationCodeTtlSeconds: 60,
       refreshTokenIdleTtlSeconds: 14 * 24 * 3600,
       refreshTokenAbsoluteTtlSeconds: 90 * 24 * 3600,
+      refreshTokenReuseIntervalSeconds: 0,
     });
+  });
+
+  it('reads a refresh token reuse interval from 0 to 60 s and refuses anything else', () => {
+    for (const seconds of [0, 30, 60]) {
+      const config = loadConfig({ ...base, REFRESH_TOKEN_REUSE_INTERVAL_SECONDS: String(seconds) });
+      expect(config.refreshTokenReuseIntervalSeconds).toBe(seconds);
+    }
+    for (const value of ['61', '-1', '2.5', 'soon']) {
+      expect(() => loadConfig({ ...base, REFRESH_TOKEN_REUSE_INTERVAL_SECONDS: value })).toThrow(
+        `REFRESH_TOKEN_REUSE_INTERVAL_SECONDS must be an integer from 0 to 60, got "${value}"`,
+      );
+    }
   });
 
   it('reads shorter lifetimes', () => {

@@ -146,6 +146,33 @@ describe('audit events', () => {
     expect(JSON.stringify(reuse)).not.toContain(second.refresh_token!);
   });
 
+  it('records a reuse within REFRESH_TOKEN_REUSE_INTERVAL_SECONDS as a success, which revoked nothing', async () => {
+    const testApp = createTestApp({ REFRESH_TOKEN_REUSE_INTERVAL_SECONDS: '30' });
+    const testClient = await createPublicCodeClient();
+    const { user } = await createTestUser();
+    const first = await signIn(testClient, user);
+    const refresh = () =>
+      testApp.request('/oauth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: testClient.client.id,
+          refresh_token: first.refresh_token!,
+        }),
+      });
+    expect((await refresh()).status).toBe(200);
+    expect((await refresh()).status).toBe(200);
+    expect(loggedEvents().filter((event) => event.type === 'refresh_token_reuse')).toEqual([
+      expect.objectContaining({
+        outcome: 'success',
+        user_id: user.id,
+        client_id: testClient.client.id,
+        details: { withinReuseInterval: true },
+      }),
+    ]);
+  });
+
   it('records registration, management and a refusal by policy (RFC 7591, RFC 7592)', async () => {
     const { clientId, secret, registrationAccessToken } = await registerClientCredentialsClient();
     const management = { Authorization: `Bearer ${registrationAccessToken}` };

@@ -46,6 +46,7 @@ const rotationOf = (token: RefreshToken, overrides: Partial<RefreshTokenRotation
   knownResources: ['https://api.example/', 'https://other.example/'],
   successorHash: generateOpaqueToken(),
   idleTtlSeconds: IDLE_TTL_SECONDS,
+  reuseIntervalSeconds: 0,
   ...overrides,
 });
 
@@ -156,6 +157,53 @@ describe('RefreshTokenStore', () => {
     expect((await store.findByHash(token.tokenHash))?.revokedAt).toBe(NOW);
     expect(await store.findByHash(reuse.successorHash)).toBeNull();
     expect((await store.findByHash(stranger.tokenHash))?.revokedAt).toBeNull();
+  });
+
+  it('stores a sibling for a reuse within the interval and keeps the first rotation time', async () => {
+    const store = storesFor(env.DB).refreshTokens;
+    const token = await storedToken({ rotatedAt: NOW - 29 });
+    const successor = await storedToken({ grantId: token.grantId, clientId: token.clientId, userId: token.userId });
+
+    const reuse = rotationOf(token, { reuseIntervalSeconds: 30 });
+    expect(await store.rotate(token.tokenHash, reuse, NOW)).toMatchObject({ rotated: true, token });
+    expect(await store.findByHash(reuse.successorHash)).toEqual({
+      ...token,
+      tokenHash: reuse.successorHash,
+      createdAt: NOW,
+      expiresAt: NOW + IDLE_TTL_SECONDS,
+      rotatedAt: null,
+    });
+    expect((await store.findByHash(token.tokenHash))?.rotatedAt).toBe(NOW - 29);
+    expect((await store.findByHash(successor.tokenHash))?.revokedAt).toBeNull();
+  });
+
+  it('changes nothing for a mismatched reuse within the interval', async () => {
+    const store = storesFor(env.DB).refreshTokens;
+    const token = await storedToken({ rotatedAt: NOW - 1 });
+    await storedToken({ grantId: token.grantId, clientId: token.clientId, userId: token.userId });
+    const before = await familyRows(token.grantId);
+    for (const mismatch of [
+      { clientId: 'another-client' },
+      { scopes: ['openid', 'write'] },
+      { resources: ['https://other.example/'] },
+    ]) {
+      const rotation = rotationOf(token, { reuseIntervalSeconds: 30, ...mismatch });
+      expect(await store.rotate(token.tokenHash, rotation, NOW)).toMatchObject({ rotated: false });
+    }
+    expect(await familyRows(token.grantId)).toEqual(before);
+  });
+
+  it('revokes the family, and only it, for a reuse once the interval has passed (RFC 9700 §4.14.2)', async () => {
+    const store = storesFor(env.DB).refreshTokens;
+    const token = await storedToken({ rotatedAt: NOW - 30 });
+    const successor = await storedToken({ grantId: token.grantId, clientId: token.clientId, userId: token.userId });
+    const sameUserAndClient = await storedToken({ clientId: token.clientId, userId: token.userId });
+
+    const reuse = rotationOf(token, { reuseIntervalSeconds: 30 });
+    expect(await store.rotate(token.tokenHash, reuse, NOW)).toMatchObject({ rotated: false });
+    expect((await store.findByHash(successor.tokenHash))?.revokedAt).toBe(NOW);
+    expect(await store.findByHash(reuse.successorHash)).toBeNull();
+    expect((await store.findByHash(sameUserAndClient.tokenHash))?.revokedAt).toBeNull();
   });
 
   it('finds nothing to rotate for an unknown token', async () => {

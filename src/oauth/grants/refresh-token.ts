@@ -1,6 +1,7 @@
 // The refresh_token grant (RFC 6749 §6) with rotation: every use returns a new refresh token, and presenting a
-// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2). A public client's token
-// bound to a DPoP key is rotated only with a proof of that key (RFC 9449 §5.0); its successor stays bound.
+// rotated one again is taken as theft and revokes the whole family (RFC 9700 §4.14.2), unless its own client
+// presents it within the reuse interval: then it gets a sibling refresh token of the same family. A public client's
+// token bound to a DPoP key is rotated only with a proof of that key (RFC 9449 §5.0); its successor stays bound.
 import type { RefreshToken } from '../../storage/types';
 import { epochSeconds } from '../../tokens/access-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../../tokens/opaque';
@@ -34,6 +35,7 @@ export const refreshTokenGrant: Grant = {
         dpopJkt: context.dpopJkt ?? null,
         successorHash: await hashOpaqueToken(successor),
         idleTtlSeconds: config.refreshTokenIdleTtlSeconds,
+        reuseIntervalSeconds: config.refreshTokenReuseIntervalSeconds,
       },
       nowSeconds,
     );
@@ -46,6 +48,15 @@ export const refreshTokenGrant: Grant = {
     const audience = audienceWithinGrant(resources, token.resources, config, issuer);
     // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored successor.
     if (!rotation.rotated) throw new Error('the refresh token rotation and its checks disagree');
+    // A graced reuse is recorded as one, so an operator sees how often the window is needed.
+    if (token.rotatedAt !== null) {
+      context.audit({
+        type: 'refresh_token_reuse',
+        userId: token.userId,
+        clientId: token.clientId,
+        details: { withinReuseInterval: true },
+      });
+    }
     return issueTokenSet(
       context,
       { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
@@ -60,11 +71,12 @@ function usableRefreshToken(context: GrantContext, token: RefreshToken | null, n
   // A token of another client is as good as unknown to this one (RFC 6749 §10.4: bound to its client).
   if (!token || token.clientId !== context.client.id)
     throw new OAuthError('invalid_grant', 'the refresh token is invalid');
-  switch (refreshTokenState(token, nowSeconds)) {
+  switch (refreshTokenState(token, nowSeconds, context.config.refreshTokenReuseIntervalSeconds)) {
     case 'usable':
+    case 'reusable':
       return token;
     case 'rotated':
-      // The store revoked the family in its batch (RFC 9700 §4.14.2).
+      // After the reuse interval: the store revoked the family in its batch (RFC 9700 §4.14.2).
       context.audit({
         type: 'refresh_token_reuse',
         outcome: 'failure',
