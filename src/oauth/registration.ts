@@ -7,7 +7,7 @@ import type { SecretBox } from '../tokens/secret-box';
 import { assertJsonObject, clientMetadataOf, validateClientMetadata } from './client-metadata';
 import { clientMetadataPolicy, createClientRecord, replaceClientMetadata } from './client-records';
 import { countAuthenticationFailure, type FailureCounter } from './authentication-failures';
-import { METADATA_DOCUMENT_REGISTRANT } from './client-id-metadata-document';
+import { ADDRESS_REGISTRANT_PREFIX } from './registrant';
 import { OAuthError } from './errors';
 
 export interface RegistrationContext {
@@ -52,16 +52,6 @@ export interface Registrant {
 }
 
 const TOKEN_REGISTRANT_PREFIX = 'token:';
-const ADDRESS_REGISTRANT_PREFIX = 'ip:';
-
-/**
- * Registered by anyone: under the `open` policy, or by publishing a metadata document; not by the operator, a
- * developer page or the admin CLI.
- */
-export function isOpenRegistration(client: Pick<Client, 'registrant'>): boolean {
-  if (client.registrant === METADATA_DOCUMENT_REGISTRANT) return true;
-  return client.registrant?.startsWith(ADDRESS_REGISTRANT_PREFIX) ?? false;
-}
 
 function registrationPolicyOf({ config, idTokenSigningAlgorithms }: RegistrationContext, isOperator: boolean) {
   return clientMetadataPolicy(config.scopes, { firstParty: isOperator, idTokenSigningAlgorithms });

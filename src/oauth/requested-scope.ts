@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Client } from '../storage/types';
 import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
 import { OAuthError } from './errors';
-import { isOpenRegistration } from './registration';
+import { isOpenRegistration } from './registrant';
 import { narrowScope, parseScope } from './scope';
 import { scopesOfferedTo } from './scope-definitions';
 
