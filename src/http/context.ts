@@ -5,6 +5,7 @@ import type { KeyRing } from '../tokens/keys';
 import type { Stores } from '../storage/stores';
 import type { ActiveSession, Client } from '../storage/types';
 import type { ClientKeySource } from '../oauth/client-jwks';
+import type { Grant } from '../oauth/grants/types';
 import type { RequestParams } from '../oauth/params';
 import type { SecretBox } from '../tokens/secret-box';
 import type { AuthorizationRedirect } from './authorization-response';
@@ -23,6 +24,8 @@ export interface AppVariables {
   params: RequestParams;
   /** Set by the client-auth middleware. */
   client: Client;
+  /** The token request's grant_type and its grant, looked up once (http/token.ts). */
+  grant: { type: string; grant: Grant };
   /** `html` on page routes (middleware/html-page.ts): onError then renders an error page instead of JSON. */
   errorFormat: 'json' | 'html' | undefined;
   /** The current login session, read once per request (middleware/session.ts). */

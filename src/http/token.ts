@@ -16,14 +16,15 @@ import { noStore } from './middleware/no-store';
 
 const supportedGrantType = createMiddleware<AppEnv>(async function supportedGrantType(c, next) {
   const grantType = requireParam(await readForm(c), 'grant_type');
-  if (!grantFor(grantType)) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported`);
+  const grant = grantFor(grantType);
+  if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported`);
+  c.set('grant', { type: grantType, grant });
   await next();
 });
 
 export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGrantType, clientAuth(), async (c) => {
   const params = c.get('params');
-  const grantType = requireParam(params, 'grant_type');
-  const grant = grantFor(grantType)!;
+  const { type: grantType, grant } = c.get('grant');
   const client = c.get('client');
   if (
     !client.grantTypes.includes(grantType) ||
@@ -31,7 +32,9 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
   ) {
     throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
   }
-  const { issuer, config, stores } = { issuer: c.get('issuer'), config: c.get('config'), stores: c.get('stores') };
+  const issuer = c.get('issuer');
+  const config = c.get('config');
+  const stores = c.get('stores');
   const dpopJkt = await tokenRequestKey(
     { proof: c.req.header('dpop'), method: c.req.method, url: `${issuer}/oauth/token` },
     client,
@@ -49,7 +52,7 @@ export const tokenEndpoint = new Hono<AppEnv>().post('/', noStore(), supportedGr
     dpopJkt,
     audit: auditorFor(c),
   });
-  if (c.get('config').auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
+  if (config.auditTokenEvents) audit(c, tokenIssuedEvent(client.id, grantType, response.scope));
   // §8.2: with nonces on, every response names the current one, so a client never has to fail to learn it.
   const nonces = dpopNonces(config);
   if (nonces) c.header('DPoP-Nonce', await nonces.current());
