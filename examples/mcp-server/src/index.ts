@@ -76,10 +76,7 @@ async function toolScopeRefusal(c: Context<Env>): Promise<Response | undefined> 
     requireScopes(c.get('accessToken'), [...new Set([BASE_SCOPE, ...needed])]);
   } catch (error) {
     if (!(error instanceof VerifyError)) throw error;
-    return bearerErrorResponse(error, {
-      realm: c.get('bearerRealm'),
-      resourceMetadata: c.get('bearerResourceMetadata'),
-    });
+    return bearerErrorResponse(error, c.get('bearerChallenge'));
   }
   return undefined;
 }

@@ -16,11 +16,10 @@ import { resourceMetadataUrl } from './resource-metadata.js';
 /** What the middleware puts on the context: `c.get('accessToken')`. */
 export interface AccessTokenVariables {
   accessToken: AccessTokenClaims;
-  /** The realm verifyAccessToken challenged with, so requireScope answers in the same protection space. */
-  bearerRealm: string;
-  /** The RFC 9728 metadata URL of its challenges, if any, for the same reason. */
-  bearerResourceMetadata: string | undefined;
-  /** The DPoP settings and scheme of those challenges (RFC 9449 §7.1). */
+  /**
+   * How verifyAccessToken challenged: realm, RFC 9728 metadata URL, DPoP settings and scheme (RFC 9449 §7.1), so
+   * requireScope and handlers answer in the same protection space (pass it to bearerErrorResponse).
+   */
   bearerChallenge: ChallengeOptions;
 }
 export interface AccessTokenEnv {
@@ -82,8 +81,6 @@ export function verifyAccessToken<E extends Env = Env>(
       const claims = await verifier(c.req.raw, { replayStore: options.replayStoreFor?.(c) });
       requireScopes(claims, scopes);
       c.set('accessToken', claims);
-      c.set('bearerRealm', challenge.realm);
-      c.set('bearerResourceMetadata', challenge.resourceMetadata);
       c.set('bearerChallenge', challenge);
     } catch (error) {
       if (error instanceof VerifyError) return bearerErrorResponse(error, challenge);
