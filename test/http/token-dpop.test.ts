@@ -18,7 +18,7 @@ import {
 } from '../helpers/authorization';
 import { createTestApp } from '../helpers/app';
 import { createTestClient, type TestClient } from '../helpers/clients';
-import { createProofKey, tokenProof, type ProofKey } from '../helpers/dpop';
+import { createProofKey, expectBoundRefreshRefused, tokenProof, type ProofKey } from '../helpers/dpop';
 import { basicAuthorization, send } from '../helpers/http';
 import { register, registerClientCredentialsClient } from '../helpers/registration';
 import { createTestUser } from '../helpers/users';
@@ -124,18 +124,7 @@ describe('DPoP-bound codes and refresh tokens', () => {
         { grant_type: 'refresh_token', refresh_token: first.refresh_token! },
         headers,
       );
-    await expectOAuthError(
-      await refresh({}),
-      400,
-      'invalid_grant',
-      'the refresh token is DPoP-bound: send a DPoP proof of its key',
-    );
-    await expectOAuthError(
-      await refresh({ DPoP: await tokenProof(otherKey) }),
-      400,
-      'invalid_grant',
-      'the refresh token is bound to another DPoP key',
-    );
+    await expectBoundRefreshRefused(refresh, otherKey);
     const second = await boundTokens(await refresh({ DPoP: await tokenProof(key) }), key);
     // The successor stays bound to the same key.
     await expectOAuthError(
