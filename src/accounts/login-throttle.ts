@@ -2,7 +2,7 @@
 // before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
 // §10.10, NIST SP 800-63B §5.2.2).
 import type { Stores } from '../storage/stores';
-import type { LoginReservation, LoginThrottlePolicy, User } from '../storage/types';
+import type { LoginReservation, LoginThrottlePolicy, LoginThrottleStore, User } from '../storage/types';
 import { authenticateUser } from './authenticate-user';
 import { normalizeUsername } from './username';
 
@@ -11,7 +11,7 @@ export const ACCOUNT_THROTTLE: LoginThrottlePolicy = { maxFailures: 5, windowSec
 /** One address trying many accounts: looser, because offices and carrier NATs share an address. */
 export const IP_THROTTLE: LoginThrottlePolicy = { maxFailures: 20, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 
-interface LoginAttempt {
+export interface LoginAttempt {
   /** The canonical username, or null when what was typed cannot be a username (then only the IP counts). */
   username: string | null;
   /** The client's address as limits count it (http/client-address.ts); undefined when the request has none. */
@@ -37,25 +37,39 @@ export async function signInWithThrottle(
   clientIp: string | undefined,
   nowSeconds: number,
 ): Promise<ThrottledSignIn> {
-  const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
-  const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
+  return throttleSignIn(
+    stores.loginThrottles,
+    { username: normalizeUsername(typedUsername), clientIp },
+    nowSeconds,
+    () => authenticateUser(stores, typedUsername, password),
+  );
+}
+
+/**
+ * Runs a credential check under the throttle of the attempt's keys (a password, a passkey assertion): a locked key
+ * or one past its limit refuses before `check` runs; `check` returning null is a failure that stays counted.
+ */
+export async function throttleSignIn(
+  throttles: LoginThrottleStore,
+  attempt: LoginAttempt,
+  nowSeconds: number,
+  check: () => Promise<User | null>,
+): Promise<ThrottledSignIn> {
+  const keys = throttleKeys(attempt);
+  const reservations = await throttles.reserve(keys, nowSeconds);
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 
-  const user = await authenticateUser(stores, typedUsername, password);
+  const user = await check();
   if (user) {
-    await Promise.all(
-      keys.map(({ key }) =>
-        key.startsWith('user:') ? stores.loginThrottles.clear(key) : stores.loginThrottles.release(key),
-      ),
-    );
+    await Promise.all(keys.map(({ key }) => (key.startsWith('user:') ? throttles.clear(key) : throttles.release(key))));
     return { outcome: 'signed-in', user };
   }
   // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);
   if (locking.length === 0) return { outcome: 'wrong-credentials' };
   const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));
-  await Promise.all(locking.map(({ key, policy }) => stores.loginThrottles.lock(key, nowSeconds + policy.lockSeconds)));
+  await Promise.all(locking.map(({ key, policy }) => throttles.lock(key, nowSeconds + policy.lockSeconds)));
   return { outcome: 'throttled', retryAfterSeconds: lockSeconds, lockedNow: true };
 }
 

@@ -11,6 +11,7 @@ import { createConsentStore } from './consents';
 import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPasskeyStore } from './passkeys';
 import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
@@ -18,6 +19,7 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -26,6 +28,7 @@ import type {
   DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PasskeyStore,
   PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
@@ -33,6 +36,7 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  WebAuthnChallengeStore,
 } from './types';
 
 export interface Stores {
@@ -56,6 +60,8 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -82,6 +88,8 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      passkeys: createPasskeyStore(db),
+      webauthnChallenges: createWebAuthnChallengeStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -12,6 +12,7 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  webauthnChallenges,
   loginThrottles,
   rateLimits,
   refreshTokens,
@@ -201,6 +202,15 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // A WebAuthn ceremony can be answered until it expires, and not after.
+    await db.insert(webauthnChallenges).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('ceremony'),
+        challengeHash: 'hash',
+        purpose: 'sign-in' as const,
+        expiresAt,
+      })),
+    );
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
@@ -229,6 +239,7 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 1,
+      webauthnChallenges: 1,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -257,6 +268,7 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      webauthnChallenges: 0,
     });
   });
 });
@@ -289,6 +301,7 @@ describe('purgeExpired on a backlog', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      webauthnChallenges: 0,
     });
   });
 
@@ -338,6 +351,8 @@ describe('the scheduled (cron) handler', () => {
           clientAssertionJtis: 0,
           pushedAuthorizationRequests: 0,
           dpopProofs: 0,
+          webauthnChallenges: 0,
+          webauthnChallenges: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],

@@ -1,0 +1,70 @@
+// What the passkey routes share: the cookie that binds a pending WebAuthn ceremony to the browser it was started in
+// (the token whose hash keys the ceremony in D1, HttpOnly, living as long as the challenge; one ceremony per browser
+// at a time, a new one replaces it), the relying party of the request's issuer, and refusals as 400s.
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { CEREMONY_TTL_SECONDS, PasskeyError } from '../accounts/passkey-ceremony';
+import { relyingPartyFor, type RelyingParty } from '../accounts/webauthn-relying-party';
+import { OAuthError } from '../oauth/errors';
+import type { PasskeySignInProps } from '../pages/passkey-sign-in';
+import { COPY } from '../pages/copy';
+import type { AppEnv } from './context';
+import { cookiePolicy } from './cookies';
+import { allowInlineScript } from './middleware/html-page';
+
+const CEREMONY_COOKIE = 'portcullis_webauthn';
+
+export function rememberCeremony(c: Context<AppEnv>, token: string): void {
+  const policy = cookiePolicy(c);
+  setCookie(c, policy.name(CEREMONY_COOKIE), token, { ...policy.options, maxAge: CEREMONY_TTL_SECONDS });
+}
+
+/** The browser's ceremony token, and the cookie cleared: the ceremony is consumed whatever happens next. */
+export function takeCeremonyToken(c: Context<AppEnv>): string | undefined {
+  const policy = cookiePolicy(c);
+  const token = getCookie(c, policy.name(CEREMONY_COOKIE));
+  if (token !== undefined) deleteCookie(c, policy.name(CEREMONY_COOKIE), policy.options);
+  return token;
+}
+
+/** The relying party of this request's issuer, or null where passkeys cannot work (an IP address). */
+export function relyingParty(c: Context<AppEnv>): RelyingParty | null {
+  return relyingPartyFor(c.get('issuer'), COPY.product);
+}
+
+/** The relying party, or a refusal where there is none. */
+export function requireRelyingParty(c: Context<AppEnv>): RelyingParty {
+  const party = relyingParty(c);
+  if (!party) throw new PasskeyError('unavailable');
+  return party;
+}
+
+/** A refused ceremony as the 400 page or JSON answer every route gives it (app.ts onError), never a 500. */
+export function passkeyRefusal(error: PasskeyError): OAuthError {
+  return new OAuthError('invalid_request', COPY.passkeys.problems[error.problem], { status: 400 });
+}
+
+/** Runs a ceremony step, answering its refusal as passkeyRefusal does. */
+export async function refusingPasskeyErrors<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw error instanceof PasskeyError ? passkeyRefusal(error) : error;
+  }
+}
+
+/** Options endpoints are fetched by the page's script: their errors answer JSON, which it shows. */
+export async function jsonErrors(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  c.set('errorFormat', 'json');
+  await next();
+}
+
+/** The login page's passkey part; its scripts are allowed by this response's nonce. */
+export function passkeySignIn(c: Context<AppEnv>, csrfToken: string, returnTo: string): PasskeySignInProps {
+  return { available: relyingParty(c) !== null, csrfToken, returnTo, scriptNonce: allowInlineScript(c) };
+}
+
+/** The name of a passkey its user did not name: when it was added (YYYY-MM-DD, UTC). */
+export function defaultPasskeyName(nowSeconds: number): string {
+  return COPY.passkeys.defaultName(new Date(nowSeconds * 1000).toISOString().slice(0, 10));
+}
