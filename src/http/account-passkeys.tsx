@@ -15,12 +15,13 @@ import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
-import { allowInlineScript, htmlPage } from './middleware/html-page';
+import { htmlPage } from './middleware/html-page';
 import { NO_STORE_HEADERS } from './middleware/no-store';
 import { requireSession, sessionUser } from './middleware/require-session';
 import {
   defaultPasskeyName,
   jsonErrors,
+  passkeyScriptNonce,
   refusingPasskeyErrors,
   relyingParty,
   rememberCeremony,
@@ -105,7 +106,7 @@ export async function passkeysSection(c: Context<AppEnv>, user: User) {
       passkeys={await c.get('stores').passkeys.listByUser(user.id)}
       available={relyingParty(c) !== null}
       csrfToken={await csrfToken(c)}
-      scriptNonce={allowInlineScript(c)}
+      scriptNonce={passkeyScriptNonce(c)}
     />
   );
 }

@@ -10,7 +10,7 @@ import type { PasskeySignInProps } from '../pages/passkey-sign-in';
 import { COPY } from '../pages/copy';
 import type { AppEnv } from './context';
 import { cookiePolicy } from './cookies';
-import { allowInlineScript } from './middleware/html-page';
+import { allowFetchToSelf, allowInlineScript } from './middleware/html-page';
 
 const CEREMONY_COOKIE = 'portcullis_webauthn';
 
@@ -61,7 +61,13 @@ export async function jsonErrors(c: Context<AppEnv>, next: () => Promise<void>):
 
 /** The login page's passkey part; its scripts are allowed by this response's nonce. */
 export function passkeySignIn(c: Context<AppEnv>, csrfToken: string, returnTo: string): PasskeySignInProps {
-  return { available: relyingParty(c) !== null, csrfToken, returnTo, scriptNonce: allowInlineScript(c) };
+  return { available: relyingParty(c) !== null, csrfToken, returnTo, scriptNonce: passkeyScriptNonce(c) };
+}
+
+/** The nonce of the passkey scripts, which fetch their options from this origin. */
+export function passkeyScriptNonce(c: Context<AppEnv>): string {
+  allowFetchToSelf(c);
+  return allowInlineScript(c);
 }
 
 /** The name of a passkey its user did not name: when it was added (YYYY-MM-DD, UTC). */

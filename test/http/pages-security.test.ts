@@ -248,7 +248,7 @@ describe('security headers of the pages', () => {
       // The passkey forms' scripts (their library and their own) run by this response's nonce, and nothing else does.
       const nonce = /<script nonce="([^"]+)"/.exec(await response.text())?.[1];
       expect(nonce).toBeDefined();
-      expect(response.headers.get('content-security-policy')).toBe(pageContentSecurityPolicy([], nonce));
+      expect(response.headers.get('content-security-policy')).toBe(pageContentSecurityPolicy([], nonce, [], true));
       expect(response.headers.get('cache-control')).toBe('no-store');
       // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
       expect(response.headers.get('x-frame-options')).toBe('DENY');

@@ -352,7 +352,6 @@ describe('the scheduled (cron) handler', () => {
           pushedAuthorizationRequests: 0,
           dpopProofs: 0,
           webauthnChallenges: 0,
-          webauthnChallenges: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],

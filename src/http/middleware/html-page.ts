@@ -15,10 +15,12 @@ export function pageContentSecurityPolicy(
   formActionOrigins: readonly string[] = [],
   scriptNonce?: string,
   imageOrigins: readonly string[] = [],
+  connectToSelf = false,
 ): string {
   return [
     "default-src 'none'",
     ...(scriptNonce === undefined ? [] : [`script-src 'nonce-${scriptNonce}'`]),
+    ...(connectToSelf ? ["connect-src 'self'"] : []),
     "style-src 'self'",
     ["img-src 'self'", ...imageOrigins].join(' '),
     ["form-action 'self'", ...formActionOrigins].join(' '),
@@ -36,7 +38,12 @@ export function htmlPage(): MiddlewareHandler<AppEnv> {
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
       c.res.headers.set(
         'Content-Security-Policy',
-        pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce'), c.get('imageOrigins')),
+        pageContentSecurityPolicy(
+          c.get('formActionOrigins'),
+          c.get('scriptNonce'),
+          c.get('imageOrigins'),
+          c.get('connectToSelf'),
+        ),
       );
       // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
       c.res.headers.set('Origin-Agent-Cluster', '?1');
@@ -72,4 +79,9 @@ export function allowInlineScript(c: Context<AppEnv>): string {
     c.set('scriptNonce', nonce);
   }
   return nonce;
+}
+
+/** Lets this page's scripts fetch from this origin (CSP connect-src 'self'): the passkey forms fetch their options. */
+export function allowFetchToSelf(c: Context<AppEnv>): void {
+  c.set('connectToSelf', true);
 }
