@@ -225,7 +225,7 @@ export const COPY = {
     signIn: 'Sign in with a passkey',
     or: 'or',
     unavailable:
-      'Passkeys need the issuer to be reached by a domain name (browsers refuse an IP address such as 127.0.0.1 as a WebAuthn relying party): open it at http://localhost instead.',
+      'Passkeys need the issuer to have a domain name: browsers refuse an IP address such as 127.0.0.1 as a WebAuthn relying party. Locally, start it with ISSUER_HOST=localhost npm start and open http://localhost:8787.',
     unsupported: 'This browser does not support passkeys.',
     working: "Follow your browser's prompt…",
     cancelled: 'The passkey prompt was closed or timed out. Try again.',
