@@ -20,7 +20,7 @@ import { NO_STORE_HEADERS } from './middleware/no-store';
 import { requireSession, sessionUser } from './middleware/require-session';
 import {
   defaultPasskeyName,
-  jsonErrors,
+  ceremonyOptions,
   passkeyScriptNonce,
   refusingPasskeyErrors,
   relyingParty,
@@ -31,7 +31,7 @@ import {
 
 export const passkeyPages = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection(), requireSession(SECURITY_PATH))
-  .post('/options', jsonErrors, async (c) => {
+  .post('/options', ceremonyOptions, async (c) => {
     const party = await refusingPasskeyErrors(async () => requireRelyingParty(c));
     const user = await sessionUser(c);
     const { options, token } = await startPasskeyRegistration(

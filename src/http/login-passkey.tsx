@@ -18,7 +18,7 @@ import { htmlPage } from './middleware/html-page';
 import { NO_STORE_HEADERS } from './middleware/no-store';
 import { startSession } from './middleware/session';
 import {
-  jsonErrors,
+  ceremonyOptions,
   rememberCeremony,
   refusingPasskeyErrors,
   requireRelyingParty,
@@ -28,7 +28,7 @@ import { safeReturnTo } from './return-to';
 
 export const passkeyLogin = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection())
-  .post('/options', jsonErrors, async (c) => {
+  .post('/options', ceremonyOptions, async (c) => {
     const party = await refusingPasskeyErrors(async () => requireRelyingParty(c));
     const { options, token } = await startPasskeySignIn(c.get('stores'), party, epochSeconds());
     rememberCeremony(c, token);

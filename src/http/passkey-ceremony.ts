@@ -6,9 +6,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { CEREMONY_TTL_SECONDS, PasskeyError } from '../accounts/passkey-ceremony';
 import { relyingPartyFor, type RelyingParty } from '../accounts/webauthn-relying-party';
 import { OAuthError } from '../oauth/errors';
+import { enforceRateLimit, type RateLimit } from '../oauth/rate-limit';
 import type { PasskeySignInProps } from '../pages/passkey-sign-in';
 import { COPY } from '../pages/copy';
 import type { AppEnv } from './context';
+import { clientAddress } from './client-address';
 import { cookiePolicy } from './cookies';
 import { allowFetchToSelf, allowInlineScript } from './middleware/html-page';
 
@@ -53,9 +55,20 @@ export async function refusingPasskeyErrors<T>(step: () => Promise<T>): Promise<
   }
 }
 
-/** Options endpoints are fetched by the page's script: their errors answer JSON, which it shows. */
-export async function jsonErrors(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+/**
+ * Ceremonies started per client address: each one is a D1 row, so a script cannot fill the table. Generous for a
+ * person (a login page starts one on load and one per button press).
+ */
+export const CEREMONY_RATE_LIMIT: RateLimit = { limit: 30, windowSeconds: 60 };
+
+/**
+ * The options endpoints, fetched by the page's script: their errors answer JSON, which it shows, and they are
+ * rate-limited per address.
+ */
+export async function ceremonyOptions(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
   c.set('errorFormat', 'json');
+  const address = clientAddress(c) ?? 'unknown';
+  await enforceRateLimit(c.get('stores').rateLimits, `webauthn:ip:${address}`, CEREMONY_RATE_LIMIT);
   await next();
 }
 

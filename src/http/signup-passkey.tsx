@@ -18,7 +18,7 @@ import { NO_STORE_HEADERS } from './middleware/no-store';
 import { startSession } from './middleware/session';
 import {
   defaultPasskeyName,
-  jsonErrors,
+  ceremonyOptions,
   refusingPasskeyErrors,
   rememberCeremony,
   requireRelyingParty,
@@ -29,7 +29,7 @@ import { limitSignups, renderSignup } from './signup';
 
 export const passkeySignup = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection())
-  .post('/options', jsonErrors, limitSignups, async (c) => {
+  .post('/options', ceremonyOptions, limitSignups, async (c) => {
     const party = await refusingPasskeyErrors(async () => requireRelyingParty(c));
     const params = await readForm(c);
     const stores = c.get('stores');

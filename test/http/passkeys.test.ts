@@ -5,6 +5,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { NO_PASSWORD_HASH } from '../../src/accounts/password-hash';
 import { IP_THROTTLE } from '../../src/accounts/login-throttle';
+import { CEREMONY_RATE_LIMIT } from '../../src/http/passkey-ceremony';
 import { PASSKEY_AMR, acrOf } from '../../src/oauth/authentication-context';
 import { storesFor } from '../../src/storage/stores';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
@@ -285,6 +286,24 @@ describe('signing in with a passkey on /login', () => {
     // Locked: even a valid assertion from this address waits.
     expect((await signInWithPasskey(browser, authenticator)).response.status).toBe(429);
     expect((await signInWithPasskey(new TestBrowser(), authenticator)).response.status).toBe(303);
+  });
+});
+
+describe('starting ceremonies', () => {
+  it('limits the ceremonies one address starts (each is a D1 row): 429 JSON with Retry-After past the limit', async () => {
+    const browser = new TestBrowser();
+    await browser.get('/login');
+    for (let request = 1; request <= CEREMONY_RATE_LIMIT.limit; request++) {
+      expect((await browser.submit('/login/passkey/options', {})).status).toBe(200);
+    }
+    const refused = await browser.submit('/login/passkey/options', {});
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    // Another address is not affected.
+    const elsewhere = new TestBrowser();
+    await elsewhere.get('/login');
+    expect((await elsewhere.submit('/login/passkey/options', {})).status).toBe(200);
   });
 });
 
