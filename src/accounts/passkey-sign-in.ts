@@ -39,7 +39,9 @@ export async function startPasskeySignIn(
   return { options, token };
 }
 
-export type PasskeySignIn = ThrottledSignIn | { outcome: 'refused'; problem: PasskeyProblem };
+export type PasskeySignIn =
+  | Exclude<ThrottledSignIn, { outcome: 'wrong-credentials' }>
+  | { outcome: 'refused'; problem: PasskeyProblem };
 
 /**
  * Verifies an assertion against the consumed ceremony and the stored credential. A failed verification counts

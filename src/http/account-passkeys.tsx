@@ -71,7 +71,7 @@ export const passkeyPages = new Hono<AppEnv>()
   .post('/:id/rename', async (c) => {
     const user = await sessionUser(c);
     const name = passkeyName((await readForm(c)).get('name'), '');
-    if (name === '') throw new OAuthError('invalid_request', COPY.passkeys.nameHint);
+    if (name === '') throw new OAuthError('invalid_request', COPY.passkeys.nameRequired);
     if (!(await c.get('stores').passkeys.rename(user.id, c.req.param('id'), name))) throw notFound();
     audit(c, { type: 'passkey_renamed', userId: user.id, details: { name } });
     return c.redirect(SECURITY_PATH, 303);

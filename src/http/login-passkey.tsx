@@ -53,8 +53,8 @@ export const passkeyLogin = new Hono<AppEnv>()
       audit(c, { ...failed, details: { ...failed.details, method: 'passkey' } });
       return renderThrottled(c, returnTo, '', signIn.retryAfterSeconds);
     }
-    if (signIn.outcome === 'refused' || signIn.outcome === 'wrong-credentials') {
-      const problem = signIn.outcome === 'refused' ? signIn.problem : 'verification_failed';
+    if (signIn.outcome === 'refused') {
+      const { problem } = signIn;
       audit(c, { type: 'login', outcome: 'failure', details: { method: 'passkey', reason: problem } });
       const status = problem === 'unknown_credential' || problem === 'verification_failed' ? 401 : 400;
       return renderLogin(c, { returnTo, error: COPY.passkeys.problems[problem] }, status);

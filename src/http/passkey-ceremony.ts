@@ -72,9 +72,10 @@ export async function ceremonyOptions(c: Context<AppEnv>, next: () => Promise<vo
   await next();
 }
 
-/** The login page's passkey part; its scripts are allowed by this response's nonce. */
+/** The login (and sign-up) page's passkey part; its scripts, where it has them, run by this response's nonce. */
 export function passkeySignIn(c: Context<AppEnv>, csrfToken: string, returnTo: string): PasskeySignInProps {
-  return { available: relyingParty(c) !== null, csrfToken, returnTo, scriptNonce: passkeyScriptNonce(c) };
+  const available = relyingParty(c) !== null;
+  return { available, csrfToken, returnTo, scriptNonce: available ? passkeyScriptNonce(c) : '' };
 }
 
 /** The nonce of the passkey scripts, which fetch their options from this origin. */

@@ -244,6 +244,7 @@ export const COPY = {
     deviceBound: 'this device only',
     name: 'Name',
     nameHint: 'So you can tell your passkeys apart, e.g. "Laptop" or "Phone".',
+    nameRequired: 'Give the passkey a name.',
     rename: 'Rename',
     remove: 'Remove',
     add: 'Add a passkey',
