@@ -2,7 +2,8 @@
 // spec pins): a client_id that is an https URL names a JSON document of RFC 7591 metadata, validated here into the
 // Client record every endpoint uses, in place of a stored registration.
 import type { Client, TokenEndpointAuthMethod } from '../storage/types';
-import { assertJsonObject, type ClientMetadataPolicy, validateClientMetadata } from './client-metadata';
+import { type ClientMetadataPolicy, validateClientMetadata } from './client-metadata';
+import { assertJsonObject } from './client-metadata-shape';
 import { OAuthError } from './errors';
 
 /** The `registrant` of a client known from its metadata document: anyone may publish one, as under open registration. */
