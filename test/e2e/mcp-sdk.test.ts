@@ -4,8 +4,12 @@
 // RFC 9728 metadata, which names the issuer (RFC 8414), where the SDK registers (RFC 7591) and authorizes with PKCE
 // and `resource` (RFC 8707); the login and consent pages are driven headless. Then tools are listed and called, a
 // write tool's 403 insufficient_scope makes the client step up through consent, and the token is refreshed. A token
-// for another resource is refused by the MCP server, and the MCP server's token by the sample API.
+// for another resource is refused by the MCP server, and the MCP server's token by the sample API. A second client
+// names a Client ID Metadata Document that this test serves over https on a loopback origin, which the issuer's
+// workerd fetches with TLS verified against the test's own authority (test-tls.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,27 +18,49 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { decodeJwt } from 'jose';
 import type { Miniflare, Request as MiniflareRequest } from 'miniflare';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
 import { HeadlessPages } from './headless-pages';
 import { bundleWorker, compatibilityDateOf, migrate, startWorkers } from './workers';
 
-const ISSUER = 'https://issuer.test';
+/**
+ * A loopback issuer, as under `npm start`: CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST, which lets it fetch a document
+ * from a loopback origin, is refused for any other. Requests reach it through dispatchFetch; nothing listens here.
+ */
+const ISSUER = 'http://127.0.0.1:18787';
 const MCP_ORIGIN = 'https://mcp.test';
 const MCP_RESOURCE = `${MCP_ORIGIN}/mcp`;
 const MCP_CONFIG = 'examples/mcp-server/wrangler.toml';
 const REDIRECT_URI = 'http://127.0.0.1:33418/callback';
-/** The CIMD client's document, served by this test to the issuer's outbound fetch (Miniflare's outboundService). */
-const CIMD_URL = 'https://client.test/mcp-client.json';
-const CIMD_DOCUMENT = {
-  client_id: CIMD_URL,
+/** The CIMD client's document server: https on 127.0.0.1, its URL known once it listens (`https://localhost:…`). */
+let documentServer: Server;
+let cimdUrl = '';
+const cimdDocument = () => ({
+  client_id: cimdUrl,
   client_name: 'MCP SDK client (metadata document)',
   redirect_uris: [REDIRECT_URI],
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
   token_endpoint_auth_method: 'none',
-};
+});
+/** Paths the issuer asked the document server for. */
 const documentFetches: string[] = [];
+
+/** Serves the document at its path over TLS with the certificate global-setup.ts made. */
+async function startDocumentServer(): Promise<void> {
+  const { cert, key } = inject('loopbackTls');
+  documentServer = createServer({ cert, key }, (request, response) => {
+    documentFetches.push(request.url ?? '');
+    if (request.url !== new URL(cimdUrl).pathname) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' });
+    response.end(JSON.stringify(cimdDocument()));
+  });
+  await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
+  cimdUrl = `https://localhost:${(documentServer.address() as AddressInfo).port}/mcp-client.json`;
+}
 const SCOPES = {
   read: { description: 'Read your data' },
   write: { description: 'Create, change and delete your data' },
@@ -150,6 +176,7 @@ let client: Client;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'portcullis-mcp-'));
+  await startDocumentServer();
   const [issuerScript, mcpScript] = await Promise.all([
     bundleWorker('wrangler.toml', join(directory, 'issuer')),
     bundleWorker(MCP_CONFIG, join(directory, 'mcp')),
@@ -165,13 +192,9 @@ beforeAll(async () => {
         REGISTRATION_POLICY: 'open',
         RESOURCES: MCP_RESOURCE,
         SCOPES: JSON.stringify(SCOPES),
+        CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST: 'true',
       },
       d1Databases: { DB: 'portcullis-mcp' },
-      outboundService: async (request: MiniflareRequest) => {
-        documentFetches.push(request.url);
-        if (request.url !== CIMD_URL) return new Response('not found', { status: 404 });
-        return Response.json(CIMD_DOCUMENT, { headers: { 'Cache-Control': 'max-age=300' } }) as never;
-      },
     },
   ]);
   await migrate(issuer, 'portcullis');
@@ -200,6 +223,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await Promise.all([mcp?.dispose(), issuer?.dispose()]);
+  documentServer?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
@@ -335,20 +359,21 @@ describe('the MCP SDK client against examples/mcp-server and the issuer', () => 
 describe('the MCP SDK client known by a Client ID Metadata Document', () => {
   it('skips registration: the issuer fetches the document once, consent names its host, and the tools work', async () => {
     const pagesBefore = pages.consentPage;
-    provider = new TestProvider(CIMD_URL);
+    provider = new TestProvider(cimdUrl);
     const metadataClient = new Client({ name: 'portcullis-e2e-cimd', version: '1.0.0' });
     await expect(metadataClient.connect(transport())).rejects.toThrow(/Unauthorized/);
-    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(CIMD_URL);
+    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(cimdUrl);
     const code = await completeAuthorization();
     expect(pages.consentPage).not.toBe(pagesBefore);
-    expect(pages.consentPage).toContain('Application published by <strong>client.test</strong>');
+    expect(pages.consentPage).toContain(`Application published by <strong>${new URL(cimdUrl).host}</strong>`);
     expect(pages.consentPage).toContain('MCP SDK client (metadata document)');
     const connected = transport();
     await connected.finishAuth(code);
-    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: CIMD_URL, aud: MCP_RESOURCE });
+    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: cimdUrl, aud: MCP_RESOURCE });
     await metadataClient.connect(connected);
     expect((await metadataClient.listTools()).tools).toHaveLength(3);
     await metadataClient.close();
-    expect(documentFetches).toEqual([CIMD_URL]);
+    // Fetched once over TLS by the issuer's workerd, then served from its cache (max-age=300).
+    expect(documentFetches).toEqual(['/mcp-client.json']);
   });
 });

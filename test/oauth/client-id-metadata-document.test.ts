@@ -183,6 +183,16 @@ describe('fetching it (draft §6, SSRF)', () => {
     const local = await fetchMetadataDocument(url, { fetch: server.fetch, allowLoopbackHttp: true });
     expect(local.document).toMatchObject({ client_id: url });
   });
+
+  it.each(['https://localhost:8443/metadata.json', 'https://127.0.0.1:8443/metadata.json'])(
+    'allows the https loopback document %s only when development allows it',
+    async (url) => {
+      const server = documentServer(() => Response.json({ ...DOCUMENT, client_id: url }));
+      await expect(fetchWith(server, url)).rejects.toThrow(/private or loopback address/);
+      const local = await fetchMetadataDocument(url, { fetch: server.fetch, allowLoopbackHttp: true });
+      expect(local.document).toMatchObject({ client_id: url });
+    },
+  );
 });
 
 describe('a document client at the endpoints', () => {
