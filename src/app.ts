@@ -11,6 +11,7 @@ import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
+import { securityPages } from './http/account-security';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -67,6 +68,7 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/account', accountPage],
   ['/account/applications', applicationPages],
   ['/account/authorizations', authorizationPages],
+  ['/account/security', securityPages],
 ];
 
 export interface AppDependencies {

@@ -52,6 +52,7 @@ export const deviceCodeGrant: Grant = {
       scopes: redeemed.scopes,
       audience: audienceWithinGrant(params.getAll('resource'), redeemed.resources, config, issuer),
       authTime: redeemed.authTime,
+      amr: redeemed.amr,
     };
     const refreshToken = refreshTokenIsDue(client, redeemed.scopes)
       ? await createRefreshToken(context, grant, { scopes: redeemed.scopes, resources: redeemed.resources }, nowSeconds)
