@@ -10,6 +10,10 @@ import { deviceAuthorizationEndpoint } from './http/device-authorization';
 import { devicePages } from './http/device';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
+import { accountEmailRoutes } from './http/account-email';
+import { devOutboxPage, DEV_OUTBOX_PATH } from './http/dev-outbox';
+import { emailVerificationPages } from './http/email-verification';
+import { passwordResetPages } from './http/password-reset';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
@@ -160,6 +164,10 @@ export function createApp({
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
   app.route('/account/security', securityPages);
+  app.route('/account/email', accountEmailRoutes);
+  app.route('/email/verify', emailVerificationPages);
+  app.route('/password-reset', passwordResetPages);
+  app.route(DEV_OUTBOX_PATH, devOutboxPage);
   app.route('/assets/style.css', stylesheet);
   answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 

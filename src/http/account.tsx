@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { PROFILE_FIELDS, parseProfile } from '../accounts/profile';
 import { AccountPage, type AccountPageProps } from '../pages/account';
 import { epochSeconds } from '../tokens/access-token';
+import { EMAIL_NOTICES, type EmailNotice } from './account-email';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -19,11 +20,16 @@ export const accountPage = new Hono<AppEnv>()
   .get('/', ...accountRoute, async (c) => {
     const user = await sessionUser(c);
     const saved = c.req.query('saved') === '1';
+    const emailNotice = c.req.query('email');
     const props = {
       user,
       profile: user,
       saved,
       csrfToken: await csrfToken(c),
+      email: {
+        notice:
+          emailNotice && emailNotice in EMAIL_NOTICES ? EMAIL_NOTICES[emailNotice as EmailNotice](user) : undefined,
+      },
     };
     return c.html(<AccountPage {...props} />);
   })
