@@ -45,7 +45,7 @@ function outboxMailer(outbox: OutboxStore, localIssuer: boolean): Mailer {
     async send(message) {
       await outbox.record({ id: crypto.randomUUID(), ...message, createdAt: Math.floor(Date.now() / 1000) });
       if (localIssuer) console.log(`[outbox] to ${message.to}: ${message.subject}\n${message.text}`);
-      else console.warn(`[outbox] kept, not sent (MAILER=outbox with an https ISSUER): mail to ${message.to}`);
+      else console.warn('[outbox] mail kept, not sent: MAILER=outbox with an https ISSUER (set MAILER=cloudflare)');
     },
   };
 }
