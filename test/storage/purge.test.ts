@@ -12,7 +12,9 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  emailTokens,
   loginThrottles,
+  outboxMessages,
   rateLimits,
   refreshTokens,
   sessions,
@@ -202,6 +204,29 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
 
+    // A mailed link goes once expired; development mail a day after it was kept.
+    await db.insert(emailTokens).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('link'),
+        userId: owners.userId,
+        purpose: 'reset_password' as const,
+        email: 'someone@example.com',
+        createdAt: expiresAt - MINUTE,
+        expiresAt,
+      })),
+    );
+    await db
+      .insert(outboxMessages)
+      .values(
+        [NOW - MINUTE, NOW - 2 * DAY].map((createdAt) => ({
+          id: id('mail'),
+          to: 'a@b',
+          subject: 's',
+          text: 't',
+          createdAt,
+        })),
+      );
+
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
       tokens: [
@@ -229,6 +254,8 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 1,
+      emailTokens: 1,
+      outboxMessages: 1,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -257,6 +284,8 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      emailTokens: 0,
+      outboxMessages: 0,
     });
   });
 });
@@ -289,6 +318,8 @@ describe('purgeExpired on a backlog', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      emailTokens: 0,
+      outboxMessages: 0,
     });
   });
 
@@ -338,6 +369,8 @@ describe('the scheduled (cron) handler', () => {
           clientAssertionJtis: 0,
           pushedAuthorizationRequests: 0,
           dpopProofs: 0,
+          emailTokens: 0,
+          outboxMessages: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],
