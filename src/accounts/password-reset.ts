@@ -8,8 +8,6 @@ import { hashPassword } from './password-hash';
 import { passwordProblem, type PasswordProblem } from './password-policy';
 import { signOutEverywhere } from './sign-out-everywhere';
 
-export type PasswordResetProblem = 'link_invalid' | PasswordProblem;
-
 type ResetStores = Pick<Stores, 'emailTokens' | 'users' | 'sessions' | 'refreshTokens'>;
 
 /** The user a reset link is for, while it can be used; null for an unknown, used or expired link. */
@@ -24,12 +22,12 @@ export async function resetPassword(
   token: string | undefined,
   newPassword: string,
   nowSeconds: number,
-): Promise<{ user: User } | { problem: PasswordResetProblem }> {
+): Promise<{ user: User } | { problem: 'link_invalid' } | { problem: PasswordProblem; username: string }> {
   const user = await passwordResetUser(stores, token, nowSeconds);
   if (!user) return { problem: 'link_invalid' };
   // Checked before the link is used up, so a refused password leaves it working for a second try.
   const problem = passwordProblem(newPassword, user.username);
-  if (problem !== null) return { problem };
+  if (problem !== null) return { problem, username: user.username };
   if (!(await consumeEmailToken(stores.emailTokens, token, 'reset_password', nowSeconds))) {
     return { problem: 'link_invalid' };
   }

@@ -18,13 +18,20 @@ import { requireSession, sessionUser } from './middleware/require-session';
 const ACCOUNT_PATH = '/account';
 
 /** The notices /account shows after these posts, by the `email` query parameter of the redirect. */
-export const EMAIL_NOTICES = {
+const EMAIL_NOTICES = {
   sent: (user: Pick<User, 'email'>) => COPY.email.linkSent(user.email ?? ''),
   removed: () => COPY.email.removed,
   limited: () => COPY.email.mailLimited,
 } as const;
 
-export type EmailNotice = keyof typeof EMAIL_NOTICES;
+type EmailNotice = keyof typeof EMAIL_NOTICES;
+
+/** The notice for the `email` query parameter of /account, if it names one. */
+export function emailNoticeFor(code: string | undefined, user: Pick<User, 'email'>): string | undefined {
+  return code !== undefined && Object.hasOwn(EMAIL_NOTICES, code)
+    ? EMAIL_NOTICES[code as EmailNotice](user)
+    : undefined;
+}
 
 export const accountEmailRoutes = new Hono<AppEnv>()
   .use(htmlPage(), csrfProtection(), requireSession(ACCOUNT_PATH))

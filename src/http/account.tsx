@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { PROFILE_FIELDS, parseProfile } from '../accounts/profile';
 import { AccountPage, type AccountPageProps } from '../pages/account';
 import { epochSeconds } from '../tokens/access-token';
-import { EMAIL_NOTICES, type EmailNotice } from './account-email';
+import { emailNoticeFor } from './account-email';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -20,16 +20,12 @@ export const accountPage = new Hono<AppEnv>()
   .get('/', ...accountRoute, async (c) => {
     const user = await sessionUser(c);
     const saved = c.req.query('saved') === '1';
-    const emailNotice = c.req.query('email');
     const props = {
       user,
       profile: user,
       saved,
       csrfToken: await csrfToken(c),
-      email: {
-        notice:
-          emailNotice && emailNotice in EMAIL_NOTICES ? EMAIL_NOTICES[emailNotice as EmailNotice](user) : undefined,
-      },
+      email: { notice: emailNoticeFor(c.req.query('email'), user) },
     };
     return c.html(<AccountPage {...props} />);
   })

@@ -53,9 +53,8 @@ export const passwordResetPages = new Hono<AppEnv>()
     const token = params.get('token');
     const result = await resetPassword(c.get('stores'), token, params.get('password') ?? '', epochSeconds());
     if ('problem' in result) {
-      if (result.problem === 'link_invalid' || token === undefined) return renderLinkInvalid(c);
-      const user = await passwordResetUser(c.get('stores'), token, epochSeconds());
-      const props = { token, username: user?.username ?? '', error: COPY.signup.problems[result.problem] };
+      if (!('username' in result) || token === undefined) return renderLinkInvalid(c);
+      const props = { token, username: result.username, error: COPY.signup.problems[result.problem] };
       return c.html(<PasswordResetFormPage csrfToken={await csrfToken(c)} {...props} />, 400);
     }
     // Every session of the user, this browser's included, ended with the reset; the cookie goes too.

@@ -231,6 +231,15 @@ describe('POST /account/email', () => {
     expect(await mail.mailTo(email)).toHaveLength(5);
   });
 
+  it('ignores an email notice parameter that names no notice', async () => {
+    const mail = createMailApp();
+    const { browser } = await signedInWith(mail);
+    for (const code of ['constructor', 'toString', 'nonsense']) {
+      expect((await browser.get(`/account?email=${code}`)).status).toBe(200);
+      expect(browser.html).not.toContain('class="notice"');
+    }
+  });
+
   it('needs a session', async () => {
     const mail = createMailApp();
     const browser = mail.browser();

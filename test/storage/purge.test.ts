@@ -215,17 +215,15 @@ describe('purgeExpired', () => {
         expiresAt,
       })),
     );
-    await db
-      .insert(outboxMessages)
-      .values(
-        [NOW - MINUTE, NOW - 2 * DAY].map((createdAt) => ({
-          id: id('mail'),
-          to: 'a@b',
-          subject: 's',
-          text: 't',
-          createdAt,
-        })),
-      );
+    await db.insert(outboxMessages).values(
+      [NOW - MINUTE, NOW - 2 * DAY].map((createdAt) => ({
+        id: id('mail'),
+        to: 'a@b',
+        subject: 's',
+        text: 't',
+        createdAt,
+      })),
+    );
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
