@@ -9,6 +9,7 @@ import { PASSKEY_AMR } from '../oauth/authentication-context';
 import { OAuthError } from '../oauth/errors';
 import { COPY } from '../pages/copy';
 import { epochSeconds } from '../tokens/access-token';
+import { mailVerificationLink } from './account-mail';
 import { audit } from './audit';
 import type { AppEnv } from './context';
 import { readForm } from './form';
@@ -75,6 +76,7 @@ export const passkeySignup = new Hono<AppEnv>()
       if (!(await stores.passkeys.create(passkey))) throw new PasskeyError('already_registered');
       audit(c, { type: 'signup', userId: created.user.id, details: { method: 'passkey' } });
       audit(c, { type: 'passkey_added', userId: created.user.id, details: { name } });
+      if (created.user.email) await mailVerificationLink(c, created.user, created.user.email);
       await startSession(c, created.user, PASSKEY_AMR);
       return c.redirect(returnTo, 303);
     } catch (error) {

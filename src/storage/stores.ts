@@ -20,6 +20,9 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import { createWebAuthnChallengeStore } from './webauthn-challenges';
+import { createEmailTokenStore } from './email-tokens';
+import { createOutboxStore } from './outbox';
+import { createUserEmailStore } from './user-emails';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -37,6 +40,9 @@ import type {
   SigningKeyStore,
   UserStore,
   WebAuthnChallengeStore,
+  EmailTokenStore,
+  OutboxStore,
+  UserEmailStore,
 } from './types';
 
 export interface Stores {
@@ -62,6 +68,10 @@ export interface Stores {
   replicaUsers: Pick<UserStore, 'findById'>;
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
+  /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
+  userEmails: UserEmailStore;
+  emailTokens: EmailTokenStore;
+  outbox: OutboxStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -90,6 +100,9 @@ export function storesFor(binding: D1Database): Stores {
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
       passkeys: createPasskeyStore(db),
       webauthnChallenges: createWebAuthnChallengeStore(db),
+      userEmails: createUserEmailStore(db),
+      emailTokens: createEmailTokenStore(db),
+      outbox: createOutboxStore(db),
     };
     storesByBinding.set(binding, stores);
   }
