@@ -21,29 +21,7 @@ import {
 import { startWranglerDev } from './wrangler-dev';
 import { readCompatibility, startWorkerd } from './workerd';
 import { freePort } from '../../scripts/lib/free-port';
-
-export interface Server {
-  name: string;
-  url: string;
-  pids: number[];
-  /** Requests and storage round trips served so far, for a Worker wrapped by bench/workers/storage-meter.ts. */
-  roundTrips?: () => Promise<RoundTripCount>;
-  dispose(): Promise<void>;
-}
-
-export interface RoundTripCount {
-  requests: number;
-  inFlight: number;
-  roundTrips: number;
-}
-
-/** Reads a metered Worker's counters (bench/workers/storage-meter.ts). */
-export function withRoundTrips<S extends Server>(server: S): S {
-  return {
-    ...server,
-    roundTrips: async () => (await (await fetch(`${server.url}/__bench/round-trips`)).json()) as RoundTripCount,
-  };
-}
+import { withRoundTrips, type Server } from './server';
 
 export const CEILINGS = [
   'bare',
