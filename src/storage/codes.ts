@@ -1,9 +1,9 @@
 // CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed (with the consent that allowed them, in one
 // batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
-import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { upsertConsent } from './consents';
-import { boundKeyAllows, coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
-import { refreshTokenRowFrom } from './refresh-tokens';
+import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
+import { insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
 import { authorizationCodes, refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -58,7 +58,14 @@ export function createCodeStore(db: Database): CodeStore {
               found,
               foundUser,
               revokeOnReplay,
-              insertFirstRefreshToken(db, refresh, and(unspent, exchangeSucceeds(exchange, nowSeconds)), nowSeconds),
+              insertFirstRefreshToken(
+                db,
+                authorizationCodes,
+                refresh,
+                {},
+                and(unspent, exchangeSucceeds(exchange, nowSeconds)),
+                nowSeconds,
+              ),
               spend,
             ])
             .then(([codes, users, , inserted]) => [codes, users, inserted.length === 1] as const)
@@ -107,33 +114,6 @@ function exchangeSucceeds(exchange: CodeExchange, nowSeconds: number): SQL | und
     boundKeyAllows(authorizationCodes.dpopJkt, exchange),
     userIsActive(authorizationCodes.userId),
   );
-}
-
-/** The grant's first refresh token, copied from the code row, only where `condition` holds and one is due. */
-function insertFirstRefreshToken(
-  db: Database,
-  refresh: NonNullable<CodeExchange['refreshToken']>,
-  condition: SQL | undefined,
-  nowSeconds: number,
-) {
-  const { grantedBy, withheldBy } = refresh.scopeRule;
-  const codes = authorizationCodes;
-  const due = or(scopeIncludes(codes.scope, grantedBy), not(scopeIncludes(codes.scope, withheldBy)));
-  return db
-    .insert(refreshTokens)
-    .select(
-      sql`select ${refreshTokenRowFrom(codes, {
-        tokenHash: refresh.tokenHash,
-        createdAt: nowSeconds,
-        expiresAt: refresh.expiresAt,
-        grantExpiresAt: refresh.grantExpiresAt,
-        rotatedAt: null,
-        revokedAt: null,
-        // Not the code's dpop_jkt: the refresh token is bound to the proof's key only for public clients (§5.0).
-        dpopJkt: refresh.dpopJkt ?? null,
-      })} from ${codes} where ${and(condition, due)}`,
-    )
-    .returning({ tokenHash: refreshTokens.tokenHash });
 }
 
 function toCode(row: CodeRow): AuthorizationCode {

@@ -1,8 +1,11 @@
-// DeviceAuthorizationStore on D1 (RFC 8628): the user's decision and the client's redemption are each one
-// conditional UPDATE, so a code is approved once and redeemed once however requests race.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+// DeviceAuthorizationStore on D1 (RFC 8628): the user's decision is one conditional UPDATE and each poll of the
+// client one D1 batch (record the poll, or redeem and store the first refresh token), so a code is approved once and
+// redeemed once however requests race.
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { coversRequest, userIsActive } from './grant-conditions';
+import { insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
-import { deviceAuthorizations } from './schema';
+import { deviceAuthorizations, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { DeviceAuthorization, DeviceAuthorizationStore } from './types';
 
@@ -14,14 +17,6 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
       const { scopes, ...rest } = authorization;
       await db.insert(deviceAuthorizations).values({ ...rest, scope: joinScopeText(scopes) });
     },
-    async findByDeviceCode(deviceCodeHash) {
-      const row = await db
-        .select()
-        .from(deviceAuthorizations)
-        .where(eq(deviceAuthorizations.deviceCodeHash, deviceCodeHash))
-        .get();
-      return row ? toDeviceAuthorization(row) : null;
-    },
     async findByUserCode(userCodeHash) {
       const row = await db
         .select()
@@ -29,12 +24,6 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
         .where(eq(deviceAuthorizations.userCodeHash, userCodeHash))
         .get();
       return row ? toDeviceAuthorization(row) : null;
-    },
-    async recordPoll(deviceCodeHash, nowSeconds, pollIntervalSeconds) {
-      await db
-        .update(deviceAuthorizations)
-        .set({ lastPolledAt: nowSeconds, pollIntervalSeconds })
-        .where(eq(deviceAuthorizations.deviceCodeHash, deviceCodeHash));
     },
     async decide(userCodeHash, decision, nowSeconds) {
       const decided = await db
@@ -55,20 +44,64 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
         .get();
       return decided !== undefined;
     },
-    async consume(deviceCodeHash, nowSeconds) {
-      const consumed = await db
-        .update(deviceAuthorizations)
+    async poll(deviceCodeHash, poll, nowSeconds) {
+      const table = deviceAuthorizations;
+      const presented = eq(table.deviceCodeHash, deviceCodeHash);
+      // The states in which this client's poll does something; any other is judged by the caller and writes nothing.
+      const live = and(
+        presented,
+        eq(table.clientId, poll.clientId),
+        isNull(table.consumedAt),
+        gt(table.expiresAt, nowSeconds),
+      );
+      const approved = and(live, eq(table.status, 'approved'));
+      const tooSoon = sql`${table.lastPolledAt} is not null and ${nowSeconds} - ${table.lastPolledAt} < ${table.pollIntervalSeconds}`;
+      const statements = [
+        db.select().from(table).where(presented),
+        db
+          .select()
+          .from(users)
+          .where(eq(users.id, db.select({ userId: table.userId }).from(table).where(presented))),
+        db
+          .update(table)
+          .set({
+            lastPolledAt: nowSeconds,
+            pollIntervalSeconds: sql`${table.pollIntervalSeconds} + case when ${tooSoon} then ${poll.slowDownStepSeconds} else 0 end`,
+          })
+          .where(and(live, eq(table.status, 'pending'))),
+      ] as const;
+      const refresh = poll.refreshToken;
+      // Every statement sees the state the first one read (one batch is one transaction, and D1 runs batches one at a
+      // time): the refresh token goes in before the authorization is spent, and exactly one poll spends it.
+      const spend = db
+        .update(table)
         .set({ consumedAt: nowSeconds })
-        .where(
-          and(
-            eq(deviceAuthorizations.deviceCodeHash, deviceCodeHash),
-            eq(deviceAuthorizations.status, 'approved'),
-            isNull(deviceAuthorizations.consumedAt),
-          ),
-        )
-        .returning()
-        .get();
-      return consumed ? toDeviceAuthorization(consumed) : null;
+        .where(approved)
+        .returning({ hash: table.deviceCodeHash });
+      const [[authorization], [user], spent, stored] = refresh
+        ? await db
+            .batch([
+              ...statements,
+              insertFirstRefreshToken(
+                db,
+                table,
+                refresh,
+                { grantId: poll.grantId, claims: null },
+                and(approved, coversRequest(table.scope, table.resources, poll), userIsActive(table.userId)),
+                nowSeconds,
+              ),
+              spend,
+            ])
+            .then(([found, decider, , inserted, spent]) => [found, decider, spent, inserted.length === 1] as const)
+        : await db
+            .batch([...statements, spend])
+            .then(([found, decider, , spent]) => [found, decider, spent, false] as const);
+      return {
+        authorization: authorization ? toDeviceAuthorization(authorization) : null,
+        redeemed: spent.length === 1,
+        user: user ?? null,
+        refreshTokenStored: stored,
+      };
     },
   };
 }

@@ -15,11 +15,11 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
+import { boundKeyAllows, coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
 import type { Database } from './db';
 import { refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
-import type { RefreshToken, RefreshTokenStore } from './types';
+import type { FirstRefreshToken, RefreshToken, RefreshTokenStore } from './types';
 
 type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 
@@ -144,6 +144,39 @@ export function refreshTokenRowFrom(
     }),
     sql`, `,
   );
+}
+
+/**
+ * The first refresh token of a new family, in the batch that spends its grant (`source`: the code or the device
+ * authorization), as one INSERT … SELECT from the grant's row: only where `condition` holds and the grant's scope
+ * earns one (the scope rule). Columns not in `values` are copied from the grant's row.
+ */
+export function insertFirstRefreshToken(
+  db: Database,
+  source: SQLiteTable & { scope: Column },
+  refresh: FirstRefreshToken,
+  values: Partial<Record<keyof RefreshTokenRow, SQL | string | number | null>>,
+  condition: SQL | undefined,
+  nowSeconds: number,
+) {
+  const { grantedBy, withheldBy } = refresh.scopeRule;
+  const due = or(scopeIncludes(source.scope, grantedBy), not(scopeIncludes(source.scope, withheldBy)));
+  return db
+    .insert(refreshTokens)
+    .select(
+      sql`select ${refreshTokenRowFrom(source, {
+        ...values,
+        tokenHash: refresh.tokenHash,
+        createdAt: nowSeconds,
+        expiresAt: refresh.expiresAt,
+        grantExpiresAt: refresh.grantExpiresAt,
+        rotatedAt: null,
+        revokedAt: null,
+        // Not the grant's own dpop_jkt: the refresh token is bound to the proof's key only for public clients (§5.0).
+        dpopJkt: refresh.dpopJkt ?? null,
+      })} from ${source} where ${and(condition, due)}`,
+    )
+    .returning({ tokenHash: refreshTokens.tokenHash });
 }
 
 function toRefreshToken(row: RefreshTokenRow): RefreshToken {

@@ -127,14 +127,21 @@ export interface CodeExchange extends GrantRequest {
    * The first refresh token of the grant, stored only if the exchange succeeds and the code's scope earns one;
    * the rest of the row (grant, user, scope, resources, auth time) comes from the code. Null: none is due.
    */
-  refreshToken: {
-    tokenHash: string;
-    expiresAt: number;
-    grantExpiresAt: number;
-    scopeRule: RefreshTokenScopeRule;
-    /** RFC 9449 §5.0: the DPoP key a public client's refresh token is bound to; absent or null when unbound. */
-    dpopJkt?: string | null;
-  } | null;
+  refreshToken: FirstRefreshToken | null;
+}
+
+/**
+ * The first refresh token of a new family, written by the batch that spends the grant (a code, a device
+ * authorization) only if that succeeds and the grant's scope earns one; the rest of the row (user, scope, resources,
+ * auth time) comes from the spent grant.
+ */
+export interface FirstRefreshToken {
+  tokenHash: string;
+  expiresAt: number;
+  grantExpiresAt: number;
+  scopeRule: RefreshTokenScopeRule;
+  /** RFC 9449 §5.0: the DPoP key a public client's refresh token is bound to; absent or null when unbound. */
+  dpopJkt?: string | null;
 }
 
 /** How one claim was requested in the `claims` parameter (OIDC Core §5.5.1): `null` there becomes `{}`. */
@@ -422,14 +429,35 @@ export type DeviceDecision =
 /** Device authorizations by device code hash (the client's side) and user code hash (the user's side). */
 export interface DeviceAuthorizationStore {
   create(authorization: DeviceAuthorization): Promise<void>;
-  findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorization | null>;
   findByUserCode(userCodeHash: string): Promise<DeviceAuthorization | null>;
-  /** Records a poll at `nowSeconds` and the interval the client must keep from now on. */
-  recordPoll(deviceCodeHash: string, nowSeconds: number, pollIntervalSeconds: number): Promise<void>;
   /** Settles a pending, unexpired authorization in one statement; false when it was no longer pending. */
   decide(userCodeHash: string, decision: DeviceDecision, nowSeconds: number): Promise<boolean>;
-  /** Spends an approved authorization in one atomic statement; null when it is not approved or already spent. */
-  consume(deviceCodeHash: string, nowSeconds: number): Promise<DeviceAuthorization | null>;
+  /**
+   * One poll of the token endpoint (RFC 8628 §3.4), in one D1 batch: a pending authorization of this client records
+   * the poll and its interval (longer by `slowDownStepSeconds` when it came too soon); an approved, unspent and
+   * unexpired one of this client is spent, and the grant's first refresh token stored when every check passes.
+   * Returns the authorization as it stood before the batch, for the caller to judge.
+   */
+  poll(deviceCodeHash: string, poll: DevicePoll, nowSeconds: number): Promise<DevicePollOutcome>;
+}
+
+/** What one device-code poll checks and, when it redeems the authorization, stores. */
+export interface DevicePoll extends GrantRequest {
+  /** RFC 8628 §3.5: added to the interval when the poll came sooner than the interval allows. */
+  slowDownStepSeconds: number;
+  /** The id of the grant a redemption starts (a device authorization has none before). */
+  grantId: string;
+  refreshToken: FirstRefreshToken | null;
+}
+
+export interface DevicePollOutcome {
+  /** The authorization before this poll; null when the device code is unknown. */
+  authorization: DeviceAuthorization | null;
+  /** This poll spent the authorization: of concurrent polls, exactly one does. */
+  redeemed: boolean;
+  /** The user who decided, when one did. */
+  user: User | null;
+  refreshTokenStored: boolean;
 }
 
 /** The `jti` values of client assertions already used (RFC 7523 §3), until they expire. */
