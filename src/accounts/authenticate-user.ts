@@ -16,7 +16,15 @@ export async function authenticateUser(
   password: string,
 ): Promise<User | null> {
   const canonical = normalizeUsername(username);
-  const user = canonical === null ? null : await stores.users.findByUsername(canonical);
+  return checkPassword(stores, canonical === null ? null : await stores.users.findByUsername(canonical), password);
+}
+
+/** The user found for a username, if the password is theirs and they may sign in; null for any failure. */
+export async function checkPassword(
+  stores: Pick<Stores, 'users'>,
+  user: User | null,
+  password: string,
+): Promise<User | null> {
   const { valid, needsRehash } = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   // A disabled account is refused only after the hash was checked, so it answers in the same time as the others.
   if (!user || !valid || user.disabled) return null;

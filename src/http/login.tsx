@@ -43,7 +43,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
-    await startSession(c, signIn.user);
+    await startSession(c, signIn.user, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
   });

@@ -3,20 +3,23 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 import type { Database } from './db';
+import { settlementStatements } from './login-throttles';
 import { sessions, users } from './schema';
 import type { SessionStore } from './types';
 
 export function createSessionStore(db: Database): SessionStore {
   return {
-    async create({ userId, authTime, nowSeconds, ttlSeconds }) {
+    async create({ userId, authTime, nowSeconds, ttlSeconds, settlement }) {
       const token = generateOpaqueToken();
-      await db.insert(sessions).values({
+      const insert = db.insert(sessions).values({
         idHash: await hashOpaqueToken(token),
         userId,
         authTime,
         createdAt: nowSeconds,
         expiresAt: nowSeconds + ttlSeconds,
       });
+      // The sign-in's throttle settlement rides along: one round trip where there were two in sequence.
+      await db.batch([insert, ...(settlement ? settlementStatements(db, settlement) : [])]);
       return { token, expiresAt: nowSeconds + ttlSeconds };
     },
     async findActive(token, nowSeconds) {

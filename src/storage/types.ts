@@ -366,6 +366,8 @@ export interface SessionStore {
     authTime: number;
     nowSeconds: number;
     ttlSeconds: number;
+    /** The throttle settlement of the sign-in that starts it, written in the same D1 batch. */
+    settlement?: LoginSettlement;
   }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
@@ -395,13 +397,27 @@ export interface LoginReservation {
 export interface LoginThrottleStore {
   /** Counts one attempt against each key, each in one atomic statement, and returns what each key now holds. */
   reserve(keys: Array<{ key: string; policy: LoginThrottlePolicy }>, nowSeconds: number): Promise<LoginReservation[]>;
+  /**
+   * As `reserve`, and in the same D1 batch (one round trip) the user with this canonical username, null when none
+   * or when `username` is null: the sign-in's reservation and its lookup are independent of each other.
+   */
+  reserveAndFindUser(
+    keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
+    username: string | null,
+    nowSeconds: number,
+  ): Promise<{ reservations: LoginReservation[]; user: User | null }>;
   /** Locks the key until `untilSeconds` (a later lock already in force is kept). */
   lock(key: string, untilSeconds: number): Promise<void>;
-  /** Takes one reserved attempt back (a sign-in that succeeded). */
-  release(key: string): Promise<void>;
+  /** Settles a sign-in that succeeded, in one D1 batch (a session start does it in its own batch instead). */
+  settle(settlement: LoginSettlement): Promise<void>;
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
-  clear(key: string): Promise<void>;
+}
+
+/** What a sign-in that succeeded takes back from the throttle: keys to forget, and keys to take one attempt back from. */
+export interface LoginSettlement {
+  clear: string[];
+  release: string[];
 }
 
 /** A device authorization (RFC 8628 §3.2) as stored: its codes only as hashes. */

@@ -2,7 +2,7 @@
 // session is read at most once per request and cached on the context.
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ActiveSession, User } from '../../storage/types';
+import type { ActiveSession, LoginSettlement, User } from '../../storage/types';
 import type { AppEnv } from '../context';
 import { audit } from '../audit';
 import { cookiePolicy } from '../cookies';
@@ -18,8 +18,11 @@ export function currentSession(c: Context<AppEnv>): Promise<ActiveSession | null
   return session;
 }
 
-/** Signs the user in: a new session and cookie every time, so a token planted before login is worthless. */
-export async function startSession(c: Context<AppEnv>, user: User): Promise<void> {
+/**
+ * Signs the user in: a new session and cookie every time, so a token planted before login is worthless. The
+ * sign-in's throttle settlement, when given, is written with the session.
+ */
+export async function startSession(c: Context<AppEnv>, user: User, settlement?: LoginSettlement): Promise<void> {
   const stores = c.get('stores');
   const previous = sessionToken(c);
   if (previous) await stores.sessions.delete(previous);
@@ -30,6 +33,7 @@ export async function startSession(c: Context<AppEnv>, user: User): Promise<void
     authTime: nowSeconds,
     nowSeconds,
     ttlSeconds,
+    ...(settlement ? { settlement } : {}),
   });
   const policy = cookiePolicy(c);
   setCookie(c, policy.name(SESSION_COOKIE), token, { ...policy.options, maxAge: ttlSeconds });
