@@ -3,6 +3,7 @@
 import {
   and,
   eq,
+  exists,
   getTableColumns,
   gt,
   inArray,
@@ -54,6 +55,7 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
         userIsActive(refreshTokens.userId),
       );
       const earlier = alias(refreshTokens, 'earlier');
+      const successor = alias(refreshTokens, 'successor');
       // One batch is one transaction, and D1 runs batches one at a time: every statement sees the state the first
       // one read, so of concurrent uses exactly one finds the token spendable, and a reuse is judged on that state.
       // Two selects rather than a join: drizzle's D1 batch reads rows by column name, and both tables have created_at.
@@ -96,11 +98,20 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
             revokedAt: null,
           })} from ${refreshTokens} where ${spendable}`,
         ),
-        // A reuse keeps the first rotation time, so the interval never slides.
+        // Marked rotated where the successor went in: the same judgement as `spendable`, made once (its SQL is the
+        // costliest part of the batch to build and to run). A reuse keeps the first rotation time, so the interval
+        // never slides.
         db
           .update(refreshTokens)
           .set({ rotatedAt: sql`coalesce(${refreshTokens.rotatedAt}, ${nowSeconds})` })
-          .where(spendable)
+          .where(
+            and(
+              presented,
+              exists(
+                db.select({ found: sql`1` }).from(successor).where(eq(successor.tokenHash, rotation.successorHash)),
+              ),
+            ),
+          )
           .returning({ tokenHash: refreshTokens.tokenHash }),
       ]);
       return { rotated: rotated.length === 1, token: token ? toRefreshToken(token) : null, user: user ?? null };
