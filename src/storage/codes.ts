@@ -2,7 +2,7 @@
 // batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
 import { and, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { upsertConsent } from './consents';
-import { boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
+import { boundGrantRequest, boundKeyAllows, coversRequest, userIsActive } from './grant-conditions';
 import { insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
 import { authorizationCodes, refreshTokens, users } from './schema';
@@ -110,8 +110,8 @@ function exchangeSucceeds(exchange: CodeExchange, nowSeconds: number): SQL | und
     gt(authorizationCodes.expiresAt, nowSeconds),
     eq(authorizationCodes.redirectUri, exchange.redirectUri),
     pkce,
-    coversRequest(authorizationCodes.scope, authorizationCodes.resources, exchange),
-    boundKeyAllows(authorizationCodes.dpopJkt, exchange),
+    coversRequest(authorizationCodes.scope, authorizationCodes.resources, boundGrantRequest(exchange)),
+    boundKeyAllows(authorizationCodes.dpopJkt, boundGrantRequest(exchange)),
     userIsActive(authorizationCodes.userId),
   );
 }

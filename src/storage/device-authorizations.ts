@@ -2,7 +2,7 @@
 // client one D1 batch (record the poll, or redeem and store the first refresh token), so a code is approved once and
 // redeemed once however requests race.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { coversRequest, userIsActive } from './grant-conditions';
+import { boundGrantRequest, coversRequest, userIsActive } from './grant-conditions';
 import { insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
 import { deviceAuthorizations, users } from './schema';
@@ -87,7 +87,11 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
                 table,
                 refresh,
                 { grantId: poll.grantId, claims: null },
-                and(approved, coversRequest(table.scope, table.resources, poll), userIsActive(table.userId)),
+                and(
+                  approved,
+                  coversRequest(table.scope, table.resources, boundGrantRequest(poll)),
+                  userIsActive(table.userId),
+                ),
                 nowSeconds,
               ),
               spend,

@@ -16,7 +16,16 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { boundKeyAllows, coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
+import { runCompiledBatch } from './compiled-batch';
+import {
+  type Bound,
+  type BoundGrantRequest,
+  boundGrantRequest,
+  boundKeyAllows,
+  coversRequest,
+  scopeIncludes,
+  userIsActive,
+} from './grant-conditions';
 import type { Database } from './db';
 import { refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -40,80 +49,35 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       return row ? toRefreshToken(row) : null;
     },
     async rotate(tokenHash, rotation, nowSeconds) {
-      const presented = eq(refreshTokens.tokenHash, tokenHash);
-      const reusable = (rotatedAt: Column) => withinReuseInterval(rotatedAt, rotation.reuseIntervalSeconds, nowSeconds);
-      const spendable = and(
-        presented,
-        eq(refreshTokens.clientId, rotation.clientId),
-        // Unrotated, or rotated moments ago (a second tab, a retried request): then a sibling joins the family.
-        or(isNull(refreshTokens.rotatedAt), reusable(refreshTokens.rotatedAt)),
-        isNull(refreshTokens.revokedAt),
-        gt(refreshTokens.expiresAt, nowSeconds),
-        gt(refreshTokens.grantExpiresAt, nowSeconds),
-        coversRequest(refreshTokens.scope, refreshTokens.resources, rotation),
-        boundKeyAllows(refreshTokens.dpopJkt, rotation),
-        userIsActive(refreshTokens.userId),
+      const request = boundGrantRequest(rotation);
+      const reuses = rotation.reuseIntervalSeconds > 0;
+      // Everything the batch's SQL depends on; every value is bound.
+      const shape = [
+        'rotate',
+        request.scopes.length,
+        request.resources.length,
+        request.knownResources.length,
+        request.resourcesKnown,
+        request.dpopJkt !== null,
+        reuses,
+      ].join(':');
+      const [[token], [user], , , rotated] = await runCompiledBatch(
+        db,
+        shape,
+        () => rotationStatements(db, placeholdersOf(request), reuses),
+        {
+          tokenHash,
+          clientId: rotation.clientId,
+          now: nowSeconds,
+          reusableSince: nowSeconds - rotation.reuseIntervalSeconds,
+          successorHash: rotation.successorHash,
+          successorExpiresAt: nowSeconds + rotation.idleTtlSeconds,
+          dpopJkt: request.dpopJkt,
+          ...numbered('scope', rotation.scopes),
+          ...numbered('resource', rotation.resources),
+          ...numbered('known', rotation.knownResources),
+        },
       );
-      const earlier = alias(refreshTokens, 'earlier');
-      const successor = alias(refreshTokens, 'successor');
-      // One batch is one transaction, and D1 runs batches one at a time: every statement sees the state the first
-      // one read, so of concurrent uses exactly one finds the token spendable, and a reuse is judged on that state.
-      // Two selects rather than a join: drizzle's D1 batch reads rows by column name, and both tables have created_at.
-      const [[token], [user], , , rotated] = await db.batch([
-        db.select().from(refreshTokens).where(presented),
-        db
-          .select()
-          .from(users)
-          .where(eq(users.id, db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(presented))),
-        // Presented again after its rotation and the reuse interval: theft, so the whole family goes, and only it
-        // (before this batch rotates anything). Within the interval a mismatch is refused below, revoking nothing.
-        db
-          .update(refreshTokens)
-          .set({ revokedAt: nowSeconds })
-          .where(
-            and(
-              inArray(
-                refreshTokens.grantId,
-                db
-                  .select({ grantId: earlier.grantId })
-                  .from(earlier)
-                  .where(
-                    and(
-                      eq(earlier.tokenHash, tokenHash),
-                      eq(earlier.clientId, rotation.clientId),
-                      isNotNull(earlier.rotatedAt),
-                      not(reusable(earlier.rotatedAt)),
-                    ),
-                  ),
-              ),
-              isNull(refreshTokens.revokedAt),
-            ),
-          ),
-        db.insert(refreshTokens).select(
-          sql`select ${refreshTokenRowFrom(refreshTokens, {
-            tokenHash: rotation.successorHash,
-            createdAt: nowSeconds,
-            expiresAt: sql`min(${nowSeconds + rotation.idleTtlSeconds}, ${refreshTokens.grantExpiresAt})`,
-            rotatedAt: null,
-            revokedAt: null,
-          })} from ${refreshTokens} where ${spendable}`,
-        ),
-        // Marked rotated where the successor went in: the same judgement as `spendable`, made once (its SQL is the
-        // costliest part of the batch to build and to run). A reuse keeps the first rotation time, so the interval
-        // never slides.
-        db
-          .update(refreshTokens)
-          .set({ rotatedAt: sql`coalesce(${refreshTokens.rotatedAt}, ${nowSeconds})` })
-          .where(
-            and(
-              presented,
-              exists(
-                db.select({ found: sql`1` }).from(successor).where(eq(successor.tokenHash, rotation.successorHash)),
-              ),
-            ),
-          )
-          .returning({ tokenHash: refreshTokens.tokenHash }),
-      ]);
       return { rotated: rotated.length === 1, token: token ? toRefreshToken(token) : null, user: user ?? null };
     },
     async revokeGrant(grantId, nowSeconds) {
@@ -131,9 +95,112 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
   };
 }
 
-/** The rotation at `rotatedAt` happened less than the reuse interval ago; never with an interval of 0. */
-function withinReuseInterval(rotatedAt: Column, reuseIntervalSeconds: number, nowSeconds: number): SQL {
-  return reuseIntervalSeconds > 0 ? gt(rotatedAt, nowSeconds - reuseIntervalSeconds) : sql`0`;
+/**
+ * The rotation batch, built once per shape (compiled-batch.ts) with every value a placeholder. One batch is one
+ * transaction, and D1 runs batches one at a time: every statement sees the state the first one read, so of
+ * concurrent uses exactly one finds the token spendable, and a reuse is judged on that state.
+ */
+function rotationStatements(db: Database, request: BoundGrantRequest, reuses: boolean) {
+  const bound = sql.placeholder;
+  const presented = eq(refreshTokens.tokenHash, bound('tokenHash'));
+  // Rotated less than the reuse interval ago; never with an interval of 0.
+  const reusable = (rotatedAt: Column) => (reuses ? gt(rotatedAt, bound('reusableSince')) : sql`0`);
+  const spendable = and(
+    presented,
+    eq(refreshTokens.clientId, bound('clientId')),
+    // Unrotated, or rotated moments ago (a second tab, a retried request): then a sibling joins the family.
+    or(isNull(refreshTokens.rotatedAt), reusable(refreshTokens.rotatedAt)),
+    isNull(refreshTokens.revokedAt),
+    gt(refreshTokens.expiresAt, bound('now')),
+    gt(refreshTokens.grantExpiresAt, bound('now')),
+    coversRequest(refreshTokens.scope, refreshTokens.resources, request),
+    boundKeyAllows(refreshTokens.dpopJkt, request),
+    userIsActive(refreshTokens.userId),
+  );
+  const earlier = alias(refreshTokens, 'earlier');
+  const successor = alias(refreshTokens, 'successor');
+  return [
+    db.select().from(refreshTokens).where(presented).prepare(),
+    // Two selects rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(presented)))
+      .prepare(),
+    // Presented again after its rotation and the reuse interval: theft, so the whole family goes, and only it
+    // (before this batch rotates anything). Within the interval a mismatch is refused below, revoking nothing.
+    db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`${bound('now')}` })
+      .where(
+        and(
+          inArray(
+            refreshTokens.grantId,
+            db
+              .select({ grantId: earlier.grantId })
+              .from(earlier)
+              .where(
+                and(
+                  eq(earlier.tokenHash, bound('tokenHash')),
+                  eq(earlier.clientId, bound('clientId')),
+                  isNotNull(earlier.rotatedAt),
+                  not(reusable(earlier.rotatedAt)),
+                ),
+              ),
+          ),
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
+      .prepare(),
+    db
+      .insert(refreshTokens)
+      .select(
+        sql`select ${refreshTokenRowFrom(refreshTokens, {
+          tokenHash: sql`${bound('successorHash')}`,
+          createdAt: sql`${bound('now')}`,
+          expiresAt: sql`min(${bound('successorExpiresAt')}, ${refreshTokens.grantExpiresAt})`,
+          rotatedAt: null,
+          revokedAt: null,
+        })} from ${refreshTokens} where ${spendable}`,
+      )
+      .prepare(),
+    // Marked rotated where the successor went in: the same judgement as `spendable`, made once (its SQL is the
+    // costliest part of the batch to run). A reuse keeps the first rotation time, so the interval never slides.
+    db
+      .update(refreshTokens)
+      .set({ rotatedAt: sql`coalesce(${refreshTokens.rotatedAt}, ${bound('now')})` })
+      .where(
+        and(
+          presented,
+          exists(
+            db
+              .select({ found: sql`1` })
+              .from(successor)
+              .where(eq(successor.tokenHash, bound('successorHash'))),
+          ),
+        ),
+      )
+      .returning({ tokenHash: refreshTokens.tokenHash })
+      .prepare(),
+  ] as const;
+}
+
+/** The request with each value replaced by a placeholder named after it (scope0, scope1, …, dpopJkt). */
+function placeholdersOf(request: BoundGrantRequest): BoundGrantRequest {
+  const named = (prefix: string, values: readonly Bound[]) =>
+    values.map((_, index) => sql.placeholder(`${prefix}${index}`));
+  return {
+    scopes: named('scope', request.scopes),
+    resources: named('resource', request.resources),
+    knownResources: named('known', request.knownResources),
+    resourcesKnown: request.resourcesKnown,
+    dpopJkt: request.dpopJkt === null ? null : sql.placeholder('dpopJkt'),
+  };
+}
+
+/** The values of `placeholdersOf`'s numbered placeholders. */
+function numbered(prefix: string, values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value, index) => [`${prefix}${index}`, value]));
 }
 
 /**
