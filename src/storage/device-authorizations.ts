@@ -2,8 +2,17 @@
 // client one D1 batch (record the poll, or redeem and store the first refresh token), so a code is approved once and
 // redeemed once however requests race.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { boundGrantRequest, coversRequest, userIsActive } from './grant-conditions';
-import { insertFirstRefreshToken } from './refresh-tokens';
+import { runCompiledBatch } from './compiled-batch';
+import {
+  type BoundGrantRequest,
+  boundGrantRequest,
+  coversRequest,
+  grantRequestPlaceholders,
+  grantRequestShape,
+  grantRequestValues,
+  userIsActive,
+} from './grant-conditions';
+import { firstRefreshTokenValues, insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
 import { deviceAuthorizations, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
@@ -45,61 +54,41 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
       return decided !== undefined;
     },
     async poll(deviceCodeHash, poll, nowSeconds) {
-      const table = deviceAuthorizations;
-      const presented = eq(table.deviceCodeHash, deviceCodeHash);
-      // The states in which this client's poll does something; any other is judged by the caller and writes nothing.
-      const live = and(
-        presented,
-        eq(table.clientId, poll.clientId),
-        isNull(table.consumedAt),
-        gt(table.expiresAt, nowSeconds),
-      );
-      const approved = and(live, eq(table.status, 'approved'));
-      const tooSoon = sql`${table.lastPolledAt} is not null and ${nowSeconds} - ${table.lastPolledAt} < ${table.pollIntervalSeconds}`;
-      const statements = [
-        db.select().from(table).where(presented),
-        db
-          .select()
-          .from(users)
-          .where(eq(users.id, db.select({ userId: table.userId }).from(table).where(presented))),
-        db
-          .update(table)
-          .set({
-            lastPolledAt: nowSeconds,
-            pollIntervalSeconds: sql`${table.pollIntervalSeconds} + case when ${tooSoon} then ${poll.slowDownStepSeconds} else 0 end`,
-          })
-          .where(and(live, eq(table.status, 'pending'))),
-      ] as const;
+      const request = boundGrantRequest(poll);
       const refresh = poll.refreshToken;
+      // Everything the batch's SQL depends on; every value is bound.
+      const shape = `poll:${grantRequestShape(request)}:${refresh !== null}`;
+      const build = () => pollStatements(db, grantRequestPlaceholders(request));
+      const values = {
+        ...grantRequestValues(poll),
+        ...(refresh ? firstRefreshTokenValues(refresh) : {}),
+        deviceCodeHash,
+        clientId: poll.clientId,
+        now: nowSeconds,
+        slowDownStep: poll.slowDownStepSeconds,
+        grantId: poll.grantId,
+      };
       // Every statement sees the state the first one read (one batch is one transaction, and D1 runs batches one at a
       // time): the refresh token goes in before the authorization is spent, and exactly one poll spends it.
-      const spend = db
-        .update(table)
-        .set({ consumedAt: nowSeconds })
-        .where(approved)
-        .returning({ hash: table.deviceCodeHash });
       const [[authorization], [user], spent, stored] = refresh
-        ? await db
-            .batch([
-              ...statements,
-              insertFirstRefreshToken(
-                db,
-                table,
-                refresh,
-                { grantId: poll.grantId, claims: null },
-                and(
-                  approved,
-                  coversRequest(table.scope, table.resources, boundGrantRequest(poll)),
-                  userIsActive(table.userId),
-                ),
-                nowSeconds,
-              ),
-              spend,
-            ])
-            .then(([found, decider, , inserted, spent]) => [found, decider, spent, inserted.length === 1] as const)
-        : await db
-            .batch([...statements, spend])
-            .then(([found, decider, , spent]) => [found, decider, spent, false] as const);
+        ? await runCompiledBatch(
+            db,
+            shape,
+            () => {
+              const { found, decider, recordPoll, insertRefreshToken, spend } = build();
+              return [found, decider, recordPoll, insertRefreshToken, spend] as const;
+            },
+            values,
+          ).then(([found, decider, , inserted, spent]) => [found, decider, spent, inserted.length === 1] as const)
+        : await runCompiledBatch(
+            db,
+            shape,
+            () => {
+              const { found, decider, recordPoll, spend } = build();
+              return [found, decider, recordPoll, spend] as const;
+            },
+            values,
+          ).then(([found, decider, , spent]) => [found, decider, spent, false] as const);
       return {
         authorization: authorization ? toDeviceAuthorization(authorization) : null,
         redeemed: spent.length === 1,
@@ -107,6 +96,50 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
         refreshTokenStored: stored,
       };
     },
+  };
+}
+
+/** The statements of one poll, built once per shape (compiled-batch.ts) with every value a placeholder. */
+function pollStatements(db: Database, request: BoundGrantRequest) {
+  const bound = sql.placeholder;
+  const table = deviceAuthorizations;
+  const presented = eq(table.deviceCodeHash, bound('deviceCodeHash'));
+  // The states in which this client's poll does something; any other is judged by the caller and writes nothing.
+  const live = and(
+    presented,
+    eq(table.clientId, bound('clientId')),
+    isNull(table.consumedAt),
+    gt(table.expiresAt, bound('now')),
+  );
+  const approved = and(live, eq(table.status, 'approved'));
+  const tooSoon = sql`${table.lastPolledAt} is not null and ${bound('now')} - ${table.lastPolledAt} < ${table.pollIntervalSeconds}`;
+  return {
+    found: db.select().from(table).where(presented).prepare(),
+    decider: db
+      .select()
+      .from(users)
+      .where(eq(users.id, db.select({ userId: table.userId }).from(table).where(presented)))
+      .prepare(),
+    recordPoll: db
+      .update(table)
+      .set({
+        lastPolledAt: sql`${bound('now')}`,
+        pollIntervalSeconds: sql`${table.pollIntervalSeconds} + case when ${tooSoon} then ${bound('slowDownStep')} else 0 end`,
+      })
+      .where(and(live, eq(table.status, 'pending')))
+      .prepare(),
+    insertRefreshToken: insertFirstRefreshToken(
+      db,
+      table,
+      { grantId: sql`${bound('grantId')}`, claims: null },
+      and(approved, coversRequest(table.scope, table.resources, request), userIsActive(table.userId)),
+    ).prepare(),
+    spend: db
+      .update(table)
+      .set({ consumedAt: sql`${bound('now')}` })
+      .where(approved)
+      .returning({ hash: table.deviceCodeHash })
+      .prepare(),
   };
 }
 

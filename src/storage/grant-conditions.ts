@@ -28,6 +28,39 @@ export function boundGrantRequest(request: GrantRequest): BoundGrantRequest {
   };
 }
 
+/**
+ * The request with each value replaced by a placeholder (scope0, scope1, …, resource0, …, known0, …, dpopJkt), for a
+ * batch built once per shape (compiled-batch.ts); `grantRequestValues` gives their values and `grantRequestShape`
+ * what the SQL depends on.
+ */
+export function grantRequestPlaceholders(request: BoundGrantRequest): BoundGrantRequest {
+  const named = (prefix: string, values: readonly Bound[]) =>
+    values.map((_, index) => sql.placeholder(`${prefix}${index}`));
+  return {
+    scopes: named('scope', request.scopes),
+    resources: named('resource', request.resources),
+    knownResources: named('known', request.knownResources),
+    resourcesKnown: request.resourcesKnown,
+    dpopJkt: request.dpopJkt === null ? null : sql.placeholder('dpopJkt'),
+  };
+}
+
+export function grantRequestValues(request: GrantRequest): Record<string, unknown> {
+  const numbered = (prefix: string, values: readonly string[]) =>
+    Object.fromEntries(values.map((value, index) => [`${prefix}${index}`, value]));
+  return {
+    ...numbered('scope', request.scopes),
+    ...numbered('resource', request.resources),
+    ...numbered('known', request.knownResources),
+    dpopJkt: request.dpopJkt ?? null,
+  };
+}
+
+export function grantRequestShape(request: BoundGrantRequest): string {
+  const { scopes, resources, knownResources, resourcesKnown, dpopJkt } = request;
+  return [scopes.length, resources.length, knownResources.length, resourcesKnown, dpopJkt !== null].join(':');
+}
+
 /** The grant's user exists and is not disabled. */
 export function userIsActive(userId: Column): SQL {
   return sql`exists (select 1 from ${users} where ${and(eq(users.id, userId), eq(users.disabled, false))})`;

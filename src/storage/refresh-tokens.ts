@@ -18,11 +18,13 @@ import {
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { runCompiledBatch } from './compiled-batch';
 import {
-  type Bound,
   type BoundGrantRequest,
   boundGrantRequest,
   boundKeyAllows,
   coversRequest,
+  grantRequestPlaceholders,
+  grantRequestShape,
+  grantRequestValues,
   scopeIncludes,
   userIsActive,
 } from './grant-conditions';
@@ -52,30 +54,19 @@ export function createRefreshTokenStore(db: Database): RefreshTokenStore {
       const request = boundGrantRequest(rotation);
       const reuses = rotation.reuseIntervalSeconds > 0;
       // Everything the batch's SQL depends on; every value is bound.
-      const shape = [
-        'rotate',
-        request.scopes.length,
-        request.resources.length,
-        request.knownResources.length,
-        request.resourcesKnown,
-        request.dpopJkt !== null,
-        reuses,
-      ].join(':');
+      const shape = `rotate:${grantRequestShape(request)}:${reuses}`;
       const [[token], [user], , , rotated] = await runCompiledBatch(
         db,
         shape,
-        () => rotationStatements(db, placeholdersOf(request), reuses),
+        () => rotationStatements(db, grantRequestPlaceholders(request), reuses),
         {
+          ...grantRequestValues(rotation),
           tokenHash,
           clientId: rotation.clientId,
           now: nowSeconds,
           reusableSince: nowSeconds - rotation.reuseIntervalSeconds,
           successorHash: rotation.successorHash,
           successorExpiresAt: nowSeconds + rotation.idleTtlSeconds,
-          dpopJkt: request.dpopJkt,
-          ...numbered('scope', rotation.scopes),
-          ...numbered('resource', rotation.resources),
-          ...numbered('known', rotation.knownResources),
         },
       );
       return { rotated: rotated.length === 1, token: token ? toRefreshToken(token) : null, user: user ?? null };
@@ -185,24 +176,6 @@ function rotationStatements(db: Database, request: BoundGrantRequest, reuses: bo
   ] as const;
 }
 
-/** The request with each value replaced by a placeholder named after it (scope0, scope1, …, dpopJkt). */
-function placeholdersOf(request: BoundGrantRequest): BoundGrantRequest {
-  const named = (prefix: string, values: readonly Bound[]) =>
-    values.map((_, index) => sql.placeholder(`${prefix}${index}`));
-  return {
-    scopes: named('scope', request.scopes),
-    resources: named('resource', request.resources),
-    knownResources: named('known', request.knownResources),
-    resourcesKnown: request.resourcesKnown,
-    dpopJkt: request.dpopJkt === null ? null : sql.placeholder('dpopJkt'),
-  };
-}
-
-/** The values of `placeholdersOf`'s numbered placeholders. */
-function numbered(prefix: string, values: readonly string[]): Record<string, string> {
-  return Object.fromEntries(values.map((value, index) => [`${prefix}${index}`, value]));
-}
-
 /**
  * A new refresh_tokens row as an SQL select list in the table's column order: the given values, and every other column
  * copied from the same-named column of `source` (the token being rotated, or the code being redeemed), so a column
@@ -227,34 +200,48 @@ export function refreshTokenRowFrom(
 /**
  * The first refresh token of a new family, in the batch that spends its grant (`source`: the code or the device
  * authorization), as one INSERT … SELECT from the grant's row: only where `condition` holds and the grant's scope
- * earns one (the scope rule). Columns not in `values` are copied from the grant's row.
+ * earns one (the scope rule). Its values are placeholders (now, and those `firstRefreshTokenValues` binds); columns
+ * not in `values` are copied from the grant's row.
  */
 export function insertFirstRefreshToken(
   db: Database,
   source: SQLiteTable & { scope: Column },
-  refresh: FirstRefreshToken,
-  values: Partial<Record<keyof RefreshTokenRow, SQL | string | number | null>>,
+  values: Partial<Record<keyof RefreshTokenRow, SQL | null>>,
   condition: SQL | undefined,
-  nowSeconds: number,
 ) {
-  const { grantedBy, withheldBy } = refresh.scopeRule;
-  const due = or(scopeIncludes(source.scope, grantedBy), not(scopeIncludes(source.scope, withheldBy)));
+  const bound = sql.placeholder;
+  const due = or(
+    scopeIncludes(source.scope, bound('refreshGrantedBy')),
+    not(scopeIncludes(source.scope, bound('refreshWithheldBy'))),
+  );
   return db
     .insert(refreshTokens)
     .select(
       sql`select ${refreshTokenRowFrom(source, {
         ...values,
-        tokenHash: refresh.tokenHash,
-        createdAt: nowSeconds,
-        expiresAt: refresh.expiresAt,
-        grantExpiresAt: refresh.grantExpiresAt,
+        tokenHash: sql`${bound('refreshTokenHash')}`,
+        createdAt: sql`${bound('now')}`,
+        expiresAt: sql`${bound('refreshExpiresAt')}`,
+        grantExpiresAt: sql`${bound('refreshGrantExpiresAt')}`,
         rotatedAt: null,
         revokedAt: null,
         // Not the grant's own dpop_jkt: the refresh token is bound to the proof's key only for public clients (§5.0).
-        dpopJkt: refresh.dpopJkt ?? null,
+        dpopJkt: sql`${bound('refreshDpopJkt')}`,
       })} from ${source} where ${and(condition, due)}`,
     )
     .returning({ tokenHash: refreshTokens.tokenHash });
+}
+
+/** The values of `insertFirstRefreshToken`'s placeholders. */
+export function firstRefreshTokenValues(refresh: FirstRefreshToken): Record<string, unknown> {
+  return {
+    refreshTokenHash: refresh.tokenHash,
+    refreshExpiresAt: refresh.expiresAt,
+    refreshGrantExpiresAt: refresh.grantExpiresAt,
+    refreshDpopJkt: refresh.dpopJkt ?? null,
+    refreshGrantedBy: refresh.scopeRule.grantedBy,
+    refreshWithheldBy: refresh.scopeRule.withheldBy,
+  };
 }
 
 function toRefreshToken(row: RefreshTokenRow): RefreshToken {
