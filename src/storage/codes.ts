@@ -2,7 +2,7 @@
 // batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
 import { and, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { upsertConsent } from './consents';
-import { runCompiledBatch } from './compiled-batch';
+import { runSpendingBatch } from './compiled-batch';
 import {
   type BoundGrantRequest,
   boundGrantRequest,
@@ -36,7 +36,7 @@ export function createCodeStore(db: Database): CodeStore {
         exchange.verifierChallenge !== null ? 'verifier' : exchange.allowsNoChallenge ? 'no-challenge' : 'refused';
       const refresh = exchange.refreshToken;
       // Everything the batch's SQL depends on; every value is bound.
-      const shape = `consume:${grantRequestShape(request)}:${pkce}:${refresh !== null}`;
+      const shape = `consume:${grantRequestShape(request)}:${pkce}`;
       const build = () => redemptionStatements(db, grantRequestPlaceholders(request), pkce);
       const values = {
         ...grantRequestValues(exchange),
@@ -48,32 +48,15 @@ export function createCodeStore(db: Database): CodeStore {
         verifierChallenge: exchange.verifierChallenge,
       };
       // Every statement sees the state the first one read; the refresh token goes in before the code is spent.
-      const [[code], [user], stored] = refresh
-        ? await runCompiledBatch(
-            db,
-            shape,
-            () => {
-              const { found, foundUser, revokeOnReplay, insertRefreshToken, spend } = build();
-              return [found, foundUser, revokeOnReplay, insertRefreshToken, spend] as const;
-            },
-            values,
-          ).then(([codes, users, , inserted]) => [codes, users, inserted.length === 1] as const)
-        : await runCompiledBatch(
-            db,
-            shape,
-            () => {
-              const { found, foundUser, revokeOnReplay, spend } = build();
-              return [found, foundUser, revokeOnReplay, spend] as const;
-            },
-            values,
-          ).then(([codes, users]) => [codes, users, false] as const);
+      const { found, user, refreshTokenStored } = await runSpendingBatch(db, shape, build, values, refresh !== null);
+      const [code] = found;
       if (!code) return { status: 'unknown' };
       if (code.consumedAt !== null) return { status: 'replayed', code: toCode(code) };
       return {
         status: 'redeemed',
         code: toCode({ ...code, consumedAt: nowSeconds }),
-        user: user ?? null,
-        refreshTokenStored: stored,
+        user: user[0] ?? null,
+        refreshTokenStored,
       };
     },
     async deleteUnredeemed(userId, clientId) {
@@ -107,13 +90,13 @@ function redemptionStatements(db: Database, request: BoundGrantRequest, pkce: Pk
   return {
     found: db.select().from(codes).where(presented).prepare(),
     // A second select rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
-    foundUser: db
+    user: db
       .select()
       .from(users)
       .where(eq(users.id, db.select({ userId: codes.userId }).from(codes).where(presented)))
       .prepare(),
     // RFC 6749 §4.1.2: a code used twice has leaked; the tokens issued from it are revoked.
-    revokeOnReplay: db
+    before: db
       .update(refreshTokens)
       .set({ revokedAt: sql`${bound('now')}` })
       .where(

@@ -48,3 +48,59 @@ export async function runCompiledBatch<const Statements extends readonly Prepare
   const results = await client.batch(bound);
   return statements.map((statement, index) => statement.mapResult(results[index], true)) as Results<Statements>;
 }
+
+/** The statements of a batch that spends a grant (a code, a device authorization), in their order in the batch. */
+export interface SpendingStatements<
+  Found extends PreparedStatement<unknown>,
+  Decider extends PreparedStatement<unknown>,
+  Spend extends PreparedStatement<unknown>,
+> {
+  /** The grant's row as it stood before the batch. */
+  found: Found;
+  /** Its user. */
+  user: Decider;
+  /** What the batch writes before the refresh token (a replay's revocation, a pending poll). */
+  before: PreparedStatement<unknown>;
+  /** The grant's first refresh token, where every check passes (refresh-tokens.ts `insertFirstRefreshToken`). */
+  insertRefreshToken: PreparedStatement<unknown[]>;
+  spend: Spend;
+}
+
+/**
+ * Runs a grant-spending batch compiled once per shape: with the first refresh token's insert when one is due, without
+ * it when none can be. Returns the grant's rows, its user's, the spend's result, and whether the refresh token went in.
+ */
+export async function runSpendingBatch<
+  Found extends PreparedStatement<unknown>,
+  Decider extends PreparedStatement<unknown>,
+  Spend extends PreparedStatement<unknown>,
+>(
+  db: Database,
+  shape: string,
+  build: () => SpendingStatements<Found, Decider, Spend>,
+  values: Record<string, unknown>,
+  withRefreshToken: boolean,
+) {
+  if (withRefreshToken) {
+    const [found, user, , inserted, spent] = await runCompiledBatch(
+      db,
+      `${shape}:refresh`,
+      () => {
+        const statements = build();
+        return [statements.found, statements.user, statements.before, statements.insertRefreshToken, statements.spend];
+      },
+      values,
+    );
+    return { found, user, spent, refreshTokenStored: inserted.length === 1 };
+  }
+  const [found, user, , spent] = await runCompiledBatch(
+    db,
+    shape,
+    () => {
+      const statements = build();
+      return [statements.found, statements.user, statements.before, statements.spend];
+    },
+    values,
+  );
+  return { found, user, spent, refreshTokenStored: false };
+}

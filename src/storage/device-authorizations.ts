@@ -2,7 +2,7 @@
 // client one D1 batch (record the poll, or redeem and store the first refresh token), so a code is approved once and
 // redeemed once however requests race.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { runCompiledBatch } from './compiled-batch';
+import { runSpendingBatch } from './compiled-batch';
 import {
   type BoundGrantRequest,
   boundGrantRequest,
@@ -57,7 +57,7 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
       const request = boundGrantRequest(poll);
       const refresh = poll.refreshToken;
       // Everything the batch's SQL depends on; every value is bound.
-      const shape = `poll:${grantRequestShape(request)}:${refresh !== null}`;
+      const shape = `poll:${grantRequestShape(request)}`;
       const build = () => pollStatements(db, grantRequestPlaceholders(request));
       const values = {
         ...grantRequestValues(poll),
@@ -70,30 +70,19 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
       };
       // Every statement sees the state the first one read (one batch is one transaction, and D1 runs batches one at a
       // time): the refresh token goes in before the authorization is spent, and exactly one poll spends it.
-      const [[authorization], [user], spent, stored] = refresh
-        ? await runCompiledBatch(
-            db,
-            shape,
-            () => {
-              const { found, decider, recordPoll, insertRefreshToken, spend } = build();
-              return [found, decider, recordPoll, insertRefreshToken, spend] as const;
-            },
-            values,
-          ).then(([found, decider, , inserted, spent]) => [found, decider, spent, inserted.length === 1] as const)
-        : await runCompiledBatch(
-            db,
-            shape,
-            () => {
-              const { found, decider, recordPoll, spend } = build();
-              return [found, decider, recordPoll, spend] as const;
-            },
-            values,
-          ).then(([found, decider, , spent]) => [found, decider, spent, false] as const);
+      const { found, user, spent, refreshTokenStored } = await runSpendingBatch(
+        db,
+        shape,
+        build,
+        values,
+        refresh !== null,
+      );
+      const [authorization] = found;
       return {
         authorization: authorization ? toDeviceAuthorization(authorization) : null,
         redeemed: spent.length === 1,
-        user: user ?? null,
-        refreshTokenStored: stored,
+        user: user[0] ?? null,
+        refreshTokenStored,
       };
     },
   };
@@ -115,12 +104,12 @@ function pollStatements(db: Database, request: BoundGrantRequest) {
   const tooSoon = sql`${table.lastPolledAt} is not null and ${bound('now')} - ${table.lastPolledAt} < ${table.pollIntervalSeconds}`;
   return {
     found: db.select().from(table).where(presented).prepare(),
-    decider: db
+    user: db
       .select()
       .from(users)
       .where(eq(users.id, db.select({ userId: table.userId }).from(table).where(presented)))
       .prepare(),
-    recordPoll: db
+    before: db
       .update(table)
       .set({
         lastPolledAt: sql`${bound('now')}`,
