@@ -12,6 +12,7 @@ import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
+import { securityPages } from './http/account-security';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -158,6 +159,7 @@ export function createApp({
   app.route('/account', accountPage);
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
+  app.route('/account/security', securityPages);
   app.route('/assets/style.css', stylesheet);
   answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 

@@ -131,6 +131,7 @@ export async function issueApprovedDeviceCodes(db: D1Database, count: number): P
       status: 'approved',
       userId: USER_ID,
       authTime: now,
+      amr: ['pwd'],
       pollIntervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
       lastPolledAt: null,
       createdAt: now,

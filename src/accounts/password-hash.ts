@@ -15,6 +15,18 @@ export const MAX_PBKDF2_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 
+/**
+ * The stored hash of an account without a password (passkeys only, or an upstream identity). A marker rather than
+ * NULL: making users.password_hash nullable means rebuilding the users table, which D1's always-on foreign keys
+ * would cascade into every table that references it. No password verifies against it.
+ */
+export const NO_PASSWORD_HASH = '';
+
+/** Whether the account can sign in with a password at all. */
+export function hasPassword(user: { passwordHash: string }): boolean {
+  return user.passwordHash !== NO_PASSWORD_HASH;
+}
+
 export class PasswordHashError extends Error {
   override name = 'PasswordHashError';
 }

@@ -1,7 +1,6 @@
-// GET /account: the landing page after login, showing who is signed in, their recent sign-ins (audit events) and the
-// profile they share with applications (OIDC Core §5.1), which POST /account/profile saves; without a session, the
-// login page first.
-import { Hono, type Context } from 'hono';
+// GET /account: the landing page after login, showing who is signed in and the profile they share with applications
+// (OIDC Core §5.1), which POST /account/profile saves; without a session, the login page first.
+import { Hono } from 'hono';
 import { PROFILE_FIELDS, parseProfile } from '../accounts/profile';
 import { AccountPage, type AccountPageProps } from '../pages/account';
 import { epochSeconds } from '../tokens/access-token';
@@ -24,7 +23,6 @@ export const accountPage = new Hono<AppEnv>()
       user,
       profile: user,
       saved,
-      signIns: await recentSignIns(c, user.id),
       csrfToken: await csrfToken(c),
     };
     return c.html(<AccountPage {...props} />);
@@ -39,7 +37,6 @@ export const accountPage = new Hono<AppEnv>()
         user,
         profile: submitted,
         problem: result.problem,
-        signIns: await recentSignIns(c, user.id),
         csrfToken: await csrfToken(c),
       };
       return c.html(<AccountPage {...props} />, 400);
@@ -47,10 +44,3 @@ export const accountPage = new Hono<AppEnv>()
     await c.get('stores').users.updateProfile(user.id, result.profile, epochSeconds());
     return c.redirect(`${ACCOUNT_PATH}?saved=1`, 303);
   });
-
-/** How many of the user's latest sign-ins the page lists. */
-const RECENT_SIGN_INS = 10;
-
-function recentSignIns(c: Context<AppEnv>, userId: string) {
-  return c.get('stores').auditEvents.list({ userId, type: 'login', outcome: 'success', limit: RECENT_SIGN_INS });
-}

@@ -2,6 +2,7 @@
 // have the user sign in and consent as needed, then send the browser back to the client with a code (§4.1.2).
 import { Hono, type Context } from 'hono';
 import { issueAuthorizationCode } from '../oauth/authorization-code';
+import { assertSignInMeetsAcr } from '../oauth/authentication-context';
 import {
   authorizationRequestQuery,
   consentScopes,
@@ -76,6 +77,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       throw new OAuthError('invalid_request', 'the authorization request is too long to be resumed after signing in');
     return c.redirect(signIn, status);
   }
+  assertSignInMeetsAcr(request.claims, session.amr);
   if (request.prompts.includes('none') && request.idTokenHint !== null)
     await assertHintedUserSignedIn(request.idTokenHint, session.user.id, c.get('keys'), c.get('issuer'));
   if (decision === 'deny') {
@@ -107,6 +109,7 @@ async function authorize(c: Context<AppEnv>, params: RequestParams, decision?: C
       dpopJkt: request.dpopJkt,
       claims: request.claims,
       authTime: session.authTime,
+      amr: session.amr,
     },
     nowSeconds,
     consent,

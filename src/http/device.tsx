@@ -48,7 +48,7 @@ export const devicePages = new Hono<AppEnv>()
       c.get('stores'),
       typed,
       session.user,
-      allow ? { allow: true, authTime: session.authTime } : { allow: false },
+      allow ? { allow: true, authTime: session.authTime, amr: session.amr } : { allow: false },
     );
     if (!decided) return renderCodeEntry(c, typed, COPY.device.invalidCode, 400);
     return c.html(<DeviceDonePage allowed={allow} />);

@@ -7,6 +7,7 @@ import { COPY } from '../pages/copy';
 import type { ClientBranding } from '../pages/client-card';
 import { LoginPage, type LoginPageProps } from '../pages/login';
 import { signInFailedEvent } from '../oauth/audit';
+import { PASSWORD_AMR } from '../oauth/authentication-context';
 import { audit } from './audit';
 import { clientBranding } from './client-branding';
 import type { AppEnv } from './context';
@@ -43,7 +44,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
-    await startSession(c, signIn.user, signIn.settlement);
+    await startSession(c, signIn.user, PASSWORD_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
   });

@@ -2,6 +2,7 @@
 // ({"username","password","email"?} → 201 {"sub","username"}). The form signs the new user in; JSON does not.
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
+import { PASSWORD_AMR } from '../oauth/authentication-context';
 import { OAuthError } from '../oauth/errors';
 import { enforceRateLimit } from '../oauth/rate-limit';
 import { registerUser } from '../accounts/register-user';
@@ -76,7 +77,7 @@ async function signUpWithForm(c: Context<AppEnv>) {
     );
   }
   audit(c, { type: 'signup', userId: outcome.user.id });
-  await startSession(c, outcome.user);
+  await startSession(c, outcome.user, PASSWORD_AMR);
   return c.redirect(returnTo, 303);
 }
 

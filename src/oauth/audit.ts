@@ -8,6 +8,7 @@ export type AuditEventType =
   | 'login_lockout'
   | 'signup'
   | 'logout'
+  | 'signed_out_everywhere'
   | 'consent_granted'
   | 'consent_revoked'
   | 'refresh_token_reuse'

@@ -1,32 +1,75 @@
 // How the user authenticated, as the ID Token states it (OIDC Core §2 `acr` and `amr`, RFC 8176 method values), and
 // how an `acr` request is answered (§3.1.2.1 acr_values, voluntary; §5.5.1.1 an essential `acr` claim, binding).
+// A sign-in records its methods (`amr`) on the session; the code, refresh token and device grant carry them to every
+// token, and `acr` is derived from them here, in one place.
 import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
+/** RFC 8176 §2 method values this issuer states. */
+export const AMR = { password: 'pwd' } as const;
+
+/** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
+export const PASSWORD_AMR: readonly string[] = [AMR.password];
+
 /**
- * The one authentication context: a password entered on the login page. The value is this issuer's own (no registry
- * of acr values describes a single-factor password sign-in); a second factor or passkeys would add others.
+ * A single-factor password sign-in. The value is this issuer's own (no registry of acr values describes one); the
+ * values of stronger sign-ins come before it in ACR_RULES.
  */
 export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
-/** Discovery `acr_values_supported`. */
-export const ACR_VALUES_SUPPORTED = [PASSWORD_ACR] as const;
+/** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
+const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
+  { acr: PASSWORD_ACR, describes: () => true },
+];
 
-/** The `acr` and `amr` claims of a password sign-in (RFC 8176 §2: `pwd`). */
-export const PASSWORD_AUTHENTICATION = { acr: PASSWORD_ACR, amr: ['pwd'] } as const;
+/** Discovery `acr_values_supported`. */
+export const ACR_VALUES_SUPPORTED: readonly string[] = ACR_RULES.map((rule) => rule.acr);
+
+/** The `acr` of a sign-in by these methods. */
+export function acrOf(amr: readonly string[]): string {
+  return (ACR_RULES.find((rule) => rule.describes(amr)) ?? ACR_RULES[ACR_RULES.length - 1]!).acr;
+}
+
+/** The `acr` and `amr` claims of a grant's tokens; null methods (a grant stored without them) read as a password. */
+export function authenticationClaims(amr: readonly string[] | null | undefined): { acr: string; amr: string[] } {
+  const methods = amr && amr.length > 0 ? amr : PASSWORD_AMR;
+  return { acr: acrOf(methods), amr: [...methods] };
+}
+
+/** The acr values an essential `acr` request accepts (§5.5.1.1), or null when there is none. */
+function essentialAcrValues(claims: RequestedClaims | null): readonly unknown[] | null {
+  const acr = claims?.idToken?.acr;
+  if (!acr?.essential) return null;
+  if (acr.values) return acr.values;
+  return acr.value === undefined ? ACR_VALUES_SUPPORTED : [acr.value];
+}
 
 /**
  * §5.5.1.1: when `acr` is requested as essential, the issued `acr` must be one of the requested values, or the request
- * fails. `acr_values` and a voluntary `acr` are preferences (§3.1.2.1): the sign-in that happened is stated as it is.
+ * fails. Checked when the request arrives (none of the values is one this server issues) and again against the
+ * session's sign-in before a code is issued (assertSignInMeetsAcr). `acr_values` and a voluntary `acr` are
+ * preferences (§3.1.2.1): the sign-in that happened is stated as it is.
  */
 export function assertAcrRequestSatisfiable(claims: RequestedClaims | null): void {
-  const acr = claims?.idToken?.acr;
-  if (!acr?.essential) return;
-  const accepted = acr.values ?? (acr.value === undefined ? undefined : [acr.value]);
-  if (accepted !== undefined && !accepted.includes(PASSWORD_ACR)) {
+  const accepted = essentialAcrValues(claims);
+  if (
+    accepted !== null &&
+    !accepted.some((value) => typeof value === 'string' && ACR_VALUES_SUPPORTED.includes(value))
+  ) {
     throw new OAuthError(
       'unmet_authentication_requirements',
-      `the essential acr cannot be satisfied; this server signs users in with ${PASSWORD_ACR}`,
+      `the essential acr cannot be satisfied; this server signs users in with ${ACR_VALUES_SUPPORTED.join(', ')}`,
+    );
+  }
+}
+
+/** §5.5.1.1 for the sign-in at hand: an essential acr its methods do not meet fails the request. */
+export function assertSignInMeetsAcr(claims: RequestedClaims | null, amr: readonly string[]): void {
+  const accepted = essentialAcrValues(claims);
+  if (accepted !== null && !accepted.includes(acrOf(amr))) {
+    throw new OAuthError(
+      'unmet_authentication_requirements',
+      `the essential acr is not met by this sign-in (${acrOf(amr)}); sign in with a stronger method`,
     );
   }
 }

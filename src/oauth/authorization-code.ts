@@ -1,6 +1,6 @@
 // Issues authorization codes (RFC 6749 §4.1.2): 256 random bits, stored only as a hash, short-lived (at most
 // 60 s), single use, bound to the client, redirect URI, PKCE challenge, scope, resources, nonce, claims request,
-// DPoP key and auth time.
+// DPoP key, and when and how the user signed in.
 import type { Config } from '../config';
 import type { AuthorizationCode, CodeStore, ConsentGrant } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
@@ -22,6 +22,7 @@ export type AuthorizationCodeBinding = Pick<
   | 'claims'
   | 'dpopJkt'
   | 'authTime'
+  | 'amr'
 >;
 
 /** Grant ids tie together the tokens of one authorization, so they can be revoked together. */

@@ -64,6 +64,7 @@ export async function startDeviceAuthorization(
     status: 'pending',
     userId: null,
     authTime: null,
+    amr: null,
     pollIntervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
     lastPolledAt: null,
     createdAt: nowSeconds,
@@ -124,14 +125,14 @@ export async function decideDeviceAuthorization(
   stores: Stores,
   typed: string,
   user: User,
-  decision: { allow: true; authTime: number } | { allow: false },
+  decision: { allow: true; authTime: number; amr: readonly string[] } | { allow: false },
 ): Promise<boolean> {
   const code = normalizeUserCode(typed);
   if (code === null) return false;
   return stores.deviceAuthorizations.decide(
     await hashOpaqueToken(code),
     decision.allow
-      ? { status: 'approved', userId: user.id, authTime: decision.authTime }
+      ? { status: 'approved', userId: user.id, authTime: decision.authTime, amr: decision.amr }
       : { status: 'denied', userId: user.id },
     epochSeconds(),
   );

@@ -3,7 +3,7 @@
 import type { Client, RefreshTokenScopeRule, RequestedClaims, User } from '../storage/types';
 import { idTokenSigningKey, issueIdToken } from '../tokens/id-token';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
-import { PASSWORD_AUTHENTICATION } from './authentication-context';
+import { authenticationClaims } from './authentication-context';
 import { idTokenUserClaims, requestedUserClaims } from './claims';
 import { OAuthError } from './errors';
 import type { GrantContext } from './grants/types';
@@ -17,6 +17,8 @@ export interface UserGrant {
   audience: string | string[];
   /** When the user authenticated (OIDC `auth_time`); null only for a grant stored without it. */
   authTime: number | null;
+  /** How the user signed in (OIDC `amr`); null: a grant stored before methods were recorded (a password). */
+  amr: readonly string[] | null;
   /** Only from an authorization request (OIDC Core §3.1.3.6); never on refresh (§12.2). */
   nonce?: string;
   /** The `claims` request of the authorization (OIDC Core §5.5), kept by its refresh token family. */
@@ -81,6 +83,7 @@ export async function createRefreshToken(
     resources: family.resources,
     claims: grant.claims ?? null,
     authTime: grant.authTime,
+    amr: grant.amr === null ? null : [...grant.amr],
     createdAt: nowSeconds,
     ...newFamilyExpiry(context, nowSeconds),
     rotatedAt: null,
@@ -119,7 +122,7 @@ export async function issueTokenSet(
           nonce: grant.nonce,
           accessToken: accessToken.token,
           ttlSeconds: config.accessTokenTtlSeconds,
-          claims: { ...idTokenUserClaims(grant.user, grant.claims?.idToken), ...PASSWORD_AUTHENTICATION },
+          claims: { ...idTokenUserClaims(grant.user, grant.claims?.idToken), ...authenticationClaims(grant.amr) },
         },
         idTokenSigningKey(keys, client.metadata.id_token_signed_response_alg),
         nowSeconds,
@@ -133,7 +136,7 @@ function accessTokenClaims(grant: UserGrant): Record<string, unknown> {
   const userinfoClaims = requestedUserClaims(grant.claims?.userinfo);
   return {
     ...(grant.authTime === null ? {} : { auth_time: grant.authTime }),
-    ...PASSWORD_AUTHENTICATION,
+    ...authenticationClaims(grant.amr),
     [GRANT_ID_CLAIM]: grant.grantId,
     ...(userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: userinfoClaims }),
   };

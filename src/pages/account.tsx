@@ -1,12 +1,10 @@
-// The signed-in landing page: who is signed in, their recent sign-ins (time, address, browser), the profile they
-// share with applications (a CSRF-protected form), links to the developer pages, and a sign-out button (a
-// CSRF-protected POST /logout).
+// The signed-in landing page: who is signed in, the profile they share with applications (a CSRF-protected form),
+// links to the security page and the developer pages, and a sign-out button (a CSRF-protected POST /logout).
 import type { ProfileField } from '../accounts/profile';
-import type { AuditEvent, User } from '../storage/types';
+import type { User } from '../storage/types';
+import { SECURITY_PATH } from './account-security';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
-
-export type SignIn = Pick<AuditEvent, 'at' | 'clientAddress' | 'userAgent'>;
 
 export interface AccountPageProps {
   user: Pick<User, 'username' | 'email'>;
@@ -15,14 +13,12 @@ export interface AccountPageProps {
   /** The field a refused submission got wrong. */
   problem?: ProfileField | undefined;
   saved?: boolean;
-  signIns: SignIn[];
   csrfToken: string;
 }
 
 const INPUT_TYPES: Partial<Record<ProfileField, string>> = { picture: 'url', website: 'url' };
 
-export function AccountPage({ user, profile, problem, saved, signIns, csrfToken }: AccountPageProps) {
-  const text = COPY.account;
+export function AccountPage({ user, profile, problem, saved, csrfToken }: AccountPageProps) {
   const labels = COPY.account.profileFields;
   return (
     <Layout title={COPY.account.title}>
@@ -36,24 +32,6 @@ export function AccountPage({ user, profile, problem, saved, signIns, csrfToken 
           </>
         ) : null}
       </dl>
-      <h2>{text.recentSignIns}</h2>
-      {signIns.length === 0 ? (
-        <p>{text.noSignIns}</p>
-      ) : (
-        <>
-          <p>{text.recentSignInsIntro}</p>
-          <ul class="items">
-            {signIns.map((signIn) => (
-              <li>
-                <time datetime={new Date(signIn.at * 1000).toISOString()}>
-                  {new Date(signIn.at * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC
-                </time>{' '}
-                · {signIn.clientAddress ?? text.unknownAddress} · {signIn.userAgent ?? text.unknownAgent}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
       <h2 id="profile-heading">{COPY.account.profileHeading}</h2>
       {saved ? (
         <p class="notice" role="status">
@@ -79,6 +57,9 @@ export function AccountPage({ user, profile, problem, saved, signIns, csrfToken 
         <button type="submit">{COPY.account.profileSave}</button>
       </form>
       <ul>
+        <li>
+          <a href={SECURITY_PATH}>{COPY.security.navLink}</a>
+        </li>
         <li>
           <a href="/account/applications">{COPY.applications.navLink}</a>
         </li>

@@ -46,11 +46,6 @@ export const COPY = {
     signedInAs: 'Signed in as',
     email: 'Email',
     logout: 'Sign out',
-    recentSignIns: 'Recent sign-ins',
-    recentSignInsIntro: 'If you do not recognise one, change your password and sign out your sessions.',
-    noSignIns: 'No sign-ins recorded yet.',
-    unknownAddress: 'unknown address',
-    unknownAgent: 'unknown browser',
     profileHeading: 'Profile',
     profileHint:
       'Applications you allow to see your profile receive these fields. Leave a field empty to share nothing.',
@@ -200,6 +195,19 @@ export const COPY = {
       userinfo_signed_response_alg: 'Userinfo response signing algorithm',
     } as Readonly<Record<string, string>>,
     line: (number: number) => `line ${number}`,
+  },
+  security: {
+    navLink: 'Security: sign-in methods, recent sign-ins',
+    title: 'Security',
+    recentSignIns: 'Recent sign-ins',
+    recentSignInsIntro: 'If you do not recognise one, change your password and sign out everywhere.',
+    noSignIns: 'No sign-ins recorded yet.',
+    unknownAddress: 'unknown address',
+    unknownAgent: 'unknown browser',
+    signOutEverywhere: 'Sign out everywhere',
+    signOutEverywhereHint:
+      'Ends every session of this account, this one included, and stops the refresh tokens of every application you authorized. Applications keep working until their access tokens expire, within minutes, then ask you to sign in again.',
+    backToAccount: 'Back to your account',
   },
   authorizations: {
     navLink: 'Applications you have authorized',

@@ -41,6 +41,7 @@ export function createDeviceAuthorizationStore(db: Database): DeviceAuthorizatio
           status: decision.status,
           userId: decision.userId,
           authTime: decision.status === 'approved' ? decision.authTime : null,
+          amr: decision.status === 'approved' ? [...decision.amr] : null,
         })
         .where(
           and(

@@ -250,6 +250,6 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
 }
 
 function toRow(token: RefreshToken): RefreshTokenRow {
-  const { scopes, claims = null, dpopJkt = null, ...rest } = token;
-  return { ...rest, claims, dpopJkt, scope: joinScopeText(scopes) };
+  const { scopes, claims = null, dpopJkt = null, amr = null, ...rest } = token;
+  return { ...rest, claims, dpopJkt, amr, scope: joinScopeText(scopes) };
 }

@@ -95,8 +95,10 @@ export const sessions = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** When the user last entered their password (OIDC `auth_time`, `max_age`). */
+    /** When the user last signed in (OIDC `auth_time`, `max_age`). */
     authTime: integer('auth_time').notNull(),
+    /** How they signed in (RFC 8176 method values, OIDC `amr`); rows from before the column read a password. */
+    amr: text('amr', { mode: 'json' }).$type<string[]>().notNull().default(['pwd']),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
   },
@@ -126,6 +128,8 @@ export const authorizationCodes = sqliteTable(
     /** The OIDC `claims` request parameter (Core §5.5), normalized; null when none was sent. */
     claims: text('claims', { mode: 'json' }).$type<RequestedClaims>(),
     authTime: integer('auth_time').notNull(),
+    /** The session's sign-in methods (OIDC `amr`), carried to the grant's tokens; null: stored before they were. */
+    amr: text('amr', { mode: 'json' }).$type<string[]>(),
     /** RFC 9449 §10 `dpop_jkt`: the key the code is bound to; redeeming it needs a DPoP proof of that key. */
     dpopJkt: text('dpop_jkt'),
     createdAt: integer('created_at').notNull(),
@@ -152,6 +156,8 @@ export const refreshTokens = sqliteTable(
     /** The `claims` request of the authorization that began the family (OIDC Core §5.5), kept for its ID Tokens. */
     claims: text('claims', { mode: 'json' }).$type<RequestedClaims>(),
     authTime: integer('auth_time'),
+    /** The sign-in methods of the grant (OIDC `amr`), for its later ID Tokens; null: stored before they were. */
+    amr: text('amr', { mode: 'json' }).$type<string[]>(),
     createdAt: integer('created_at').notNull(),
     /** Idle expiry of this token. */
     expiresAt: integer('expires_at').notNull(),
@@ -260,6 +266,8 @@ export const deviceAuthorizations = sqliteTable(
     /** The user who approved or denied, and when they had authenticated (OIDC `auth_time`). */
     userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
     authTime: integer('auth_time'),
+    /** How the approving user had signed in (OIDC `amr`). */
+    amr: text('amr', { mode: 'json' }).$type<string[]>(),
     /** Seconds the client must wait between polls; grows by 5 on every slow_down (RFC 8628 §3.5). */
     pollIntervalSeconds: integer('poll_interval_seconds').notNull(),
     lastPolledAt: integer('last_polled_at'),

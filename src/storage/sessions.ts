@@ -9,12 +9,13 @@ import type { SessionStore } from './types';
 
 export function createSessionStore(db: Database): SessionStore {
   return {
-    async create({ userId, authTime, nowSeconds, ttlSeconds, settlement }) {
+    async create({ userId, authTime, amr, nowSeconds, ttlSeconds, settlement }) {
       const token = generateOpaqueToken();
       const insert = db.insert(sessions).values({
         idHash: await hashOpaqueToken(token),
         userId,
         authTime,
+        ...(amr === undefined ? {} : { amr: [...amr] }),
         createdAt: nowSeconds,
         expiresAt: nowSeconds + ttlSeconds,
       });
@@ -25,7 +26,7 @@ export function createSessionStore(db: Database): SessionStore {
     async findActive(token, nowSeconds) {
       // Looked up by the hash as primary key: the comparison is an index seek, not a byte-wise compare of secrets.
       const row = await db
-        .select({ user: users, authTime: sessions.authTime, expiresAt: sessions.expiresAt })
+        .select({ user: users, authTime: sessions.authTime, amr: sessions.amr, expiresAt: sessions.expiresAt })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(and(eq(sessions.idHash, await hashOpaqueToken(token)), gt(sessions.expiresAt, nowSeconds)))

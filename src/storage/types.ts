@@ -87,6 +87,8 @@ export interface AuthorizationCode {
   claims?: RequestedClaims | null;
   /** When the user authenticated (OIDC `auth_time`), epoch seconds. */
   authTime: number;
+  /** How the user signed in (OIDC `amr`); absent or null: stored before methods were recorded (a password). */
+  amr?: string[] | null;
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
@@ -207,6 +209,8 @@ export interface RefreshToken {
   /** The `claims` request of the authorization that began the family, for its later ID Tokens; absent or null: none. */
   claims?: RequestedClaims | null;
   authTime: number | null;
+  /** The sign-in methods of the grant (OIDC `amr`); absent or null: a password, or not a person's grant. */
+  amr?: string[] | null;
   createdAt: number;
   /** Idle expiry of this token, never later than `grantExpiresAt`. */
   expiresAt: number;
@@ -353,8 +357,10 @@ export interface UserStore {
 /** A live browser session with its user (who may be disabled: callers decide). */
 export interface ActiveSession {
   user: User;
-  /** When the user last entered their password (OIDC `auth_time`), epoch seconds. */
+  /** When the user last signed in (OIDC `auth_time`), epoch seconds. */
   authTime: number;
+  /** How they signed in (RFC 8176 method values: OIDC `amr`). */
+  amr: string[];
   expiresAt: number;
 }
 
@@ -364,6 +370,8 @@ export interface SessionStore {
   create(session: {
     userId: string;
     authTime: number;
+    /** How they signed in; absent: a password (the column's default). */
+    amr?: readonly string[];
     nowSeconds: number;
     ttlSeconds: number;
     /** The throttle settlement of the sign-in that starts it, written in the same D1 batch. */
@@ -430,6 +438,7 @@ export interface DeviceAuthorization {
   status: 'pending' | 'approved' | 'denied';
   userId: string | null;
   authTime: number | null;
+  amr: string[] | null;
   pollIntervalSeconds: number;
   lastPolledAt: number | null;
   createdAt: number;
@@ -439,7 +448,7 @@ export interface DeviceAuthorization {
 
 /** The user's answer on the /device page. */
 export type DeviceDecision =
-  | { status: 'approved'; userId: string; authTime: number }
+  | { status: 'approved'; userId: string; authTime: number; amr: readonly string[] }
   | { status: 'denied'; userId: string };
 
 /** Device authorizations by device code hash (the client's side) and user code hash (the user's side). */

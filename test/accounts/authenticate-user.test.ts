@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { authenticateUser } from '../../src/accounts/authenticate-user';
-import { hashPassword } from '../../src/accounts/password-hash';
+import { hashPassword, NO_PASSWORD_HASH } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
 import { createTestUser, TEST_PASSWORD } from '../helpers/users';
 
@@ -23,6 +23,12 @@ describe('authenticateUser', () => {
     expect(await authenticateUser(stores(), 'no-such-user', TEST_PASSWORD)).toBeNull();
     expect(await authenticateUser(stores(), 'not a username!', TEST_PASSWORD)).toBeNull();
     expect(await authenticateUser(stores(), disabled.username, TEST_PASSWORD)).toBeNull();
+  });
+
+  it('returns null, without an error, for an account that has no password (passkeys or an upstream identity)', async () => {
+    const { user } = await createTestUser({ passwordHash: NO_PASSWORD_HASH });
+    expect(await authenticateUser(stores(), user.username, '')).toBeNull();
+    expect(await authenticateUser(stores(), user.username, TEST_PASSWORD)).toBeNull();
   });
 
   it('rehashes a lower-iteration hash on login and returns the user with the new hash', async () => {

@@ -1,6 +1,6 @@
 // Audit events (issue 15 §2): what each security-relevant action records (read from the one JSON log line each
 // event gets, written before the D1 write is handed to waitUntil), that the D1 write never delays or fails a
-// response, the AUDIT_TOKEN_EVENTS opt-in, the recent sign-ins on /account, and the cron's retention purge.
+// response, the AUDIT_TOKEN_EVENTS opt-in, the recent sign-ins on /account/security, and the cron's retention purge.
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import worker from '../../src/index';
@@ -233,7 +233,7 @@ describe('consent audit events', () => {
   });
 });
 
-describe('GET /account recent sign-ins', () => {
+describe('GET /account/security recent sign-ins', () => {
   it('lists the user’s own latest sign-ins with time, address and user agent, escaped', async () => {
     const { user, password } = await createTestUser();
     const other = await createTestUser();
@@ -255,7 +255,7 @@ describe('GET /account recent sign-ins', () => {
     ]);
     const browser = new TestBrowser();
     await loginAs(browser, user.username, password);
-    expect((await browser.get('/account')).status).toBe(200);
+    expect((await browser.get('/account/security')).status).toBe(200);
     expect(browser.html).toContain('<h2>Recent sign-ins</h2>');
     expect(browser.html).toContain(
       '<time datetime="2026-11-30T07:05:00.000Z">2026-11-30 07:05 UTC</time> · 203.0.113.9 · Firefox &lt;script&gt;',

@@ -35,6 +35,13 @@ const FORMS = [
   },
   { name: 'logout', page: '/account', action: '/logout', fields: () => ({}), signedIn: true },
   {
+    name: 'sign out everywhere',
+    page: '/account/security',
+    action: '/account/security/sign-out-everywhere',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'device code',
     page: '/device',
     action: '/device',
@@ -111,6 +118,7 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
 
     for (const path of [
       '/logout',
+      '/account/security/sign-out-everywhere',
       `/account/applications/${owned.client.id}/rotate-secret`,
       `/account/authorizations/${granted.client.id}/revoke`,
       '/account/applications/new',

@@ -28,6 +28,7 @@ async function storeAuthorization(
     status: 'pending',
     userId: null,
     authTime: null,
+    amr: null,
     pollIntervalSeconds: 5,
     lastPolledAt: null,
     createdAt: NOW - 10,
@@ -39,7 +40,7 @@ async function storeAuthorization(
   return authorization;
 }
 
-const approvedBy = (user: User) => ({ status: 'approved' as const, userId: user.id, authTime: NOW - 5 });
+const approvedBy = (user: User) => ({ status: 'approved' as const, userId: user.id, authTime: NOW - 5, amr: ['pwd'] });
 
 /** A poll by `client` that passes every check and asks for a refresh token. */
 const pollBy = (client: Client, overrides: Partial<DevicePoll> = {}): DevicePoll => ({
@@ -143,6 +144,7 @@ describe('DeviceAuthorizationStore.poll', () => {
       resources: JSON.stringify([API]),
       claims: null,
       auth_time: NOW - 5,
+      amr: JSON.stringify(['pwd']),
       created_at: NOW,
       expires_at: NOW + 100,
       grant_expires_at: NOW + 1000,

@@ -9,7 +9,7 @@ import { cookiePolicy } from '../cookies';
 
 const SESSION_COOKIE = 'portcullis_session';
 
-/** The signed-in user and when they entered their password; null without a cookie, when unknown, expired, or disabled. */
+/** The signed-in user, when and how they signed in; null without a cookie, when unknown, expired, or disabled. */
 export function currentSession(c: Context<AppEnv>): Promise<ActiveSession | null> {
   const cached = c.get('session');
   if (cached) return cached;
@@ -19,10 +19,15 @@ export function currentSession(c: Context<AppEnv>): Promise<ActiveSession | null
 }
 
 /**
- * Signs the user in: a new session and cookie every time, so a token planted before login is worthless. The
- * sign-in's throttle settlement, when given, is written with the session.
+ * Signs the user in by the given methods (RFC 8176 values: `amr`): a new session and cookie every time, so a token
+ * planted before login is worthless. The sign-in's throttle settlement, when given, is written with the session.
  */
-export async function startSession(c: Context<AppEnv>, user: User, settlement?: LoginSettlement): Promise<void> {
+export async function startSession(
+  c: Context<AppEnv>,
+  user: User,
+  amr: readonly string[],
+  settlement?: LoginSettlement,
+): Promise<void> {
   const stores = c.get('stores');
   const previous = sessionToken(c);
   if (previous) await stores.sessions.delete(previous);
@@ -31,13 +36,14 @@ export async function startSession(c: Context<AppEnv>, user: User, settlement?: 
   const { token, expiresAt } = await stores.sessions.create({
     userId: user.id,
     authTime: nowSeconds,
+    amr,
     nowSeconds,
     ttlSeconds,
     ...(settlement ? { settlement } : {}),
   });
   const policy = cookiePolicy(c);
   setCookie(c, policy.name(SESSION_COOKIE), token, { ...policy.options, maxAge: ttlSeconds });
-  rememberSession(c, token, { user, authTime: nowSeconds, expiresAt });
+  rememberSession(c, token, { user, authTime: nowSeconds, amr: [...amr], expiresAt });
 }
 
 /** Signs out: deletes the session row and the cookie. */

@@ -91,6 +91,7 @@ export const authorizationCodeGrant: Grant = {
         scopes: code.scopes,
         audience,
         authTime: code.authTime,
+        amr: code.amr ?? null,
         nonce: code.nonce ?? undefined,
         claims: code.claims,
       },

@@ -76,6 +76,7 @@ export const deviceCodeGrant: Grant = {
       scopes: authorization.scopes,
       audience: audienceWithinGrant(resources, authorization.resources, config, issuer),
       authTime: authorization.authTime,
+      amr: authorization.amr,
     };
     // The store made the same checks in SQL; a disagreement is a bug, never a token without its stored refresh token.
     if (refreshTokenIsDue(client, authorization.scopes) !== refreshTokenStored)

@@ -6,6 +6,7 @@ import { generateOpaqueToken } from '../../tokens/opaque';
 import { signInWithThrottle } from '../../accounts/login-throttle';
 import { normalizeUsername } from '../../accounts/username';
 import { signInFailedEvent } from '../audit';
+import { PASSWORD_AMR } from '../authentication-context';
 import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import { createRefreshToken, issueTokenSet, refreshTokenIsDue, type UserGrant } from '../issue-tokens';
@@ -50,6 +51,7 @@ export const passwordGrant: Grant = {
       scopes,
       audience,
       authTime: nowSeconds,
+      amr: PASSWORD_AMR,
     };
     const refreshToken = refreshTokenIsDue(client, scopes)
       ? await createRefreshToken(context, grant, { scopes, resources }, nowSeconds)

@@ -59,7 +59,15 @@ export const refreshTokenGrant: Grant = {
     }
     return issueTokenSet(
       context,
-      { grantId: token.grantId, user, scopes, audience, authTime: token.authTime, claims: token.claims },
+      {
+        grantId: token.grantId,
+        user,
+        scopes,
+        audience,
+        authTime: token.authTime,
+        amr: token.amr ?? null,
+        claims: token.claims,
+      },
       successor,
       nowSeconds,
     );
