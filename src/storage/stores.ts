@@ -18,6 +18,9 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createEmailTokenStore } from './email-tokens';
+import { createOutboxStore } from './outbox';
+import { createUserEmailStore } from './user-emails';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -33,6 +36,9 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  EmailTokenStore,
+  OutboxStore,
+  UserEmailStore,
 } from './types';
 
 export interface Stores {
@@ -56,6 +62,10 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
+  userEmails: UserEmailStore;
+  emailTokens: EmailTokenStore;
+  outbox: OutboxStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -82,6 +92,9 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      userEmails: createUserEmailStore(db),
+      emailTokens: createEmailTokenStore(db),
+      outbox: createOutboxStore(db),
     };
     storesByBinding.set(binding, stores);
   }
