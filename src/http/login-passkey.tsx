@@ -59,7 +59,7 @@ export const passkeyLogin = new Hono<AppEnv>()
       const status = problem === 'unknown_credential' || problem === 'verification_failed' ? 401 : 400;
       return renderLogin(c, { returnTo, error: COPY.passkeys.problems[problem] }, status);
     }
-    await startSession(c, signIn.user, PASSKEY_AMR);
+    await startSession(c, signIn.user, PASSKEY_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id, details: { method: 'passkey' } });
     return c.redirect(returnTo, 303);
   });
