@@ -18,6 +18,7 @@ import {
   refreshTokens,
   revokedGrants,
   sessions,
+  webauthnChallenges,
 } from './schema';
 
 /**
@@ -48,6 +49,7 @@ export interface PurgeCounts {
   dpopProofs: number;
   emailTokens: number;
   outboxMessages: number;
+  webauthnChallenges: number;
 }
 
 interface PurgeTarget {
@@ -115,6 +117,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
     { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
     { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
+    // A ceremony past its expiry can no longer be consumed.
+    { name: 'webauthnChallenges', table: webauthnChallenges, expired: lte(webauthnChallenges.expiresAt, nowSeconds) },
   ];
 }
 

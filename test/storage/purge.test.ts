@@ -12,6 +12,7 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  webauthnChallenges,
   emailTokens,
   loginThrottles,
   outboxMessages,
@@ -44,6 +45,7 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     dpopProofs: 0,
     emailTokens: 0,
     outboxMessages: 0,
+    webauthnChallenges: 0,
     ...counts,
   };
 }
@@ -222,6 +224,15 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // A WebAuthn ceremony can be answered until it expires, and not after.
+    await db.insert(webauthnChallenges).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('ceremony'),
+        challengeHash: 'hash',
+        purpose: 'sign-in' as const,
+        expiresAt,
+      })),
+    );
 
     // A mailed link goes once expired; development mail a day after it was kept.
     await db.insert(emailTokens).values(
@@ -271,6 +282,7 @@ describe('purgeExpired', () => {
         dpopProofs: 1,
         emailTokens: 1,
         outboxMessages: 1,
+        webauthnChallenges: 1,
       }),
     );
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
