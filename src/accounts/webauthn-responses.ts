@@ -1,7 +1,8 @@
 // Verifying a browser's WebAuthn responses (Level 3 §7.1 registration, §7.2 authentication). @oslojs/webauthn parses
 // the binary structures (client data, authenticator data, COSE keys); every check the specification asks of a relying
 // party is made here, and signatures are verified by WebCrypto. Attestation statements are not verified: we ask for
-// `none` and trust no authenticator's make (§7.1 step 21 allows it), so only the authenticator data is read.
+// attestation conveyance `none` (§5.4.7: not interested in attestation) and trust no authenticator's make, so only
+// the attestation object's authenticator data is read.
 import { decodeCBORToNativeValue, decodeCBORToNativeValueNoLeftoverBytes } from '@oslojs/cbor';
 import { decodePKIXECDSASignature, p256 } from '@oslojs/crypto/ecdsa';
 import {
@@ -48,10 +49,10 @@ export interface VerifiedRegistration {
 /** §6.1 flags BE and BS, which @oslojs/webauthn does not expose. */
 const FLAG_BACKUP_ELIGIBLE = 0x08;
 const FLAG_BACKED_UP = 0x10;
-/** §7.1 step 25: credential ids longer than this are refused. */
+/** §7.1: credential ids longer than this are refused. */
 const MAX_CREDENTIAL_ID_BYTES = 1023;
 
-/** Verifies a new credential (§7.1 steps 7–26 for `none` attestation); throws on any failure. */
+/** Verifies a new credential (§7.1, `none` attestation); throws on any failure. */
 export async function verifyRegistrationResponse(
   json: ResponseJson,
   expected: Expected,
@@ -62,12 +63,12 @@ export async function verifyRegistrationResponse(
   if (!(rawAuthData instanceof Uint8Array)) throw new Error('attestationObject has no authData');
   const authData = verifyAuthenticatorData(rawAuthData, expected.relyingParty);
   const credential = authData.credential;
-  if (!credential) throw new Error('no attested credential data'); // §7.1 step 16
+  if (!credential) throw new Error('no attested credential data');
   if (credential.id.length > MAX_CREDENTIAL_ID_BYTES) throw new Error('credential id too long');
   const id = base64url.encode(credential.id);
   if (id !== json.id) throw new Error('the credential id is not the attested one');
   // The COSE key follows the 16-byte AAGUID, the 2-byte id length and the id (§6.5.2); stored as the authenticator
-  // encoded it, after checking it is a key of an algorithm we offered (§7.1 step 17) that WebCrypto can import.
+  // encoded it, once it is known to be a key of an algorithm we offered (§7.1) that WebCrypto imports.
   const keyStart = 37 + 16 + 2 + credential.id.length;
   const [, keyLength] = decodeCBORToNativeValue(rawAuthData.subarray(keyStart), 4);
   const publicKey = rawAuthData.slice(keyStart, keyStart + keyLength);
@@ -105,7 +106,7 @@ export async function verifyAuthenticationResponse(
   return { counter, backedUp: (rawAuthData[32]! & FLAG_BACKED_UP) !== 0 };
 }
 
-/** §7.1 steps 7–12, §7.2 steps 11–16: the client data's type, challenge and origin; returns its bytes. */
+/** §7.1 steps 7–10, §7.2 steps 11–14: the client data's type, challenge and origin; returns its bytes. */
 async function verifyClientData(json: ResponseJson, type: ClientDataType, expected: Expected): Promise<Uint8Array> {
   const bytes = bytesOf(json.response.clientDataJSON);
   const clientData = parseClientDataJSON(bytes);
