@@ -39,6 +39,9 @@ import { clientMetadataPolicy } from './oauth/client-records';
 import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
+import { createUpstreamRelyingParty } from './oauth/upstream/relying-party';
+import { upstreamLoginEndpoint } from './http/upstream-login';
+import { upstreamAccountPages } from './http/account-upstream';
 
 /** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -86,6 +89,7 @@ export function createApp({
         allowLoopbackHttp: config.clientMetadataDocuments.allowLoopbackHttp,
       })
     : undefined;
+  const upstream = createUpstreamRelyingParty();
 
   // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
   // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
@@ -120,6 +124,7 @@ export function createApp({
     }
     c.set('clientKeys', clientKeys);
     c.set('secretBox', secretBox);
+    c.set('upstream', upstream);
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.
@@ -160,6 +165,8 @@ export function createApp({
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
   app.route('/account/security', securityPages);
+  app.route('/account/security/upstream', upstreamAccountPages);
+  app.route('/upstream', upstreamLoginEndpoint);
   app.route('/assets/style.css', stylesheet);
   answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 

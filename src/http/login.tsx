@@ -55,7 +55,15 @@ async function renderLogin(
   status: 200 | 400 | 401 | 429 = 200,
 ) {
   const client = await authorizingClient(c, props.returnTo);
-  return c.html(<LoginPage {...props} client={client} csrfToken={await csrfToken(c)} />, status);
+  return c.html(
+    <LoginPage
+      {...props}
+      client={client}
+      csrfToken={await csrfToken(c)}
+      upstreamProviders={c.get('config').upstreamProviders}
+    />,
+    status,
+  );
 }
 
 /** The client of the authorization request the sign-in returns to, shown so the user knows who is asking. */

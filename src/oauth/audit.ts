@@ -22,7 +22,9 @@ export type AuditEventType =
   | 'key_retired'
   | 'key_revoked'
   | 'admin_action'
-  | 'token_issued';
+  | 'token_issued'
+  | 'upstream_linked'
+  | 'upstream_unlinked';
 
 export interface AuditEventInput {
   type: AuditEventType;

@@ -5,8 +5,13 @@
 import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
-/** RFC 8176 §2 method values this issuer states. */
-export const AMR = { password: 'pwd' } as const;
+/**
+ * RFC 8176 §2 method values this issuer states. `fed` (a sign-in through an upstream identity provider) is not in
+ * RFC 8176's registry; OIDC Core §2 leaves amr values open, and `fed` is what Microsoft Entra ID states for a
+ * federated sign-in. The upstream's own amr is not passed on: those are its statements, which this issuer cannot
+ * check (docs/accounts.md).
+ */
+export const AMR = { password: 'pwd', upstream: 'fed' } as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
 export const PASSWORD_AMR: readonly string[] = [AMR.password];
@@ -17,8 +22,15 @@ export const PASSWORD_AMR: readonly string[] = [AMR.password];
  */
 export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
+/** The methods of a sign-in through an upstream OpenID provider. */
+export const UPSTREAM_AMR: readonly string[] = [AMR.upstream];
+
+/** A sign-in through an upstream OpenID provider: as strong as that provider's sign-in, which this issuer does not see. */
+export const UPSTREAM_ACR = 'urn:portcullis:acr:upstream';
+
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
+  { acr: UPSTREAM_ACR, describes: (amr) => amr.includes(AMR.upstream) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];
 

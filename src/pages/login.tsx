@@ -2,6 +2,7 @@
 import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
+import { UpstreamSignIn } from './upstream-sign-in';
 
 export interface LoginPageProps {
   csrfToken: string;
@@ -12,9 +13,11 @@ export interface LoginPageProps {
   error?: string | undefined;
   /** The client of the authorization request being signed in for, if any. */
   client?: ClientBranding | undefined;
+  /** The upstream OpenID providers offered ("Continue with ..."). */
+  upstreamProviders?: ReadonlyArray<{ id: string; name: string }> | undefined;
 }
 
-export function LoginPage({ csrfToken, returnTo, username, error, client }: LoginPageProps) {
+export function LoginPage({ csrfToken, returnTo, username, error, client, upstreamProviders }: LoginPageProps) {
   const described = error ? 'form-error' : undefined;
   return (
     <Layout title={COPY.login.title}>
@@ -51,6 +54,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client }: Logi
         />
         <button type="submit">{COPY.login.submit}</button>
       </form>
+      <UpstreamSignIn providers={upstreamProviders ?? []} returnTo={returnTo} />
       <p>
         {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>
       </p>

@@ -16,6 +16,7 @@ import {
   refreshTokens,
   revokedGrants,
   sessions,
+  upstreamSignIns,
 } from './schema';
 
 /**
@@ -44,6 +45,7 @@ export interface PurgeCounts {
   clientAssertionJtis: number;
   pushedAuthorizationRequests: number;
   dpopProofs: number;
+  upstreamSignIns: number;
 }
 
 interface PurgeTarget {
@@ -108,6 +110,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     },
     // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
+    // An upstream sign-in past its expiry can no longer be finished.
+    { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
   ];
 }
 
@@ -128,6 +132,7 @@ export async function purgeExpired(
     clientAssertionJtis: 0,
     pushedAuthorizationRequests: 0,
     dpopProofs: 0,
+    upstreamSignIns: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

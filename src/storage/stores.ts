@@ -18,6 +18,7 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createUpstreamIdentityStore, createUpstreamSignInStore } from './upstream-identities';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -33,6 +34,8 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  UpstreamIdentityStore,
+  UpstreamSignInStore,
 } from './types';
 
 export interface Stores {
@@ -56,6 +59,8 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  upstreamIdentities: UpstreamIdentityStore;
+  upstreamSignIns: UpstreamSignInStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -82,6 +87,8 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      upstreamIdentities: createUpstreamIdentityStore(db),
+      upstreamSignIns: createUpstreamSignInStore(db),
     };
     storesByBinding.set(binding, stores);
   }
