@@ -42,6 +42,20 @@ const FORMS = [
     signedIn: true,
   },
   {
+    name: 'link an upstream provider',
+    page: '/account/security',
+    action: '/account/security/upstream/fake/link',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
+    name: 'unlink an upstream provider',
+    page: '/account/security',
+    action: '/account/security/upstream/fake/unlink',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'device code',
     page: '/device',
     action: '/device',
@@ -119,6 +133,8 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
     for (const path of [
       '/logout',
       '/account/security/sign-out-everywhere',
+      '/account/security/upstream/fake/link',
+      '/account/security/upstream/fake/unlink',
       `/account/applications/${owned.client.id}/rotate-secret`,
       `/account/authorizations/${granted.client.id}/revoke`,
       '/account/applications/new',

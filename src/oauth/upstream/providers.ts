@@ -78,6 +78,8 @@ export function parseUpstreamProviders(
   } catch {
     throw new Error('UPSTREAM_PROVIDERS is not valid JSON');
   }
+  if (Array.isArray(parsed))
+    throw new Error('UPSTREAM_PROVIDERS must be a JSON object from provider id to its settings');
   const result = v.safeParse(ProvidersShape, parsed, { abortEarly: true });
   if (!result.success) {
     const issue = result.issues[0];
