@@ -19,14 +19,18 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(): Promise<DevServer> {
+/** `settings`: further vars and secrets of the Worker (e.g. UPSTREAM_PROVIDERS), written to its env file. */
+export async function startDevServer(settings: Record<string, string> = {}): Promise<DevServer> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-e2e-'));
   const issuer = `http://127.0.0.1:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
+  const extraLines = Object.entries(settings)
+    .map(([name, value]) => `${name}='${value}'\n`)
+    .join('');
   await writeFile(
     envFile,
-    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n`,
+    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n${extraLines}`,
     {
       mode: 0o600,
     },

@@ -33,6 +33,7 @@ export async function startOidcProviderUpstream(
     ],
     jwks: { keys: [await generateSigningJwk('ES256')] },
     cookies: { keys: ['federation-test-cookie-key'] },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
     findAccount: (_ctx: unknown, sub: string) => ({
       accountId: sub,
