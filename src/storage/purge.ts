@@ -1,6 +1,6 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters and the ids of DPoP
-// proofs too old to be accepted. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
+// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters, the ids of DPoP
+// proofs too old to be accepted and upstream sign-ins that can no longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
 // Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';

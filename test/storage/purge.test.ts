@@ -12,6 +12,7 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  upstreamSignIns,
   loginThrottles,
   rateLimits,
   refreshTokens,
@@ -201,6 +202,11 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // An upstream sign-in can be finished until it expires, and not after.
+    await db.insert(upstreamSignIns).values([
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW + MINUTE },
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW - 1 },
+    ]);
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
@@ -229,6 +235,7 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 1,
+      upstreamSignIns: 1,
     });
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -257,6 +264,7 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      upstreamSignIns: 0,
     });
   });
 });
@@ -289,6 +297,7 @@ describe('purgeExpired on a backlog', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      upstreamSignIns: 0,
     });
   });
 
@@ -338,6 +347,7 @@ describe('the scheduled (cron) handler', () => {
           clientAssertionJtis: 0,
           pushedAuthorizationRequests: 0,
           dpopProofs: 0,
+          upstreamSignIns: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],
