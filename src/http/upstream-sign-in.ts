@@ -4,16 +4,21 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { OAuthError } from '../oauth/errors';
+import { enforceRateLimit, type RateLimit } from '../oauth/rate-limit';
 import { upstreamRequestValues, type UpstreamRequestValues } from '../oauth/upstream/authorization-secret';
 import type { UpstreamProvider } from '../oauth/upstream/providers';
 import { UPSTREAM_SIGN_IN_TTL_SECONDS } from '../oauth/upstream/relying-party';
 import type { PendingUpstreamSignIn } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { generateOpaqueToken } from '../tokens/opaque';
+import { clientAddress } from './client-address';
 import type { AppEnv } from './context';
 import { cookiePolicy } from './cookies';
 
 const UPSTREAM_COOKIE = 'portcullis_upstream';
+
+/** Upstream sign-ins one client address may start per window: each writes a D1 row, which a script must not flood. */
+export const UPSTREAM_SIGN_IN_RATE_LIMIT: RateLimit = { limit: 30, windowSeconds: 10 * 60 };
 
 /** The provider named in the path, or a 404 page: only configured providers have routes. */
 export function upstreamProvider(c: Context<AppEnv>): UpstreamProvider {
@@ -34,6 +39,8 @@ export async function redirectToUpstream(
   provider: UpstreamProvider,
   signIn: Omit<PendingUpstreamSignIn, 'providerId'>,
 ): Promise<Response> {
+  const address = clientAddress(c) ?? 'unknown';
+  await enforceRateLimit(c.get('stores').rateLimits, `upstream:ip:${address}`, UPSTREAM_SIGN_IN_RATE_LIMIT);
   const secret = generateOpaqueToken();
   const values = await upstreamRequestValues(secret);
   const url = await c.get('upstream').authorizationUrl(provider, upstreamRedirectUri(c, provider), values);

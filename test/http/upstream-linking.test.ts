@@ -46,6 +46,20 @@ describe('no silent merge by email', () => {
   });
 });
 
+describe('disabled accounts', () => {
+  it('refuses a sign-in through the upstream account of a disabled user (403), with no session', async () => {
+    const testApp = federatedApp();
+    const sub = `disabled-${crypto.randomUUID()}`;
+    expect((await signInThroughFake(testApp.browser(), { sub })).status).toBe(303);
+    const { userId } = (await stores.upstreamIdentities.find(fakeIssuer(), sub))!;
+    await stores.users.setDisabled(userId, true, Math.floor(Date.now() / 1000));
+    const browser = testApp.browser();
+    const response = await signInThroughFake(browser, { sub });
+    expect(response.status).toBe(403);
+    expect((await browser.get('/account')).status).toBe(302);
+  });
+});
+
 describe('linking from /account/security', () => {
   it('shows each provider with a link button (its form-action allowed by the CSP)', async () => {
     const testApp = federatedApp();

@@ -5,7 +5,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it, inject } from 'vitest';
 import { NO_PASSWORD_HASH } from '../../src/accounts/password-hash';
 import { storesFor } from '../../src/storage/stores';
-import type { TestBrowser } from '../helpers/browser';
+import { TestBrowser } from '../helpers/browser';
+import { UPSTREAM_SIGN_IN_RATE_LIMIT } from '../../src/http/upstream-sign-in';
 import type { FakeUpstreamFault } from '../setup/fake-upstream';
 import { federatedApp, signInThroughFake, throughFakeUpstream, throughOidcProvider } from '../helpers/upstream';
 
@@ -74,6 +75,27 @@ describe('sign-in through node-oidc-provider', () => {
     expect(start.headers.get('set-cookie')).toMatch(
       /^__Host-portcullis_upstream=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax/,
     );
+  });
+
+  it('is offered on the login page, keeping the return_to, and only where providers are configured', async () => {
+    const browser = federatedApp().browser();
+    await browser.get('/login?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dx');
+    expect(browser.html).toContain('href="/upstream/node?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dx"');
+    expect(browser.html).toContain('Continue with Node OIDC');
+    expect(browser.html).toContain('Continue with Fake IdP');
+    const plain = new TestBrowser();
+    await plain.get('/login');
+    expect(plain.html).not.toContain('Continue with');
+  });
+
+  it('limits the sign-ins one address may start (each writes a D1 row): 429 with Retry-After', async () => {
+    const browser = federatedApp().browser();
+    for (let started = 0; started < UPSTREAM_SIGN_IN_RATE_LIMIT.limit; started++) {
+      expect((await browser.get('/upstream/fake')).status).toBe(303);
+    }
+    const refused = await browser.get('/upstream/fake');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('answers an unknown provider with a 404 page', async () => {
