@@ -1,6 +1,7 @@
 // Federation test fixtures: an app configured with the two upstream providers of test/setup/upstreams.ts, and the
 // round trips of a browser through them: the test-controlled fake (one fault per attempt) and node-oidc-provider's
 // own login and consent pages.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { expect, inject } from 'vitest';
 import type { FakeUpstreamFault } from '../setup/fake-upstream';
 import {
@@ -32,14 +33,24 @@ export function upstreamProvidersConfig() {
   });
 }
 
-/** An app with both upstream providers configured, and a browser on it. */
+/**
+ * An app with both upstream providers configured, and a browser on it whose every request waits for the work it
+ * handed to waitUntil (the audit events' D1 writes), so a test reads them in D1 right after.
+ */
 export function federatedApp(): TestApp & { browser(): TestBrowser } {
   const testApp = createTestApp({
     UPSTREAM_PROVIDERS: upstreamProvidersConfig(),
     UPSTREAM_NODE_CLIENT_SECRET: OIDC_PROVIDER_CLIENT_SECRET,
     UPSTREAM_FAKE_CLIENT_SECRET: FAKE_UPSTREAM_CLIENT_SECRET,
   } as Record<string, string>);
-  return { ...testApp, browser: () => new TestBrowser({ send: (path, init) => testApp.request(path, init) }) };
+  const send = async (path: string, init?: RequestInit) => {
+    const ctx = createExecutionContext();
+    const url = new URL(path, TEST_ISSUER).toString();
+    const response = await testApp.app.request(url, init, testApp.bindings, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+  return { ...testApp, request: send, browser: () => new TestBrowser({ send }) };
 }
 
 export interface FakeAttempt {

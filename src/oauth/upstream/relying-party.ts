@@ -45,12 +45,11 @@ interface CachedMetadata {
 }
 
 /** Built once per isolate; its caches hold finished values only (a pending promise cannot cross requests in workerd). */
-export function createUpstreamRelyingParty(fetchUpstream: typeof fetch = (input, init) => fetch(input, init)) {
+export function createUpstreamRelyingParty() {
   const discovered = new Map<string, CachedMetadata>();
   const jwksCaches = new Map<string, oauth.JWKSCacheInput>();
 
   const requestOptions = (provider: UpstreamProvider) => ({
-    [oauth.customFetch]: fetchUpstream,
     // Plain http only for a loopback upstream (config allows nothing else): local development and the tests.
     [oauth.allowInsecureRequests]: isLoopbackHost(new URL(provider.issuer).hostname),
     signal: AbortSignal.timeout(UPSTREAM_REQUEST_TIMEOUT_MS),
@@ -97,7 +96,8 @@ export function createUpstreamRelyingParty(fetchUpstream: typeof fetch = (input,
       if (!metadata.authorization_endpoint)
         throw upstreamFailure(provider, 'its discovery names no authorization endpoint');
       const url = new URL(metadata.authorization_endpoint);
-      url.search = new URLSearchParams({
+      // RFC 6749 §3.1: a query the endpoint already has is kept.
+      const parameters = {
         response_type: 'code',
         client_id: provider.clientId,
         redirect_uri: redirectUri,
@@ -106,7 +106,8 @@ export function createUpstreamRelyingParty(fetchUpstream: typeof fetch = (input,
         nonce: values.nonce,
         code_challenge: await oauth.calculatePKCECodeChallenge(values.codeVerifier),
         code_challenge_method: 'S256',
-      }).toString();
+      };
+      for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
       return url;
     },
 
