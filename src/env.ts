@@ -61,4 +61,14 @@ export interface Bindings {
    * "scopes"? } }`; each client secret is the Worker secret `client_secret_binding` names (docs/accounts.md).
    */
   UPSTREAM_PROVIDERS?: string;
+  /** `outbox` (default: kept for /dev/outbox) or `cloudflare` (the EMAIL binding); docs/accounts.md. */
+  MAILER?: string;
+  /** The sender address of mail with MAILER=cloudflare, e.g. `no-reply@auth.example.com`. */
+  MAIL_FROM?: string;
+  /** Mail sent per client IP per hour (default 10). */
+  MAIL_RATE_LIMIT?: string;
+  /** Mail sent per recipient address per hour (default 5). */
+  MAIL_RECIPIENT_RATE_LIMIT?: string;
+  /** Cloudflare Email Service `send_email` binding ([env.production] in wrangler.toml), for MAILER=cloudflare. */
+  EMAIL?: SendEmail;
 }

@@ -24,7 +24,11 @@ export type AuditEventType =
   | 'admin_action'
   | 'token_issued'
   | 'upstream_linked'
-  | 'upstream_unlinked';
+  | 'upstream_unlinked'
+  | 'email_changed'
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'password_reset';
 
 export interface AuditEventInput {
   type: AuditEventType;

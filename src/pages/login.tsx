@@ -3,6 +3,7 @@ import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
 import { UpstreamSignIn } from './upstream-sign-in';
+import { ForgotPasswordLink } from './password-reset';
 
 export interface LoginPageProps {
   csrfToken: string;
@@ -54,6 +55,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client, upstre
         />
         <button type="submit">{COPY.login.submit}</button>
       </form>
+      <ForgotPasswordLink />
       <UpstreamSignIn providers={upstreamProviders ?? []} returnTo={returnTo} />
       <p>
         {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>

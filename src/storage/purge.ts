@@ -1,7 +1,8 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
 // revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters, the ids of DPoP
-// proofs too old to be accepted and upstream sign-ins that can no longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
-// Toolkit's `cleartokens`.
+// proofs too old to be accepted, expired mailed links, day-old development mail and upstream sign-ins that can no
+// longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's
+// `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
@@ -10,7 +11,9 @@ import {
   clientAssertionJtis,
   deviceAuthorizations,
   dpopProofs,
+  emailTokens,
   loginThrottles,
+  outboxMessages,
   pushedAuthorizationRequests,
   rateLimits,
   refreshTokens,
@@ -46,6 +49,8 @@ export interface PurgeCounts {
   pushedAuthorizationRequests: number;
   dpopProofs: number;
   upstreamSignIns: number;
+  emailTokens: number;
+  outboxMessages: number;
 }
 
 interface PurgeTarget {
@@ -112,6 +117,9 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
     // An upstream sign-in past its expiry can no longer be finished.
     { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
+    // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
+    { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
+    { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
   ];
 }
 
@@ -121,20 +129,9 @@ export async function purgeExpired(
   nowSeconds: number,
   sliceRows = PURGE_SLICE_ROWS,
 ): Promise<PurgeCounts> {
-  const counts: PurgeCounts = {
-    authorizationCodes: 0,
-    refreshTokens: 0,
-    revokedGrants: 0,
-    sessions: 0,
-    loginThrottles: 0,
-    rateLimits: 0,
-    deviceAuthorizations: 0,
-    clientAssertionJtis: 0,
-    pushedAuthorizationRequests: 0,
-    dpopProofs: 0,
-    upstreamSignIns: 0,
-  };
   let pending = purgeTargets(nowSeconds);
+  // One count per target, in the targets' order (the cron log line lists them so).
+  const counts = Object.fromEntries(pending.map(({ name }) => [name, 0])) as Record<keyof PurgeCounts, number>;
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {
     // SQLite has no DELETE ... LIMIT by default; a rowid subquery bounds the slice instead.
     const [first, ...rest] = pending.map(({ table, expired }) =>

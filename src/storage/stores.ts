@@ -19,6 +19,9 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import { createUpstreamIdentityStore, createUpstreamSignInStore } from './upstream-identities';
+import { createEmailTokenStore } from './email-tokens';
+import { createOutboxStore } from './outbox';
+import { createUserEmailStore } from './user-emails';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -36,6 +39,9 @@ import type {
   UserStore,
   UpstreamIdentityStore,
   UpstreamSignInStore,
+  EmailTokenStore,
+  OutboxStore,
+  UserEmailStore,
 } from './types';
 
 export interface Stores {
@@ -61,6 +67,10 @@ export interface Stores {
   replicaUsers: Pick<UserStore, 'findById'>;
   upstreamIdentities: UpstreamIdentityStore;
   upstreamSignIns: UpstreamSignInStore;
+  /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
+  userEmails: UserEmailStore;
+  emailTokens: EmailTokenStore;
+  outbox: OutboxStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -89,6 +99,9 @@ export function storesFor(binding: D1Database): Stores {
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
       upstreamIdentities: createUpstreamIdentityStore(db),
       upstreamSignIns: createUpstreamSignInStore(db),
+      userEmails: createUserEmailStore(db),
+      emailTokens: createEmailTokenStore(db),
+      outbox: createOutboxStore(db),
     };
     storesByBinding.set(binding, stores);
   }

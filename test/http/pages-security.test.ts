@@ -56,6 +56,35 @@ const FORMS = [
     signedIn: true,
   },
   {
+    name: 'password reset request',
+    page: '/password-reset',
+    action: '/password-reset',
+    fields: () => ({ email: 'someone@example.com' }),
+    signedIn: false,
+  },
+  {
+    name: 'new password',
+    page: '/password-reset',
+    action: '/password-reset/new',
+    fields: () => ({ token: 'A'.repeat(43), password: 'a long passphrase' }),
+    signedIn: false,
+  },
+  {
+    name: 'email confirmation',
+    page: '/password-reset',
+    action: '/email/verify',
+    fields: () => ({ token: 'A'.repeat(43) }),
+    signedIn: false,
+  },
+  { name: 'account email', page: '/account', action: '/account/email', fields: () => ({ email: '' }), signedIn: true },
+  {
+    name: 'account email link again',
+    page: '/account',
+    action: '/account/email/verification',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'device code',
     page: '/device',
     action: '/device',
@@ -135,6 +164,8 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
       '/account/security/sign-out-everywhere',
       '/account/security/upstream/fake/link',
       '/account/security/upstream/fake/unlink',
+      '/account/email',
+      '/account/email/verification',
       `/account/applications/${owned.client.id}/rotate-secret`,
       `/account/authorizations/${granted.client.id}/revoke`,
       '/account/applications/new',
@@ -196,7 +227,7 @@ describe('POST /logout', () => {
 });
 
 describe('security headers of the pages', () => {
-  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil'])(
+  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil', '/password-reset'])(
     'sends the page CSP with frame-ancestors none and no-store on %s',
     async (path) => {
       const response = await new TestBrowser().get(path);
@@ -287,6 +318,44 @@ describe('garbage input to the pages', () => {
       });
       expect([status, 403]).toContain(response.status);
       expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    }
+  });
+
+  it.each([
+    '/login',
+    '/signup',
+    '/account/applications/new',
+    '/account/security',
+    '/oauth/authorize/consent',
+    '/device',
+  ])('answers a form over 64 KiB posted to %s with the HTML 413 page, styled, before reading it', async (path) => {
+    const oversized = new URLSearchParams({ padding: 'x'.repeat(70 * 1024) }).toString();
+    const response = await send(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://issuer.test' },
+      body: oversized,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('Request too large');
+    expect(html).toContain('the request body exceeds 65536 bytes');
+  });
+
+  it('keeps the 413 JSON for a JSON sign-up and for the protocol endpoints', async () => {
+    const padding = 'x'.repeat(70 * 1024);
+    for (const [path, contentType] of [
+      ['/signup', 'application/json'],
+      ['/oauth/token', 'application/x-www-form-urlencoded'],
+    ] as const) {
+      const response = await send(path, { method: 'POST', headers: { 'Content-Type': contentType }, body: padding });
+      expect(response.status, path).toBe(413);
+      expect(await response.json()).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request body exceeds 65536 bytes',
+      });
     }
   });
 
