@@ -48,9 +48,9 @@ export interface PurgeCounts {
   clientAssertionJtis: number;
   pushedAuthorizationRequests: number;
   dpopProofs: number;
-  upstreamSignIns: number;
   emailTokens: number;
   outboxMessages: number;
+  upstreamSignIns: number;
 }
 
 interface PurgeTarget {
@@ -115,11 +115,11 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     },
     // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
-    // An upstream sign-in past its expiry can no longer be finished.
-    { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
     // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
     { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
     { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
+    // An upstream sign-in past its expiry can no longer be finished.
+    { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
   ];
 }
 
