@@ -2,8 +2,8 @@
 // before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
 // §10.10, NIST SP 800-63B §5.2.2).
 import type { Stores } from '../storage/stores';
-import type { LoginReservation, LoginThrottlePolicy, User } from '../storage/types';
-import { authenticateUser } from './authenticate-user';
+import type { LoginReservation, LoginSettlement, LoginThrottlePolicy, User } from '../storage/types';
+import { checkPassword } from './authenticate-user';
 import { normalizeUsername } from './username';
 
 /** Guessing one account's password: 5 failures in 15 minutes lock it for 15 minutes. */
@@ -19,7 +19,9 @@ interface LoginAttempt {
 }
 
 export type ThrottledSignIn =
-  | { outcome: 'signed-in'; user: User }
+  // The caller writes the settlement (LoginThrottleStore.settle, or with the session it starts); until then the
+  // attempt stays counted, which only makes the throttle stricter.
+  | { outcome: 'signed-in'; user: User; settlement: LoginSettlement }
   | { outcome: 'wrong-credentials' }
   // lockedNow: this attempt's failure reached the limit (an audit `login_lockout`), rather than arriving locked.
   | { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
@@ -28,7 +30,8 @@ export type ThrottledSignIn =
  * Checks a username and password under the throttle (the login page and the password grant). The attempt is
  * reserved first, in one atomic statement per key, and the password is checked only when the reservation is within
  * the limit: so a concurrent burst gets at most `maxFailures` checks, not as many as arrive before a failure is
- * written. A success clears the account's counter and takes its attempt back from the address's.
+ * written. A success returns the settlement that clears the account's counter and takes its attempt back from the
+ * address's, for the caller to write with what it writes next.
  */
 export async function signInWithThrottle(
   stores: Pick<Stores, 'users' | 'loginThrottles'>,
@@ -37,19 +40,18 @@ export async function signInWithThrottle(
   clientIp: string | undefined,
   nowSeconds: number,
 ): Promise<ThrottledSignIn> {
-  const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
-  const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
+  const username = normalizeUsername(typedUsername);
+  const keys = throttleKeys({ username, clientIp });
+  // One round trip: the reservation, and the account looked up beside it (used only once the reservation allows).
+  const { reservations, user: found } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 
-  const user = await authenticateUser(stores, typedUsername, password);
+  const user = await checkPassword(stores, found, password);
   if (user) {
-    await Promise.all(
-      keys.map(({ key }) =>
-        key.startsWith('user:') ? stores.loginThrottles.clear(key) : stores.loginThrottles.release(key),
-      ),
-    );
-    return { outcome: 'signed-in', user };
+    const accountKeys = keys.filter(({ key }) => key.startsWith('user:')).map(({ key }) => key);
+    const addressKeys = keys.filter(({ key }) => !key.startsWith('user:')).map(({ key }) => key);
+    return { outcome: 'signed-in', user, settlement: { clear: accountKeys, release: addressKeys } };
   }
   // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);

@@ -44,7 +44,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
-    await startSession(c, signIn.user, PASSWORD_AMR);
+    await startSession(c, signIn.user, PASSWORD_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
   });
