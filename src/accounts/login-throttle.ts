@@ -2,7 +2,13 @@
 // before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
 // §10.10, NIST SP 800-63B §5.2.2).
 import type { Stores } from '../storage/stores';
-import type { LoginReservation, LoginSettlement, LoginThrottlePolicy, User } from '../storage/types';
+import type {
+  LoginReservation,
+  LoginSettlement,
+  LoginThrottlePolicy,
+  LoginThrottleStore,
+  User,
+} from '../storage/types';
 import { checkPassword } from './authenticate-user';
 import { normalizeUsername } from './username';
 
@@ -11,7 +17,7 @@ export const ACCOUNT_THROTTLE: LoginThrottlePolicy = { maxFailures: 5, windowSec
 /** One address trying many accounts: looser, because offices and carrier NATs share an address. */
 export const IP_THROTTLE: LoginThrottlePolicy = { maxFailures: 20, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 
-interface LoginAttempt {
+export interface LoginAttempt {
   /** The canonical username, or null when what was typed cannot be a username (then only the IP counts). */
   username: string | null;
   /** The client's address as limits count it (http/client-address.ts); undefined when the request has none. */
@@ -44,10 +50,38 @@ export async function signInWithThrottle(
   const keys = throttleKeys({ username, clientIp });
   // One round trip: the reservation, and the account looked up beside it (used only once the reservation allows).
   const { reservations, user: found } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
+  return checkReserved(stores.loginThrottles, keys, reservations, nowSeconds, () =>
+    checkPassword(stores, found, password),
+  );
+}
+
+/**
+ * Runs another credential check under the throttle of the attempt's keys (a passkey assertion), as a password is
+ * checked: reserved first, refused while a key is locked or past its limit, `check` returning null a failure that
+ * stays counted.
+ */
+export async function throttleSignIn(
+  throttles: LoginThrottleStore,
+  attempt: LoginAttempt,
+  nowSeconds: number,
+  check: () => Promise<User | null>,
+): Promise<ThrottledSignIn> {
+  const keys = throttleKeys(attempt);
+  return checkReserved(throttles, keys, await throttles.reserve(keys, nowSeconds), nowSeconds, check);
+}
+
+/** What follows a reservation: the refusal of a locked key, or the check and its settlement, lock or failure. */
+async function checkReserved(
+  throttles: LoginThrottleStore,
+  keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
+  reservations: LoginReservation[],
+  nowSeconds: number,
+  check: () => Promise<User | null>,
+): Promise<ThrottledSignIn> {
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 
-  const user = await checkPassword(stores, found, password);
+  const user = await check();
   if (user) {
     const accountKeys = keys.filter(({ key }) => key.startsWith('user:')).map(({ key }) => key);
     const addressKeys = keys.filter(({ key }) => !key.startsWith('user:')).map(({ key }) => key);
@@ -57,7 +91,7 @@ export async function signInWithThrottle(
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);
   if (locking.length === 0) return { outcome: 'wrong-credentials' };
   const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));
-  await Promise.all(locking.map(({ key, policy }) => stores.loginThrottles.lock(key, nowSeconds + policy.lockSeconds)));
+  await Promise.all(locking.map(({ key, policy }) => throttles.lock(key, nowSeconds + policy.lockSeconds)));
   return { outcome: 'throttled', retryAfterSeconds: lockSeconds, lockedNow: true };
 }
 

@@ -57,20 +57,21 @@ export async function linkUpstreamAccount(
 
 export type UpstreamUnlink = 'unlinked' | 'not-linked' | 'last-sign-in-method';
 
-/**
- * Unlinks a provider, unless it is the account's only way to sign in: no password and no other linked provider.
- * (Passkeys, where the branch that adds them is merged, count as a way to sign in too.)
- */
+/** Unlinks a provider, unless it is the account's only way to sign in: no password, passkey or other provider. */
 export async function unlinkUpstreamProvider(
-  stores: Pick<Stores, 'upstreamIdentities'>,
+  stores: Pick<Stores, 'upstreamIdentities' | 'passkeys'>,
   user: User,
   providerId: string,
 ): Promise<UpstreamUnlink> {
   const identities = await stores.upstreamIdentities.listByUser(user.id);
   if (!identities.some((identity) => identity.providerId === providerId)) return 'not-linked';
-  const otherWays = identities.filter((identity) => identity.providerId !== providerId).length;
-  if (!hasPassword(user) && otherWays === 0) return 'last-sign-in-method';
+  if (!(await hasSignInBesidesProviders(stores, user)) && identities.length === 1) return 'last-sign-in-method';
   return (await stores.upstreamIdentities.delete(user.id, providerId)) ? 'unlinked' : 'not-linked';
+}
+
+/** Whether the account can sign in without any upstream provider: a password or a passkey. */
+export async function hasSignInBesidesProviders(stores: Pick<Stores, 'passkeys'>, user: User): Promise<boolean> {
+  return hasPassword(user) || (await stores.passkeys.listByUser(user.id)).length > 0;
 }
 
 async function linkedUser(

@@ -1,8 +1,7 @@
 // /account/security/upstream: a signed-in user links an upstream OpenID provider (a sign-in there, whose callback
 // ends in finishUpstreamLink) or unlinks one; and the page's linked-providers section (pages/security-upstream.tsx).
 import { Hono, type Context } from 'hono';
-import { linkUpstreamAccount, unlinkUpstreamProvider } from '../accounts/upstream-accounts';
-import { hasPassword } from '../accounts/password-hash';
+import { hasSignInBesidesProviders, linkUpstreamAccount, unlinkUpstreamProvider } from '../accounts/upstream-accounts';
 import { OAuthError } from '../oauth/errors';
 import type { UpstreamProvider } from '../oauth/upstream/providers';
 import type { UpstreamAccount } from '../oauth/upstream/relying-party';
@@ -31,7 +30,7 @@ export const upstreamAccountPages = new Hono<AppEnv>()
     if (outcome === 'last-sign-in-method') {
       throw new OAuthError(
         'invalid_request',
-        `${provider.name} is the only way to sign in to this account; link another provider before unlinking it`,
+        `${provider.name} is the only way to sign in to this account; add a passkey or link another provider first`,
         { status: 409 },
       );
     }
@@ -88,13 +87,14 @@ export async function upstreamSecuritySection(c: Context<AppEnv>, user: User) {
     const origin = await c.get('upstream').authorizationOrigin(provider);
     if (origin) allowFormActionTo(c, origin);
   }
+  const otherWayIn = await hasSignInBesidesProviders(c.get('stores'), user);
   const linked = providers.map((provider) => {
     const identity = identities.find((candidate) => candidate.providerId === provider.id);
     return {
       id: provider.id,
       name: provider.name,
       linkedAt: identity?.createdAt ?? null,
-      canUnlink: hasPassword(user) || identities.length > 1,
+      canUnlink: otherWayIn || identities.length > 1,
     };
   });
   return <SecurityUpstream providers={linked} csrfToken={await csrfToken(c)} />;

@@ -11,10 +11,29 @@ import { OAuthError } from './errors';
  * federated sign-in. The upstream's own amr is not passed on: those are its statements, which this issuer cannot
  * check (docs/accounts.md).
  */
-export const AMR = { password: 'pwd', upstream: 'fed' } as const;
+export const AMR = {
+  password: 'pwd',
+  /** Proof of possession of a key: a passkey. Not `hwk`, since a synced passkey's key is not confined to hardware. */
+  proofOfPossession: 'pop',
+  /** A user presence test. */
+  userPresence: 'user',
+  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did. */
+  multiFactor: 'mfa',
+  /** A sign-in through an upstream OpenID provider. */
+  upstream: 'fed',
+} as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
 export const PASSWORD_AMR: readonly string[] = [AMR.password];
+
+/** The methods of a passkey sign-in (the authenticator tested presence and verified the user; accounts/passkey-*.ts). */
+export const PASSKEY_AMR: readonly string[] = [AMR.proofOfPossession, AMR.userPresence, AMR.multiFactor];
+
+/**
+ * OpenID Connect EAP ACR Values 1.0 §2 `phr`, phishing-resistant: a WebAuthn assertion is bound to this origin, so a
+ * look-alike site cannot relay it. Not `phrh`: nothing (no attestation) shows the key is hardware-protected.
+ */
+export const PHISHING_RESISTANT_ACR = 'phr';
 
 /**
  * A single-factor password sign-in. The value is this issuer's own (no registry of acr values describes one); the
@@ -30,6 +49,10 @@ export const UPSTREAM_ACR = 'urn:portcullis:acr:upstream';
 
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
+  {
+    acr: PHISHING_RESISTANT_ACR,
+    describes: (amr) => amr.includes(AMR.proofOfPossession) && amr.includes(AMR.multiFactor),
+  },
   { acr: UPSTREAM_ACR, describes: (amr) => amr.includes(AMR.upstream) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];

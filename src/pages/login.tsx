@@ -3,6 +3,7 @@ import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
 import { UpstreamSignIn } from './upstream-sign-in';
+import { PasskeySignIn, type PasskeySignInProps } from './passkey-sign-in';
 import { ForgotPasswordLink } from './password-reset';
 
 export interface LoginPageProps {
@@ -14,11 +15,20 @@ export interface LoginPageProps {
   error?: string | undefined;
   /** The client of the authorization request being signed in for, if any. */
   client?: ClientBranding | undefined;
+  passkey: PasskeySignInProps;
   /** The upstream OpenID providers offered ("Continue with ..."). */
   upstreamProviders?: ReadonlyArray<{ id: string; name: string }> | undefined;
 }
 
-export function LoginPage({ csrfToken, returnTo, username, error, client, upstreamProviders }: LoginPageProps) {
+export function LoginPage({
+  csrfToken,
+  returnTo,
+  username,
+  error,
+  client,
+  passkey,
+  upstreamProviders,
+}: LoginPageProps) {
   const described = error ? 'form-error' : undefined;
   return (
     <Layout title={COPY.login.title}>
@@ -38,7 +48,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client, upstre
           name="username"
           type="text"
           value={username ?? ''}
-          autocomplete="username"
+          autocomplete="username webauthn"
           autocapitalize="none"
           required
           autofocus
@@ -55,6 +65,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client, upstre
         />
         <button type="submit">{COPY.login.submit}</button>
       </form>
+      <PasskeySignIn {...passkey} />
       <ForgotPasswordLink />
       <UpstreamSignIn providers={upstreamProviders ?? []} returnTo={returnTo} />
       <p>

@@ -19,6 +19,7 @@ import {
   refreshTokens,
   revokedGrants,
   sessions,
+  webauthnChallenges,
   upstreamSignIns,
 } from './schema';
 
@@ -50,6 +51,7 @@ export interface PurgeCounts {
   dpopProofs: number;
   emailTokens: number;
   outboxMessages: number;
+  webauthnChallenges: number;
   upstreamSignIns: number;
 }
 
@@ -118,6 +120,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
     { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
     { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
+    // A ceremony past its expiry can no longer be consumed.
+    { name: 'webauthnChallenges', table: webauthnChallenges, expired: lte(webauthnChallenges.expiresAt, nowSeconds) },
     // An upstream sign-in past its expiry can no longer be finished.
     { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
   ];

@@ -11,6 +11,7 @@ import { createConsentStore } from './consents';
 import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPasskeyStore } from './passkeys';
 import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
@@ -19,6 +20,7 @@ import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
 import { createUpstreamIdentityStore, createUpstreamSignInStore } from './upstream-identities';
+import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import { createEmailTokenStore } from './email-tokens';
 import { createOutboxStore } from './outbox';
 import { createUserEmailStore } from './user-emails';
@@ -30,6 +32,7 @@ import type {
   DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PasskeyStore,
   PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
@@ -39,6 +42,7 @@ import type {
   UserStore,
   UpstreamIdentityStore,
   UpstreamSignInStore,
+  WebAuthnChallengeStore,
   EmailTokenStore,
   OutboxStore,
   UserEmailStore,
@@ -67,6 +71,8 @@ export interface Stores {
   replicaUsers: Pick<UserStore, 'findById'>;
   upstreamIdentities: UpstreamIdentityStore;
   upstreamSignIns: UpstreamSignInStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
   userEmails: UserEmailStore;
   emailTokens: EmailTokenStore;
@@ -99,6 +105,8 @@ export function storesFor(binding: D1Database): Stores {
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
       upstreamIdentities: createUpstreamIdentityStore(db),
       upstreamSignIns: createUpstreamSignInStore(db),
+      passkeys: createPasskeyStore(db),
+      webauthnChallenges: createWebAuthnChallengeStore(db),
       userEmails: createUserEmailStore(db),
       emailTokens: createEmailTokenStore(db),
       outbox: createOutboxStore(db),

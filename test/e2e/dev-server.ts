@@ -19,13 +19,19 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** `settings`: further vars and secrets of the Worker (e.g. UPSTREAM_PROVIDERS), written to its env file. */
-export async function startDevServer(settings: Record<string, string> = {}): Promise<DevServer> {
+/**
+ * `host` names the issuer: 127.0.0.1 by default, or `localhost` for passkeys (browsers refuse an IP address as a
+ * WebAuthn RP ID); either way wrangler listens on 127.0.0.1. `settings`: further vars and secrets of the Worker
+ * (e.g. UPSTREAM_PROVIDERS), written to its env file.
+ */
+export async function startDevServer(
+  options: { host?: 'localhost' | '127.0.0.1'; settings?: Record<string, string> } = {},
+): Promise<DevServer> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-e2e-'));
-  const issuer = `http://127.0.0.1:${await freePort()}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
-  const extraLines = Object.entries(settings)
+  const extraLines = Object.entries(options.settings ?? {})
     .map(([name, value]) => `${name}='${value}'\n`)
     .join('');
   await writeFile(

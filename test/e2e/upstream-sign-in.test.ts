@@ -35,8 +35,10 @@ beforeAll(async () => {
   };
   [server, callback] = await Promise.all([
     startDevServer({
-      UPSTREAM_PROVIDERS: JSON.stringify(providers),
-      UPSTREAM_NODE_CLIENT_SECRET: OIDC_PROVIDER_CLIENT_SECRET,
+      settings: {
+        UPSTREAM_PROVIDERS: JSON.stringify(providers),
+        UPSTREAM_NODE_CLIENT_SECRET: OIDC_PROVIDER_CLIENT_SECRET,
+      },
     }),
     startCallbackServer(),
   ]);

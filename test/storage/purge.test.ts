@@ -12,6 +12,7 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  webauthnChallenges,
   upstreamSignIns,
   emailTokens,
   loginThrottles,
@@ -45,6 +46,7 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     dpopProofs: 0,
     emailTokens: 0,
     outboxMessages: 0,
+    webauthnChallenges: 0,
     upstreamSignIns: 0,
     ...counts,
   };
@@ -224,6 +226,15 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // A WebAuthn ceremony can be answered until it expires, and not after.
+    await db.insert(webauthnChallenges).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('ceremony'),
+        challengeHash: 'hash',
+        purpose: 'sign-in' as const,
+        expiresAt,
+      })),
+    );
     // An upstream sign-in can be finished until it expires, and not after.
     await db.insert(upstreamSignIns).values([
       { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW + MINUTE },
@@ -278,6 +289,7 @@ describe('purgeExpired', () => {
         dpopProofs: 1,
         emailTokens: 1,
         outboxMessages: 1,
+        webauthnChallenges: 1,
         upstreamSignIns: 1,
       }),
     );
