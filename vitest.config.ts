@@ -58,6 +58,8 @@ export default defineConfig(async () => {
           test: {
             name: 'workers',
             setupFiles: ['./test/setup/apply-migrations.ts'],
+            // The upstream OpenID providers of test/http/upstream-*.test.ts, on loopback ports.
+            globalSetup: ['./test/setup/upstreams.ts'],
             include: ['test/**/*.test.ts'],
             exclude: ['test/e2e/**', 'test/cli/**', 'test/soak/**'],
           },

@@ -46,6 +46,9 @@ import { clientMetadataPolicy } from './oauth/client-records';
 import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
+import { createUpstreamRelyingParty } from './oauth/upstream/relying-party';
+import { upstreamLoginEndpoint } from './http/upstream-login';
+import { upstreamAccountPages } from './http/account-upstream';
 
 /** Endpoints of the protocols (RFC 8414 metadata names them), answering a wrong method with 405 and Allow. */
 const PROTOCOL_ENDPOINTS = [
@@ -79,6 +82,8 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/account/authorizations', authorizationPages],
   ['/account/security/passkeys', passkeyPages],
   ['/account/security', securityPages],
+  ['/account/security/upstream', upstreamAccountPages],
+  ['/upstream', upstreamLoginEndpoint],
   ['/account/email', accountEmailRoutes],
   ['/email/verify', emailVerificationPages],
   ['/password-reset', passwordResetPages],
@@ -111,6 +116,7 @@ export function createApp({
         allowLoopbackHttp: config.clientMetadataDocuments.allowLoopbackHttp,
       })
     : undefined;
+  const upstream = createUpstreamRelyingParty();
 
   // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
   // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
@@ -145,6 +151,7 @@ export function createApp({
     }
     c.set('clientKeys', clientKeys);
     c.set('secretBox', secretBox);
+    c.set('upstream', upstream);
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.

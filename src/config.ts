@@ -5,6 +5,7 @@ import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import { parseScopeDefinitions, type ScopeDefinition } from './oauth/scope-definitions';
+import { parseUpstreamProviders, type UpstreamProvider } from './oauth/upstream/providers';
 import type { JWK } from 'jose';
 import { DPOP_ALGORITHMS } from '@portcullis/verify';
 
@@ -122,6 +123,11 @@ export interface Config {
   auditRetentionDays: number;
   /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
   dpop: DPoPConfig;
+  /**
+   * Upstream OpenID Connect providers users may sign in through (UPSTREAM_PROVIDERS, JSON; default none), each with
+   * its client secret read from the Worker secret it names (oauth/upstream/providers.ts, docs/accounts.md).
+   */
+  upstreamProviders: readonly UpstreamProvider[];
   /** How mail is sent (docs/accounts.md "Email and password reset"). */
   mail: MailConfig;
 }
@@ -248,6 +254,9 @@ export function loadConfig(env: Bindings): Config {
     readBoolean('DPOP_REQUIRED_FOR_PUBLIC_CLIENTS', env.DPOP_REQUIRED_FOR_PUBLIC_CLIENTS),
   );
 
+  const upstreamProviders = attempt(() =>
+    parseUpstreamProviders(env.UPSTREAM_PROVIDERS, (binding) => (env as unknown as Record<string, unknown>)[binding]),
+  );
   const mail = attempt(() => readMail(env));
 
   if (problems.length > 0) {
@@ -289,6 +298,7 @@ export function loadConfig(env: Bindings): Config {
     clientMetadataDocuments: clientMetadataDocuments!,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,
+    upstreamProviders: upstreamProviders!,
     mail: mail!,
   });
 }

@@ -56,6 +56,11 @@ export interface Bindings {
   DPOP_NONCE_SECRET?: string;
   /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */
   DPOP_REQUIRED_FOR_PUBLIC_CLIENTS?: string;
+  /**
+   * Upstream OpenID providers as JSON: `{ "<id>": { "name", "issuer", "client_id", "client_secret_binding",
+   * "scopes"? } }`; each client secret is the Worker secret `client_secret_binding` names (docs/accounts.md).
+   */
+  UPSTREAM_PROVIDERS?: string;
   /** `outbox` (default: kept for /dev/outbox) or `cloudflare` (the EMAIL binding); docs/accounts.md. */
   MAILER?: string;
   /** The sender address of mail with MAILER=cloudflare, e.g. `no-reply@auth.example.com`. */

@@ -58,7 +58,13 @@ export async function renderLogin(
   const client = await authorizingClient(c, props.returnTo);
   const token = await csrfToken(c);
   return c.html(
-    <LoginPage {...props} client={client} csrfToken={token} passkey={passkeySignIn(c, token, props.returnTo)} />,
+    <LoginPage
+      {...props}
+      client={client}
+      csrfToken={token}
+      passkey={passkeySignIn(c, token, props.returnTo)}
+      upstreamProviders={c.get('config').upstreamProviders}
+    />,
     status,
   );
 }

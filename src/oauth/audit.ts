@@ -26,6 +26,8 @@ export type AuditEventType =
   | 'key_revoked'
   | 'admin_action'
   | 'token_issued'
+  | 'upstream_linked'
+  | 'upstream_unlinked'
   | 'email_changed'
   | 'email_verified'
   | 'password_reset_requested'

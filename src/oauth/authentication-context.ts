@@ -5,7 +5,12 @@
 import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
-/** RFC 8176 §2 method values this issuer states. */
+/**
+ * RFC 8176 §2 method values this issuer states. `fed` (a sign-in through an upstream identity provider) is not in
+ * RFC 8176's registry; OIDC Core §2 leaves amr values open, and `fed` is what Microsoft Entra ID states for a
+ * federated sign-in. The upstream's own amr is not passed on: those are its statements, which this issuer cannot
+ * check (docs/accounts.md).
+ */
 export const AMR = {
   password: 'pwd',
   /** Proof of possession of a key: a passkey. Not `hwk`, since a synced passkey's key is not confined to hardware. */
@@ -14,6 +19,8 @@ export const AMR = {
   userPresence: 'user',
   /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did. */
   multiFactor: 'mfa',
+  /** A sign-in through an upstream OpenID provider. */
+  upstream: 'fed',
 } as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
@@ -34,12 +41,19 @@ export const PHISHING_RESISTANT_ACR = 'phr';
  */
 export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
+/** The methods of a sign-in through an upstream OpenID provider. */
+export const UPSTREAM_AMR: readonly string[] = [AMR.upstream];
+
+/** A sign-in through an upstream OpenID provider: as strong as that provider's sign-in, which this issuer does not see. */
+export const UPSTREAM_ACR = 'urn:portcullis:acr:upstream';
+
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
   {
     acr: PHISHING_RESISTANT_ACR,
     describes: (amr) => amr.includes(AMR.proofOfPossession) && amr.includes(AMR.multiFactor),
   },
+  { acr: UPSTREAM_ACR, describes: (amr) => amr.includes(AMR.upstream) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];
 

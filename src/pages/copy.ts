@@ -224,6 +224,17 @@ export const COPY = {
     unnamed: '(no name)',
     backToAccount: 'Back to your account',
   },
+  upstream: {
+    loginHeading: 'Or sign in with',
+    continueWith: (name: string) => `Continue with ${name}`,
+    sectionTitle: 'Linked sign-in providers',
+    sectionHint:
+      'Sign in to this account through another identity provider. Linking asks you to sign in there; an account there is never joined to this one by its email address alone.',
+    link: (name: string) => `Link ${name}`,
+    unlink: (name: string) => `Unlink ${name}`,
+    linkedSince: (date: string) => `linked since ${date}.`,
+    onlySignInMethod: 'This is the only way to sign in to this account, so it cannot be unlinked.',
+  },
   email: {
     /** The login page's link to the reset request form. */
     forgotPassword: 'Forgot your password?',

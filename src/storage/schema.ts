@@ -373,6 +373,48 @@ export const auditEvents = sqliteTable(
 );
 
 /**
+ * Upstream identities (docs/accounts.md): a local user linked to an account at an upstream OpenID provider. The
+ * upstream account is (issuer, sub), unique (OIDC Core §2: `sub` is unique only within its issuer).
+ */
+export const upstreamIdentities = sqliteTable(
+  'upstream_identities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The UPSTREAM_PROVIDERS key it was linked through, for display; the identity itself is (issuer, subject). */
+    providerId: text('provider_id').notNull(),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('upstream_identities_issuer_subject_idx').on(table.issuer, table.subject),
+    index('upstream_identities_user_id_idx').on(table.userId),
+  ],
+);
+
+/**
+ * Sign-ins started at an upstream provider and not yet returned: keyed by the SHA-256 of the `state` sent, consumed
+ * once by the callback. The state, nonce and PKCE verifier derive from a secret in the browser's cookie
+ * (oauth/upstream/authorization-secret.ts), so nothing here lets anyone finish the sign-in.
+ */
+export const upstreamSignIns = sqliteTable(
+  'upstream_sign_ins',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    providerId: text('provider_id').notNull(),
+    /** Where the browser goes afterwards (http/return-to.ts, checked again on use). */
+    returnTo: text('return_to').notNull(),
+    /** Set when a signed-in user links the provider from /account/security: the account it must link to. */
+    linkUserId: text('link_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('upstream_sign_ins_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
  * Single-use links mailed to a user (accounts/email-links.ts): an address to verify or a password to reset. Only the
  * SHA-256 of the link's token is stored; using it deletes the row, and the cron deletes the expired ones.
  */

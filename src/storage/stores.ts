@@ -19,6 +19,7 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createUpstreamIdentityStore, createUpstreamSignInStore } from './upstream-identities';
 import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import { createEmailTokenStore } from './email-tokens';
 import { createOutboxStore } from './outbox';
@@ -39,6 +40,8 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  UpstreamIdentityStore,
+  UpstreamSignInStore,
   WebAuthnChallengeStore,
   EmailTokenStore,
   OutboxStore,
@@ -66,6 +69,8 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  upstreamIdentities: UpstreamIdentityStore;
+  upstreamSignIns: UpstreamSignInStore;
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
   /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
@@ -98,6 +103,8 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      upstreamIdentities: createUpstreamIdentityStore(db),
+      upstreamSignIns: createUpstreamSignInStore(db),
       passkeys: createPasskeyStore(db),
       webauthnChallenges: createWebAuthnChallengeStore(db),
       userEmails: createUserEmailStore(db),

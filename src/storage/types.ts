@@ -575,6 +575,47 @@ export interface AuditEventStore {
   purgeBefore(before: number): Promise<number>;
 }
 
+/** A local user's link to an account at an upstream OpenID provider: (issuer, subject), unique. */
+export interface UpstreamIdentity {
+  id: string;
+  userId: string;
+  /** The UPSTREAM_PROVIDERS key it was linked through. */
+  providerId: string;
+  issuer: string;
+  subject: string;
+  createdAt: number;
+}
+
+/** Upstream identities; the unique (issuer, subject) index decides races. */
+export interface UpstreamIdentityStore {
+  find(issuer: string, subject: string): Promise<UpstreamIdentity | null>;
+  listByUser(userId: string): Promise<UpstreamIdentity[]>;
+  /** False, and nothing written, when (issuer, subject) is linked already (to this user or another). */
+  create(identity: UpstreamIdentity): Promise<boolean>;
+  /**
+   * Creates the user and links the identity in one batch; false, and nothing written, when the username is taken
+   * or the identity was linked meanwhile.
+   */
+  createWithUser(user: NewUser, identity: UpstreamIdentity): Promise<boolean>;
+  /** Deletes the user's link to the provider; false when there was none. */
+  delete(userId: string, providerId: string): Promise<boolean>;
+}
+
+/** A sign-in sent to an upstream provider and not yet back (oauth/upstream/relying-party.ts). */
+export interface PendingUpstreamSignIn {
+  providerId: string;
+  returnTo: string;
+  /** The account a link is for; null for a sign-in. */
+  linkUserId: string | null;
+}
+
+/** Pending upstream sign-ins, keyed by the hash of their `state`; consumed once. */
+export interface UpstreamSignInStore {
+  create(stateHash: string, signIn: PendingUpstreamSignIn, expiresAt: number): Promise<void>;
+  /** Deletes and returns the unexpired sign-in with this state hash, in one statement; null when none. */
+  consume(stateHash: string, nowSeconds: number): Promise<PendingUpstreamSignIn | null>;
+}
+
 /** What a mailed link is for (accounts/email-links.ts). */
 export type EmailTokenPurpose = 'verify_email' | 'reset_password';
 

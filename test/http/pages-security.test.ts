@@ -77,6 +77,13 @@ const FORMS = [
     signedIn: true,
   },
   {
+    name: 'link an upstream provider',
+    page: '/account/security',
+    action: '/account/security/upstream/fake/link',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'add passkey',
     page: '/account/security',
     action: '/account/security/passkeys',
@@ -94,6 +101,13 @@ const FORMS = [
     name: 'remove passkey',
     page: '/account/security',
     action: '/account/security/passkeys/some-credential/delete',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
+    name: 'unlink an upstream provider',
+    page: '/account/security',
+    action: '/account/security/upstream/fake/unlink',
     fields: () => ({}),
     signedIn: true,
   },
@@ -204,6 +218,8 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
     for (const path of [
       '/logout',
       '/account/security/sign-out-everywhere',
+      '/account/security/upstream/fake/link',
+      '/account/security/upstream/fake/unlink',
       '/account/security/passkeys/options',
       '/account/security/passkeys',
       '/account/security/passkeys/some-credential/rename',

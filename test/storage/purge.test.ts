@@ -13,6 +13,7 @@ import {
   authorizationCodes,
   dpopProofs,
   webauthnChallenges,
+  upstreamSignIns,
   emailTokens,
   loginThrottles,
   outboxMessages,
@@ -46,6 +47,7 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     emailTokens: 0,
     outboxMessages: 0,
     webauthnChallenges: 0,
+    upstreamSignIns: 0,
     ...counts,
   };
 }
@@ -233,6 +235,11 @@ describe('purgeExpired', () => {
         expiresAt,
       })),
     );
+    // An upstream sign-in can be finished until it expires, and not after.
+    await db.insert(upstreamSignIns).values([
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW + MINUTE },
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW - 1 },
+    ]);
 
     // A mailed link goes once expired; development mail a day after it was kept.
     await db.insert(emailTokens).values(
@@ -283,6 +290,7 @@ describe('purgeExpired', () => {
         emailTokens: 1,
         outboxMessages: 1,
         webauthnChallenges: 1,
+        upstreamSignIns: 1,
       }),
     );
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
