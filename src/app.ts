@@ -13,6 +13,8 @@ import { accountPage } from './http/account';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
+import { twoFactorPages } from './http/account-two-factor';
+import { secondFactorEndpoint } from './http/login-second-factor';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -155,11 +157,13 @@ export function createApp({
   app.route('/api', unicornsApi());
   app.route('/signup', signupEndpoint);
   app.route('/login', loginEndpoint);
+  app.route('/login/second-factor', secondFactorEndpoint);
   app.route('/logout', logoutEndpoint);
   app.route('/account', accountPage);
   app.route('/account/applications', applicationPages);
   app.route('/account/authorizations', authorizationPages);
   app.route('/account/security', securityPages);
+  app.route('/account/security/two-factor', twoFactorPages);
   app.route('/assets/style.css', stylesheet);
   answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 

@@ -4,6 +4,7 @@
 import type { Stores } from '../storage/stores';
 import type { LoginReservation, LoginThrottlePolicy, User } from '../storage/types';
 import { authenticateUser } from './authenticate-user';
+import { hasTwoFactor } from './two-factor';
 import { normalizeUsername } from './username';
 
 /** Guessing one account's password: 5 failures in 15 minutes lock it for 15 minutes. */
@@ -18,38 +19,82 @@ interface LoginAttempt {
   clientIp: string | undefined;
 }
 
+/** Refused before checking: a key is locked, or this attempt is past its limit. */
+type Throttled = { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
+
 export type ThrottledSignIn =
   | { outcome: 'signed-in'; user: User }
+  // The password was right, but the account has a second factor: not signed in until it is checked too.
+  | { outcome: 'second-factor-required'; user: User }
   | { outcome: 'wrong-credentials' }
   // lockedNow: this attempt's failure reached the limit (an audit `login_lockout`), rather than arriving locked.
-  | { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
+  | Throttled;
+
+export type ThrottledCheck<T> = { outcome: 'passed'; value: T } | { outcome: 'wrong-credentials' } | Throttled;
 
 /**
  * Checks a username and password under the throttle (the login page and the password grant). The attempt is
  * reserved first, in one atomic statement per key, and the password is checked only when the reservation is within
  * the limit: so a concurrent burst gets at most `maxFailures` checks, not as many as arrive before a failure is
- * written. A success clears the account's counter and takes its attempt back from the address's.
+ * written. A success clears the account's counter and takes its attempt back from the address's; for an account with
+ * a second factor it only takes the attempt back, so failed codes keep counting until the sign-in is complete.
  */
 export async function signInWithThrottle(
-  stores: Pick<Stores, 'users' | 'loginThrottles'>,
+  stores: Pick<Stores, 'users' | 'loginThrottles' | 'twoFactor'>,
   typedUsername: string,
   password: string,
   clientIp: string | undefined,
   nowSeconds: number,
 ): Promise<ThrottledSignIn> {
   const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
+  const checked = await attemptUnderThrottle(stores, keys, nowSeconds, async () => {
+    const user = await authenticateUser(stores, typedUsername, password);
+    return user && { value: user, complete: !(await hasTwoFactor(stores, user.id)) };
+  });
+  if (checked.outcome !== 'passed') return checked;
+  return { outcome: checked.complete ? 'signed-in' : 'second-factor-required', user: checked.value };
+}
+
+/**
+ * Any further check of who is signing in or changing the account (a second-factor code, the password confirming a
+ * change), under the same keys and policy as passwords: a failure counts towards the same lock, a success clears the
+ * account's counter. `check` returns null for a failure.
+ */
+export async function checkWithThrottle<T>(
+  stores: Pick<Stores, 'loginThrottles'>,
+  username: string,
+  clientIp: string | undefined,
+  nowSeconds: number,
+  check: () => Promise<T | null>,
+): Promise<ThrottledCheck<T>> {
+  const keys = throttleKeys({ username: normalizeUsername(username), clientIp });
+  const checked = await attemptUnderThrottle(stores, keys, nowSeconds, async () => {
+    const value = await check();
+    return value === null ? null : { value, complete: true };
+  });
+  return checked.outcome === 'passed' ? { outcome: 'passed', value: checked.value } : checked;
+}
+
+async function attemptUnderThrottle<T>(
+  stores: Pick<Stores, 'loginThrottles'>,
+  keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
+  nowSeconds: number,
+  check: () => Promise<{ value: T; complete: boolean } | null>,
+): Promise<{ outcome: 'passed'; value: T; complete: boolean } | { outcome: 'wrong-credentials' } | Throttled> {
   const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 
-  const user = await authenticateUser(stores, typedUsername, password);
-  if (user) {
+  const passed = await check();
+  if (passed) {
     await Promise.all(
       keys.map(({ key }) =>
-        key.startsWith('user:') ? stores.loginThrottles.clear(key) : stores.loginThrottles.release(key),
+        passed.complete && key.startsWith('user:')
+          ? stores.loginThrottles.clear(key)
+          : stores.loginThrottles.release(key),
       ),
     );
-    return { outcome: 'signed-in', user };
+    return { outcome: 'passed', ...passed };
   }
   // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { signOutEverywhere } from '../accounts/sign-out-everywhere';
 import { SECURITY_PATH, SecurityPage } from '../pages/account-security';
 import { epochSeconds } from '../tokens/access-token';
+import { twoFactorSection } from './account-two-factor';
 import { audit } from './audit';
 import type { AppEnv } from './context';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -19,7 +20,11 @@ export const securityPages = new Hono<AppEnv>()
   .get('/', async (c) => {
     const user = await sessionUser(c);
     return c.html(
-      <SecurityPage methods={[]} signIns={await recentSignIns(c, user.id)} csrfToken={await csrfToken(c)} />,
+      <SecurityPage
+        methods={[await twoFactorSection(c, user)]}
+        signIns={await recentSignIns(c, user.id)}
+        csrfToken={await csrfToken(c)}
+      />,
     );
   })
   .post('/sign-out-everywhere', async (c) => {

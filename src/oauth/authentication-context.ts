@@ -6,10 +6,19 @@ import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
 /** RFC 8176 §2 method values this issuer states. */
-export const AMR = { password: 'pwd' } as const;
+export const AMR = { password: 'pwd', oneTimePassword: 'otp', multiFactor: 'mfa' } as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
 export const PASSWORD_AMR: readonly string[] = [AMR.password];
+
+/** A password and then a code from an authenticator app or a recovery code (both one-time passwords, RFC 8176 §2). */
+export const PASSWORD_AND_CODE_AMR: readonly string[] = [AMR.password, AMR.oneTimePassword, AMR.multiFactor];
+
+/**
+ * A sign-in with more than one factor (`mfa` in its methods), such as a password and a one-time code: this issuer's
+ * own value, as PASSWORD_ACR; not `phr` (OpenID EAP ACR Values §2), since a typed code can be phished.
+ */
+export const MULTI_FACTOR_ACR = 'urn:portcullis:acr:mfa';
 
 /**
  * A single-factor password sign-in. The value is this issuer's own (no registry of acr values describes one); the
@@ -19,6 +28,7 @@ export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
+  { acr: MULTI_FACTOR_ACR, describes: (amr) => amr.includes(AMR.multiFactor) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];
 

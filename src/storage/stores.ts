@@ -18,6 +18,8 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createTwoFactorStore } from './two-factor';
+import { createPendingSignInStore } from './pending-sign-ins';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -33,6 +35,8 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  TwoFactorStore,
+  PendingSignInStore,
 } from './types';
 
 export interface Stores {
@@ -56,6 +60,10 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  /** TOTP authenticators and recovery codes. */
+  twoFactor: TwoFactorStore;
+  /** Sign-ins waiting for their second factor. */
+  pendingSignIns: PendingSignInStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -82,6 +90,8 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      twoFactor: createTwoFactorStore(db),
+      pendingSignIns: createPendingSignInStore(db),
     };
     storesByBinding.set(binding, stores);
   }

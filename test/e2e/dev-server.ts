@@ -26,7 +26,7 @@ export async function startDevServer(): Promise<DevServer> {
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
   await writeFile(
     envFile,
-    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n`,
+    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\nTOTP_ENCRYPTION_KEY=${generateOpaqueToken()}\n`,
     {
       mode: 0o600,
     },
