@@ -94,7 +94,7 @@ async function twoFactorState(c: Context<AppEnv>, user: User): Promise<TwoFactor
 async function renderSetup(c: Context<AppEnv>, user: User, secret: Uint8Array, error?: string) {
   const key = totpKey(`${COPY.product} (${new URL(c.get('issuer')).hostname})`, user.username, secret);
   return c.html(
-    <TwoFactorSetupPage keyUri={key.uri} key={key.base32} csrfToken={await csrfToken(c)} error={error} />,
+    <TwoFactorSetupPage keyUri={key.uri} base32Key={key.base32} csrfToken={await csrfToken(c)} error={error} />,
     error ? 400 : 200,
   );
 }

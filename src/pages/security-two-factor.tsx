@@ -95,12 +95,12 @@ function ManageTwoFactor({
 export interface TwoFactorSetupPageProps {
   keyUri: string;
   /** The secret in base32, as authenticator apps take it typed in. */
-  key: string;
+  base32Key: string;
   csrfToken: string;
   error?: string | undefined;
 }
 
-export function TwoFactorSetupPage({ keyUri, key, csrfToken, error }: TwoFactorSetupPageProps) {
+export function TwoFactorSetupPage({ keyUri, base32Key, csrfToken, error }: TwoFactorSetupPageProps) {
   const text = COPY.twoFactor;
   return (
     <Layout title={text.setupTitle}>
@@ -109,7 +109,7 @@ export function TwoFactorSetupPage({ keyUri, key, csrfToken, error }: TwoFactorS
       <dl>
         <dt>{text.key}</dt>
         <dd>
-          <code id="totp-key">{key}</code>
+          <code id="totp-key">{base32Key}</code>
         </dd>
       </dl>
       <p>

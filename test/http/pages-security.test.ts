@@ -41,6 +41,20 @@ const FORMS = [
     fields: () => ({}),
     signedIn: true,
   },
+  ...(['set-up', 'confirm', 'recovery-codes', 'turn-off'] as const).map((step) => ({
+    name: `two-factor ${step}`,
+    page: '/account/security',
+    action: `/account/security/two-factor/${step}`,
+    fields: () => ({ code: '123456', password: 'a password' }),
+    signedIn: true,
+  })),
+  {
+    name: 'two-factor sign-in step',
+    page: '/login',
+    action: '/login/second-factor',
+    fields: () => ({ code: '123456' }),
+    signedIn: false,
+  },
   {
     name: 'device code',
     page: '/device',
@@ -119,6 +133,11 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
     for (const path of [
       '/logout',
       '/account/security/sign-out-everywhere',
+      '/account/security/two-factor/set-up',
+      '/account/security/two-factor/confirm',
+      '/account/security/two-factor/recovery-codes',
+      '/account/security/two-factor/turn-off',
+      '/login/second-factor',
       `/account/applications/${owned.client.id}/rotate-secret`,
       `/account/authorizations/${granted.client.id}/revoke`,
       '/account/applications/new',
