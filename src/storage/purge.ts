@@ -1,5 +1,5 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters and the ids of DPoP
+// revoked grants whose tokens have expired, expired sessions and pending sign-ins, finished login/rate-limit counters and the ids of DPoP
 // proofs too old to be accepted. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
 // Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
@@ -11,6 +11,7 @@ import {
   deviceAuthorizations,
   dpopProofs,
   loginThrottles,
+  pendingSignIns,
   pushedAuthorizationRequests,
   rateLimits,
   refreshTokens,
@@ -44,6 +45,7 @@ export interface PurgeCounts {
   clientAssertionJtis: number;
   pushedAuthorizationRequests: number;
   dpopProofs: number;
+  pendingSignIns: number;
 }
 
 interface PurgeTarget {
@@ -108,6 +110,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     },
     // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
+    // An expired pending sign-in is refused already; the password comes first again.
+    { name: 'pendingSignIns', table: pendingSignIns, expired: lte(pendingSignIns.expiresAt, nowSeconds) },
   ];
 }
 
@@ -128,6 +132,7 @@ export async function purgeExpired(
     clientAssertionJtis: 0,
     pushedAuthorizationRequests: 0,
     dpopProofs: 0,
+    pendingSignIns: 0,
   };
   let pending = purgeTargets(nowSeconds);
   for (let slice = 0; slice < PURGE_MAX_SLICES && pending.length > 0; slice++) {

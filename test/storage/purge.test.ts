@@ -201,6 +201,10 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // A pending sign-in (second factor due) is dropped once it expired.
+    const pending = storesFor(env.DB).pendingSignIns;
+    const livePending = await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW, ttlSeconds: 60 });
+    await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW - MINUTE, ttlSeconds: 1 });
 
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
@@ -229,7 +233,9 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 1,
+      pendingSignIns: 1,
     });
+    expect(await pending.find(livePending, NOW)).not.toBeNull();
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
     expect(await remaining(keys)).toEqual({
@@ -257,6 +263,7 @@ describe('purgeExpired', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      pendingSignIns: 0,
     });
   });
 });
@@ -289,6 +296,7 @@ describe('purgeExpired on a backlog', () => {
       clientAssertionJtis: 0,
       pushedAuthorizationRequests: 0,
       dpopProofs: 0,
+      pendingSignIns: 0,
     });
   });
 
@@ -338,6 +346,7 @@ describe('the scheduled (cron) handler', () => {
           clientAssertionJtis: 0,
           pushedAuthorizationRequests: 0,
           dpopProofs: 0,
+          pendingSignIns: 0,
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],
