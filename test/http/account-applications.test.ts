@@ -426,7 +426,7 @@ describe('the developer pages', () => {
     const { browser } = await signedInBrowser();
     await browser.get('/account');
     expect(browser.html).toContain(
-      '<ul><li><a href="/account/applications">Your applications</a></li><li><a href="/account/authorizations">Applications you have authorized</a></li></ul>',
+      '<ul><li><a href="/account/security">Security: sign-in methods, recent sign-ins</a></li><li><a href="/account/applications">Your applications</a></li><li><a href="/account/authorizations">Applications you have authorized</a></li></ul>',
     );
   });
 });

@@ -71,6 +71,7 @@ describe('CodeStore', () => {
       nonce: 'n',
       claims: { userinfo: { name: { essential: true } } },
       authTime: NOW - 5,
+      amr: ['pwd', 'otp'],
     };
     const code = await issueAuthorizationCode(stores, { authorizationCodeTtlSeconds: 60 }, binding, NOW);
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -134,7 +135,7 @@ describe('CodeStore', () => {
     const { client } = await createCodeClient();
     const { user } = await createTestUser();
     const claims = { idToken: { email: { essential: true } } };
-    const codeHash = await codeFor(client, user, { claims });
+    const codeHash = await codeFor(client, user, { claims, amr: ['hwk', 'user'] });
     const exchange = exchangeFor(client);
     const redemption = await storesFor(env.DB).codes.consume(codeHash, exchange, NOW + 1);
     expect(redemption).toMatchObject({ status: 'redeemed', refreshTokenStored: true });
@@ -148,6 +149,8 @@ describe('CodeStore', () => {
       resources: ['https://api.example/'],
       claims,
       authTime: NOW,
+      // The sign-in methods travel with the grant, for the ID Tokens of its refreshes.
+      amr: ['hwk', 'user'],
       createdAt: NOW + 1,
       expiresAt: NOW + 100,
       grantExpiresAt: NOW + 1000,

@@ -23,6 +23,7 @@ async function storedToken(overrides: Partial<RefreshToken> = {}): Promise<Refre
     scopes: ['openid', 'offline_access'],
     resources: ['https://api.example/'],
     authTime: NOW - 60,
+    amr: ['pwd'],
     createdAt: NOW,
     expiresAt: NOW + 3600,
     grantExpiresAt: NOW + 7200,
