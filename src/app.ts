@@ -1,6 +1,5 @@
 // createApp: global middleware, route mounting, and app.onError, the one place errors become responses.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { resourceMetadataEndpoint } from './api/resource-metadata';
 import { unicornsApi } from './api/unicorns';
@@ -24,6 +23,7 @@ import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
 import { logoutEndpoint } from './http/logout';
 import { answerWrongMethods } from './http/method-not-allowed';
+import { requestBodyLimit } from './http/middleware/body-limit';
 import { clientCors, clientIdFromAccessToken, clientIdFromCredentials, publicCors } from './http/middleware/cors';
 import { NO_STORE_HEADERS } from './http/middleware/no-store';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -42,9 +42,6 @@ import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
 
-/** Form and JSON bodies of this API are small; anything larger is refused before it is read. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
 /** Endpoints of the protocols (RFC 8414 metadata names them), answering a wrong method with 405 and Allow. */
 const PROTOCOL_ENDPOINTS = [
   '/.well-known/oauth-authorization-server',
@@ -60,6 +57,22 @@ const PROTOCOL_ENDPOINTS = [
   '/oauth/register/:clientId',
   '/oauth/device_authorization',
   '/oauth/par',
+];
+
+/** The routes that are HTML pages (each runs htmlPage()), in mounting order: /account before its sub-pages. */
+const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
+  ['/oauth/authorize', authorizationEndpoint],
+  ['/oauth/logout', endSessionEndpoint],
+  ['/device', devicePages],
+  ['/signup', signupEndpoint],
+  ['/login', loginEndpoint],
+  ['/login/second-factor', secondFactorEndpoint],
+  ['/logout', logoutEndpoint],
+  ['/account', accountPage],
+  ['/account/applications', applicationPages],
+  ['/account/authorizations', authorizationPages],
+  ['/account/security', securityPages],
+  ['/account/security/two-factor', twoFactorPages],
 ];
 
 export interface AppDependencies {
@@ -135,35 +148,17 @@ export function createApp({
     app.use(path, clientCors({ methods: ['POST'], namedClientId: clientIdFromCredentials }));
   }
   app.use('/oauth/userinfo', clientCors({ methods: ['GET', 'POST'], namedClientId: clientIdFromAccessToken }));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new OAuthError('invalid_request', `the request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 });
-      },
-    }),
-  );
+  app.use(requestBodyLimit(PAGE_ROUTES.map(([path]) => path)));
 
-  app.route('/oauth/authorize', authorizationEndpoint);
   app.route('/oauth/token', tokenEndpoint);
   app.route('/oauth/revoke', revocationEndpoint);
   app.route('/oauth/introspect', introspectionEndpoint);
   app.route('/oauth/userinfo', userinfoEndpoint);
-  app.route('/oauth/logout', endSessionEndpoint);
   app.route('/oauth/register', registrationEndpoints);
   app.route('/oauth/device_authorization', deviceAuthorizationEndpoint);
   app.route('/oauth/par', pushedAuthorizationEndpoint);
-  app.route('/device', devicePages);
   app.route('/api', unicornsApi());
-  app.route('/signup', signupEndpoint);
-  app.route('/login', loginEndpoint);
-  app.route('/login/second-factor', secondFactorEndpoint);
-  app.route('/logout', logoutEndpoint);
-  app.route('/account', accountPage);
-  app.route('/account/applications', applicationPages);
-  app.route('/account/authorizations', authorizationPages);
-  app.route('/account/security', securityPages);
-  app.route('/account/security/two-factor', twoFactorPages);
+  for (const [path, pages] of PAGE_ROUTES) app.route(path, pages);
   app.route('/assets/style.css', stylesheet);
   answerWrongMethods(app, PROTOCOL_ENDPOINTS);
 

@@ -112,8 +112,9 @@ export interface Config {
   managedKeys: { keyEncryptionKey: Uint8Array; rotationDays: number } | undefined;
   /**
    * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): `enabled` default true
-   * (CLIENT_METADATA_DOCUMENTS = false turns them off); `allowLoopbackHttp` default false, http://localhost documents
-   * for local development (CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST), refused with an https ISSUER.
+   * (CLIENT_METADATA_DOCUMENTS = false turns them off); `allowLoopbackHttp` default false, documents on loopback
+   * (http or https) for local development (CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST), refused with a non-loopback
+   * ISSUER.
    */
   clientMetadataDocuments: { enabled: boolean; allowLoopbackHttp: boolean };
   /** Default false: record a `token_issued` audit event per token response (AUDIT_TOKEN_EVENTS = true). */

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { metered } from '../workers/storage-meter';
 import { bodyLimit } from 'hono/body-limit';
-import { MAX_BODY_BYTES } from '../../src/app';
+import { MAX_BODY_BYTES } from '../../src/http/middleware/body-limit';
 import { securityHeaders } from '../../src/http/middleware/security-headers';
 
 const app = new Hono()

@@ -1,7 +1,7 @@
 // /account/applications: the developer pages (issue 4). A signed-in user lists, registers, edits, rotates the secret
 // of and deletes their own applications; the settings pass the same validation as POST /oauth/register (RFC 7591).
 import { Hono, type Context } from 'hono';
-import { defaultScopes, REGISTRABLE_OPENID_SCOPES } from '../oauth/client-metadata';
+import { defaultScopes, REGISTRABLE_OPENID_SCOPES } from '../oauth/registrable-scopes';
 import { rotateClientSecret, type ClientWithSecret } from '../oauth/client-records';
 import { OAuthError } from '../oauth/errors';
 import { SUPPORTED_GRANT_TYPES } from '../oauth/grants';
@@ -45,7 +45,7 @@ export const applicationPages = new Hono<AppEnv>()
     const user = await sessionUser(c);
     return c.html(<ApplicationsPage clients={await c.get('stores').clients.listByOwner(user.id)} />);
   })
-  // Pre-checked: the scopes a client registered without `scope` gets (client-metadata.ts defaultScopes).
+  // Pre-checked: the scopes a client registered without `scope` gets (registrable-scopes.ts defaultScopes).
   .get('/new', (c) =>
     renderNew(c, { ...NEW_APPLICATION, scopes: defaultScopes(c.get('config').apiScopes, NEW_APPLICATION.grantTypes) }),
   )

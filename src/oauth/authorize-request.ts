@@ -197,8 +197,9 @@ export function authorizationRequestQuery(request: AuthorizationRequest, { after
 }
 
 /**
- * RFC 7636 §4.3. PKCE is required of public clients (RFC 9700 §2.1.1) and optional for confidential ones, which
- * also authenticate at the token endpoint and, with OpenID Connect, can bind the code with `nonce` instead (ibid.).
+ * RFC 7636 §4.3. PKCE is required of public clients (RFC 9700 §2.1.1) and document clients, and optional for other
+ * confidential ones, which also authenticate at the token endpoint and, with OpenID Connect, can bind the code with
+ * `nonce` instead (ibid.).
  */
 function codeChallengeOf(params: RequestParams, client: Client): string | null {
   const challenge = params.get('code_challenge');
@@ -208,6 +209,10 @@ function codeChallengeOf(params: RequestParams, client: Client): string | null {
       throw new OAuthError('invalid_request', 'code_challenge_method was sent without a code_challenge');
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('invalid_request', 'code_challenge is required: public clients must use PKCE with S256');
+    }
+    // MCP requires PKCE of every client, and a document client, even one with a key, is whoever published it.
+    if (client.registrant === METADATA_DOCUMENT_REGISTRANT) {
+      throw new OAuthError('invalid_request', 'code_challenge is required: metadata document clients must use PKCE');
     }
     return null;
   }

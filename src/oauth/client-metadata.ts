@@ -1,16 +1,13 @@
-// Client metadata of the registration endpoints (RFC 7591 §2, RFC 7592 §2.2): validates what a client sends into
-// the registrable fields of a Client record, and turns a Client back into the metadata it is answered with.
-import * as v from 'valibot';
+// Client metadata of the registration endpoints (RFC 7591 §2, RFC 7592 §2.2): the rules between the members (grant
+// and response types, redirect URIs, origins, algorithms) that turn the parsed fields (client-metadata-shape.ts) into
+// the registrable fields of a Client record, and the Client back into the metadata it is answered with.
 import { isLoopbackHost } from '../config';
 import type { Client, ClientType } from '../storage/types';
-import { SUPPORTED_AUTH_METHODS } from './client-auth';
+import { type MetadataFields, parseFields } from './client-metadata-shape';
 import { checkClientKeyMetadata } from './client-key-metadata';
 import { OAuthError } from './errors';
-import { redirectUriProblem, uriCharacterProblem } from './redirect-uri';
-import { parseScope } from './scope';
-
-/** OpenID Connect scopes (OIDC Core §5.4, §11) a client may register besides the API scopes. */
-export const REGISTRABLE_OPENID_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+import { redirectUriProblem } from './redirect-uri';
+import { checkRegisteredScopes, registrableApiScopes } from './registrable-scopes';
 
 /** OAuth 2.1 keeps only the code flow: the implicit (`token`) and hybrid response types are gone. */
 const SUPPORTED_RESPONSE_TYPES = ['code'];
@@ -35,11 +32,6 @@ const SIGNING_ALG_MEMBERS = [
   ['id_token_signed_response_alg', 'id_token_signing_alg_values_supported'],
   ['userinfo_signed_response_alg', 'userinfo_signing_alg_values_supported'],
 ] as const;
-
-// Bounds that keep one registration a small D1 row; the body limit alone would allow 64 KiB of metadata.
-const MAX_LIST_ITEMS = 20;
-const MAX_URI_CHARS = 2000;
-const MAX_TEXT_CHARS = 200;
 
 export interface ClientMetadataPolicy {
   /** The grant types the token endpoint implements now (oauth/grants SUPPORTED_GRANT_TYPES). */
@@ -73,51 +65,6 @@ export type ClientMetadata = Pick<
   | 'metadata'
 >;
 
-const text = (maxChars: number) =>
-  v.pipe(
-    v.string('must be a string'),
-    v.minLength(1, 'must not be empty'),
-    v.maxLength(maxChars, `must be at most ${maxChars} characters`),
-  );
-const list = <T extends v.GenericSchema>(item: T) =>
-  v.pipe(v.array(item, 'must be an array'), v.maxLength(MAX_LIST_ITEMS, `must have at most ${MAX_LIST_ITEMS} entries`));
-const httpsUrl = v.pipe(
-  text(MAX_URI_CHARS),
-  v.check((uri) => uriCharacterProblem(uri) === undefined, 'must not contain whitespace or control characters'),
-  v.check(isHttpsUrl, 'must be an absolute https URL'),
-);
-
-// RFC 7591 §2: members the server does not understand are ignored (a loose object), and null means absent
-// (RFC 7592 §2.2: omitted or null members of an update are deleted).
-const MetadataShape = v.looseObject({
-  client_name: v.nullish(text(MAX_TEXT_CHARS)),
-  token_endpoint_auth_method: v.nullish(
-    v.picklist(
-      SUPPORTED_AUTH_METHODS,
-      (issue) => `${String(issue.input)} is not supported; use ${SUPPORTED_AUTH_METHODS.join(', ')}`,
-    ),
-  ),
-  grant_types: v.nullish(list(text(MAX_URI_CHARS))),
-  response_types: v.nullish(list(text(MAX_TEXT_CHARS))),
-  redirect_uris: v.nullish(list(text(MAX_URI_CHARS))),
-  post_logout_redirect_uris: v.nullish(list(text(MAX_URI_CHARS))),
-  allowed_origins: v.nullish(list(text(MAX_URI_CHARS))),
-  scope: v.nullish(
-    v.pipe(v.string('must be a string'), v.maxLength(MAX_URI_CHARS, `must be at most ${MAX_URI_CHARS} characters`)),
-  ),
-  client_uri: v.nullish(httpsUrl),
-  logo_uri: v.nullish(httpsUrl),
-  tos_uri: v.nullish(httpsUrl),
-  policy_uri: v.nullish(httpsUrl),
-  contacts: v.nullish(list(text(MAX_TEXT_CHARS))),
-  software_id: v.nullish(text(MAX_TEXT_CHARS)),
-  software_version: v.nullish(text(MAX_TEXT_CHARS)),
-  id_token_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
-  dpop_bound_access_tokens: v.nullish(v.boolean('must be a boolean')),
-  userinfo_signed_response_alg: v.nullish(text(MAX_TEXT_CHARS)),
-});
-type MetadataFields = v.InferOutput<typeof MetadataShape>;
-
 /**
  * Validates RFC 7591 §2 metadata and applies its defaults. Throws `invalid_redirect_uri` for a bad redirect URI
  * and `invalid_client_metadata` for anything else (RFC 7591 §3.2.2), naming the member at fault.
@@ -136,7 +83,7 @@ export function validateClientMetadata(input: unknown, policy: ClientMetadataPol
     responseTypes: checkResponseTypes(fields.response_types, grantTypes),
     redirectUris: checkRedirectUris(fields.redirect_uris ?? [], grantTypes, type),
     allowedOrigins: checkOrigins(fields.allowed_origins ?? []),
-    scopes: checkScopes(fields.scope, apiScopesFor(type, policy), grantTypes),
+    scopes: checkRegisteredScopes(fields.scope, registrableApiScopes(type, policy), grantTypes),
     metadata: { ...extraMetadata(fields, type, policy), ...checkClientKeyMetadata(fields, tokenEndpointAuthMethod) },
   };
 }
@@ -153,25 +100,6 @@ export function clientMetadataOf(client: Client): Record<string, unknown> {
     allowed_origins: client.allowedOrigins,
     ...client.metadata,
   };
-}
-
-/** RFC 7591 §3.1: the metadata is a JSON object; an array, a string or null is not. */
-export function assertJsonObject(input: unknown): asserts input is Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new OAuthError('invalid_client_metadata', 'the client metadata must be a JSON object');
-  }
-}
-
-function parseFields(input: unknown): MetadataFields {
-  assertJsonObject(input);
-  const result = v.safeParse(MetadataShape, input, { abortEarly: true });
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const path = (issue.path ?? [])
-    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : String(item.key)))
-    .join('');
-  const code = path.startsWith('redirect_uris') ? 'invalid_redirect_uri' : 'invalid_client_metadata';
-  throw new OAuthError(code, `${path} ${issue.message}`);
 }
 
 function checkGrantTypes(grantTypes: string[], type: ClientType, policy: ClientMetadataPolicy): string[] {
@@ -264,41 +192,6 @@ function originProblem(origin: string): string | undefined {
   return undefined;
 }
 
-function apiScopesFor(type: ClientType, policy: ClientMetadataPolicy): readonly string[] {
-  if (type === 'confidential') return policy.apiScopes;
-  return policy.apiScopes.filter((scope) => !policy.confidentialOnlyScopes?.includes(scope));
-}
-
-function checkScopes(scope: string | null | undefined, apiScopes: readonly string[], grantTypes: string[]): string[] {
-  if (scope == null) return defaultScopes(apiScopes, grantTypes);
-  let scopes: string[];
-  try {
-    scopes = parseScope(scope) ?? [];
-  } catch {
-    throw metadataError('scope', 'must be a space-separated list of scope tokens');
-  }
-  const registrable: readonly string[] = [...apiScopes, ...REGISTRABLE_OPENID_SCOPES];
-  const unknown = scopes.filter((item) => !registrable.includes(item));
-  if (unknown.length > 0) {
-    throw metadataError(
-      'scope',
-      `lists scopes this server does not offer: ${unknown.join(' ')} (offered: ${registrable.join(' ')})`,
-    );
-  }
-  return scopes;
-}
-
-/**
- * The scopes of a client registered without `scope` (OIDC Dynamic Registration has no such member): every API scope,
- * and for a client that acts for users the OpenID scopes, `offline_access` only when it may use refresh tokens.
- */
-export function defaultScopes(apiScopes: readonly string[], grantTypes: readonly string[]): string[] {
-  const actsForUsers = grantTypes.includes('authorization_code') || grantTypes.includes('password');
-  if (!actsForUsers) return [...apiScopes];
-  const offline = grantTypes.includes('refresh_token') ? ['offline_access'] : [];
-  return [...apiScopes, 'openid', 'profile', 'email', ...offline];
-}
-
 function extraMetadata(
   fields: MetadataFields,
   type: ClientType,
@@ -319,10 +212,6 @@ function extraMetadata(
   return Object.fromEntries(
     EXTRA_MEMBERS.filter((member) => fields[member] != null).map((member) => [member, fields[member]]),
   );
-}
-
-function isHttpsUrl(value: string): boolean {
-  return URL.canParse(value) && new URL(value).protocol === 'https:';
 }
 
 function metadataError(member: string, problem: string): OAuthError {

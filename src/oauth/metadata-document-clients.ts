@@ -7,7 +7,11 @@ import type { Client } from '../storage/types';
 import { epochSeconds } from '../tokens/access-token';
 import { clientFromMetadataDocument, isMetadataDocumentUrl } from './client-id-metadata-document';
 import type { ClientMetadataPolicy } from './client-metadata';
-import { type DocumentFetchOptions, fetchMetadataDocument } from './metadata-document-fetch';
+import {
+  assertDocumentJwksUriAllowed,
+  type DocumentFetchOptions,
+  fetchMetadataDocument,
+} from './metadata-document-fetch';
 
 /** Documents one isolate keeps at most; the oldest is dropped first. */
 export const METADATA_DOCUMENT_CACHE_MAX_ENTRIES = 500;
@@ -26,7 +30,9 @@ export function metadataDocumentClients(options: DocumentFetchOptions): Metadata
     if (cached && cached.expiresAtMs > Date.now()) return cached.client;
     cache.delete(url);
     const { document, cacheSeconds } = await fetchMetadataDocument(url, options);
-    const client = await mirror(clientFromMetadataDocument(url, document, policy), store);
+    const validated = clientFromMetadataDocument(url, document, policy);
+    assertDocumentJwksUriAllowed(validated, options.allowLoopbackHttp);
+    const client = await mirror(validated, store);
     if (cacheSeconds > 0) {
       if (cache.size >= METADATA_DOCUMENT_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
       cache.set(url, { client, expiresAtMs: Date.now() + cacheSeconds * 1000 });

@@ -1,7 +1,8 @@
 // Fetching Client ID Metadata Documents safely (draft-ietf-oauth-client-id-metadata-document §6, SSRF): https only,
 // redirects refused, no private or loopback address literal (names resolving to one are stopped in production by the
 // `global_fetch_strictly_public` compatibility flag, wrangler.toml), a size cap, a time limit, and a cache lifetime
-// from the response's Cache-Control within fixed bounds.
+// from the response's Cache-Control within fixed bounds. A document's jwks_uri is held to the same address rules.
+import type { Client } from '../storage/types';
 import { documentError, isMetadataDocumentUrl } from './client-id-metadata-document';
 
 /** Documents are small JSON objects; the draft suggests 5 KB. */
@@ -27,8 +28,7 @@ export interface FetchedDocument {
 
 export async function fetchMetadataDocument(url: string, options: DocumentFetchOptions): Promise<FetchedDocument> {
   if (!isMetadataDocumentUrl(url, options.allowLoopbackHttp)) throw documentError(url, 'is not an https URL');
-  const { hostname } = new URL(url);
-  if (isPrivateAddressLiteral(hostname) && !(options.allowLoopbackHttp && isLoopback(hostname))) {
+  if (isRefusedAddress(new URL(url).hostname, options.allowLoopbackHttp)) {
     throw documentError(url, 'is on a private or loopback address');
   }
   let response: Response;
@@ -95,6 +95,28 @@ function cacheSecondsOf(cacheControl: string | null): number {
   const maxAge = /(^|[\s,])max-age=(\d+)/.exec(directives)?.[2];
   if (maxAge === undefined) return METADATA_DOCUMENT_DEFAULT_CACHE_SECONDS;
   return Math.min(Number(maxAge), METADATA_DOCUMENT_MAX_CACHE_SECONDS);
+}
+
+/**
+ * The `jwks_uri` of a document client is fetched (oauth/client-jwks.ts: no redirects, size and time limits) only
+ * under the document's own rules: https (http only to loopback in local development) and no private address literal,
+ * checked when the document is validated, so a refused one never becomes a client.
+ */
+export function assertDocumentJwksUriAllowed(client: Client, allowLoopbackHttp: boolean): void {
+  const uri = client.metadata.jwks_uri;
+  if (typeof uri !== 'string') return;
+  const { protocol, hostname } = new URL(uri);
+  if (protocol !== 'https:' && !(allowLoopbackHttp && protocol === 'http:' && isLoopback(hostname))) {
+    throw documentError(client.id, 'has a jwks_uri that is not https');
+  }
+  if (isRefusedAddress(hostname, allowLoopbackHttp)) {
+    throw documentError(client.id, 'has a jwks_uri on a private or loopback address');
+  }
+}
+
+/** Not a public address, and not the loopback that local development (allowLoopbackHttp) allows. */
+function isRefusedAddress(hostname: string, allowLoopbackHttp: boolean): boolean {
+  return isPrivateAddressLiteral(hostname) && !(allowLoopbackHttp && isLoopback(hostname));
 }
 
 function isLoopback(hostname: string): boolean {

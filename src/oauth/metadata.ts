@@ -7,7 +7,7 @@ import { PROMPT_VALUES } from './authorize-request';
 import { CLAIMS_SUPPORTED } from './claims';
 import { enabledAuthMethods } from './client-auth';
 import { ASYMMETRIC_SIGNING_ALGORITHMS, HMAC_SIGNING_ALGORITHMS } from './client-key-metadata';
-import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
+import { REGISTRABLE_OPENID_SCOPES } from './registrable-scopes';
 import { SUPPORTED_GRANT_TYPES } from './grants';
 import { CODE_CHALLENGE_METHODS } from './pkce';
 import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from './request-object';

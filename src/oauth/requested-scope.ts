@@ -2,7 +2,7 @@
 // asked for, if the client may ask for all of it; without a scope parameter, the client's registered API scopes.
 import type { Config } from '../config';
 import type { Client } from '../storage/types';
-import { REGISTRABLE_OPENID_SCOPES } from './client-metadata';
+import { REGISTRABLE_OPENID_SCOPES } from './registrable-scopes';
 import { OAuthError } from './errors';
 import { isOpenRegistration } from './registrant';
 import { narrowScope, parseScope } from './scope';

@@ -1,5 +1,5 @@
 // Operator-defined API scopes (the SCOPES var): each scope's consent-page description, the resources (RFC 8707) it
-// applies to, and whether public clients may have it. The OpenID scopes (client-metadata.ts) are not configurable.
+// applies to, and whether public clients may have it. The OpenID scopes (registrable-scopes.ts) are not configurable.
 import { parseScope } from './scope';
 
 export interface ScopeDefinition {

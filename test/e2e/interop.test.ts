@@ -183,6 +183,9 @@ describe('Authlib (Python backend)', () => {
   });
 });
 
+/** fetchProtectedResource's last three arguments: no body, no extra headers, and the DPoP handle. */
+const withDPoP = (DPoP: openid.DPoPHandle) => [undefined, undefined, { DPoP }] as const;
+
 describe('openid-client with DPoP (RFC 9449, getDPoPHandle)', () => {
   const discover = (clientId: string, auth: openid.ClientAuth) =>
     openid.discovery(new URL(server.issuer), clientId, undefined, auth, { execute: [openid.allowInsecureRequests] });
@@ -194,24 +197,15 @@ describe('openid-client with DPoP (RFC 9449, getDPoPHandle)', () => {
     expect(tokens.token_type).toBe('dpop');
 
     const api = new URL(`${server.issuer}/api/unicorns`);
-    const response = await openid.fetchProtectedResource(
-      config,
-      tokens.access_token,
-      api,
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP,
-      },
-    );
-    expect(response.status).toBe(200);
+    expect(
+      (await openid.fetchProtectedResource(config, tokens.access_token, api, 'GET', ...withDPoP(DPoP))).status,
+    ).toBe(200);
     const asBearer = await fetch(api, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
     expect(asBearer.status).toBe(401);
     // Another key of the same library cannot use it either.
     const thief = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('ES256'));
     await expect(
-      openid.fetchProtectedResource(config, tokens.access_token, api, 'GET', undefined, undefined, { DPoP: thief }),
+      openid.fetchProtectedResource(config, tokens.access_token, api, 'GET', ...withDPoP(thief)),
     ).rejects.toMatchObject({
       status: 401,
       cause: [{ scheme: 'bearer' }, { scheme: 'dpop', parameters: { error: 'invalid_dpop_proof' } }],
@@ -260,18 +254,9 @@ describe('openid-client with DPoP (RFC 9449, getDPoPHandle)', () => {
     const refreshed = await openid.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
     expect(refreshed.token_type).toBe('dpop');
     const api = new URL(`${server.issuer}/api/unicorns`);
-    const response = await openid.fetchProtectedResource(
-      config,
-      refreshed.access_token,
-      api,
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP,
-      },
-    );
-    expect(response.status).toBe(200);
+    expect(
+      (await openid.fetchProtectedResource(config, refreshed.access_token, api, 'GET', ...withDPoP(DPoP))).status,
+    ).toBe(200);
     // §5.0: the public client's refresh token is bound to its key; another key cannot redeem it.
     const thief = openid.getDPoPHandle(config, await openid.randomDPoPKeyPair('EdDSA'));
     await expect(

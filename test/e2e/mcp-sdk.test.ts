@@ -4,37 +4,86 @@
 // RFC 9728 metadata, which names the issuer (RFC 8414), where the SDK registers (RFC 7591) and authorizes with PKCE
 // and `resource` (RFC 8707); the login and consent pages are driven headless. Then tools are listed and called, a
 // write tool's 403 insufficient_scope makes the client step up through consent, and the token is refreshed. A token
-// for another resource is refused by the MCP server, and the MCP server's token by the sample API.
+// for another resource is refused by the MCP server, and the MCP server's token by the sample API. Two more clients
+// name Client ID Metadata Documents that this test serves over https on a loopback origin, which the issuer's
+// workerd fetches with TLS verified against the test's own authority (test-tls.ts): a public one, and one that
+// authenticates with private_key_jwt, its assertions signed by the SDK's createPrivateKeyJwtAuth.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type AddClientAuthentication, auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Miniflare, Request as MiniflareRequest } from 'miniflare';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningKeySet } from '../../src/tokens/generate-key';
 import { HeadlessPages } from './headless-pages';
 import { bundleWorker, compatibilityDateOf, migrate, startWorkers } from './workers';
 
-const ISSUER = 'https://issuer.test';
+/**
+ * A loopback issuer, as under `npm start`: CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST, which lets it fetch a document
+ * from a loopback origin, is refused for any other. Requests reach it through dispatchFetch; nothing listens here.
+ */
+const ISSUER = 'http://127.0.0.1:18787';
 const MCP_ORIGIN = 'https://mcp.test';
 const MCP_RESOURCE = `${MCP_ORIGIN}/mcp`;
 const MCP_CONFIG = 'examples/mcp-server/wrangler.toml';
 const REDIRECT_URI = 'http://127.0.0.1:33418/callback';
-/** The CIMD client's document, served by this test to the issuer's outbound fetch (Miniflare's outboundService). */
-const CIMD_URL = 'https://client.test/mcp-client.json';
-const CIMD_DOCUMENT = {
-  client_id: CIMD_URL,
-  client_name: 'MCP SDK client (metadata document)',
-  redirect_uris: [REDIRECT_URI],
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'none',
-};
+/** The CIMD clients' document server: https on 127.0.0.1, its origin known once it listens (`https://localhost:…`). */
+let documentServer: Server;
+let documentOrigin = '';
+const PUBLIC_DOCUMENT_PATH = '/mcp-client.json';
+const KEY_DOCUMENT_PATH = '/mcp-key-client.json';
+/** The private_key_jwt client's key pair; the document publishes the public half as `jwks`. */
+let clientKey: { privateJwk: JWK; publicJwk: JWK };
+/** The documents by path: a public client, and one that authenticates with private_key_jwt. */
+function documentAt(path: string): Record<string, unknown> | undefined {
+  const common = {
+    client_id: `${documentOrigin}${path}`,
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  };
+  if (path === PUBLIC_DOCUMENT_PATH) {
+    return { ...common, client_name: 'MCP SDK client (metadata document)', token_endpoint_auth_method: 'none' };
+  }
+  if (path === KEY_DOCUMENT_PATH) {
+    return {
+      ...common,
+      client_name: 'MCP SDK client with a key (metadata document)',
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [clientKey.publicJwk] },
+    };
+  }
+  return undefined;
+}
+/** Paths the issuer asked the document server for. */
 const documentFetches: string[] = [];
+
+/** Serves the documents over TLS with the certificate global-setup.ts made. */
+async function startDocumentServer(): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  clientKey = { privateJwk: await exportJWK(privateKey), publicJwk: { ...(await exportJWK(publicKey)), kid: 'k1' } };
+  const { cert, key } = inject('loopbackTls');
+  documentServer = createServer({ cert, key }, (request, response) => {
+    documentFetches.push(request.url ?? '');
+    const document = documentAt(request.url ?? '');
+    if (!document) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' });
+    response.end(JSON.stringify(document));
+  });
+  await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
+  documentOrigin = `https://localhost:${(documentServer.address() as AddressInfo).port}`;
+}
 const SCOPES = {
   read: { description: 'Read your data' },
   write: { description: 'Create, change and delete your data' },
@@ -68,8 +117,14 @@ async function route(input: string | URL | Request, init?: RequestInit): Promise
  * refresh token, because SDK 1.32 answers insufficient_scope by refreshing, which cannot widen a grant (docs/mcp.md).
  */
 class TestProvider implements OAuthClientProvider {
-  /** Set: the client is known by this Client ID Metadata Document instead of registering. */
-  constructor(readonly clientMetadataUrl?: string) {}
+  /**
+   * `clientMetadataUrl` set: the client is known by this Client ID Metadata Document instead of registering;
+   * `addClientAuthentication` set: it authenticates at the token endpoint so (private_key_jwt) instead of `none`.
+   */
+  constructor(
+    readonly clientMetadataUrl?: string,
+    readonly addClientAuthentication?: AddClientAuthentication,
+  ) {}
   information: OAuthClientInformationMixed | undefined;
   saved: OAuthTokens | undefined;
   verifier = '';
@@ -150,6 +205,7 @@ let client: Client;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'portcullis-mcp-'));
+  await startDocumentServer();
   const [issuerScript, mcpScript] = await Promise.all([
     bundleWorker('wrangler.toml', join(directory, 'issuer')),
     bundleWorker(MCP_CONFIG, join(directory, 'mcp')),
@@ -165,13 +221,9 @@ beforeAll(async () => {
         REGISTRATION_POLICY: 'open',
         RESOURCES: MCP_RESOURCE,
         SCOPES: JSON.stringify(SCOPES),
+        CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST: 'true',
       },
       d1Databases: { DB: 'portcullis-mcp' },
-      outboundService: async (request: MiniflareRequest) => {
-        documentFetches.push(request.url);
-        if (request.url !== CIMD_URL) return new Response('not found', { status: 404 });
-        return Response.json(CIMD_DOCUMENT, { headers: { 'Cache-Control': 'max-age=300' } }) as never;
-      },
     },
   ]);
   await migrate(issuer, 'portcullis');
@@ -200,6 +252,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await Promise.all([mcp?.dispose(), issuer?.dispose()]);
+  documentServer?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
@@ -333,22 +386,66 @@ describe('the MCP SDK client against examples/mcp-server and the issuer', () => 
 });
 
 describe('the MCP SDK client known by a Client ID Metadata Document', () => {
-  it('skips registration: the issuer fetches the document once, consent names its host, and the tools work', async () => {
+  /** Connects a client known by the document at `path`: the 401, consent (naming the host), the code, the tools. */
+  async function connectWithDocument(path: string, addClientAuthentication?: AddClientAuthentication) {
+    const clientId = `${documentOrigin}${path}`;
     const pagesBefore = pages.consentPage;
-    provider = new TestProvider(CIMD_URL);
+    provider = new TestProvider(clientId, addClientAuthentication);
     const metadataClient = new Client({ name: 'portcullis-e2e-cimd', version: '1.0.0' });
     await expect(metadataClient.connect(transport())).rejects.toThrow(/Unauthorized/);
-    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(CIMD_URL);
+    expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(clientId);
     const code = await completeAuthorization();
     expect(pages.consentPage).not.toBe(pagesBefore);
-    expect(pages.consentPage).toContain('Application published by <strong>client.test</strong>');
-    expect(pages.consentPage).toContain('MCP SDK client (metadata document)');
+    expect(pages.consentPage).toContain(`Application published by <strong>${new URL(clientId).host}</strong>`);
+    expect(pages.consentPage).toContain(String(documentAt(path)!.client_name));
     const connected = transport();
     await connected.finishAuth(code);
-    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: CIMD_URL, aud: MCP_RESOURCE });
+    expect(decodeJwt(provider.saved!.access_token)).toMatchObject({ client_id: clientId, aud: MCP_RESOURCE });
     await metadataClient.connect(connected);
     expect((await metadataClient.listTools()).tools).toHaveLength(3);
     await metadataClient.close();
-    expect(documentFetches).toEqual([CIMD_URL]);
+  }
+
+  it('skips registration: the issuer fetches the document once, consent names its host, and the tools work', async () => {
+    await connectWithDocument(PUBLIC_DOCUMENT_PATH);
+    // Fetched once over TLS by the issuer's workerd, then served from its cache (max-age=300).
+    expect(documentFetches).toEqual([PUBLIC_DOCUMENT_PATH]);
+  });
+
+  it('authenticates a document client with private_key_jwt, the SDK signing the assertions, and refreshes', async () => {
+    const clientId = `${documentOrigin}${KEY_DOCUMENT_PATH}`;
+    const signAssertion = createPrivateKeyJwtAuth({
+      issuer: clientId,
+      subject: clientId,
+      privateKey: { ...clientKey.privateJwk },
+      alg: 'ES256',
+      lifetimeSeconds: 60,
+    });
+    const assertions: string[] = [];
+    const addClientAuthentication: AddClientAuthentication = async (headers, params, url, metadata) => {
+      await signAssertion(headers, params, url, metadata);
+      assertions.push(params.get('client_assertion')!);
+    };
+    await connectWithDocument(KEY_DOCUMENT_PATH, addClientAuthentication);
+    expect(decodeJwt(assertions[0]!)).toMatchObject({ iss: clientId, sub: clientId, aud: ISSUER });
+    expect(await auth(provider, { serverUrl: MCP_RESOURCE, fetchFn: clientFetch })).toBe('AUTHORIZED');
+    expect(assertions).toHaveLength(2);
+    expect(documentFetches).toEqual([PUBLIC_DOCUMENT_PATH, KEY_DOCUMENT_PATH]);
+
+    // The same code exchange without the key is not this client: `none` is not what its document names.
+    const anonymous = await route(`${ISSUER}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: provider.saved!.refresh_token!,
+        client_id: clientId,
+      }).toString(),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'client authentication failed',
+    });
   });
 });

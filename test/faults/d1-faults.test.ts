@@ -5,7 +5,7 @@ import { env } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashOpaqueToken } from '../../src/tokens/opaque';
 import { createTestApp } from '../helpers/app';
-import { createCodeClient, issueTestCode, REDIRECT_URI, signIn } from '../helpers/authorization';
+import { codeForNewUser, createCodeClient, REDIRECT_URI, signIn } from '../helpers/authorization';
 import { codeRequest, hiddenField } from '../helpers/authorize';
 import { loginAs, TestBrowser } from '../helpers/browser';
 import { faultyD1, type FaultyD1 } from '../helpers/faulty-d1';
@@ -151,8 +151,7 @@ describe('D1 fault injection: never half a state change', () => {
     await injectEveryFault({
       async prepare(send) {
         const client = await createCodeClient();
-        const { user } = await createTestUser();
-        const code = await issueTestCode(client.client, user);
+        const code = await codeForNewUser(client);
         const hash = await hashOpaqueToken(code.code);
         return {
           act: tokenRequest(send, client.client.id, client.secret, {

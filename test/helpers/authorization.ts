@@ -9,6 +9,7 @@ import type { Client, User } from '../../src/storage/types';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { createTestClient, type TestClient } from './clients';
 import { basicAuthorization, postForm } from './http';
+import { createTestUser } from './users';
 
 export const REDIRECT_URI = 'https://app.example/callback';
 export const OIDC_CLIENT_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'read', 'write'];
@@ -61,6 +62,15 @@ export async function issueTestCode(
     },
   );
   return { code, verifier };
+}
+
+/** A code issued to `testClient` for a new user: the fixture of tests about the code, not about who consented. */
+export async function codeForNewUser(
+  testClient: TestClient,
+  overrides: Partial<AuthorizationCodeBinding> = {},
+): Promise<TestCode> {
+  const { user } = await createTestUser();
+  return issueTestCode(testClient.client, user, overrides);
 }
 
 /** Client authentication as the client registered it: Basic, or client_id in the form for public clients. */
@@ -140,6 +150,11 @@ export async function signIn(
   const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user, overrides));
   if (response.status !== 200) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
   return response.json<TokenSet>();
+}
+
+/** The token endpoint's `invalid_grant` (RFC 6749 §5.2), with this description. */
+export function expectInvalidGrant(response: Response, description: string): Promise<void> {
+  return expectOAuthError(response, 400, 'invalid_grant', description);
 }
 
 /** Asserts an RFC 6749 §5.2 error response exactly: status, no-store, and the whole JSON body. */

@@ -11,27 +11,24 @@ import { TEST_ISSUER } from '../helpers/constants';
 import { postForm, send } from '../helpers/http';
 import { bearer, register, sendJson } from '../helpers/registration';
 import {
+  assertionKeyOf,
   CLIENT_ASSERTION_TYPE,
+  CLIENT_AUTHENTICATION_FAILED,
   privateKeyJwtClientRecord,
   signClientAssertion,
   signingKeyPair,
-  type SigningKeyPair,
 } from '../fixtures/jwt-client';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const FAILED = 'client authentication failed';
+const FAILED = CLIENT_AUTHENTICATION_FAILED;
 
 async function createJwtClient(overrides: Parameters<typeof privateKeyJwtClientRecord>[2] = {}, alg = 'ES256') {
   const record = await privateKeyJwtClientRecord(`jwt-${crypto.randomUUID()}`, 'JWT client', overrides, alg);
   await storesFor(env.DB).clients.create(record.client);
   return record;
-}
-
-function signingKey(key: SigningKeyPair) {
-  return { privateKey: key.privateKey, alg: key.alg, kid: key.publicJwk.kid };
 }
 
 function withAssertion(assertion: string, path = '/oauth/token', form: Record<string, string> = {}) {
@@ -52,14 +49,14 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
     ['introspection', '/oauth/introspect'],
   ])('authenticates a client at the %s endpoint', async (_, path) => {
     const { client, key } = await createJwtClient();
-    const response = await withAssertion(await signClientAssertion(client.id, signingKey(key), TEST_ISSUER), path);
+    const response = await withAssertion(await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER), path);
     expect(response.status).toBe(200);
   });
 
   it('accepts the token endpoint URL as aud, and RS256, PS256 and EdDSA keys', async () => {
     for (const alg of ['RS256', 'PS256', 'EdDSA']) {
       const { client, key } = await createJwtClient({}, alg);
-      const assertion = await signClientAssertion(client.id, signingKey(key), `${TEST_ISSUER}/oauth/token`);
+      const assertion = await signClientAssertion(client.id, assertionKeyOf(key), `${TEST_ISSUER}/oauth/token`);
       expect((await withAssertion(assertion)).status, alg).toBe(200);
     }
   });
@@ -73,25 +70,25 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
     ['another iss than sub', { iss: 'someone-else' }],
   ])('refuses an assertion with %s (RFC 7523 §3)', async (_, claims) => {
     const { client, key } = await createJwtClient();
-    const assertion = await signClientAssertion(client.id, signingKey(key), TEST_ISSUER, { claims });
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER, { claims });
     await expectOAuthError(await withAssertion(assertion), 401, 'invalid_client', FAILED);
   });
 
   it('refuses a replayed jti (RFC 7523 §3 item 7)', async () => {
     const { client, key } = await createJwtClient();
-    const assertion = await signClientAssertion(client.id, signingKey(key), TEST_ISSUER);
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER);
     expect((await withAssertion(assertion)).status).toBe(200);
     await expectOAuthError(await withAssertion(assertion), 401, 'invalid_client', FAILED);
   });
 
   it('refuses an unknown kid and a key the client did not register', async () => {
     const { client, key } = await createJwtClient();
-    const unknownKid = await signClientAssertion(client.id, { ...signingKey(key), kid: 'nope' }, TEST_ISSUER);
+    const unknownKid = await signClientAssertion(client.id, { ...assertionKeyOf(key), kid: 'nope' }, TEST_ISSUER);
     await expectOAuthError(await withAssertion(unknownKid), 401, 'invalid_client', FAILED);
     const stranger = await signingKeyPair();
     const foreign = await signClientAssertion(
       client.id,
-      { ...signingKey(stranger), kid: key.publicJwk.kid },
+      { ...assertionKeyOf(stranger), kid: key.publicJwk.kid },
       TEST_ISSUER,
     );
     await expectOAuthError(await withAssertion(foreign), 401, 'invalid_client', FAILED);
@@ -102,7 +99,7 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
     const { client } = await createJwtClient({
       metadata: { jwks: { keys: [rsa.publicJwk] }, token_endpoint_auth_signing_alg: 'PS256' },
     });
-    const assertion = await signClientAssertion(client.id, signingKey(rsa), TEST_ISSUER);
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(rsa), TEST_ISSUER);
     await expectOAuthError(await withAssertion(assertion), 401, 'invalid_client', FAILED);
   });
 
@@ -121,7 +118,7 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
 
   it('refuses a client_id that is not the assertion subject, and a wrong assertion type', async () => {
     const { client, key } = await createJwtClient();
-    const assertion = await signClientAssertion(client.id, signingKey(key), TEST_ISSUER);
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER);
     await expectOAuthError(
       await withAssertion(assertion, '/oauth/token', { client_id: 'other' }),
       400,
@@ -138,7 +135,7 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
 
   it('refuses an assertion from a client registered for another method', async () => {
     const { client, key } = await createJwtClient({ tokenEndpointAuthMethod: 'client_secret_basic' });
-    const assertion = await signClientAssertion(client.id, signingKey(key), TEST_ISSUER);
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER);
     await expectOAuthError(await withAssertion(assertion), 401, 'invalid_client', FAILED);
   });
 });
@@ -151,7 +148,7 @@ describe('private_key_jwt with a jwks_uri', () => {
       .spyOn(globalThis, 'fetch')
       .mockImplementation(async () => Response.json({ keys: [published.publicJwk] }));
     const { client } = await createJwtClient({ metadata: { jwks_uri: jwksUri } });
-    const first = await signClientAssertion(client.id, signingKey(published), TEST_ISSUER);
+    const first = await signClientAssertion(client.id, assertionKeyOf(published), TEST_ISSUER);
     expect((await withAssertion(first)).status).toBe(200);
     // No redirects followed, and a time limit on every fetch (CLIENT_JWKS_LIMITS).
     expect(fetchSpy).toHaveBeenCalledWith(
@@ -160,7 +157,7 @@ describe('private_key_jwt with a jwks_uri', () => {
     );
 
     published = await signingKeyPair();
-    const rotated = await signClientAssertion(client.id, signingKey(published), TEST_ISSUER);
+    const rotated = await signClientAssertion(client.id, assertionKeyOf(published), TEST_ISSUER);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
     expect((await withAssertion(rotated)).status).toBe(200);
@@ -171,13 +168,13 @@ describe('private_key_jwt with a jwks_uri', () => {
     const key = await signingKeyPair();
     const { client } = await createJwtClient({ metadata: { jwks_uri: 'https://client.example/big.json' } });
     vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('x'.repeat(70_000)));
-    const assertion = await signClientAssertion(client.id, signingKey(key), TEST_ISSUER);
+    const assertion = await signClientAssertion(client.id, assertionKeyOf(key), TEST_ISSUER);
     await expectOAuthError(await withAssertion(assertion), 401, 'invalid_client', FAILED);
     const other = await createJwtClient({ metadata: { jwks_uri: 'https://client.example/moved.json' } });
     vi.spyOn(globalThis, 'fetch').mockImplementation(
       async () => new Response(null, { status: 302, headers: { Location: 'https://evil.example/jwks.json' } }),
     );
-    const redirected = await signClientAssertion(other.client.id, signingKey(other.key), TEST_ISSUER);
+    const redirected = await signClientAssertion(other.client.id, assertionKeyOf(other.key), TEST_ISSUER);
     await expectOAuthError(await withAssertion(redirected), 401, 'invalid_client', FAILED);
   });
 });

@@ -293,6 +293,44 @@ describe('garbage input to the pages', () => {
     }
   });
 
+  it.each([
+    '/login',
+    '/signup',
+    '/account/applications/new',
+    '/account/security',
+    '/oauth/authorize/consent',
+    '/device',
+  ])('answers a form over 64 KiB posted to %s with the HTML 413 page, styled, before reading it', async (path) => {
+    const oversized = new URLSearchParams({ padding: 'x'.repeat(70 * 1024) }).toString();
+    const response = await send(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://issuer.test' },
+      body: oversized,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('Request too large');
+    expect(html).toContain('the request body exceeds 65536 bytes');
+  });
+
+  it('keeps the 413 JSON for a JSON sign-up and for the protocol endpoints', async () => {
+    const padding = 'x'.repeat(70 * 1024);
+    for (const [path, contentType] of [
+      ['/signup', 'application/json'],
+      ['/oauth/token', 'application/x-www-form-urlencoded'],
+    ] as const) {
+      const response = await send(path, { method: 'POST', headers: { 'Content-Type': contentType }, body: padding });
+      expect(response.status, path).toBe(413);
+      expect(await response.json()).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request body exceeds 65536 bytes',
+      });
+    }
+  });
+
   it('answers an over-long username and password with the normal failure', async () => {
     const browser = new TestBrowser();
     await browser.get('/login');

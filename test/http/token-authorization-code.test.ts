@@ -12,6 +12,7 @@ import {
   issueTestCode,
   refreshWith,
   REDIRECT_URI,
+  codeForNewUser,
 } from '../helpers/authorization';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../helpers/constants';
 import { publishedKeys } from '../helpers/http';
@@ -89,16 +90,14 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('lets a public client redeem its code with the PKCE verifier and client_id alone', async () => {
     const testClient = await createPublicCodeClient();
-    const { user } = await createTestUser();
-    const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user));
+    const response = await exchangeCode(testClient, await codeForNewUser(testClient));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(CODE_FLOW_TOKEN_RESPONSE);
   });
 
   it('signs the ID Token with the algorithm the client registered', async () => {
     const testClient = await createCodeClient({ metadata: { id_token_signed_response_alg: 'ES256' } });
-    const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<
+    const body = await (await exchangeCode(testClient, await codeForNewUser(testClient))).json<
       Record<string, string>
     >();
     expect(decodeProtectedHeader(body.id_token!).alg).toBe('ES256');
@@ -138,9 +137,8 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('issues a refresh token for offline_access only, when openid is requested (OIDC Core §11)', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
     const body = await (
-      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['openid', 'read'] }))
+      await exchangeCode(testClient, await codeForNewUser(testClient, { scopes: ['openid', 'read'] }))
     ).json();
     expect(body).toEqual({
       access_token: expect.any(String),
@@ -153,9 +151,8 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('issues a refresh token but no ID Token to a plain OAuth request of a client with the refresh_token grant', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
     const body = await (
-      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { scopes: ['read', 'write'] }))
+      await exchangeCode(testClient, await codeForNewUser(testClient, { scopes: ['read', 'write'] }))
     ).json();
     expect(body).toEqual({
       access_token: expect.any(String),
@@ -168,8 +165,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('issues no refresh token to a client without the refresh_token grant, even for offline_access', async () => {
     const testClient = await createCodeClient({ grantTypes: ['authorization_code'] });
-    const { user } = await createTestUser();
-    const body = await (await exchangeCode(testClient, await issueTestCode(testClient.client, user))).json<
+    const body = await (await exchangeCode(testClient, await codeForNewUser(testClient))).json<
       Record<string, unknown>
     >();
     expect(body.refresh_token).toBeUndefined();
@@ -178,9 +174,8 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('scopes the access token to the resources the code was issued for (RFC 8707 §2.2)', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
     const body = await (
-      await exchangeCode(testClient, await issueTestCode(testClient.client, user, { resources: [TEST_AUDIENCE] }))
+      await exchangeCode(testClient, await codeForNewUser(testClient, { resources: [TEST_AUDIENCE] }))
     ).json<Record<string, string>>();
     const { payload } = await jwtVerify(body.access_token!, await publishedKeys(), { issuer: TEST_ISSUER });
     expect(payload.aud).toBe(TEST_AUDIENCE);
@@ -188,8 +183,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('refuses a resource the code was not issued for with invalid_target (RFC 8707 §2.2)', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
-    const response = await exchangeCode(testClient, await issueTestCode(testClient.client, user), {
+    const response = await exchangeCode(testClient, await codeForNewUser(testClient), {
       resource: TEST_AUDIENCE,
     });
     await expectOAuthError(response, 400, 'invalid_target', `the grant does not cover the resource: ${TEST_AUDIENCE}`);
@@ -197,8 +191,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 
   it('redeems a code exactly once when two requests race', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     const responses = await Promise.all([exchangeCode(testClient, code), exchangeCode(testClient, code)]);
     expect(responses.map((response) => response.status).sort()).toEqual([200, 400]);
   });
@@ -207,8 +200,7 @@ describe('POST /oauth/token grant_type=authorization_code', () => {
 describe('authorization_code errors', () => {
   it('refuses a replayed code and revokes the refresh token issued from it (RFC 6749 §4.1.2)', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     const first = await (await exchangeCode(testClient, code)).json<Record<string, string>>();
 
     await expectOAuthError(
@@ -234,8 +226,7 @@ describe('authorization_code errors', () => {
   it('refuses a code after its 60 seconds', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     vi.setSystemTime(Date.now() + 60_000);
     await expectOAuthError(
       await exchangeCode(testClient, code),

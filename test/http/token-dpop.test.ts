@@ -11,17 +11,16 @@ import {
   createPublicCodeClient,
   exchangeCode,
   expectOAuthError,
-  issueTestCode,
   postAsClient,
   refreshWith,
   type TokenSet,
+  codeForNewUser,
 } from '../helpers/authorization';
 import { createTestApp } from '../helpers/app';
 import { createTestClient, type TestClient } from '../helpers/clients';
 import { createProofKey, expectBoundRefreshRefused, tokenProof, type ProofKey } from '../helpers/dpop';
 import { basicAuthorization, send } from '../helpers/http';
 import { register, registerClientCredentialsClient } from '../helpers/registration';
-import { createTestUser } from '../helpers/users';
 
 const clientCredentials = (testClient: TestClient, headers: Record<string, string> = {}) =>
   postAsClient(testClient, '/oauth/token', { grant_type: 'client_credentials' }, headers);
@@ -112,9 +111,8 @@ describe('POST /oauth/token with a DPoP proof (RFC 9449 §5)', () => {
 describe('DPoP-bound codes and refresh tokens', () => {
   it('binds a public client refresh token to the key: refused without a proof or with another key (§5.0)', async () => {
     const testClient = await createPublicCodeClient();
-    const { user } = await createTestUser();
     const [key, otherKey] = await Promise.all([createProofKey(), createProofKey()]);
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     const first = await boundTokens(await exchangeCode(testClient, code, {}, { DPoP: await tokenProof(key) }), key);
 
     const refresh = (headers: Record<string, string>) =>
@@ -137,9 +135,8 @@ describe('DPoP-bound codes and refresh tokens', () => {
 
   it('leaves a confidential client refresh token unbound: it authenticates, and may move to a new key', async () => {
     const testClient = await createCodeClient();
-    const { user } = await createTestUser();
     const key = await createProofKey();
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     const first = await boundTokens(await exchangeCode(testClient, code, {}, { DPoP: await tokenProof(key) }), key);
     const refreshed = await refreshWith(testClient, first.refresh_token!);
     expect(await refreshed.json()).toEqual(CODE_FLOW_TOKEN_RESPONSE);
@@ -147,10 +144,9 @@ describe('DPoP-bound codes and refresh tokens', () => {
 
   it('redeems a code bound with dpop_jkt only with a proof of that key (§10)', async () => {
     const testClient = await createPublicCodeClient();
-    const { user } = await createTestUser();
     const [key, otherKey] = await Promise.all([createProofKey(), createProofKey()]);
     const exchange = async (headers: Record<string, string>) =>
-      exchangeCode(testClient, await issueTestCode(testClient.client, user, { dpopJkt: key.jkt }), {}, headers);
+      exchangeCode(testClient, await codeForNewUser(testClient, { dpopJkt: key.jkt }), {}, headers);
 
     await expectOAuthError(
       await exchange({}),
@@ -199,8 +195,7 @@ describe('clients that must use DPoP', () => {
   it('refuses a public client without a proof when DPOP_REQUIRED_FOR_PUBLIC_CLIENTS is true', async () => {
     const { request } = createTestApp({ DPOP_REQUIRED_FOR_PUBLIC_CLIENTS: 'true' });
     const testClient = await createPublicCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(testClient.client, user);
+    const code = await codeForNewUser(testClient);
     const form = (extra: Record<string, string>) => ({
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...extra },

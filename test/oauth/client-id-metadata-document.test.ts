@@ -11,35 +11,34 @@ import { DEFAULT_SCOPE_DEFINITIONS } from '../../src/oauth/scope-definitions';
 import { storesFor } from '../../src/storage/stores';
 import { createTestApp } from '../helpers/app';
 import { codeRequest, redirectParams, signedInBrowserOn } from '../helpers/authorize';
+import {
+  DOCUMENT,
+  DOCUMENT_CLIENT_ID,
+  DOCUMENT_REDIRECT,
+  type DocumentServer,
+  documentServer,
+  freshDocumentUrl,
+} from '../helpers/metadata-documents';
 
-const CLIENT_ID = 'https://client.example/oauth/metadata.json';
-const REDIRECT = 'https://client.example/callback';
-const DOCUMENT = {
-  client_id: CLIENT_ID,
-  client_name: 'Example MCP client',
-  redirect_uris: [REDIRECT],
-  grant_types: ['authorization_code', 'refresh_token'],
-  token_endpoint_auth_method: 'none',
-  scope: 'read',
+const CLIENT_ID = DOCUMENT_CLIENT_ID;
+const REDIRECT = DOCUMENT_REDIRECT;
+/** A public EC key (RFC 7517 appendix A.1). */
+const PUBLIC_JWKS = {
+  keys: [
+    {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4',
+      y: '4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM',
+    },
+  ],
 };
 const POLICY = clientMetadataPolicy(DEFAULT_SCOPE_DEFINITIONS, {
   firstParty: false,
   idTokenSigningAlgorithms: ['ES256'],
 });
 
-/** A document server: each call is counted and answered with `respond()`. */
-function documentServer(respond: () => Response = () => Response.json(DOCUMENT)) {
-  const requests: Request[] = [];
-  return {
-    requests,
-    fetch: async (request: Request) => {
-      requests.push(request);
-      return respond();
-    },
-  };
-}
-
-const fetchWith = (server: ReturnType<typeof documentServer>, url = CLIENT_ID) =>
+const fetchWith = (server: DocumentServer, url = CLIENT_ID) =>
   fetchMetadataDocument(url, { fetch: server.fetch, allowLoopbackHttp: false, timeoutMs: 200 });
 
 describe('the document (draft §4.1)', () => {
@@ -56,14 +55,35 @@ describe('the document (draft §4.1)', () => {
     });
   });
 
-  it.each([
+  it('becomes a confidential client with the keys of its jwks for private_key_jwt', () => {
+    const document = { ...DOCUMENT, token_endpoint_auth_method: 'private_key_jwt', jwks: PUBLIC_JWKS };
+    expect(clientFromMetadataDocument(CLIENT_ID, document, POLICY)).toMatchObject({
+      type: 'confidential',
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      metadata: { jwks: PUBLIC_JWKS },
+      secretHash: null,
+    });
+  });
+
+  it.each<[string, object, RegExp]>([
     ['a client_id other than its URL', { client_id: 'https://evil.example/metadata.json' }, /names another client_id/],
     ['no client_name', { client_name: undefined }, /has no client_name/],
     ['a client_secret', { client_secret: 's3cret' }, /must not contain client_secret/],
+    ...['client_secret_basic', 'client_secret_post', 'client_secret_jwt'].map((method): [string, object, RegExp] => [
+      `the secret-based auth method ${method}`,
+      { token_endpoint_auth_method: method },
+      /must use token_endpoint_auth_method none or private_key_jwt/,
+    ]),
+    ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, /jwks or jwks_uri is required/],
     [
-      'a secret-based auth method',
-      { token_endpoint_auth_method: 'client_secret_basic' },
-      /token_endpoint_auth_method none/,
+      'private_key_jwt with both jwks and jwks_uri (RFC 7591 §2)',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: PUBLIC_JWKS, jwks_uri: 'https://client.example/jwks' },
+      /jwks must not be sent together with jwks_uri/,
+    ],
+    [
+      'a private key in jwks',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } },
+      /must be a public key/,
     ],
     ['the client_credentials grant', { grant_types: ['client_credentials'] }, /grant types/],
     ['an http redirect URI', { redirect_uris: ['http://client.example/cb'] }, /is invalid/],
@@ -163,6 +183,16 @@ describe('fetching it (draft §6, SSRF)', () => {
     const local = await fetchMetadataDocument(url, { fetch: server.fetch, allowLoopbackHttp: true });
     expect(local.document).toMatchObject({ client_id: url });
   });
+
+  it.each(['https://localhost:8443/metadata.json', 'https://127.0.0.1:8443/metadata.json'])(
+    'allows the https loopback document %s only when development allows it',
+    async (url) => {
+      const server = documentServer(() => Response.json({ ...DOCUMENT, client_id: url }));
+      await expect(fetchWith(server, url)).rejects.toThrow(/private or loopback address/);
+      const local = await fetchMetadataDocument(url, { fetch: server.fetch, allowLoopbackHttp: true });
+      expect(local.document).toMatchObject({ client_id: url });
+    },
+  );
 });
 
 describe('a document client at the endpoints', () => {
@@ -182,7 +212,7 @@ describe('a document client at the endpoints', () => {
   });
 
   it('authorizes through consent, showing the publishing host, and redeems the code with PKCE', async () => {
-    const clientId = `https://client.example/${crypto.randomUUID()}/metadata.json`;
+    const clientId = freshDocumentUrl();
     const server = documentServer(() => Response.json({ ...DOCUMENT, client_id: clientId }));
     const testApp = createTestApp({}, { fetchDocument: server.fetch });
     const browser = await signedInOn(testApp);
@@ -230,7 +260,7 @@ describe('a document client at the endpoints', () => {
   });
 
   it('fetches the document again, once, for a redirect URI the cached copy does not list', async () => {
-    const clientId = `https://client.example/${crypto.randomUUID()}/metadata.json`;
+    const clientId = freshDocumentUrl();
     let redirectUris = [REDIRECT];
     const server = documentServer(() =>
       Response.json({ ...DOCUMENT, client_id: clientId, redirect_uris: redirectUris }),
@@ -254,7 +284,7 @@ describe('a document client at the endpoints', () => {
   });
 
   it('shows a refused document as an error page, not a redirect', async () => {
-    const clientId = `https://client.example/${crypto.randomUUID()}/metadata.json`;
+    const clientId = freshDocumentUrl();
     const server = documentServer(() => Response.json({ ...DOCUMENT, client_id: clientId, client_secret: 'x' }));
     const testApp = createTestApp({}, { fetchDocument: server.fetch });
     const browser = await signedInOn(testApp);
@@ -282,7 +312,7 @@ describe('CLIENT_METADATA_DOCUMENTS_ALLOW_LOCALHOST', () => {
 
 describe('the mirrored client record', () => {
   it('follows a changed document, and two first requests at once both succeed', async () => {
-    const clientId = `https://client.example/${crypto.randomUUID()}/metadata.json`;
+    const clientId = freshDocumentUrl();
     let name = 'First name';
     const server = documentServer(() =>
       Response.json(

@@ -66,6 +66,10 @@ const HTML_RESPONSES: HtmlRequest[] = [
     () => new TestBrowser().submit('/login', { username: 'a', password: 'b' }, { csrfToken: null }),
   ],
   ['an unknown application (404)', () => signedIn('/account/applications/no-such-client')],
+  [
+    'the body limit’s 413 to a page form',
+    () => new TestBrowser().submit('/login', { password: 'x'.repeat(70 * 1024) }, { csrfToken: null }),
+  ],
 ];
 
 describe('clickjacking defence on every HTML response (RFC 9700 §4.16, RFC 6819 §4.4.1.9)', () => {
@@ -76,15 +80,8 @@ describe('clickjacking defence on every HTML response (RFC 9700 §4.16, RFC 6819
     expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  it('forbids framing JSON answers too, the body limit’s 413 to a page form included', async () => {
-    const oversized = await new TestBrowser().submit(
-      '/login',
-      { password: 'x'.repeat(70 * 1024) },
-      { csrfToken: null },
-    );
-    expect(oversized.status).toBe(413);
+  it('forbids framing JSON answers too', async () => {
     for (const response of [
-      oversized,
       await send('/.well-known/openid-configuration'),
       await send('/oauth/token'),
       await send('/no-such-path'),

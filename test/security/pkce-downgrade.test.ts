@@ -3,11 +3,11 @@
 // PKCE at all.
 import { describe, expect, it } from 'vitest';
 import {
+  codeForNewUser,
   createCodeClient,
   createPublicCodeClient,
   exchangeCode,
-  expectOAuthError,
-  issueTestCode,
+  expectInvalidGrant,
   pkcePair,
   postAsClient,
   REDIRECT_URI,
@@ -16,7 +16,6 @@ import {
 import type { TestClient } from '../helpers/clients';
 import { codeRequest, redirectParams } from '../helpers/authorize';
 import { send } from '../helpers/http';
-import { createTestUser } from '../helpers/users';
 
 /** A code exchange without any code_verifier parameter. */
 function exchangeWithoutVerifier(client: TestClient, code: TestCode): Promise<Response> {
@@ -37,24 +36,18 @@ async function authorizeRedirect(overrides: Record<string, string | undefined>):
 describe('PKCE downgrade (RFC 9700 §4.8)', () => {
   it('refuses a code_verifier for a code whose request had no code_challenge (the challenge was stripped)', async () => {
     const client = await createCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(client.client, user, { codeChallenge: null });
-    await expectOAuthError(
+    const code = await codeForNewUser(client, { codeChallenge: null });
+    await expectInvalidGrant(
       await exchangeCode(client, { code: code.code, verifier: (await pkcePair()).verifier }),
-      400,
-      'invalid_grant',
       'code_verifier was sent but the authorization request had no code_challenge',
     );
   });
 
   it('refuses a code whose request had a challenge when the verifier is left out', async () => {
     const client = await createCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(client.client, user);
-    await expectOAuthError(
+    const code = await codeForNewUser(client);
+    await expectInvalidGrant(
       await exchangeWithoutVerifier(client, code),
-      400,
-      'invalid_grant',
       'code_verifier is required: the authorization request had a code_challenge',
     );
   });
@@ -76,13 +69,7 @@ describe('PKCE downgrade (RFC 9700 §4.8)', () => {
 
   it('refuses a public client’s code issued without PKCE at the token endpoint (the backstop)', async () => {
     const client = await createPublicCodeClient();
-    const { user } = await createTestUser();
-    const code = await issueTestCode(client.client, user, { codeChallenge: null });
-    await expectOAuthError(
-      await exchangeWithoutVerifier(client, code),
-      400,
-      'invalid_grant',
-      'a public client must use PKCE',
-    );
+    const code = await codeForNewUser(client, { codeChallenge: null });
+    await expectInvalidGrant(await exchangeWithoutVerifier(client, code), 'a public client must use PKCE');
   });
 });

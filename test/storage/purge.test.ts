@@ -7,7 +7,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { inArray } from 'drizzle-orm';
 import worker from '../../src/index';
 import { databaseFor } from '../../src/storage/db';
-import { PURGE_MAX_SLICES, purgeExpired } from '../../src/storage/purge';
+import { PURGE_MAX_SLICES, type PurgeCounts, purgeExpired } from '../../src/storage/purge';
 import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
@@ -26,6 +26,24 @@ const MINUTE = 60;
 const DAY = 24 * 60 * MINUTE;
 
 const db = databaseFor(env.DB);
+
+/** A run's counts: these, and 0 for every other table. */
+function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
+  return {
+    authorizationCodes: 0,
+    refreshTokens: 0,
+    revokedGrants: 0,
+    sessions: 0,
+    loginThrottles: 0,
+    rateLimits: 0,
+    deviceAuthorizations: 0,
+    clientAssertionJtis: 0,
+    pushedAuthorizationRequests: 0,
+    dpopProofs: 0,
+    pendingSignIns: 0,
+    ...counts,
+  };
+}
 const id = (label: string) => `${label}-${generateOpaqueToken(9)}`;
 
 /** A user and a client that the rows below belong to. */
@@ -222,19 +240,18 @@ describe('purgeExpired', () => {
       limits: [currentLimit, staleLimit],
     };
 
-    expect(await purgeExpired(db, NOW)).toEqual({
-      authorizationCodes: 2,
-      refreshTokens: 4,
-      revokedGrants: 1,
-      sessions: 1,
-      loginThrottles: 1,
-      rateLimits: 1,
-      deviceAuthorizations: 0,
-      clientAssertionJtis: 0,
-      pushedAuthorizationRequests: 0,
-      dpopProofs: 1,
-      pendingSignIns: 1,
-    });
+    expect(await purgeExpired(db, NOW)).toEqual(
+      purged({
+        authorizationCodes: 2,
+        refreshTokens: 4,
+        revokedGrants: 1,
+        sessions: 1,
+        loginThrottles: 1,
+        rateLimits: 1,
+        dpopProofs: 1,
+        pendingSignIns: 1,
+      }),
+    );
     expect(await pending.find(livePending, NOW)).not.toBeNull();
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
@@ -252,19 +269,7 @@ describe('purgeExpired', () => {
     await insertCode(owners, NOW + MINUTE, null);
     await insertRefreshToken(owners, id('grant'), { expiresAt: NOW + DAY, grantExpiresAt: NOW + 30 * DAY });
     await insertSession(owners.userId, NOW + MINUTE);
-    expect(await purgeExpired(db, NOW)).toEqual({
-      authorizationCodes: 0,
-      refreshTokens: 0,
-      revokedGrants: 0,
-      sessions: 0,
-      loginThrottles: 0,
-      rateLimits: 0,
-      deviceAuthorizations: 0,
-      clientAssertionJtis: 0,
-      pushedAuthorizationRequests: 0,
-      dpopProofs: 0,
-      pendingSignIns: 0,
-    });
+    expect(await purgeExpired(db, NOW)).toEqual(purged());
   });
 });
 
@@ -285,19 +290,7 @@ describe('purgeExpired on a backlog', () => {
 
     expect((await purgeExpired(db, NOW, 1)).sessions).toBe(PURGE_MAX_SLICES);
     expect((await purgeExpired(db, NOW, 1)).sessions).toBe(1);
-    expect(await purgeExpired(db, NOW, 2)).toEqual({
-      authorizationCodes: 0,
-      refreshTokens: 0,
-      revokedGrants: 0,
-      sessions: 0,
-      loginThrottles: 0,
-      rateLimits: 0,
-      deviceAuthorizations: 0,
-      clientAssertionJtis: 0,
-      pushedAuthorizationRequests: 0,
-      dpopProofs: 0,
-      pendingSignIns: 0,
-    });
+    expect(await purgeExpired(db, NOW, 2)).toEqual(purged());
   });
 
   it('works a backlog off completely when it fits in the slices of one run', async () => {
@@ -336,17 +329,7 @@ describe('the scheduled (cron) handler', () => {
         JSON.stringify({
           event: 'purge_expired',
           cron: '17 * * * *',
-          authorizationCodes: 1,
-          refreshTokens: 1,
-          revokedGrants: 0,
-          sessions: 1,
-          loginThrottles: 0,
-          rateLimits: 0,
-          deviceAuthorizations: 0,
-          clientAssertionJtis: 0,
-          pushedAuthorizationRequests: 0,
-          dpopProofs: 0,
-          pendingSignIns: 0,
+          ...purged({ authorizationCodes: 1, refreshTokens: 1, sessions: 1 }),
         }),
       ],
       [JSON.stringify({ event: 'purge_audit_events', cron: '17 * * * *', auditEvents: 0 })],

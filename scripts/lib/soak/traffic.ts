@@ -49,6 +49,25 @@ function pick<T>(items: T[]): T | undefined {
   return items[Math.floor(Math.random() * items.length)];
 }
 
+/**
+ * Runs `work` with one of the idle `items` (a session, a refresh token family), marked busy meanwhile so no other
+ * action uses it at the same time; with none idle, runs `otherwise`.
+ */
+async function withIdle<T extends { busy: boolean }>(
+  items: T[],
+  otherwise: () => Promise<void>,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const item = pick(items.filter((candidate) => !candidate.busy));
+  if (!item) return otherwise();
+  item.busy = true;
+  try {
+    await work(item);
+  } finally {
+    item.busy = false;
+  }
+}
+
 /** Records an unexpected answer; the soak's bar is none at all. */
 function expectStatus(counters: Counters, what: string, status: number, expected: number, body?: unknown): boolean {
   counters.requests += 1;
@@ -113,13 +132,24 @@ function exchange(state: SoakState, client: ClientCredentials, code: { code: str
   });
 }
 
-export const codeFlow: Action = async (state, counters) => {
-  const session = pick(state.sessions.filter((candidate) => !candidate.busy));
-  if (!session) return clientCredentials(state, counters);
-  session.busy = true;
-  try {
-    const code = await authorizationCode(counters, session);
-    if (!code) return;
+/** With an idle session, a fresh code (through consent the first time); client credentials traffic when none is idle. */
+function withFreshCode(
+  state: SoakState,
+  counters: Counters,
+  work: (session: Session, code: { code: string; verifier: string }) => Promise<void>,
+): Promise<void> {
+  return withIdle(
+    state.sessions,
+    () => clientCredentials(state, counters),
+    async (session) => {
+      const code = await authorizationCode(counters, session);
+      if (code) await work(session, code);
+    },
+  );
+}
+
+export const codeFlow: Action = (state, counters) =>
+  withFreshCode(state, counters, async (session, code) => {
     const { status, body } = await exchange(state, session.client, code);
     state.redeemedCodes.push(code.code);
     if (!expectStatus(counters, 'code exchange', status, 200, body)) return;
@@ -129,19 +159,11 @@ export const codeFlow: Action = async (state, counters) => {
       headers: { Authorization: `Bearer ${body.access_token}` },
     });
     expectStatus(counters, 'userinfo', userinfo.status, 200, await userinfo.text());
-  } finally {
-    session.busy = false;
-  }
-};
+  });
 
 /** Two redemptions of one code at once: exactly one wins, and the replay revokes what the winner got. */
-export const codeRace: Action = async (state, counters) => {
-  const session = pick(state.sessions.filter((candidate) => !candidate.busy));
-  if (!session) return clientCredentials(state, counters);
-  session.busy = true;
-  try {
-    const code = await authorizationCode(counters, session);
-    if (!code) return;
+export const codeRace: Action = (state, counters) =>
+  withFreshCode(state, counters, async (session, code) => {
     const results = await Promise.all([exchange(state, session.client, code), exchange(state, session.client, code)]);
     state.redeemedCodes.push(code.code);
     counters.requests += 2;
@@ -149,42 +171,35 @@ export const codeRace: Action = async (state, counters) => {
     if (statuses[0] !== 200 || statuses[1] !== 400) counters.errors.push(`code race: ${statuses.join(', ')}`);
     const winner = results.find((result) => result.status === 200);
     if (winner) state.deadRefreshTokens.push(String(winner.body.refresh_token));
-  } finally {
-    session.busy = false;
-  }
-};
+  });
 
-export const refresh: Action = async (state, counters) => {
-  const family = pick(state.families.filter((candidate) => !candidate.busy));
-  if (!family) return clientCredentials(state, counters);
-  family.busy = true;
-  try {
-    const { status, body } = await postAsClient(state.issuer, family.client, '/oauth/token', {
-      grant_type: 'refresh_token',
-      refresh_token: family.refreshToken,
-    });
-    if (!expectStatus(counters, 'refresh', status, 200, body)) return;
-    family.refreshToken = String(body.refresh_token);
-    await verifyAccessToken(state, counters, body.access_token);
-  } finally {
-    family.busy = false;
-  }
-};
+export const refresh: Action = (state, counters) =>
+  withIdle(
+    state.families,
+    () => clientCredentials(state, counters),
+    async (family) => {
+      const { status, body } = await postAsClient(state.issuer, family.client, '/oauth/token', {
+        grant_type: 'refresh_token',
+        refresh_token: family.refreshToken,
+      });
+      if (!expectStatus(counters, 'refresh', status, 200, body)) return;
+      family.refreshToken = String(body.refresh_token);
+      await verifyAccessToken(state, counters, body.access_token);
+    },
+  );
 
-export const introspect: Action = async (state, counters) => {
-  const family = pick(state.families.filter((candidate) => !candidate.busy));
-  if (!family) return clientCredentials(state, counters);
-  family.busy = true;
-  try {
-    const { status, body } = await postAsClient(state.issuer, family.client, '/oauth/introspect', {
-      token: family.refreshToken,
-    });
-    if (expectStatus(counters, 'introspect', status, 200, body) && body.active !== true)
-      counters.errors.push('introspect: a live refresh token reported inactive');
-  } finally {
-    family.busy = false;
-  }
-};
+export const introspect: Action = (state, counters) =>
+  withIdle(
+    state.families,
+    () => clientCredentials(state, counters),
+    async (family) => {
+      const { status, body } = await postAsClient(state.issuer, family.client, '/oauth/introspect', {
+        token: family.refreshToken,
+      });
+      if (expectStatus(counters, 'introspect', status, 200, body) && body.active !== true)
+        counters.errors.push('introspect: a live refresh token reported inactive');
+    },
+  );
 
 export const revoke: Action = async (state, counters) => {
   const family = pick(state.families.filter((candidate) => !candidate.busy));

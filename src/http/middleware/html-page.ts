@@ -27,19 +27,31 @@ export function pageContentSecurityPolicy(
   ].join('; ');
 }
 
+/** The headers of an HTML page: its CSP, and Origin-Agent-Cluster. */
+export function pageHeaders(c?: Context<AppEnv>): Record<string, string> {
+  return {
+    'Content-Security-Policy': pageContentSecurityPolicy(
+      c?.get('formActionOrigins'),
+      c?.get('scriptNonce'),
+      c?.get('imageOrigins'),
+    ),
+    // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
+    'Origin-Agent-Cluster': '?1',
+  };
+}
+
+/** This request's errors become error pages (app.ts onError); the JSON sign-up shares its route and stays JSON. */
+export function renderErrorsAsPages(c: Context<AppEnv>): void {
+  if (!isJsonRequest(c)) c.set('errorFormat', 'html');
+}
+
 export function htmlPage(): MiddlewareHandler<AppEnv> {
   return async function htmlPageMiddleware(c, next) {
-    // The JSON sign-up shares its route with the page; its errors stay JSON.
-    if (!isJsonRequest(c)) c.set('errorFormat', 'html');
+    renderErrorsAsPages(c);
     await next();
     for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.res.headers.set(
-        'Content-Security-Policy',
-        pageContentSecurityPolicy(c.get('formActionOrigins'), c.get('scriptNonce'), c.get('imageOrigins')),
-      );
-      // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
-      c.res.headers.set('Origin-Agent-Cluster', '?1');
+      for (const [name, value] of Object.entries(pageHeaders(c))) c.res.headers.set(name, value);
     }
   };
 }
