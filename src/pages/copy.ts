@@ -234,6 +234,7 @@ export const COPY = {
     scan: 'Scan this QR code with your authenticator app, or enter the key by hand (time-based, 6 digits, every 30 seconds).',
     qrLabel: 'QR code of your two-factor key',
     key: 'Key',
+    keyUri: 'Key URI',
     keyLink: 'Open in an authenticator app on this device',
     firstCode: 'Code from the app',
     turnOn: 'Turn on',

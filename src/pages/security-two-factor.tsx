@@ -111,6 +111,10 @@ export function TwoFactorSetupPage({ keyUri, base32Key, csrfToken, error }: TwoF
         <dd>
           <code id="totp-key">{base32Key}</code>
         </dd>
+        <dt>{text.keyUri}</dt>
+        <dd>
+          <code class="wrap">{keyUri}</code>
+        </dd>
       </dl>
       <p>
         <a href={keyUri} id="totp-key-uri">

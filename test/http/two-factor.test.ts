@@ -74,6 +74,7 @@ describe('setting up two-factor codes on /account/security', () => {
     expect(secret.byteLength).toBe(20);
     const uri = new URL(/href="(otpauth:[^"]+)"/.exec(browser.html)![1]!.replaceAll('&amp;', '&'));
     expect(decodeURIComponent(uri.pathname)).toBe(`/Portcullis (issuer.test):${user.username}`);
+    expect(browser.html).toMatch(/<dt>Key URI<\/dt><dd><code class="wrap">otpauth:\/\/totp\/Portcullis/);
     expect(uri.searchParams.get('secret')).toBe(/<code id="totp-key">([A-Z2-7]+)</.exec(browser.html)![1]);
 
     const wrong = await browser.submit('/account/security/two-factor/confirm', { code: '000000' });
@@ -242,6 +243,28 @@ describe('tokens of a two-factor sign-in', () => {
     const expected = { amr: ['pwd', 'otp', 'mfa'], acr: MULTI_FACTOR_ACR, auth_time: nowSeconds() };
     expect(decodeJwt(tokens.id_token!)).toMatchObject({ sub: account.user.id, ...expected });
     expect(decodeJwt(tokens.access_token)).toMatchObject({ amr: expected.amr, acr: expected.acr });
+  });
+
+  it('meets an essential multi-factor acr (OIDC Core §5.5.1.1), which a password-only session does not', async () => {
+    const testClient = await createPublicCodeClient();
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, value: MULTI_FACTOR_ACR } } });
+    const passwordOnly = await signedInBrowser();
+    const refused = await passwordOnly.browser.get((await codeRequest(testClient.client, { claims })).path);
+    expect(redirectParams(refused)).toMatchObject({ error: 'unmet_authentication_requirements' });
+
+    const account = await twoFactorUser();
+    nextStep();
+    const browser = new TestBrowser();
+    const request = await codeRequest(testClient.client, { claims });
+    const toLogin = await browser.get(request.path);
+    const returnTo = new URL(toLogin.headers.get('location')!, TEST_ISSUER).searchParams.get('return_to')!;
+    await passwordStep(account, browser, returnTo);
+    await browser.follow(await submitCode(browser, await totpCode(account.secret, nowSeconds())));
+    const params = redirectParams(await submitConsent(browser, 'allow'));
+    const tokens = await (
+      await exchangeCode(testClient, { code: params.code!, verifier: request.verifier })
+    ).json<TokenSet>();
+    expect(decodeJwt(tokens.id_token!).acr).toBe(MULTI_FACTOR_ACR);
   });
 
   it.each([
