@@ -7,6 +7,8 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import {
   CLIENT_AUTH_FAILURE_LIMIT,
+  MAIL_RATE_LIMIT,
+  MAIL_RECIPIENT_RATE_LIMIT,
   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT,
   REGISTRATION_RATE_LIMIT,
 } from './src/config.ts';
@@ -43,6 +45,10 @@ export default defineConfig(async () => {
                   REGISTRATION_RATE_LIMIT: String(REGISTRATION_RATE_LIMIT),
                   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: String(REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
                   CLIENT_AUTH_FAILURE_LIMIT: String(CLIENT_AUTH_FAILURE_LIMIT),
+                  MAIL_RATE_LIMIT: String(MAIL_RATE_LIMIT),
+                  MAIL_RECIPIENT_RATE_LIMIT: String(MAIL_RECIPIENT_RATE_LIMIT),
+                  // The development outbox, whatever .dev.vars says.
+                  MAILER: 'outbox',
                   TEST_MIGRATIONS: migrations,
                   // The fuzzer's long profile (npm run fuzz) passes these; npm test leaves them empty (fast profile).
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',

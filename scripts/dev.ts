@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       `Portcullis issuer: ${issuer}  (registration policy: ${devVars.REGISTRATION_POLICY})`,
       `  discovery: ${issuer}/.well-known/openid-configuration`,
       `  JWKS:      ${issuer}/.well-known/jwks.json`,
+      `  outbox:    ${issuer}/dev/outbox  (the mail the issuer sends: address confirmations, password resets)`,
       '',
       ...seeded,
     ].join('\n'),

@@ -9,6 +9,10 @@ import { deviceAuthorizationEndpoint } from './http/device-authorization';
 import { devicePages } from './http/device';
 import { endSessionEndpoint } from './http/end-session';
 import { accountPage } from './http/account';
+import { accountEmailRoutes } from './http/account-email';
+import { devOutboxPage, DEV_OUTBOX_PATH } from './http/dev-outbox';
+import { emailVerificationPages } from './http/email-verification';
+import { passwordResetPages } from './http/password-reset';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
@@ -73,6 +77,10 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/account/authorizations', authorizationPages],
   ['/account/security', securityPages],
   ['/account/security/two-factor', twoFactorPages],
+  ['/account/email', accountEmailRoutes],
+  ['/email/verify', emailVerificationPages],
+  ['/password-reset', passwordResetPages],
+  [DEV_OUTBOX_PATH, devOutboxPage],
 ];
 
 export interface AppDependencies {

@@ -36,6 +36,11 @@ export const SIGNUP_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
 export const CLIENT_AUTH_FAILURE_LIMIT = 20;
 export const CLIENT_AUTH_FAILURE_WINDOW_SECONDS = 5 * 60;
 
+/** Mail (verification and password-reset links) per client IP per hour, and per recipient address per hour. */
+export const MAIL_RATE_LIMIT = 10;
+export const MAIL_RECIPIENT_RATE_LIMIT = 5;
+export const MAIL_RATE_LIMIT_WINDOW_SECONDS = 60 * 60;
+
 /** Managed keys (KEY_ENCRYPTION_KEY set): a new ES256 + RS256 pair starts this often. */
 export const SIGNING_KEY_ROTATION_DAYS = 30;
 
@@ -123,6 +128,22 @@ export interface Config {
   auditRetentionDays: number;
   /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
   dpop: DPoPConfig;
+  /** How mail is sent (docs/accounts.md "Email and password reset"). */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /**
+   * MAILER: `outbox` (the default) keeps messages in D1 for the development page /dev/outbox, which answers only
+   * while ISSUER is not https; `cloudflare` sends through the Email Service binding EMAIL from `from`.
+   */
+  transport: 'outbox' | 'cloudflare';
+  /** MAIL_FROM, the sender address (on a domain onboarded to Email Sending); required with `cloudflare`. */
+  from: string | undefined;
+  /** Default 10 an hour (MAIL_RATE_LIMIT): mail sent at the request of one client IP. */
+  perAddress: { limit: number; windowSeconds: number };
+  /** Default 5 an hour (MAIL_RECIPIENT_RATE_LIMIT): mail sent to one address, whoever asks. */
+  perRecipient: { limit: number; windowSeconds: number };
 }
 
 export interface DPoPConfig {
@@ -239,6 +260,8 @@ export function loadConfig(env: Bindings): Config {
     readBoolean('DPOP_REQUIRED_FOR_PUBLIC_CLIENTS', env.DPOP_REQUIRED_FOR_PUBLIC_CLIENTS),
   );
 
+  const mail = attempt(() => readMail(env));
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Portcullis configuration:\n- ${problems.join('\n- ')}`);
   }
@@ -279,6 +302,27 @@ export function loadConfig(env: Bindings): Config {
     clientMetadataDocuments: clientMetadataDocuments!,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,
+    mail: mail!,
+  });
+}
+
+function readMail(env: Bindings): MailConfig {
+  const transport = env.MAILER?.trim() || 'outbox';
+  if (transport !== 'outbox' && transport !== 'cloudflare') {
+    throw new Error(`MAILER must be outbox or cloudflare, got "${transport}"`);
+  }
+  const from = env.MAIL_FROM?.trim() || undefined;
+  if (transport === 'cloudflare' && from === undefined)
+    throw new Error('MAILER is "cloudflare" but MAIL_FROM is not set');
+  const windowSeconds = MAIL_RATE_LIMIT_WINDOW_SECONDS;
+  return Object.freeze({
+    transport,
+    from,
+    perAddress: { limit: readPositiveInteger('MAIL_RATE_LIMIT', env.MAIL_RATE_LIMIT, MAIL_RATE_LIMIT), windowSeconds },
+    perRecipient: {
+      limit: readPositiveInteger('MAIL_RECIPIENT_RATE_LIMIT', env.MAIL_RECIPIENT_RATE_LIMIT, MAIL_RECIPIENT_RATE_LIMIT),
+      windowSeconds,
+    },
   });
 }
 
@@ -388,4 +432,9 @@ function readRegistrationPolicy(value: string | undefined): RegistrationPolicy {
 
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+/** No ISSUER, or a plain-http one (loopback only, readIssuer): development, where the outbox page answers. */
+export function isLocalIssuer(issuer: string | undefined): boolean {
+  return issuer === undefined || new URL(issuer).protocol === 'http:';
 }

@@ -58,4 +58,14 @@ export interface Bindings {
   DPOP_NONCE_SECRET?: string;
   /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */
   DPOP_REQUIRED_FOR_PUBLIC_CLIENTS?: string;
+  /** `outbox` (default: kept for /dev/outbox) or `cloudflare` (the EMAIL binding); docs/accounts.md. */
+  MAILER?: string;
+  /** The sender address of mail with MAILER=cloudflare, e.g. `no-reply@auth.example.com`. */
+  MAIL_FROM?: string;
+  /** Mail sent per client IP per hour (default 10). */
+  MAIL_RATE_LIMIT?: string;
+  /** Mail sent per recipient address per hour (default 5). */
+  MAIL_RECIPIENT_RATE_LIMIT?: string;
+  /** Cloudflare Email Service `send_email` binding ([env.production] in wrangler.toml), for MAILER=cloudflare. */
+  EMAIL?: SendEmail;
 }

@@ -17,6 +17,9 @@ export const DEV_LIMITS = {
   SIGNUP_RATE_LIMIT: '1000',
   /** Failed client authentications per client and address in 5 minutes (production: 20); a suite's negative tests. */
   CLIENT_AUTH_FAILURE_LIMIT: '10000',
+  /** Mail per address and per recipient an hour (production: 10 and 5); a developer trying the reset flow repeatedly. */
+  MAIL_RATE_LIMIT: '1000',
+  MAIL_RECIPIENT_RATE_LIMIT: '1000',
 } as const;
 
 export const WORKER_DEV_VARS: DevVarGenerators = {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { PROFILE_FIELDS, parseProfile } from '../accounts/profile';
 import { AccountPage, type AccountPageProps } from '../pages/account';
 import { epochSeconds } from '../tokens/access-token';
+import { emailNoticeFor } from './account-email';
 import type { AppEnv } from './context';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -24,6 +25,7 @@ export const accountPage = new Hono<AppEnv>()
       profile: user,
       saved,
       csrfToken: await csrfToken(c),
+      email: { notice: emailNoticeFor(c.req.query('email'), user) },
     };
     return c.html(<AccountPage {...props} />);
   })

@@ -21,7 +21,8 @@ export function auditorFor(c: Context<AppEnv>): Auditor {
   };
 }
 
-function deferToContext(c: Context<AppEnv>, work: Promise<unknown>): void {
+/** Hands work to ctx.waitUntil, so it runs after the response is sent. */
+export function deferToContext(c: Context<AppEnv>, work: Promise<unknown>): void {
   try {
     c.executionCtx.waitUntil(work);
   } catch {

@@ -8,6 +8,7 @@ import { enforceRateLimit } from '../oauth/rate-limit';
 import { registerUser } from '../accounts/register-user';
 import { COPY } from '../pages/copy';
 import { SignupPage, type SignupPageProps } from '../pages/signup';
+import { mailVerificationLink } from './account-mail';
 import { clientAddress } from './client-address';
 import { audit } from './audit';
 import type { AppEnv } from './context';
@@ -57,6 +58,7 @@ async function signUpWithJson(c: Context<AppEnv>) {
   );
   if ('problem' in outcome) throw new OAuthError('invalid_request', COPY.signup.problems[outcome.problem]);
   audit(c, { type: 'signup', userId: outcome.user.id });
+  if (outcome.user.email) await mailVerificationLink(c, outcome.user, outcome.user.email);
   return c.json({ sub: outcome.user.id, username: outcome.user.username }, 201, NO_STORE_HEADERS);
 }
 
@@ -77,6 +79,7 @@ async function signUpWithForm(c: Context<AppEnv>) {
     );
   }
   audit(c, { type: 'signup', userId: outcome.user.id });
+  if (outcome.user.email) await mailVerificationLink(c, outcome.user, outcome.user.email);
   await startSession(c, outcome.user, PASSWORD_AMR);
   return c.redirect(returnTo, 303);
 }

@@ -25,7 +25,11 @@ export type AuditEventType =
   | 'key_retired'
   | 'key_revoked'
   | 'admin_action'
-  | 'token_issued';
+  | 'token_issued'
+  | 'email_changed'
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'password_reset';
 
 export interface AuditEventInput {
   type: AuditEventType;

@@ -2,36 +2,34 @@
 // links to the security page and the developer pages, and a sign-out button (a CSRF-protected POST /logout).
 import type { ProfileField } from '../accounts/profile';
 import type { User } from '../storage/types';
+import { AccountEmailSection, type AccountEmailProps } from './account-email';
 import { SECURITY_PATH } from './account-security';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
 
 export interface AccountPageProps {
-  user: Pick<User, 'username' | 'email'>;
+  user: Pick<User, 'username' | 'email' | 'emailVerified'>;
   /** The values shown in the profile form: the stored ones, or what was submitted when it was refused. */
   profile: Partial<Record<ProfileField, string | null | undefined>>;
   /** The field a refused submission got wrong. */
   problem?: ProfileField | undefined;
   saved?: boolean;
   csrfToken: string;
+  /** The email section's notice or error. */
+  email?: Pick<AccountEmailProps, 'notice' | 'error'> | undefined;
 }
 
 const INPUT_TYPES: Partial<Record<ProfileField, string>> = { picture: 'url', website: 'url' };
 
-export function AccountPage({ user, profile, problem, saved, csrfToken }: AccountPageProps) {
+export function AccountPage({ user, profile, problem, saved, csrfToken, email }: AccountPageProps) {
   const labels = COPY.account.profileFields;
   return (
     <Layout title={COPY.account.title}>
       <dl>
         <dt>{COPY.account.signedInAs}</dt>
         <dd>{user.username}</dd>
-        {user.email ? (
-          <>
-            <dt>{COPY.account.email}</dt>
-            <dd>{user.email}</dd>
-          </>
-        ) : null}
       </dl>
+      <AccountEmailSection user={user} csrfToken={csrfToken} {...email} />
       <h2 id="profile-heading">{COPY.account.profileHeading}</h2>
       {saved ? (
         <p class="notice" role="status">

@@ -3,6 +3,10 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-policy';
 import type { SignupProblem } from '../accounts/register-user';
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../accounts/username';
+import { EMAIL_VERIFICATION_TTL_SECONDS, PASSWORD_RESET_TTL_SECONDS } from '../accounts/email-links';
+
+const RESET_MINUTES = PASSWORD_RESET_TTL_SECONDS / 60;
+const VERIFY_MINUTES = EMAIL_VERIFICATION_TTL_SECONDS / 60;
 
 const signupProblems: Record<SignupProblem, string> = {
   username_invalid: `Choose a username of ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.`,
@@ -44,7 +48,6 @@ export const COPY = {
   account: {
     title: 'Your account',
     signedInAs: 'Signed in as',
-    email: 'Email',
     logout: 'Sign out',
     profileHeading: 'Profile',
     profileHint:
@@ -220,6 +223,57 @@ export const COPY = {
     revoke: 'Revoke access',
     unnamed: '(no name)',
     backToAccount: 'Back to your account',
+  },
+  email: {
+    /** The login page's link to the reset request form. */
+    forgotPassword: 'Forgot your password?',
+    requestTitle: 'Reset your password',
+    requestIntro: `Enter the verified email address of your account. We will send it a link to choose a new password; it works once, within ${RESET_MINUTES} minutes.`,
+    address: 'Email address',
+    requestSubmit: 'Send the link',
+    addressMissing: 'Enter an email address.',
+    sentTitle: 'Check your email',
+    sent: `If an account has this verified address, a link to reset its password is on its way. It works once, within ${RESET_MINUTES} minutes. Nothing arrives? Addresses that were never verified get no link.`,
+    resetTitle: 'Choose a new password',
+    resetIntro: (username: string) =>
+      `A new password for ${username}. Every session of this account ends, and applications must be signed in to again.`,
+    newPassword: 'New password',
+    resetSubmit: 'Set the new password',
+    resetDoneTitle: 'Password changed',
+    resetDone: 'Your password is changed and every session of your account has ended. Sign in with the new password.',
+    signIn: 'Sign in',
+    linkInvalidTitle: 'Link expired',
+    linkInvalid: 'This link has expired or was already used. Ask for a new one.',
+    newResetLink: 'Send a new reset link',
+    verifyTitle: 'Confirm your email address',
+    verifyIntro: (email: string) => `Confirm that ${email} is your address.`,
+    verifySubmit: 'Confirm',
+    verifiedTitle: 'Address confirmed',
+    verified: (email: string) => `${email} is now the verified address of your account.`,
+    toAccount: 'Go to your account',
+    /** The /account section. */
+    heading: 'Email address',
+    accountHint:
+      'Applications you allow to see your email get it with whether it is verified. A verified address can receive password reset links.',
+    verifiedBadge: 'verified',
+    unverifiedBadge: 'not verified',
+    save: 'Save the address',
+    resend: 'Send the confirmation link again',
+    linkSent: (email: string) =>
+      `A confirmation link is on its way to ${email}. It works once, within ${VERIFY_MINUTES} minutes.`,
+    removed: 'Your account has no email address now.',
+    mailLimited: 'Too many messages were sent to this address lately. Try again in an hour.',
+    invalid: 'Enter an email address such as name@example.com, or leave it empty.',
+    verificationSubject: 'Confirm your email address',
+    verificationBody: (username: string, link: string) =>
+      `Someone, probably you, gave this address to the account ${username}.\n\nTo confirm it, open this link within ${VERIFY_MINUTES} minutes:\n${link}\n\nIf it was not you, ignore this message: the address stays unconfirmed.`,
+    resetSubject: 'Reset your password',
+    resetBody: (username: string, link: string) =>
+      `Someone asked to reset the password of the account ${username}.\n\nTo choose a new password, open this link within ${RESET_MINUTES} minutes; it works once:\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`,
+    outboxTitle: 'Development outbox',
+    outboxIntro: 'Mail the issuer would have sent, newest first. This page exists only while ISSUER is not https.',
+    outboxEmpty: 'No mail yet.',
+    outboxTo: 'To',
   },
   twoFactor: {
     heading: 'Two-factor codes',

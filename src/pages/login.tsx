@@ -2,6 +2,7 @@
 import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
+import { ForgotPasswordLink } from './password-reset';
 
 export interface LoginPageProps {
   csrfToken: string;
@@ -51,6 +52,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client }: Logi
         />
         <button type="submit">{COPY.login.submit}</button>
       </form>
+      <ForgotPasswordLink />
       <p>
         {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>
       </p>

@@ -1,7 +1,7 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions and pending sign-ins, finished login/rate-limit counters and the ids of DPoP
-// proofs too old to be accepted. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth
-// Toolkit's `cleartokens`.
+// revoked grants whose tokens have expired, expired sessions and pending sign-ins, finished login/rate-limit
+// counters, the ids of DPoP proofs too old to be accepted, expired mailed links and day-old development mail. Run
+// hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
@@ -10,7 +10,9 @@ import {
   clientAssertionJtis,
   deviceAuthorizations,
   dpopProofs,
+  emailTokens,
   loginThrottles,
+  outboxMessages,
   pendingSignIns,
   pushedAuthorizationRequests,
   rateLimits,
@@ -45,6 +47,8 @@ export interface PurgeCounts {
   clientAssertionJtis: number;
   pushedAuthorizationRequests: number;
   dpopProofs: number;
+  emailTokens: number;
+  outboxMessages: number;
   pendingSignIns: number;
 }
 
@@ -110,6 +114,9 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     },
     // A proof past its expiry is refused for its iat alone, so its jti no longer needs remembering.
     { name: 'dpopProofs', table: dpopProofs, expired: lte(dpopProofs.expiresAt, nowSeconds) },
+    // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
+    { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
+    { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
     // An expired pending sign-in is refused already; the password comes first again.
     { name: 'pendingSignIns', table: pendingSignIns, expired: lte(pendingSignIns.expiresAt, nowSeconds) },
   ];

@@ -372,6 +372,42 @@ export const auditEvents = sqliteTable(
 );
 
 /**
+ * Single-use links mailed to a user (accounts/email-links.ts): an address to verify or a password to reset. Only the
+ * SHA-256 of the link's token is stored; using it deletes the row, and the cron deletes the expired ones.
+ */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['verify_email', 'reset_password'] }).notNull(),
+    /** The address the link was sent to: a verification counts only while it is still the user's address. */
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [
+    index('email_tokens_user_id_idx').on(table.userId, table.purpose),
+    index('email_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/** The development outbox (accounts/outbox-mailer.ts): mail that `MAILER=outbox` keeps instead of sending. */
+export const outboxMessages = sqliteTable(
+  'outbox_messages',
+  {
+    id: text('id').primaryKey(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('outbox_messages_created_at_idx').on(table.createdAt)],
+);
+
+/**
  * A user's TOTP authenticator (RFC 6238): the shared secret sealed with AES-GCM under TOTP_ENCRYPTION_KEY (the server
  * must compute codes from it, so it cannot be hashed), `confirmedAt` null while enrolment awaits its first code, and
  * the last time step accepted, so no code is accepted twice (§5.2).

@@ -18,6 +18,9 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createEmailTokenStore } from './email-tokens';
+import { createOutboxStore } from './outbox';
+import { createUserEmailStore } from './user-emails';
 import { createTwoFactorStore } from './two-factor';
 import { createPendingSignInStore } from './pending-sign-ins';
 import type {
@@ -35,6 +38,9 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  EmailTokenStore,
+  OutboxStore,
+  UserEmailStore,
   TwoFactorStore,
   PendingSignInStore,
 } from './types';
@@ -60,6 +66,10 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
+  userEmails: UserEmailStore;
+  emailTokens: EmailTokenStore;
+  outbox: OutboxStore;
   /** TOTP authenticators and recovery codes. */
   twoFactor: TwoFactorStore;
   /** Sign-ins waiting for their second factor. */
@@ -90,6 +100,9 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      userEmails: createUserEmailStore(db),
+      emailTokens: createEmailTokenStore(db),
+      outbox: createOutboxStore(db),
       twoFactor: createTwoFactorStore(db),
       pendingSignIns: createPendingSignInStore(db),
     };

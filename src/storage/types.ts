@@ -531,6 +531,56 @@ export interface AuditEventStore {
   purgeBefore(before: number): Promise<number>;
 }
 
+/** What a mailed link is for (accounts/email-links.ts). */
+export type EmailTokenPurpose = 'verify_email' | 'reset_password';
+
+/** A mailed single-use link as stored: the token only as its SHA-256. */
+export interface EmailToken {
+  tokenHash: string;
+  userId: string;
+  purpose: EmailTokenPurpose;
+  /** The address the link went to. */
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Mailed single-use links by token hash. */
+export interface EmailTokenStore {
+  create(token: EmailToken): Promise<void>;
+  /** The unexpired token of this purpose, left in place (a page showing the form it leads to). */
+  find(tokenHash: string, purpose: EmailTokenPurpose, nowSeconds: number): Promise<EmailToken | null>;
+  /** Deletes and returns the unexpired token of this purpose in one statement; null when absent, used or expired. */
+  consume(tokenHash: string, purpose: EmailTokenPurpose, nowSeconds: number): Promise<EmailToken | null>;
+  /** Deletes every outstanding token of this purpose of the user (a new address, a finished reset). */
+  deleteByUser(userId: string, purpose: EmailTokenPurpose): Promise<void>;
+}
+
+/** One message kept by the development outbox. */
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: number;
+}
+
+/** The development outbox: messages appended, listed newest first. */
+export interface OutboxStore {
+  record(message: OutboxMessage): Promise<void>;
+  listRecent(limit: number): Promise<OutboxMessage[]>;
+}
+
+/** The email address of users (storage/user-emails.ts): changed, verified, and looked up for password reset. */
+export interface UserEmailStore {
+  /** Enabled users whose verified address is `email` (compared case-insensitively), at most `limit`. */
+  findByVerifiedEmail(email: string, limit: number): Promise<User[]>;
+  /** Sets a new address (or none) and marks it unverified. */
+  updateEmail(id: string, email: string | null, nowSeconds: number): Promise<void>;
+  /** Marks the address verified, only while it is still `email`; false when it changed meanwhile. */
+  markEmailVerified(id: string, email: string, nowSeconds: number): Promise<boolean>;
+}
+
 /** A user's TOTP authenticator (RFC 6238) as stored: the secret only sealed (accounts/two-factor.ts). */
 export interface TotpCredential {
   userId: string;

@@ -56,6 +56,35 @@ const FORMS = [
     signedIn: false,
   },
   {
+    name: 'password reset request',
+    page: '/password-reset',
+    action: '/password-reset',
+    fields: () => ({ email: 'someone@example.com' }),
+    signedIn: false,
+  },
+  {
+    name: 'new password',
+    page: '/password-reset',
+    action: '/password-reset/new',
+    fields: () => ({ token: 'A'.repeat(43), password: 'a long passphrase' }),
+    signedIn: false,
+  },
+  {
+    name: 'email confirmation',
+    page: '/password-reset',
+    action: '/email/verify',
+    fields: () => ({ token: 'A'.repeat(43) }),
+    signedIn: false,
+  },
+  { name: 'account email', page: '/account', action: '/account/email', fields: () => ({ email: '' }), signedIn: true },
+  {
+    name: 'account email link again',
+    page: '/account',
+    action: '/account/email/verification',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'device code',
     page: '/device',
     action: '/device',
@@ -133,6 +162,8 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
     for (const path of [
       '/logout',
       '/account/security/sign-out-everywhere',
+      '/account/email',
+      '/account/email/verification',
       '/account/security/two-factor/set-up',
       '/account/security/two-factor/confirm',
       '/account/security/two-factor/recovery-codes',
@@ -199,7 +230,7 @@ describe('POST /logout', () => {
 });
 
 describe('security headers of the pages', () => {
-  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil'])(
+  it.each(['/login', '/signup', '/login?return_to=%2F%2Fevil', '/password-reset'])(
     'sends the page CSP with frame-ancestors none and no-store on %s',
     async (path) => {
       const response = await new TestBrowser().get(path);

@@ -12,7 +12,9 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  emailTokens,
   loginThrottles,
+  outboxMessages,
   rateLimits,
   refreshTokens,
   sessions,
@@ -40,6 +42,8 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     clientAssertionJtis: 0,
     pushedAuthorizationRequests: 0,
     dpopProofs: 0,
+    emailTokens: 0,
+    outboxMessages: 0,
     pendingSignIns: 0,
     ...counts,
   };
@@ -224,6 +228,27 @@ describe('purgeExpired', () => {
     const livePending = await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW, ttlSeconds: 60 });
     await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW - MINUTE, ttlSeconds: 1 });
 
+    // A mailed link goes once expired; development mail a day after it was kept.
+    await db.insert(emailTokens).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('link'),
+        userId: owners.userId,
+        purpose: 'reset_password' as const,
+        email: 'someone@example.com',
+        createdAt: expiresAt - MINUTE,
+        expiresAt,
+      })),
+    );
+    await db.insert(outboxMessages).values(
+      [NOW - MINUTE, NOW - 2 * DAY].map((createdAt) => ({
+        id: id('mail'),
+        to: 'a@b',
+        subject: 's',
+        text: 't',
+        createdAt,
+      })),
+    );
+
     const keys = {
       codes: [liveCode, expiredCode, recentlyConsumedCode, longConsumedCode],
       tokens: [
@@ -249,6 +274,8 @@ describe('purgeExpired', () => {
         loginThrottles: 1,
         rateLimits: 1,
         dpopProofs: 1,
+        emailTokens: 1,
+        outboxMessages: 1,
         pendingSignIns: 1,
       }),
     );
