@@ -5,6 +5,7 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectProfiler, type CpuProfile, profileReport, type Profiler, summarizeProfiles } from './lib/cpu-profile';
 import { startEnvironment, type Environment } from './lib/environment';
 import { runLoad, type RunResult } from './lib/load';
 import { parseOptions } from './lib/options';
@@ -18,6 +19,8 @@ import { defineTargets, type Target } from './lib/targets';
 /** Sizes never-seen-credential pools before a target's rate is known. */
 const FIRST_GUESS_REQUESTS_PER_SECOND = 4000;
 const POOL_HEADROOM = 3;
+/** Functions listed per profiled target, by self time and by total time. */
+const PROFILE_TOP_FUNCTIONS = 25;
 
 const options = parseOptions(process.argv.slice(2));
 const workDir = mkdtempSync(join(memoryBackedTmpdir(), 'portcullis-bench-'));
@@ -25,8 +28,10 @@ const startedAt = Date.now();
 const log = (line: string) =>
   console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 let environment: Environment | undefined;
+let profiler: Profiler | undefined;
 
 async function shutdown(): Promise<void> {
+  profiler?.close();
   await environment?.dispose();
   environment = undefined;
   if (!options.keepTemp) rmSync(workDir, { recursive: true, force: true });
@@ -57,12 +62,15 @@ try {
     (plannedSeconds * 2 + 120) * 1000,
   ).unref();
 
+  // --profile: every measured run of a target Portcullis serves is sampled by workerd's profiler.
+  if (environment.portcullisInspectorUrl) profiler = await connectProfiler(environment.portcullisInspectorUrl);
+  const profiles = new Map<string, { profiles: CpuProfile[]; responses: number }>();
   const runs = new Map<string, RunResult[]>(targets.map((target) => [target.id, []]));
   const wrapped = new Set<string>();
   // The highest rate seen per target (warm-up included), to size the next run's credential pools: on a shared
   // machine a target's rate moves by several times between rounds, and a pool sized on a slow round wraps.
   const topRate = new Map<string, number>();
-  const measure = async (target: Target, durationSeconds: number): Promise<RunResult> => {
+  const measure = async (target: Target, durationSeconds: number, profiled = false): Promise<RunResult> => {
     const previous = topRate.get(target.id) ?? FIRST_GUESS_REQUESTS_PER_SECOND;
     const connections = target.connections ?? options.connections;
     const preparing = Date.now();
@@ -72,7 +80,18 @@ try {
     });
     if (shape.poolSize !== undefined)
       log(`${target.id}: ${shape.poolSize} credentials prepared in ${((Date.now() - preparing) / 1000).toFixed(1)} s`);
-    const result = await runLoad({ ...shape, connections, durationSeconds }, target.server);
+    const load = () => runLoad({ ...shape, connections, durationSeconds }, target.server);
+    const result =
+      profiled && profiler && target.server === environment!.portcullis
+        ? await profiler.record(load).then(({ result, profile }) => {
+            const kept = profiles.get(target.id) ?? { profiles: [], responses: 0 };
+            profiles.set(target.id, {
+              profiles: [...kept.profiles, profile],
+              responses: kept.responses + result.responses,
+            });
+            return result;
+          })
+        : await load();
     if (shape.poolSize !== undefined && result.responses > shape.poolSize) wrapped.add(target.id);
     topRate.set(target.id, Math.max(topRate.get(target.id) ?? 0, result.requestsPerSecond));
     return result;
@@ -82,7 +101,7 @@ try {
   wrapped.clear();
   for (let round = 1; round <= options.rounds; round++) {
     for (const target of targets) {
-      const result = await measure(target, options.durationSeconds);
+      const result = await measure(target, options.durationSeconds, true);
       runs.get(target.id)!.push(result);
       log(
         `round ${round} ${target.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failures} failures ${JSON.stringify(result.statusCodes)}`,
@@ -104,6 +123,15 @@ try {
     (options.d1LatencyMs > 0 ? `every storage round trip delayed ${options.d1LatencyMs} ms, ` : '') +
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before / ${loadAfter[0]!.toFixed(2)} after`;
   console.log(`${markdownReport(summaries, goals, environment.bundle.gzipKiB)}\n\n${conditions}`);
+  if (profiler) {
+    console.log(
+      '\nWith --profile the bundle is unminified and sampled by the inspector: the figures above are not figures of record.',
+    );
+    for (const [id, { profiles: sampled, responses }] of profiles)
+      console.log(
+        `\n${profileReport(id, summarizeProfiles(sampled, responses, environment.bundle.scriptPath), PROFILE_TOP_FUNCTIONS)}`,
+      );
+  }
 
   mkdirSync(join('bench', 'results'), { recursive: true });
   const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.profile}.json`);
@@ -124,6 +152,12 @@ try {
     ),
   );
   log(`raw results: ${file}`);
+  for (const [id, { profiles: sampled }] of profiles) {
+    // The last round's profile, for Chrome DevTools (Performance → Load profile) or any .cpuprofile viewer.
+    const profileFile = file.replace(/\.json$/, `-${id}.cpuprofile`);
+    writeFileSync(profileFile, JSON.stringify(sampled.at(-1)));
+    log(`CPU profile of ${id}: ${profileFile}`);
+  }
 } finally {
   await shutdown();
 }

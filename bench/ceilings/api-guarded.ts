@@ -1,4 +1,4 @@
-// The sample API's list read behind portcullis/verify's Hono middleware, set up as src/api/unicorns.ts does it:
+// The sample API's list read behind @portcullis/verify's Hono middleware, set up as src/api/unicorns.ts does it:
 // the issuer's public keys in memory, `read` scope required, the verified-token cache on by default.
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { JSONWebKeySet } from 'jose';

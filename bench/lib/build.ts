@@ -20,8 +20,13 @@ export interface ProductionBundle {
   gzipKiB: number;
 }
 
-export async function buildProductionBundle(outdir: string): Promise<ProductionBundle> {
-  const { stdout } = await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { env: WRANGLER_ENV });
+/** `minify: false` for a CPU profile, whose function names must survive; the production bundle is minified. */
+export async function buildProductionBundle(outdir: string, minify = true): Promise<ProductionBundle> {
+  const { stdout } = await run(
+    'npx',
+    ['wrangler', 'deploy', '--dry-run', '--outdir', outdir, ...(minify ? [] : ['--minify', 'false'])],
+    { env: WRANGLER_ENV },
+  );
   const scriptPath = join(outdir, 'index.js');
   const script = readFileSync(scriptPath);
   const reported = /gzip:\s*([\d.]+)\s*KiB/.exec(stdout)?.[1];

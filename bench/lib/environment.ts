@@ -21,29 +21,7 @@ import {
 import { startWranglerDev } from './wrangler-dev';
 import { readCompatibility, startWorkerd } from './workerd';
 import { freePort } from '../../scripts/lib/free-port';
-
-export interface Server {
-  name: string;
-  url: string;
-  pids: number[];
-  /** Requests and storage round trips served so far, for a Worker wrapped by bench/workers/storage-meter.ts. */
-  roundTrips?: () => Promise<RoundTripCount>;
-  dispose(): Promise<void>;
-}
-
-export interface RoundTripCount {
-  requests: number;
-  inFlight: number;
-  roundTrips: number;
-}
-
-/** Reads a metered Worker's counters (bench/workers/storage-meter.ts). */
-export function withRoundTrips<S extends Server>(server: S): S {
-  return {
-    ...server,
-    roundTrips: async () => (await (await fetch(`${server.url}/__bench/round-trips`)).json()) as RoundTripCount,
-  };
-}
+import { withRoundTrips, type Server } from './server';
 
 export const CEILINGS = [
   'bare',
@@ -59,6 +37,8 @@ export type CeilingName = (typeof CEILINGS)[number];
 export interface Environment {
   bundle: ProductionBundle;
   portcullis: Server;
+  /** workerd's inspector for Portcullis, with `cpuProfile`. */
+  portcullisInspectorUrl: string | undefined;
   oidcProvider: Server;
   openAuth: PeerServer;
   workersOAuthProvider: PeerServer;
@@ -88,6 +68,8 @@ export interface EnvironmentOptions {
   wranglerDev: boolean;
   /** Delay of every storage round trip (D1, the peers' KV), as a distant primary would add; 0 for none. */
   storageLatencyMs: number;
+  /** Portcullis unminified and with workerd's inspector open, for a CPU profile. */
+  cpuProfile: boolean;
 }
 
 export async function startEnvironment(
@@ -101,7 +83,7 @@ export async function startEnvironment(
   };
   try {
     log('building the production bundle (wrangler deploy --dry-run) and the ceiling Workers (esbuild)');
-    const bundleBuild = buildProductionBundle(join(workDir, 'dist'));
+    const bundleBuild = buildProductionBundle(join(workDir, 'dist'), !options.cpuProfile);
     const ceilingBuilds = CEILINGS.map((name) => bundleCeiling(name, join(workDir, 'ceilings')));
     const peerBuilds = buildPeers(join(workDir, 'peers'));
     // Every build finishes before any failure is thrown, so none writes into the directory removed on the way out.
@@ -122,6 +104,7 @@ export async function startEnvironment(
       extraModules: [bundle.scriptPath],
       ...compatibility,
       viaEntryWorker: options.viaEntryWorker,
+      ...(options.cpuProfile ? { inspectorPort: await freePort() } : {}),
       bindings: (port) => ({
         ISSUER: `http://127.0.0.1:${port}`,
         SIGNING_KEYS: signingKeys,
@@ -178,6 +161,7 @@ export async function startEnvironment(
     return {
       bundle,
       portcullis,
+      portcullisInspectorUrl: portcullisWorkerd.inspectorUrl,
       oidcProvider,
       openAuth,
       workersOAuthProvider,

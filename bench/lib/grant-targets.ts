@@ -1,12 +1,14 @@
 // The user-facing grants at the token endpoint: refresh-token rotation, each connection presenting the refresh
 // token its previous response returned (as a client does), for Portcullis and workers-oauth-provider, and the
-// authorization-code exchange with codes and PKCE pre-issued between runs. Both write to D1 on every request, so
-// their anchor is the one-D1-read ceiling, and each must take one D1 round trip.
+// authorization-code exchange with codes and PKCE pre-issued between runs, and the device_code grant redeeming device
+// codes approved between runs. All write to D1 on every request, so their anchor is the one-D1-read ceiling, and
+// each must take one D1 round trip.
 import type { AutocannonRequest } from 'autocannon';
 import type { Environment } from './environment';
 import { issuePeerRefreshTokens } from './peers';
 import { basicAuthorization } from './seed';
-import { issueAuthorizationCodes, issueRefreshTokens, REDIRECT_URI } from './seed-grants';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/oauth/device-authorization';
+import { issueApprovedDeviceCodes, issueAuthorizationCodes, issueRefreshTokens, REDIRECT_URI } from './seed-grants';
 import { cycling, FORM, type Goal, type RequestShape, type RunPlan, type Target, warmUp } from './targets';
 
 /** First refresh tokens per connection: a failed rotation loses its successor, so each connection has spares. */
@@ -98,6 +100,27 @@ export function grantTargets(env: Environment, d1LatencyMs: number): Target[] {
           headers,
           requests: [cycling(codes, (code) => ({ body: body(code) }))],
           poolSize: codes.length,
+        };
+      },
+    },
+    {
+      id: 'device.portcullis',
+      what: 'device_code grant, approved device codes (pre-issued)',
+      server: portcullis,
+      anchor: 'ceiling.d1-read',
+      distant: true,
+      goals: oneRoundTrip('device code'),
+      async requests({ expectedRequests }: RunPlan): Promise<RequestShape> {
+        const deviceCodes = await issueApprovedDeviceCodes(portcullisDb, expectedRequests);
+        await warmGrantClient();
+        const body = (deviceCode: string) =>
+          new URLSearchParams({ grant_type: DEVICE_CODE_GRANT_TYPE, device_code: deviceCode }).toString();
+        return {
+          url: `${portcullis.url}/oauth/token`,
+          method: 'POST',
+          headers,
+          requests: [cycling(deviceCodes, (deviceCode) => ({ body: body(deviceCode) }))],
+          poolSize: deviceCodes.length,
         };
       },
     },

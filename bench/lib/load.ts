@@ -2,7 +2,7 @@
 // CPU time is read from /proc before and after. Latencies are taken per response at sub-millisecond resolution
 // (autocannon's histogram keeps whole milliseconds, too coarse at one connection).
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import type { RoundTripCount, Server } from './environment';
+import type { RoundTripCount, Server } from './server';
 import { totalCpuMicros } from './proc';
 
 export interface LoadSpec {

@@ -24,6 +24,8 @@ export interface BenchOptions {
    * from an edge location far from D1's primary. 0: none. Runs the distant-user targets only, unless --only says.
    */
   d1LatencyMs: number;
+  /** CPU-profile Portcullis in workerd while each of its targets runs, and rank its functions (bench/lib/cpu-profile.ts). */
+  cpuProfile: boolean;
 }
 
 // The issue's anchors were measured with wrk -t1 -c10 -d10s, median of 3.
@@ -32,7 +34,7 @@ const FULL = { durationSeconds: 10, warmupSeconds: 2, rounds: 3, connections: 10
 // one-second sampling tick, so runs are whole seconds; no warm-up run: the median of three drops a cold first round.
 const QUICK = { durationSeconds: 1, warmupSeconds: 0, rounds: 3, connections: 10 };
 
-const USAGE = `Usage: npm run bench -- [--quick] [--d1-latency-ms MS] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--duration S] [--rounds N] [--connections N] [--keep]`;
+const USAGE = `Usage: npm run bench -- [--quick] [--d1-latency-ms MS] [--wrangler-dev] [--miniflare-entry] [--only REGEX] [--profile] [--duration S] [--rounds N] [--connections N] [--keep]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -47,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'd1-latency-ms': { type: 'string' },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -70,6 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only: values.only === undefined ? undefined : new RegExp(values.only),
     keepTemp: values.keep,
     d1LatencyMs: values['d1-latency-ms'] === undefined ? 0 : positive('d1-latency-ms', values['d1-latency-ms'], 0),
+    cpuProfile: values.profile,
   };
 }
 

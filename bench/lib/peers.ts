@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { bundlePeer } from './build';
-import { withRoundTrips, type Server } from './environment';
+import { withRoundTrips, type Server } from './server';
 import { BENCH_CLIENT_ID, BENCH_SCOPE, basicAuthorization, type Credentials } from './seed';
 import { readCompatibility, startWorkerd } from './workerd';
 

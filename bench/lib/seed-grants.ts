@@ -1,10 +1,15 @@
 // Pre-issued credentials for the user-facing grants, written through the project's own stores as the
 // authorization endpoint and token endpoint would write them: a user with a password (for the login target), a
 // confidential client registered for
-// authorization_code and refresh_token, first refresh tokens (later ones come from the rotations themselves), and
-// single-use authorization codes with an S256 PKCE challenge.
+// authorization_code, the device grant and refresh_token, first refresh tokens (later ones come from the rotations
+// themselves), single-use authorization codes with an S256 PKCE challenge, and device codes the user approved.
 import { REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, REFRESH_TOKEN_IDLE_TTL_SECONDS } from '../../src/config';
 import { hashPassword } from '../../src/accounts/password-hash';
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  DEVICE_CODE_TTL_SECONDS,
+  DEVICE_POLL_INTERVAL_SECONDS,
+} from '../../src/oauth/device-authorization';
 import { s256 } from '../../src/oauth/pkce';
 import { storesFor, type Stores } from '../../src/storage/stores';
 import { epochSeconds } from '../../src/tokens/access-token';
@@ -52,7 +57,7 @@ export async function seedGrantFixtures(db: D1Database): Promise<GrantFixtures> 
     });
   }
   const [client] = await seedClients(db, [GRANT_CLIENT_ID], {
-    grantTypes: ['authorization_code', 'refresh_token'],
+    grantTypes: ['authorization_code', DEVICE_CODE_GRANT_TYPE, 'refresh_token'],
     responseTypes: ['code'],
     redirectUris: [REDIRECT_URI],
   });
@@ -109,6 +114,31 @@ export async function issueAuthorizationCodes(
       consumedAt: null,
     });
     return code;
+  });
+}
+
+/** Device codes the user has approved on /device (RFC 8628 §3.3), as the device authorization endpoint stored them. */
+export async function issueApprovedDeviceCodes(db: D1Database, count: number): Promise<string[]> {
+  const now = epochSeconds();
+  return inBatches(db, count, async (stores) => {
+    const deviceCode = generateOpaqueToken();
+    await stores.deviceAuthorizations.create({
+      deviceCodeHash: await hashOpaqueToken(deviceCode),
+      userCodeHash: await hashOpaqueToken(generateOpaqueToken()),
+      clientId: GRANT_CLIENT_ID,
+      scopes: BENCH_SCOPE.split(' '),
+      resources: [],
+      status: 'approved',
+      userId: USER_ID,
+      authTime: now,
+      amr: ['pwd'],
+      pollIntervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
+      lastPolledAt: null,
+      createdAt: now,
+      expiresAt: now + DEVICE_CODE_TTL_SECONDS,
+      consumedAt: null,
+    });
+    return deviceCode;
   });
 }
 

@@ -2,7 +2,8 @@
 // taken against), plus the goals it is judged by (issue 11, and issue 5's that still stand). Every ratio is between
 // two targets of the same run; no figure comes from elsewhere.
 import type { AutocannonRequest } from 'autocannon';
-import type { Environment, Server } from './environment';
+import type { Environment } from './environment';
+import type { Server } from './server';
 import type { LoadSpec } from './load';
 import { BENCH_SCOPE, basicAuthorization, mintAccessTokens, type Credentials } from './seed';
 
@@ -250,7 +251,7 @@ export function defineTargets(env: Environment): Target[] {
       },
       {
         id: `${key}.verify.reused`,
-        what: `${what} + portcullis/verify, token reused`,
+        what: `${what} + @portcullis/verify, token reused`,
         server: ceilings['api-guarded'],
         anchor: `${key}.open`,
         goals: [
@@ -265,7 +266,7 @@ export function defineTargets(env: Environment): Target[] {
       },
       {
         id: `${key}.verify.fresh`,
-        what: `${what} + portcullis/verify, never-seen tokens`,
+        what: `${what} + @portcullis/verify, never-seen tokens`,
         server: ceilings['api-guarded'],
         anchor: `${key}.open`,
         goals: [

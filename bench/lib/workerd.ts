@@ -13,6 +13,8 @@ export interface WorkerdServer {
   /** The workerd process that serves it: its CPU time is the server's. */
   pids: number[];
   db: D1Database | undefined;
+  /** workerd's inspector (ws://…), with `inspectorPort`. */
+  inspectorUrl?: string;
   dispose(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface WorkerdOptions {
   extraModules?: string[];
   /** Serve through Miniflare's entry Worker (as issue 5's anchors were measured) instead of the Worker's own socket. */
   viaEntryWorker?: boolean;
+  /** Opens workerd's inspector on this port (the CPU profile of `npm run bench:profile`); none by default. */
+  inspectorPort?: number;
   /** Receives the Worker's console output instead of this process's stdout (the soak keeps its errors). */
   onLog?: (log: { level: string; message: string }) => void;
 }
@@ -86,6 +90,7 @@ async function startOnPort(options: WorkerdOptions, port: number): Promise<Worke
       ...(options.onLog ? { handleStructuredLogs: options.onLog } : {}),
       logRequests: false,
       telemetry: { enabled: false },
+      ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
       cf: false,
     }),
   );
@@ -103,7 +108,8 @@ async function startOnPort(options: WorkerdOptions, port: number): Promise<Worke
   if (pids.length !== 1) throw new Error(`expected one new workerd process for ${options.name}, found ${pids.length}`);
   const db = options.d1 ? await mf.getD1Database('DB') : undefined;
   if (db) await applyMigrations(db);
-  return { name: options.name, url, pids, db, dispose: () => mf.dispose() };
+  const inspectorUrl = options.inspectorPort === undefined ? undefined : (await mf.getInspectorURL()).toString();
+  return { name: options.name, url, pids, db, ...(inspectorUrl ? { inspectorUrl } : {}), dispose: () => mf.dispose() };
 }
 
 /** compatibility_date and compatibility_flags from wrangler.toml, so the bench runs what deploys. */

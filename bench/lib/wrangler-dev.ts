@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { storesFor } from '../../src/storage/stores';
 import { WRANGLER_ENV } from './build';
 import { recordingDatabase, sqlScript } from './d1-recorder';
-import type { Server } from './environment';
+import type { Server } from './server';
 import { descendantsNamed } from './proc';
 import { BENCH_CLIENT_ID, clientRecord, type Credentials } from './seed';
 

@@ -19,7 +19,15 @@ export async function authenticateUser(
   password: string,
 ): Promise<User | null> {
   const canonical = normalizeUsername(username);
-  const found = canonical === null ? null : await stores.users.findByUsername(canonical);
+  return checkPassword(stores, canonical === null ? null : await stores.users.findByUsername(canonical), password);
+}
+
+/** The user found for a username, if the password is theirs and they may sign in; null for any failure. */
+export async function checkPassword(
+  stores: Pick<Stores, 'users'>,
+  found: User | null,
+  password: string,
+): Promise<User | null> {
   // An account without a password is checked against the dummy hash too: the same work, and never a match.
   const user = found && hasPassword(found) ? found : null;
   const { valid, needsRehash } = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);

@@ -2,9 +2,8 @@
 // before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
 // §10.10, NIST SP 800-63B §5.2.2).
 import type { Stores } from '../storage/stores';
-import type { LoginReservation, LoginThrottlePolicy, User } from '../storage/types';
-import { authenticateUser } from './authenticate-user';
-import { hasTwoFactor } from './two-factor';
+import type { LoginReservation, LoginSettlement, LoginThrottlePolicy, User } from '../storage/types';
+import { checkPassword } from './authenticate-user';
 import { normalizeUsername } from './username';
 
 /** Guessing one account's password: 5 failures in 15 minutes lock it for 15 minutes. */
@@ -23,7 +22,9 @@ interface LoginAttempt {
 type Throttled = { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
 
 export type ThrottledSignIn =
-  | { outcome: 'signed-in'; user: User }
+  // The caller writes the settlement (LoginThrottleStore.settle, or with the session it starts); until then the
+  // attempt stays counted, which only makes the throttle stricter.
+  | { outcome: 'signed-in'; user: User; settlement: LoginSettlement }
   // The password was right, but the account has a second factor: not signed in until it is checked too.
   | { outcome: 'second-factor-required'; user: User }
   | { outcome: 'wrong-credentials' }
@@ -36,23 +37,35 @@ export type ThrottledCheck<T> = { outcome: 'passed'; value: T } | { outcome: 'wr
  * Checks a username and password under the throttle (the login page and the password grant). The attempt is
  * reserved first, in one atomic statement per key, and the password is checked only when the reservation is within
  * the limit: so a concurrent burst gets at most `maxFailures` checks, not as many as arrive before a failure is
- * written. A success clears the account's counter and takes its attempt back from the address's; for an account with
- * a second factor it only takes the attempt back, so failed codes keep counting until the sign-in is complete.
+ * written. A success returns the settlement that clears the account's counter and takes its attempt back from the
+ * address's, for the caller to write with what it writes next. For an account with a second factor the password only
+ * takes its own attempts back (written here), so failed codes keep counting until the sign-in is complete.
  */
 export async function signInWithThrottle(
-  stores: Pick<Stores, 'users' | 'loginThrottles' | 'twoFactor'>,
+  stores: Pick<Stores, 'users' | 'loginThrottles'>,
   typedUsername: string,
   password: string,
   clientIp: string | undefined,
   nowSeconds: number,
 ): Promise<ThrottledSignIn> {
-  const keys = throttleKeys({ username: normalizeUsername(typedUsername), clientIp });
-  const checked = await attemptUnderThrottle(stores, keys, nowSeconds, async () => {
-    const user = await authenticateUser(stores, typedUsername, password);
-    return user && { value: user, complete: !(await hasTwoFactor(stores, user.id)) };
-  });
-  if (checked.outcome !== 'passed') return checked;
-  return { outcome: checked.complete ? 'signed-in' : 'second-factor-required', user: checked.value };
+  const username = normalizeUsername(typedUsername);
+  const keys = throttleKeys({ username, clientIp });
+  // One round trip: the reservation, and the account looked up beside it (used only once the reservation allows).
+  const {
+    reservations,
+    user: found,
+    secondFactor,
+  } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
+  const refusal = refusalOf(keys, reservations, nowSeconds);
+  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
+
+  const user = await checkPassword(stores, found, password);
+  if (!user) return failed(stores, keys, reservations, nowSeconds);
+  if (secondFactor) {
+    await stores.loginThrottles.settle({ clear: [], release: keys.map(({ key }) => key) });
+    return { outcome: 'second-factor-required', user };
+  }
+  return { outcome: 'signed-in', user, settlement: successSettlement(keys) };
 }
 
 /**
@@ -68,35 +81,29 @@ export async function checkWithThrottle<T>(
   check: () => Promise<T | null>,
 ): Promise<ThrottledCheck<T>> {
   const keys = throttleKeys({ username: normalizeUsername(username), clientIp });
-  const checked = await attemptUnderThrottle(stores, keys, nowSeconds, async () => {
-    const value = await check();
-    return value === null ? null : { value, complete: true };
-  });
-  return checked.outcome === 'passed' ? { outcome: 'passed', value: checked.value } : checked;
-}
-
-async function attemptUnderThrottle<T>(
-  stores: Pick<Stores, 'loginThrottles'>,
-  keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
-  nowSeconds: number,
-  check: () => Promise<{ value: T; complete: boolean } | null>,
-): Promise<{ outcome: 'passed'; value: T; complete: boolean } | { outcome: 'wrong-credentials' } | Throttled> {
   const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
+  const value = await check();
+  if (value === null) return failed(stores, keys, reservations, nowSeconds);
+  await stores.loginThrottles.settle(successSettlement(keys));
+  return { outcome: 'passed', value };
+}
 
-  const passed = await check();
-  if (passed) {
-    await Promise.all(
-      keys.map(({ key }) =>
-        passed.complete && key.startsWith('user:')
-          ? stores.loginThrottles.clear(key)
-          : stores.loginThrottles.release(key),
-      ),
-    );
-    return { outcome: 'passed', ...passed };
-  }
-  // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
+/** A success forgets the account's failures and takes its own attempt back from the address's. */
+function successSettlement(keys: Array<{ key: string }>): LoginSettlement {
+  const accountKeys = keys.filter(({ key }) => key.startsWith('user:')).map(({ key }) => key);
+  const addressKeys = keys.filter(({ key }) => !key.startsWith('user:')).map(({ key }) => key);
+  return { clear: accountKeys, release: addressKeys };
+}
+
+// The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
+async function failed(
+  stores: Pick<Stores, 'loginThrottles'>,
+  keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
+  reservations: LoginReservation[],
+  nowSeconds: number,
+): Promise<{ outcome: 'wrong-credentials' } | Throttled> {
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);
   if (locking.length === 0) return { outcome: 'wrong-credentials' };
   const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));

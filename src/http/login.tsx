@@ -46,7 +46,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
     if (signIn.outcome === 'second-factor-required') return askForSecondFactor(c, signIn.user, returnTo);
-    await startSession(c, signIn.user, PASSWORD_AMR);
+    await startSession(c, signIn.user, PASSWORD_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
   });

@@ -1,13 +1,23 @@
 // CodeStore on D1: authorization codes (RFC 6749 §4.1.2), stored hashed (with the consent that allowed them, in one
 // batch) and redeemed in one D1 batch that also stores the grant's first refresh token.
-import { and, eq, gt, inArray, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { upsertConsent } from './consents';
-import { boundKeyAllows, coversRequest, scopeIncludes, userIsActive } from './grant-conditions';
-import { refreshTokenRowFrom } from './refresh-tokens';
+import { runSpendingBatch } from './compiled-batch';
+import {
+  type BoundGrantRequest,
+  boundGrantRequest,
+  boundKeyAllows,
+  coversRequest,
+  grantRequestPlaceholders,
+  grantRequestShape,
+  grantRequestValues,
+  userIsActive,
+} from './grant-conditions';
+import { firstRefreshTokenValues, insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
 import { authorizationCodes, refreshTokens, users } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
-import type { AuthorizationCode, CodeExchange, CodeStore } from './types';
+import type { AuthorizationCode, CodeStore } from './types';
 
 type CodeRow = typeof authorizationCodes.$inferSelect;
 
@@ -21,57 +31,32 @@ export function createCodeStore(db: Database): CodeStore {
       else await db.batch([upsertConsent(db, consent, code.createdAt), insert]);
     },
     async consume(codeHash, exchange, nowSeconds) {
-      const presented = eq(authorizationCodes.codeHash, codeHash);
-      const unspent = and(presented, isNull(authorizationCodes.consumedAt));
-      const found = db.select().from(authorizationCodes).where(presented);
-      // A second select rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
-      const foundUser = db
-        .select()
-        .from(users)
-        .where(
-          eq(users.id, db.select({ userId: authorizationCodes.userId }).from(authorizationCodes).where(presented)),
-        );
-      // RFC 6749 §4.1.2: a code used twice has leaked; the tokens issued from it are revoked.
-      const revokeOnReplay = db
-        .update(refreshTokens)
-        .set({ revokedAt: nowSeconds })
-        .where(
-          and(
-            inArray(
-              refreshTokens.grantId,
-              db
-                .select({ grantId: authorizationCodes.grantId })
-                .from(authorizationCodes)
-                .where(and(presented, isNotNull(authorizationCodes.consumedAt))),
-            ),
-            isNull(refreshTokens.revokedAt),
-          ),
-        );
-      // The condition on consumed_at makes this the single point where a code is spent: one batch is one
-      // transaction and D1 runs them one at a time, so of two concurrent redemptions exactly one finds it unspent.
-      const spend = db.update(authorizationCodes).set({ consumedAt: nowSeconds }).where(unspent);
+      const request = boundGrantRequest(exchange);
+      const pkce: PkceRule =
+        exchange.verifierChallenge !== null ? 'verifier' : exchange.allowsNoChallenge ? 'no-challenge' : 'refused';
       const refresh = exchange.refreshToken;
+      // Everything the batch's SQL depends on; every value is bound.
+      const shape = `consume:${grantRequestShape(request)}:${pkce}`;
+      const build = () => redemptionStatements(db, grantRequestPlaceholders(request), pkce);
+      const values = {
+        ...grantRequestValues(exchange),
+        ...(refresh ? firstRefreshTokenValues(refresh) : {}),
+        codeHash,
+        now: nowSeconds,
+        clientId: exchange.clientId,
+        redirectUri: exchange.redirectUri,
+        verifierChallenge: exchange.verifierChallenge,
+      };
       // Every statement sees the state the first one read; the refresh token goes in before the code is spent.
-      const [[code], [user], stored] = refresh
-        ? await db
-            .batch([
-              found,
-              foundUser,
-              revokeOnReplay,
-              insertFirstRefreshToken(db, refresh, and(unspent, exchangeSucceeds(exchange, nowSeconds)), nowSeconds),
-              spend,
-            ])
-            .then(([codes, users, , inserted]) => [codes, users, inserted.length === 1] as const)
-        : await db
-            .batch([found, foundUser, revokeOnReplay, spend])
-            .then(([codes, users]) => [codes, users, false] as const);
+      const { found, user, refreshTokenStored } = await runSpendingBatch(db, shape, build, values, refresh !== null);
+      const [code] = found;
       if (!code) return { status: 'unknown' };
       if (code.consumedAt !== null) return { status: 'replayed', code: toCode(code) };
       return {
         status: 'redeemed',
         code: toCode({ ...code, consumedAt: nowSeconds }),
-        user: user ?? null,
-        refreshTokenStored: stored,
+        user: user[0] ?? null,
+        refreshTokenStored,
       };
     },
     async deleteUnredeemed(userId, clientId) {
@@ -89,51 +74,73 @@ export function createCodeStore(db: Database): CodeStore {
   };
 }
 
-/** Every check of the token request (RFC 6749 §4.1.3, RFC 7636 §4.6) and of the grant behind the code. */
-function exchangeSucceeds(exchange: CodeExchange, nowSeconds: number): SQL | undefined {
-  const challenge = authorizationCodes.codeChallenge;
-  const pkce =
-    exchange.verifierChallenge !== null
-      ? eq(challenge, exchange.verifierChallenge)
-      : exchange.allowsNoChallenge
-        ? isNull(challenge)
-        : sql`0`;
-  return and(
-    eq(authorizationCodes.clientId, exchange.clientId),
-    gt(authorizationCodes.expiresAt, nowSeconds),
-    eq(authorizationCodes.redirectUri, exchange.redirectUri),
-    pkce,
-    coversRequest(authorizationCodes.scope, authorizationCodes.resources, exchange),
-    boundKeyAllows(authorizationCodes.dpopJkt, exchange),
-    userIsActive(authorizationCodes.userId),
-  );
+/** How the PKCE verifier is judged: its S256 against the challenge, no challenge allowed, or refused outright. */
+type PkceRule = 'verifier' | 'no-challenge' | 'refused';
+
+/**
+ * The statements of a code redemption, built once per shape (compiled-batch.ts) with every value a placeholder.
+ * One batch is one transaction and D1 runs them one at a time, so of two concurrent redemptions exactly one finds
+ * the code unspent.
+ */
+function redemptionStatements(db: Database, request: BoundGrantRequest, pkce: PkceRule) {
+  const bound = sql.placeholder;
+  const codes = authorizationCodes;
+  const presented = eq(codes.codeHash, bound('codeHash'));
+  const unspent = and(presented, isNull(codes.consumedAt));
+  return {
+    found: db.select().from(codes).where(presented).prepare(),
+    // A second select rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
+    user: db
+      .select()
+      .from(users)
+      .where(eq(users.id, db.select({ userId: codes.userId }).from(codes).where(presented)))
+      .prepare(),
+    // RFC 6749 §4.1.2: a code used twice has leaked; the tokens issued from it are revoked.
+    before: db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`${bound('now')}` })
+      .where(
+        and(
+          inArray(
+            refreshTokens.grantId,
+            db
+              .select({ grantId: codes.grantId })
+              .from(codes)
+              .where(and(presented, isNotNull(codes.consumedAt))),
+          ),
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
+      .prepare(),
+    insertRefreshToken: insertFirstRefreshToken(db, codes, {}, and(unspent, exchangeSucceeds(request, pkce))).prepare(),
+    // The condition on consumed_at makes this the single point where a code is spent.
+    spend: db
+      .update(codes)
+      .set({ consumedAt: sql`${bound('now')}` })
+      .where(unspent)
+      .prepare(),
+  };
 }
 
-/** The grant's first refresh token, copied from the code row, only where `condition` holds and one is due. */
-function insertFirstRefreshToken(
-  db: Database,
-  refresh: NonNullable<CodeExchange['refreshToken']>,
-  condition: SQL | undefined,
-  nowSeconds: number,
-) {
-  const { grantedBy, withheldBy } = refresh.scopeRule;
+/** Every check of the token request (RFC 6749 §4.1.3, RFC 7636 §4.6) and of the grant behind the code. */
+function exchangeSucceeds(request: BoundGrantRequest, pkce: PkceRule): SQL | undefined {
+  const bound = sql.placeholder;
   const codes = authorizationCodes;
-  const due = or(scopeIncludes(codes.scope, grantedBy), not(scopeIncludes(codes.scope, withheldBy)));
-  return db
-    .insert(refreshTokens)
-    .select(
-      sql`select ${refreshTokenRowFrom(codes, {
-        tokenHash: refresh.tokenHash,
-        createdAt: nowSeconds,
-        expiresAt: refresh.expiresAt,
-        grantExpiresAt: refresh.grantExpiresAt,
-        rotatedAt: null,
-        revokedAt: null,
-        // Not the code's dpop_jkt: the refresh token is bound to the proof's key only for public clients (§5.0).
-        dpopJkt: refresh.dpopJkt ?? null,
-      })} from ${codes} where ${and(condition, due)}`,
-    )
-    .returning({ tokenHash: refreshTokens.tokenHash });
+  const challenge =
+    pkce === 'verifier'
+      ? eq(codes.codeChallenge, bound('verifierChallenge'))
+      : pkce === 'no-challenge'
+        ? isNull(codes.codeChallenge)
+        : sql`0`;
+  return and(
+    eq(codes.clientId, bound('clientId')),
+    gt(codes.expiresAt, bound('now')),
+    eq(codes.redirectUri, bound('redirectUri')),
+    challenge,
+    coversRequest(codes.scope, codes.resources, request),
+    boundKeyAllows(codes.dpopJkt, request),
+    userIsActive(codes.userId),
+  );
 }
 
 function toCode(row: CodeRow): AuthorizationCode {

@@ -3,7 +3,8 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import * as schema from './schema';
 
-export type Database = DrizzleD1Database<typeof schema>;
+/** Drizzle over D1, with the binding itself (`$client`) for batches compiled once (compiled-batch.ts). */
+export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 const databases = new WeakMap<D1Database, Database>();
 

@@ -3,14 +3,15 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaque';
 import type { Database } from './db';
+import { settlementStatements } from './login-throttles';
 import { sessions, users } from './schema';
 import type { SessionStore } from './types';
 
 export function createSessionStore(db: Database): SessionStore {
   return {
-    async create({ userId, authTime, amr, nowSeconds, ttlSeconds }) {
+    async create({ userId, authTime, amr, nowSeconds, ttlSeconds, settlement }) {
       const token = generateOpaqueToken();
-      await db.insert(sessions).values({
+      const insert = db.insert(sessions).values({
         idHash: await hashOpaqueToken(token),
         userId,
         authTime,
@@ -18,6 +19,8 @@ export function createSessionStore(db: Database): SessionStore {
         createdAt: nowSeconds,
         expiresAt: nowSeconds + ttlSeconds,
       });
+      // The sign-in's throttle settlement rides along: one round trip where there were two in sequence.
+      await db.batch([insert, ...(settlement ? settlementStatements(db, settlement) : [])]);
       return { token, expiresAt: nowSeconds + ttlSeconds };
     },
     async findActive(token, nowSeconds) {

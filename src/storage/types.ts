@@ -129,14 +129,21 @@ export interface CodeExchange extends GrantRequest {
    * The first refresh token of the grant, stored only if the exchange succeeds and the code's scope earns one;
    * the rest of the row (grant, user, scope, resources, auth time) comes from the code. Null: none is due.
    */
-  refreshToken: {
-    tokenHash: string;
-    expiresAt: number;
-    grantExpiresAt: number;
-    scopeRule: RefreshTokenScopeRule;
-    /** RFC 9449 §5.0: the DPoP key a public client's refresh token is bound to; absent or null when unbound. */
-    dpopJkt?: string | null;
-  } | null;
+  refreshToken: FirstRefreshToken | null;
+}
+
+/**
+ * The first refresh token of a new family, written by the batch that spends the grant (a code, a device
+ * authorization) only if that succeeds and the grant's scope earns one; the rest of the row (user, scope, resources,
+ * auth time) comes from the spent grant.
+ */
+export interface FirstRefreshToken {
+  tokenHash: string;
+  expiresAt: number;
+  grantExpiresAt: number;
+  scopeRule: RefreshTokenScopeRule;
+  /** RFC 9449 §5.0: the DPoP key a public client's refresh token is bound to; absent or null when unbound. */
+  dpopJkt?: string | null;
 }
 
 /** How one claim was requested in the `claims` parameter (OIDC Core §5.5.1): `null` there becomes `{}`. */
@@ -367,6 +374,8 @@ export interface SessionStore {
     amr?: readonly string[];
     nowSeconds: number;
     ttlSeconds: number;
+    /** The throttle settlement of the sign-in that starts it, written in the same D1 batch. */
+    settlement?: LoginSettlement;
   }): Promise<{ token: string; expiresAt: number }>;
   /** The unexpired session for this token, with its user; null when unknown or expired. */
   findActive(token: string, nowSeconds: number): Promise<ActiveSession | null>;
@@ -396,13 +405,32 @@ export interface LoginReservation {
 export interface LoginThrottleStore {
   /** Counts one attempt against each key, each in one atomic statement, and returns what each key now holds. */
   reserve(keys: Array<{ key: string; policy: LoginThrottlePolicy }>, nowSeconds: number): Promise<LoginReservation[]>;
+  /**
+   * As `reserve`, and in the same D1 batch (one round trip) the user with this canonical username, null when none
+   * or when `username` is null: the sign-in's reservation and its lookup are independent of each other.
+   */
+  reserveAndFindUser(
+    keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
+    username: string | null,
+    nowSeconds: number,
+  ): Promise<{
+    reservations: LoginReservation[];
+    user: User | null;
+    /** Whether that user has a confirmed second factor (two-factor codes): a password alone does not sign them in. */
+    secondFactor: boolean;
+  }>;
   /** Locks the key until `untilSeconds` (a later lock already in force is kept). */
   lock(key: string, untilSeconds: number): Promise<void>;
-  /** Takes one reserved attempt back (a sign-in that succeeded). */
-  release(key: string): Promise<void>;
+  /** Settles a sign-in that succeeded, in one D1 batch (a session start does it in its own batch instead). */
+  settle(settlement: LoginSettlement): Promise<void>;
   /** The latest lock end among these keys still in force at `nowSeconds`, or null when none is locked. */
   lockedUntil(keys: string[], nowSeconds: number): Promise<number | null>;
-  clear(key: string): Promise<void>;
+}
+
+/** What a sign-in that succeeded takes back from the throttle: keys to forget, and keys to take one attempt back from. */
+export interface LoginSettlement {
+  clear: string[];
+  release: string[];
 }
 
 /** A device authorization (RFC 8628 §3.2) as stored: its codes only as hashes. */
@@ -431,14 +459,35 @@ export type DeviceDecision =
 /** Device authorizations by device code hash (the client's side) and user code hash (the user's side). */
 export interface DeviceAuthorizationStore {
   create(authorization: DeviceAuthorization): Promise<void>;
-  findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorization | null>;
   findByUserCode(userCodeHash: string): Promise<DeviceAuthorization | null>;
-  /** Records a poll at `nowSeconds` and the interval the client must keep from now on. */
-  recordPoll(deviceCodeHash: string, nowSeconds: number, pollIntervalSeconds: number): Promise<void>;
   /** Settles a pending, unexpired authorization in one statement; false when it was no longer pending. */
   decide(userCodeHash: string, decision: DeviceDecision, nowSeconds: number): Promise<boolean>;
-  /** Spends an approved authorization in one atomic statement; null when it is not approved or already spent. */
-  consume(deviceCodeHash: string, nowSeconds: number): Promise<DeviceAuthorization | null>;
+  /**
+   * One poll of the token endpoint (RFC 8628 §3.4), in one D1 batch: a pending authorization of this client records
+   * the poll and its interval (longer by `slowDownStepSeconds` when it came too soon); an approved, unspent and
+   * unexpired one of this client is spent, and the grant's first refresh token stored when every check passes.
+   * Returns the authorization as it stood before the batch, for the caller to judge.
+   */
+  poll(deviceCodeHash: string, poll: DevicePoll, nowSeconds: number): Promise<DevicePollOutcome>;
+}
+
+/** What one device-code poll checks and, when it redeems the authorization, stores. */
+export interface DevicePoll extends GrantRequest {
+  /** RFC 8628 §3.5: added to the interval when the poll came sooner than the interval allows. */
+  slowDownStepSeconds: number;
+  /** The id of the grant a redemption starts (a device authorization has none before). */
+  grantId: string;
+  refreshToken: FirstRefreshToken | null;
+}
+
+export interface DevicePollOutcome {
+  /** The authorization before this poll; null when the device code is unknown. */
+  authorization: DeviceAuthorization | null;
+  /** This poll spent the authorization: of concurrent polls, exactly one does. */
+  redeemed: boolean;
+  /** The user who decided, when one did. */
+  user: User | null;
+  refreshTokenStored: boolean;
 }
 
 /** The `jti` values of client assertions already used (RFC 7523 §3), until they expire. */

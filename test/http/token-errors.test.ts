@@ -65,6 +65,7 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
     ['invalid base64', 'Basic %%%'],
     ['no colon', `Basic ${btoa('just-an-id')}`],
     ['bad percent-encoding', `Basic ${btoa('id%zz:secret')}`],
+    ['credentials that are not UTF-8', `Basic ${btoa('id:\xff\xfe')}`],
     ['an empty client id', `Basic ${btoa(':secret')}`],
   ])('answers invalid_client with a challenge for a malformed Authorization header: %s', async (_, header) => {
     const response = await postForm('/oauth/token', { grant_type: 'client_credentials' }, { Authorization: header });

@@ -6,6 +6,8 @@ export const NO_STORE_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache
 export function noStore(): MiddlewareHandler {
   return async function noStoreMiddleware(c, next) {
     await next();
-    for (const [name, value] of Object.entries(NO_STORE_HEADERS)) c.res.headers.set(name, value);
+    const { headers } = c.res;
+    headers.set('Cache-Control', NO_STORE_HEADERS['Cache-Control']);
+    headers.set('Pragma', NO_STORE_HEADERS.Pragma);
   };
 }

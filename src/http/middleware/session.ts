@@ -2,7 +2,7 @@
 // session is read at most once per request and cached on the context.
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ActiveSession, User } from '../../storage/types';
+import type { ActiveSession, LoginSettlement, User } from '../../storage/types';
 import type { AppEnv } from '../context';
 import { audit } from '../audit';
 import { cookiePolicy } from '../cookies';
@@ -20,9 +20,14 @@ export function currentSession(c: Context<AppEnv>): Promise<ActiveSession | null
 
 /**
  * Signs the user in by the given methods (RFC 8176 values: `amr`): a new session and cookie every time, so a token
- * planted before login is worthless.
+ * planted before login is worthless. The sign-in's throttle settlement, when given, is written with the session.
  */
-export async function startSession(c: Context<AppEnv>, user: User, amr: readonly string[]): Promise<void> {
+export async function startSession(
+  c: Context<AppEnv>,
+  user: User,
+  amr: readonly string[],
+  settlement?: LoginSettlement,
+): Promise<void> {
   const stores = c.get('stores');
   const previous = sessionToken(c);
   if (previous) await stores.sessions.delete(previous);
@@ -34,6 +39,7 @@ export async function startSession(c: Context<AppEnv>, user: User, amr: readonly
     amr,
     nowSeconds,
     ttlSeconds,
+    ...(settlement ? { settlement } : {}),
   });
   const policy = cookiePolicy(c);
   setCookie(c, policy.name(SESSION_COOKIE), token, { ...policy.options, maxAge: ttlSeconds });

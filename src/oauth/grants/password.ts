@@ -50,6 +50,7 @@ export const passwordGrant: Grant = {
       throw new OAuthError('invalid_grant', 'the username or password is wrong');
     }
     const { user } = signIn;
+    await stores.loginThrottles.settle(signIn.settlement);
     context.audit({ type: 'login', userId: user.id, clientId: client.id, details: { via: 'password_grant' } });
 
     const grant: UserGrant = {
