@@ -14,6 +14,19 @@ import { SEEDS } from './seed';
 const DEFAULT_PORT = 8787;
 const HOST = '127.0.0.1';
 
+/**
+ * The issuer's host name: 127.0.0.1 by default, or `ISSUER_HOST=localhost` for passkeys, since browsers refuse an IP
+ * address as a WebAuthn relying party ID (docs/accounts.md "Passkeys"). Either way wrangler listens on 127.0.0.1.
+ */
+function readIssuerHost(value: string | undefined): string {
+  if (value === undefined || value === '') return HOST;
+  if (value !== 'localhost' && value !== HOST) {
+    console.error(`npm start: ISSUER_HOST must be localhost or ${HOST}, got "${value}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;
   const port = Number(value);
@@ -57,7 +70,7 @@ async function seed(issuer: string, devVars: Record<string, string>): Promise<st
 
 async function main(): Promise<void> {
   const port = readPort(process.env.PORT);
-  const issuer = `http://${HOST}:${port}`;
+  const issuer = `http://${readIssuerHost(process.env.ISSUER_HOST)}:${port}`;
   const devVars = await prepareDevVars();
   // CI=true and a closed stdin make wrangler skip its confirmation prompt.
   await runTool('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local'], { CI: 'true' });

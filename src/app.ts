@@ -16,6 +16,7 @@ import { passwordResetPages } from './http/password-reset';
 import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
+import { passkeyPages } from './http/account-passkeys';
 import { twoFactorPages } from './http/account-two-factor';
 import { secondFactorEndpoint } from './http/login-second-factor';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
@@ -25,6 +26,7 @@ import { renderErrorPage } from './http/error-page';
 import { pushedAuthorizationEndpoint } from './http/par';
 import { logId } from './http/log-id';
 import { loginEndpoint } from './http/login';
+import { passkeyLogin } from './http/login-passkey';
 import { logoutEndpoint } from './http/logout';
 import { answerWrongMethods } from './http/method-not-allowed';
 import { requestBodyLimit } from './http/middleware/body-limit';
@@ -35,6 +37,7 @@ import { introspectionEndpoint } from './http/introspect';
 import { registrationEndpoints } from './http/register';
 import { revocationEndpoint } from './http/revoke';
 import { signupEndpoint } from './http/signup';
+import { passkeySignup } from './http/signup-passkey';
 import { tokenEndpoint } from './http/token';
 import { userinfoEndpoint } from './http/userinfo';
 import { WELL_KNOWN_PATHS, wellKnownResponder } from './http/well-known';
@@ -68,13 +71,16 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/oauth/authorize', authorizationEndpoint],
   ['/oauth/logout', endSessionEndpoint],
   ['/device', devicePages],
+  ['/signup/passkey', passkeySignup],
   ['/signup', signupEndpoint],
+  ['/login/passkey', passkeyLogin],
   ['/login', loginEndpoint],
   ['/login/second-factor', secondFactorEndpoint],
   ['/logout', logoutEndpoint],
   ['/account', accountPage],
   ['/account/applications', applicationPages],
   ['/account/authorizations', authorizationPages],
+  ['/account/security/passkeys', passkeyPages],
   ['/account/security', securityPages],
   ['/account/security/two-factor', twoFactorPages],
   ['/account/email', accountEmailRoutes],

@@ -2,7 +2,13 @@
 // before the password is checked, and a key with too many failures in a window is locked for a while (RFC 6749
 // §10.10, NIST SP 800-63B §5.2.2).
 import type { Stores } from '../storage/stores';
-import type { LoginReservation, LoginSettlement, LoginThrottlePolicy, User } from '../storage/types';
+import type {
+  LoginReservation,
+  LoginSettlement,
+  LoginThrottlePolicy,
+  LoginThrottleStore,
+  User,
+} from '../storage/types';
 import { checkPassword } from './authenticate-user';
 import { normalizeUsername } from './username';
 
@@ -11,25 +17,28 @@ export const ACCOUNT_THROTTLE: LoginThrottlePolicy = { maxFailures: 5, windowSec
 /** One address trying many accounts: looser, because offices and carrier NATs share an address. */
 export const IP_THROTTLE: LoginThrottlePolicy = { maxFailures: 20, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
 
-interface LoginAttempt {
+export interface LoginAttempt {
   /** The canonical username, or null when what was typed cannot be a username (then only the IP counts). */
   username: string | null;
   /** The client's address as limits count it (http/client-address.ts); undefined when the request has none. */
   clientIp: string | undefined;
 }
 
-/** Refused before checking: a key is locked, or this attempt is past its limit. */
-type Throttled = { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
-
-export type ThrottledSignIn =
+/** The outcome of one credential check under the throttle (a password, a passkey assertion). */
+export type CheckedSignIn =
   // The caller writes the settlement (LoginThrottleStore.settle, or with the session it starts); until then the
   // attempt stays counted, which only makes the throttle stricter.
   | { outcome: 'signed-in'; user: User; settlement: LoginSettlement }
-  // The password was right, but the account has a second factor: not signed in until it is checked too.
-  | { outcome: 'second-factor-required'; user: User }
   | { outcome: 'wrong-credentials' }
   // lockedNow: this attempt's failure reached the limit (an audit `login_lockout`), rather than arriving locked.
   | Throttled;
+
+export type ThrottledSignIn =
+  | CheckedSignIn
+  // The password was right, but the account has a second factor: not signed in until it is checked too.
+  | { outcome: 'second-factor-required'; user: User };
+
+type Throttled = { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
 
 export type ThrottledCheck<T> = { outcome: 'passed'; value: T } | { outcome: 'wrong-credentials' } | Throttled;
 
@@ -56,16 +65,13 @@ export async function signInWithThrottle(
     user: found,
     secondFactor,
   } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
-  const refusal = refusalOf(keys, reservations, nowSeconds);
-  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
-
-  const user = await checkPassword(stores, found, password);
-  if (!user) return failed(stores, keys, reservations, nowSeconds);
-  if (secondFactor) {
-    await stores.loginThrottles.settle({ clear: [], release: keys.map(({ key }) => key) });
-    return { outcome: 'second-factor-required', user };
-  }
-  return { outcome: 'signed-in', user, settlement: successSettlement(keys) };
+  const signIn = await checkReserved(stores.loginThrottles, keys, reservations, nowSeconds, () =>
+    checkPassword(stores, found, password),
+  );
+  if (signIn.outcome !== 'signed-in' || !secondFactor) return signIn;
+  const { clear, release } = signIn.settlement;
+  await stores.loginThrottles.settle({ clear: [], release: [...clear, ...release] });
+  return { outcome: 'second-factor-required', user: signIn.user };
 }
 
 /**
@@ -74,40 +80,60 @@ export async function signInWithThrottle(
  * account's counter. `check` returns null for a failure.
  */
 export async function checkWithThrottle<T>(
-  stores: Pick<Stores, 'loginThrottles'>,
-  username: string,
+  throttles: LoginThrottleStore,
+  user: User,
   clientIp: string | undefined,
   nowSeconds: number,
   check: () => Promise<T | null>,
 ): Promise<ThrottledCheck<T>> {
-  const keys = throttleKeys({ username: normalizeUsername(username), clientIp });
-  const reservations = await stores.loginThrottles.reserve(keys, nowSeconds);
-  const refusal = refusalOf(keys, reservations, nowSeconds);
-  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
-  const value = await check();
-  if (value === null) return failed(stores, keys, reservations, nowSeconds);
-  await stores.loginThrottles.settle(successSettlement(keys));
-  return { outcome: 'passed', value };
+  let value: T | null = null;
+  const attempt = { username: normalizeUsername(user.username), clientIp };
+  const checked = await throttleSignIn(throttles, attempt, nowSeconds, async () => {
+    value = await check();
+    return value === null ? null : user;
+  });
+  if (checked.outcome !== 'signed-in') return checked;
+  await throttles.settle(checked.settlement);
+  return { outcome: 'passed', value: value as T };
 }
 
-/** A success forgets the account's failures and takes its own attempt back from the address's. */
-function successSettlement(keys: Array<{ key: string }>): LoginSettlement {
-  const accountKeys = keys.filter(({ key }) => key.startsWith('user:')).map(({ key }) => key);
-  const addressKeys = keys.filter(({ key }) => !key.startsWith('user:')).map(({ key }) => key);
-  return { clear: accountKeys, release: addressKeys };
+/**
+ * Runs another credential check under the throttle of the attempt's keys (a passkey assertion), as a password is
+ * checked: reserved first, refused while a key is locked or past its limit, `check` returning null a failure that
+ * stays counted.
+ */
+export async function throttleSignIn(
+  throttles: LoginThrottleStore,
+  attempt: LoginAttempt,
+  nowSeconds: number,
+  check: () => Promise<User | null>,
+): Promise<CheckedSignIn> {
+  const keys = throttleKeys(attempt);
+  return checkReserved(throttles, keys, await throttles.reserve(keys, nowSeconds), nowSeconds, check);
 }
 
-// The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
-async function failed(
-  stores: Pick<Stores, 'loginThrottles'>,
+/** What follows a reservation: the refusal of a locked key, or the check and its settlement, lock or failure. */
+async function checkReserved(
+  throttles: LoginThrottleStore,
   keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
   reservations: LoginReservation[],
   nowSeconds: number,
-): Promise<{ outcome: 'wrong-credentials' } | Throttled> {
+  check: () => Promise<User | null>,
+): Promise<CheckedSignIn> {
+  const refusal = refusalOf(keys, reservations, nowSeconds);
+  if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
+
+  const user = await check();
+  if (user) {
+    const accountKeys = keys.filter(({ key }) => key.startsWith('user:')).map(({ key }) => key);
+    const addressKeys = keys.filter(({ key }) => !key.startsWith('user:')).map(({ key }) => key);
+    return { outcome: 'signed-in', user, settlement: { clear: accountKeys, release: addressKeys } };
+  }
+  // The failure stays counted; the one that reaches the limit locks the key, and is answered as locked.
   const locking = keys.filter(({ policy }, index) => reservations[index]!.attempts >= policy.maxFailures);
   if (locking.length === 0) return { outcome: 'wrong-credentials' };
   const lockSeconds = Math.max(...locking.map(({ policy }) => policy.lockSeconds));
-  await Promise.all(locking.map(({ key, policy }) => stores.loginThrottles.lock(key, nowSeconds + policy.lockSeconds)));
+  await Promise.all(locking.map(({ key, policy }) => throttles.lock(key, nowSeconds + policy.lockSeconds)));
   return { outcome: 'throttled', retryAfterSeconds: lockSeconds, lockedNow: true };
 }
 

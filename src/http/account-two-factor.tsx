@@ -110,7 +110,7 @@ async function confirmItIsThem(c: Context<AppEnv>, user: User): Promise<Response
   if (!code && !password) return renderManage(c, user, COPY.twoFactor.notConfirmed, 400);
   const stores = c.get('stores');
   const nowSeconds = epochSeconds();
-  const checked = await checkWithThrottle(stores, user.username, clientAddress(c), nowSeconds, async () => {
+  const checked = await checkWithThrottle(stores.loginThrottles, user, clientAddress(c), nowSeconds, async () => {
     const confirmed = code
       ? await verifyTotpCode(stores, totpSecretBox(c.get('config')), user.id, code, nowSeconds)
       : (await authenticateUser(stores, user.username, password)) !== null;

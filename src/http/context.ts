@@ -40,6 +40,8 @@ export interface AppVariables {
   imageOrigins: string[] | undefined;
   /** The nonce of this page's inline script, if it has one (middleware/html-page.ts allowInlineScript). */
   scriptNonce: string | undefined;
+  /** Whether this page's scripts may fetch from this origin (middleware/html-page.ts allowFetchToSelf). */
+  connectToSelf: boolean | undefined;
   /** Set once an authorization request's client and redirect URI are verified: onError then redirects there. */
   authorizationRedirect: AuthorizationRedirect | undefined;
 }

@@ -62,7 +62,7 @@ export const secondFactorEndpoint = new Hono<AppEnv>()
     if (!typed) return renderCodeForm(c, COPY.twoFactor.missingCode, 400);
 
     const box = totpSecretBox(c.get('config'));
-    const checked = await checkWithThrottle(stores, user.username, clientAddress(c), nowSeconds, () =>
+    const checked = await checkWithThrottle(stores.loginThrottles, user, clientAddress(c), nowSeconds, () =>
       verifySecondFactor(stores, box, user.id, typed, nowSeconds),
     );
     if (checked.outcome === 'throttled') {

@@ -17,6 +17,7 @@ import { csrfProtection, csrfToken } from './middleware/csrf';
 import { askForSecondFactor } from './login-second-factor';
 import { htmlPage } from './middleware/html-page';
 import { startSession } from './middleware/session';
+import { passkeySignIn } from './passkey-ceremony';
 import { safeReturnTo } from './return-to';
 
 /** OIDC Core §3.1.2.1 login_hint, passed on by the authorization endpoint: prefills the username. */
@@ -51,13 +52,17 @@ export const loginEndpoint = new Hono<AppEnv>()
     return c.redirect(returnTo, 303);
   });
 
-async function renderLogin(
+export async function renderLogin(
   c: Context<AppEnv>,
-  props: Omit<LoginPageProps, 'csrfToken' | 'client'>,
+  props: Omit<LoginPageProps, 'csrfToken' | 'client' | 'passkey'>,
   status: 200 | 400 | 401 | 429 = 200,
 ) {
   const client = await authorizingClient(c, props.returnTo);
-  return c.html(<LoginPage {...props} client={client} csrfToken={await csrfToken(c)} />, status);
+  const token = await csrfToken(c);
+  return c.html(
+    <LoginPage {...props} client={client} csrfToken={token} passkey={passkeySignIn(c, token, props.returnTo)} />,
+    status,
+  );
 }
 
 /** The client of the authorization request the sign-in returns to, shown so the user knows who is asking. */
@@ -69,7 +74,7 @@ async function authorizingClient(c: Context<AppEnv>, returnTo: string): Promise<
 }
 
 /** RFC 6585 §4: 429 with Retry-After, shown as the login form with the wait, so the user can come back to it. */
-function renderThrottled(c: Context<AppEnv>, returnTo: string, username: string, retryAfterSeconds: number) {
+export function renderThrottled(c: Context<AppEnv>, returnTo: string, username: string, retryAfterSeconds: number) {
   c.header('Retry-After', String(retryAfterSeconds));
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
   return renderLogin(c, { returnTo, username, error: COPY.login.throttled(minutes) }, 429);

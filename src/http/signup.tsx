@@ -19,6 +19,7 @@ import { htmlPage } from './middleware/html-page';
 import { NO_STORE_HEADERS } from './middleware/no-store';
 import { startSession } from './middleware/session';
 import { isJsonRequest } from './media-type';
+import { passkeySignIn } from './passkey-ceremony';
 import { safeReturnTo } from './return-to';
 
 const signupJson = v.object(
@@ -43,7 +44,7 @@ async function jsonSignUp(c: Context<AppEnv>, next: () => Promise<void>) {
 }
 
 /** Per client address (http/client-address.ts), counted in D1 like registration (oauth/rate-limit.ts). */
-async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
+export async function limitSignups(c: Context<AppEnv>, next: () => Promise<void>) {
   const address = clientAddress(c) ?? 'unknown';
   await enforceRateLimit(c.get('stores').rateLimits, `signup:ip:${address}`, c.get('config').signupRateLimit);
   await next();
@@ -84,8 +85,13 @@ async function signUpWithForm(c: Context<AppEnv>) {
   return c.redirect(returnTo, 303);
 }
 
-async function renderSignup(c: Context<AppEnv>, props: Omit<SignupPageProps, 'csrfToken'>, status: 200 | 400 = 200) {
-  return c.html(<SignupPage {...props} csrfToken={await csrfToken(c)} />, status);
+export async function renderSignup(
+  c: Context<AppEnv>,
+  props: Omit<SignupPageProps, 'csrfToken' | 'passkey'>,
+  status: 200 | 400 = 200,
+) {
+  const token = await csrfToken(c);
+  return c.html(<SignupPage {...props} csrfToken={token} passkey={passkeySignIn(c, token, props.returnTo)} />, status);
 }
 
 function nowSeconds(): number {

@@ -6,10 +6,30 @@ import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
 /** RFC 8176 §2 method values this issuer states. */
-export const AMR = { password: 'pwd', oneTimePassword: 'otp', multiFactor: 'mfa' } as const;
+export const AMR = {
+  password: 'pwd',
+  /** Proof of possession of a key: a passkey. Not `hwk`, since a synced passkey's key is not confined to hardware. */
+  proofOfPossession: 'pop',
+  /** A user presence test. */
+  userPresence: 'user',
+  /** A one-time password: a code from an authenticator app (RFC 6238) or a recovery code. */
+  oneTimePassword: 'otp',
+  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did, or a
+   * password plus a one-time code. */
+  multiFactor: 'mfa',
+} as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
 export const PASSWORD_AMR: readonly string[] = [AMR.password];
+
+/** The methods of a passkey sign-in (the authenticator tested presence and verified the user; accounts/passkey-*.ts). */
+export const PASSKEY_AMR: readonly string[] = [AMR.proofOfPossession, AMR.userPresence, AMR.multiFactor];
+
+/**
+ * OpenID Connect EAP ACR Values 1.0 §2 `phr`, phishing-resistant: a WebAuthn assertion is bound to this origin, so a
+ * look-alike site cannot relay it. Not `phrh`: nothing (no attestation) shows the key is hardware-protected.
+ */
+export const PHISHING_RESISTANT_ACR = 'phr';
 
 /** A password and then a code from an authenticator app or a recovery code (both one-time passwords, RFC 8176 §2). */
 export const PASSWORD_AND_CODE_AMR: readonly string[] = [AMR.password, AMR.oneTimePassword, AMR.multiFactor];
@@ -28,6 +48,10 @@ export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
+  {
+    acr: PHISHING_RESISTANT_ACR,
+    describes: (amr) => amr.includes(AMR.proofOfPossession) && amr.includes(AMR.multiFactor),
+  },
   { acr: MULTI_FACTOR_ACR, describes: (amr) => amr.includes(AMR.multiFactor) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];

@@ -2,6 +2,7 @@
 import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
+import { PasskeySignIn, type PasskeySignInProps } from './passkey-sign-in';
 import { ForgotPasswordLink } from './password-reset';
 
 export interface LoginPageProps {
@@ -13,9 +14,10 @@ export interface LoginPageProps {
   error?: string | undefined;
   /** The client of the authorization request being signed in for, if any. */
   client?: ClientBranding | undefined;
+  passkey: PasskeySignInProps;
 }
 
-export function LoginPage({ csrfToken, returnTo, username, error, client }: LoginPageProps) {
+export function LoginPage({ csrfToken, returnTo, username, error, client, passkey }: LoginPageProps) {
   const described = error ? 'form-error' : undefined;
   return (
     <Layout title={COPY.login.title}>
@@ -35,7 +37,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client }: Logi
           name="username"
           type="text"
           value={username ?? ''}
-          autocomplete="username"
+          autocomplete="username webauthn"
           autocapitalize="none"
           required
           autofocus
@@ -52,6 +54,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client }: Logi
         />
         <button type="submit">{COPY.login.submit}</button>
       </form>
+      <PasskeySignIn {...passkey} />
       <ForgotPasswordLink />
       <p>
         {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>

@@ -3,6 +3,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-p
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../accounts/username';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
+import { PasskeySignUp } from './passkey-sign-up';
+import type { PasskeySignInProps } from './passkey-sign-in';
 
 export interface SignupPageProps {
   csrfToken: string;
@@ -11,9 +13,10 @@ export interface SignupPageProps {
   username?: string | undefined;
   email?: string | undefined;
   error?: string | undefined;
+  passkey: PasskeySignInProps;
 }
 
-export function SignupPage({ csrfToken, returnTo, username, email, error }: SignupPageProps) {
+export function SignupPage({ csrfToken, returnTo, username, email, error, passkey }: SignupPageProps) {
   return (
     <Layout title={COPY.signup.title}>
       <FormError message={error} />
@@ -55,6 +58,7 @@ export function SignupPage({ csrfToken, returnTo, username, email, error }: Sign
         </p>
         <button type="submit">{COPY.signup.submit}</button>
       </form>
+      <PasskeySignUp {...passkey} />
       <p>
         {COPY.signup.haveAccount}{' '}
         <a href={`/login?return_to=${encodeURIComponent(returnTo)}`}>{COPY.signup.loginLink}</a>

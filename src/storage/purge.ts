@@ -19,6 +19,7 @@ import {
   refreshTokens,
   revokedGrants,
   sessions,
+  webauthnChallenges,
 } from './schema';
 
 /**
@@ -49,6 +50,7 @@ export interface PurgeCounts {
   dpopProofs: number;
   emailTokens: number;
   outboxMessages: number;
+  webauthnChallenges: number;
   pendingSignIns: number;
 }
 
@@ -117,6 +119,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     // A mailed link past its expiry opens nothing; development mail is kept a day, long after its links expired.
     { name: 'emailTokens', table: emailTokens, expired: lte(emailTokens.expiresAt, nowSeconds) },
     { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
+    // A ceremony past its expiry can no longer be consumed.
+    { name: 'webauthnChallenges', table: webauthnChallenges, expired: lte(webauthnChallenges.expiresAt, nowSeconds) },
     // An expired pending sign-in is refused already; the password comes first again.
     { name: 'pendingSignIns', table: pendingSignIns, expired: lte(pendingSignIns.expiresAt, nowSeconds) },
   ];

@@ -409,6 +409,53 @@ export const outboxMessages = sqliteTable(
 );
 
 /**
+ * WebAuthn credentials (passkeys) of users (W3C WebAuthn Level 3 §7.1 step 27, "credential record"): the public
+ * key, the signature counter, transports and backup flags, with the name the user gave it.
+ */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    /** The credential id, base64url (the `id` of the PublicKeyCredential). */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The authenticator's signature counter (§6.1.1); 0 for authenticators that keep none. */
+    counter: integer('counter').notNull(),
+    transports: text('transports', { mode: 'json' }).$type<string[]>().notNull(),
+    backupEligible: integer('backup_eligible', { mode: 'boolean' }).notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (table) => [index('passkeys_user_id_idx').on(table.userId)],
+);
+
+/**
+ * Pending WebAuthn ceremonies: the challenge one browser was given, single-use and short-lived. Keyed by the hash of
+ * a random token in that browser's cookie (so the challenge is bound to it), holding only the challenge's hash.
+ */
+export const webauthnChallenges = sqliteTable(
+  'webauthn_challenges',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    challengeHash: text('challenge_hash').notNull(),
+    /** `register` (a signed-in user adds a passkey), `sign-up` (a passkey-only account), `sign-in`. */
+    purpose: text('purpose', { enum: ['register', 'sign-up', 'sign-in'] }).notNull(),
+    /** The user a passkey is registered for (register), or the id the new account will have (sign-up). */
+    userId: text('user_id'),
+    /** The username and email chosen at a passkey sign-up. */
+    username: text('username'),
+    email: text('email'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('webauthn_challenges_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
  * A user's TOTP authenticator (RFC 6238): the shared secret sealed with AES-GCM under TOTP_ENCRYPTION_KEY (the server
  * must compute codes from it, so it cannot be hashed), `confirmedAt` null while enrolment awaits its first code, and
  * the last time step accepted, so no code is accepted twice (§5.2).

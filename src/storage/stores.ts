@@ -11,6 +11,7 @@ import { createConsentStore } from './consents';
 import { createDeviceAuthorizationStore } from './device-authorizations';
 import { createLoginThrottleStore } from './login-throttles';
 import { createOriginStore } from './origins';
+import { createPasskeyStore } from './passkeys';
 import { createPushedAuthorizationRequestStore } from './pushed-requests';
 import { createRateLimitStore } from './rate-limits';
 import { createRefreshTokenStore } from './refresh-tokens';
@@ -18,6 +19,7 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import { createEmailTokenStore } from './email-tokens';
 import { createOutboxStore } from './outbox';
 import { createUserEmailStore } from './user-emails';
@@ -31,6 +33,7 @@ import type {
   DeviceAuthorizationStore,
   LoginThrottleStore,
   OriginStore,
+  PasskeyStore,
   PushedAuthorizationRequestStore,
   RateLimitStore,
   RefreshTokenStore,
@@ -38,6 +41,7 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  WebAuthnChallengeStore,
   EmailTokenStore,
   OutboxStore,
   UserEmailStore,
@@ -66,6 +70,8 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
   userEmails: UserEmailStore;
   emailTokens: EmailTokenStore;
@@ -100,6 +106,8 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      passkeys: createPasskeyStore(db),
+      webauthnChallenges: createWebAuthnChallengeStore(db),
       userEmails: createUserEmailStore(db),
       emailTokens: createEmailTokenStore(db),
       outbox: createOutboxStore(db),

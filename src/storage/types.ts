@@ -630,6 +630,60 @@ export interface UserEmailStore {
   markEmailVerified(id: string, email: string, nowSeconds: number): Promise<boolean>;
 }
 
+/** A user's WebAuthn credential (a passkey), as stored (storage/passkeys.ts). */
+export interface Passkey {
+  /** The credential id, base64url. */
+  id: string;
+  userId: string;
+  name: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  counter: number;
+  /** AuthenticatorTransport values the browser reported (`internal`, `hybrid`, `usb`, …). */
+  transports: string[];
+  /** WebAuthn §6.1 flags BE and BS: the credential may be, and is, synced (backed up). */
+  backupEligible: boolean;
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** Passkeys by credential id and by user; every change of one is scoped to its user, so no user touches another's. */
+export interface PasskeyStore {
+  /** False, and nothing written, when the credential id is registered already. */
+  create(passkey: Passkey): Promise<boolean>;
+  findById(id: string): Promise<Passkey | null>;
+  /** The user's passkeys, oldest first. */
+  listByUser(userId: string): Promise<Passkey[]>;
+  /** Records a sign-in: the new counter and backup state, and when. */
+  recordUse(id: string, use: { counter: number; backedUp: boolean; nowSeconds: number }): Promise<void>;
+  /** False when the user has no passkey with this id. */
+  rename(userId: string, id: string, name: string): Promise<boolean>;
+  /** False when the user has no passkey with this id. */
+  delete(userId: string, id: string): Promise<boolean>;
+  /** Deletes it only while the user has another passkey, decided in the one statement; false when nothing went. */
+  deleteUnlessLast(userId: string, id: string): Promise<boolean>;
+}
+
+/** What a pending WebAuthn ceremony was started for (storage/webauthn-challenges.ts). */
+export interface WebAuthnCeremony {
+  purpose: 'register' | 'sign-up' | 'sign-in';
+  /** The SHA-256 (base64url) of the challenge the browser was given. */
+  challengeHash: string;
+  userId: string | null;
+  username: string | null;
+  email: string | null;
+  expiresAt: number;
+}
+
+/** Pending ceremonies keyed by a random token held in the browser's cookie; only the token's hash is stored. */
+export interface WebAuthnChallengeStore {
+  /** Stores the ceremony and returns its token, the cookie value. */
+  create(ceremony: WebAuthnCeremony): Promise<string>;
+  /** Deletes and returns the ceremony in one statement (single use); null when unknown or expired. */
+  consume(token: string, nowSeconds: number): Promise<WebAuthnCeremony | null>;
+}
+
 /** A user's TOTP authenticator (RFC 6238) as stored: the secret only sealed (accounts/two-factor.ts). */
 export interface TotpCredential {
   userId: string;

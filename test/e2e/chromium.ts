@@ -43,7 +43,7 @@ export async function launchChromium(): Promise<Chromium> {
 export async function submitLoginForm(page: Page, username: string, password: string): Promise<void> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** The relying party's pages: they only have to answer, the test reads the browser's address. */

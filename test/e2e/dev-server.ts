@@ -19,9 +19,13 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(): Promise<DevServer> {
+/**
+ * `host` names the issuer: 127.0.0.1 by default, or `localhost` for passkeys (browsers refuse an IP address as a
+ * WebAuthn RP ID); either way wrangler listens on 127.0.0.1.
+ */
+export async function startDevServer(options: { host?: 'localhost' | '127.0.0.1' } = {}): Promise<DevServer> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-e2e-'));
-  const issuer = `http://127.0.0.1:${await freePort()}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
   await writeFile(

@@ -32,7 +32,7 @@ export class HeadlessPages {
   consentPage = '';
 
   private async submit(url: string, page: string, fields: Record<string, string>): Promise<Response> {
-    const form = new URLSearchParams(hiddenFields(page));
+    const form = new URLSearchParams(hiddenFields(formPosting(page, new URL(url).pathname)));
     for (const [name, value] of Object.entries(fields)) form.set(name, value);
     const { origin } = new URL(url);
     const response = await this.send(url, {
@@ -86,6 +86,14 @@ export class HeadlessPages {
 }
 
 /** The page's hidden inputs (csrf_token, return_to, authorization_request), unescaped. */
+/** The markup of the page's form that posts to `action`: a page may hold several (the login page's passkey form). */
+function formPosting(page: string, action: string): string {
+  const start = page.lastIndexOf('<form ', page.indexOf(`action="${action}"`));
+  if (!page.includes(`action="${action}"`) || start === -1)
+    throw new Error(`the page has no form posting to ${action}`);
+  return page.slice(start, page.indexOf('</form>', start));
+}
+
 function hiddenFields(page: string): Array<[string, string]> {
   return [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name = '', value = '']) => [
     name,

@@ -56,6 +56,62 @@ const FORMS = [
     signedIn: false,
   },
   {
+    name: 'passkey sign-in options',
+    page: '/login',
+    action: '/login/passkey/options',
+    fields: () => ({}),
+    signedIn: false,
+  },
+  {
+    name: 'passkey sign-in',
+    page: '/login',
+    action: '/login/passkey',
+    fields: () => ({ response: '{}', return_to: '/account' }),
+    signedIn: false,
+  },
+  {
+    name: 'passkey sign-up options',
+    page: '/signup',
+    action: '/signup/passkey/options',
+    fields: () => ({ username: `csrf_${crypto.randomUUID().slice(0, 8)}` }),
+    signedIn: false,
+  },
+  {
+    name: 'passkey sign-up',
+    page: '/signup',
+    action: '/signup/passkey',
+    fields: () => ({ response: '{}' }),
+    signedIn: false,
+  },
+  {
+    name: 'add passkey options',
+    page: '/account/security',
+    action: '/account/security/passkeys/options',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
+    name: 'add passkey',
+    page: '/account/security',
+    action: '/account/security/passkeys',
+    fields: () => ({ name: 'Laptop', response: '{}' }),
+    signedIn: true,
+  },
+  {
+    name: 'rename passkey',
+    page: '/account/security',
+    action: '/account/security/passkeys/some-credential/rename',
+    fields: () => ({ name: 'Forged' }),
+    signedIn: true,
+  },
+  {
+    name: 'remove passkey',
+    page: '/account/security',
+    action: '/account/security/passkeys/some-credential/delete',
+    fields: () => ({}),
+    signedIn: true,
+  },
+  {
     name: 'password reset request',
     page: '/password-reset',
     action: '/password-reset',
@@ -162,6 +218,10 @@ describe('CSRF protection of cookie-authenticated JSON posts', () => {
     for (const path of [
       '/logout',
       '/account/security/sign-out-everywhere',
+      '/account/security/passkeys/options',
+      '/account/security/passkeys',
+      '/account/security/passkeys/some-credential/rename',
+      '/account/security/passkeys/some-credential/delete',
       '/account/email',
       '/account/email/verification',
       '/account/security/two-factor/set-up',
@@ -235,7 +295,13 @@ describe('security headers of the pages', () => {
     async (path) => {
       const response = await new TestBrowser().get(path);
       expect(response.status).toBe(200);
-      expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+      // The passkey forms' scripts (their library and their own, on /login and /signup) run by this response's nonce,
+      // and nothing else does.
+      const nonce = /<script nonce="([^"]+)"/.exec(await response.text())?.[1];
+      expect(nonce === undefined).toBe(path === '/password-reset');
+      expect(response.headers.get('content-security-policy')).toBe(
+        nonce === undefined ? PAGE_CSP : pageContentSecurityPolicy([], nonce, [], true),
+      );
       expect(response.headers.get('cache-control')).toBe('no-store');
       // RFC 7034 §2.1: DENY, as frame-ancestors 'none' says to browsers that know CSP.
       expect(response.headers.get('x-frame-options')).toBe('DENY');

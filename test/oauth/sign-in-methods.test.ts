@@ -7,7 +7,9 @@ import {
   acrOf,
   assertSignInMeetsAcr,
   authenticationClaims,
+  PASSKEY_AMR,
   PASSWORD_ACR,
+  PHISHING_RESISTANT_ACR,
 } from '../../src/oauth/authentication-context';
 import { storesFor } from '../../src/storage/stores';
 import { createCodeClient, refreshWith, signIn, type TokenSet } from '../helpers/authorization';
@@ -48,6 +50,24 @@ describe('sign-in methods in the tokens of a grant', () => {
     const without = await sessions.create({ userId: user.id, authTime: now, nowSeconds: now, ttlSeconds: 60 });
     expect((await sessions.findActive(withMethods.token, now))?.amr).toEqual(['otp', 'pwd']);
     expect((await sessions.findActive(without.token, now))?.amr).toEqual(['pwd']);
+  });
+});
+
+describe('acrOf', () => {
+  it('states a passkey sign-in as phr (OpenID Connect EAP ACR Values §2), a password as the password acr', () => {
+    expect(acrOf(PASSKEY_AMR)).toBe(PHISHING_RESISTANT_ACR);
+    expect(PHISHING_RESISTANT_ACR).toBe('phr');
+    expect(acrOf(['pwd'])).toBe(PASSWORD_ACR);
+    // A key alone, without the user verification a passkey sign-in requires, is not phishing-resistant MFA here.
+    expect(acrOf(['pop'])).toBe(PASSWORD_ACR);
+  });
+
+  it('lets an essential acr of phr be met by a passkey sign-in only (OIDC Core §5.5.1.1)', () => {
+    const claims = { idToken: { acr: { essential: true, value: 'phr' } } };
+    expect(() => assertSignInMeetsAcr(claims, PASSKEY_AMR)).not.toThrow();
+    expect(() => assertSignInMeetsAcr(claims, ['pwd'])).toThrow(
+      expect.objectContaining({ code: 'unmet_authentication_requirements' }),
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import { storesFor } from '../../src/storage/stores';
 import {
   authorizationCodes,
   dpopProofs,
+  webauthnChallenges,
   emailTokens,
   loginThrottles,
   outboxMessages,
@@ -44,6 +45,7 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     dpopProofs: 0,
     emailTokens: 0,
     outboxMessages: 0,
+    webauthnChallenges: 0,
     pendingSignIns: 0,
     ...counts,
   };
@@ -223,6 +225,15 @@ describe('purgeExpired', () => {
       { id: id('proof'), expiresAt: NOW + MINUTE },
       { id: id('proof'), expiresAt: NOW - 1 },
     ]);
+    // A WebAuthn ceremony can be answered until it expires, and not after.
+    await db.insert(webauthnChallenges).values(
+      [NOW + MINUTE, NOW - 1].map((expiresAt) => ({
+        tokenHash: id('ceremony'),
+        challengeHash: 'hash',
+        purpose: 'sign-in' as const,
+        expiresAt,
+      })),
+    );
     // A pending sign-in (second factor due) is dropped once it expired.
     const pending = storesFor(env.DB).pendingSignIns;
     const livePending = await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW, ttlSeconds: 60 });
@@ -276,6 +287,7 @@ describe('purgeExpired', () => {
         dpopProofs: 1,
         emailTokens: 1,
         outboxMessages: 1,
+        webauthnChallenges: 1,
         pendingSignIns: 1,
       }),
     );

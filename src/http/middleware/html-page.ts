@@ -15,10 +15,12 @@ export function pageContentSecurityPolicy(
   formActionOrigins: readonly string[] = [],
   scriptNonce?: string,
   imageOrigins: readonly string[] = [],
+  connectToSelf = false,
 ): string {
   return [
     "default-src 'none'",
     ...(scriptNonce === undefined ? [] : [`script-src 'nonce-${scriptNonce}'`]),
+    ...(connectToSelf ? ["connect-src 'self'"] : []),
     "style-src 'self'",
     ["img-src 'self'", ...imageOrigins].join(' '),
     ["form-action 'self'", ...formActionOrigins].join(' '),
@@ -34,6 +36,7 @@ export function pageHeaders(c?: Context<AppEnv>): Record<string, string> {
       c?.get('formActionOrigins'),
       c?.get('scriptNonce'),
       c?.get('imageOrigins'),
+      c?.get('connectToSelf'),
     ),
     // Keeps document.domain from widening this page's origin to a parent domain's (HTML §7.2 origin-keyed clusters).
     'Origin-Agent-Cluster': '?1',
@@ -84,4 +87,9 @@ export function allowInlineScript(c: Context<AppEnv>): string {
     c.set('scriptNonce', nonce);
   }
   return nonce;
+}
+
+/** Lets this page's scripts fetch from this origin (CSP connect-src 'self'): the passkey forms fetch their options. */
+export function allowFetchToSelf(c: Context<AppEnv>): void {
+  c.set('connectToSelf', true);
 }
