@@ -17,6 +17,8 @@ import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
 import { passkeyPages } from './http/account-passkeys';
+import { twoFactorPages } from './http/account-two-factor';
+import { secondFactorEndpoint } from './http/login-second-factor';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -76,6 +78,7 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/signup', signupEndpoint],
   ['/login/passkey', passkeyLogin],
   ['/login', loginEndpoint],
+  ['/login/second-factor', secondFactorEndpoint],
   ['/logout', logoutEndpoint],
   ['/account', accountPage],
   ['/account/applications', applicationPages],
@@ -84,6 +87,7 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/account/security', securityPages],
   ['/account/security/upstream', upstreamAccountPages],
   ['/upstream', upstreamLoginEndpoint],
+  ['/account/security/two-factor', twoFactorPages],
   ['/account/email', accountEmailRoutes],
   ['/email/verify', emailVerificationPages],
   ['/password-reset', passwordResetPages],

@@ -91,6 +91,12 @@ export interface Config {
    * (RFC 7523 needs the secret itself for HMAC); unset, that method is off. No default.
    */
   clientSecretEncryptionKey: string | undefined;
+  /**
+   * Secret TOTP_ENCRYPTION_KEY: 32 random bytes, base64url. Seals the TOTP secrets of two-factor accounts (RFC 6238:
+   * the server computes codes from the secret, so it is encrypted rather than hashed). Unset, two-factor codes cannot
+   * be set up, and existing two-factor accounts can sign in only with recovery codes. No default.
+   */
+  totpEncryptionKey: string | undefined;
   /** Default false; REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true makes every client push its requests (RFC 9126 §5). */
   requirePushedAuthorizationRequests: boolean;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
@@ -224,7 +230,13 @@ export function loadConfig(env: Bindings): Config {
   const clientAuthFailureLimit = attempt(() =>
     readPositiveInteger('CLIENT_AUTH_FAILURE_LIMIT', env.CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_FAILURE_LIMIT),
   );
-  const clientSecretEncryptionKey = attempt(() => readEncryptionKey(env.CLIENT_SECRET_ENCRYPTION_KEY));
+  const clientSecretEncryptionKey = attempt(() =>
+    readEncryptionKey('CLIENT_SECRET_ENCRYPTION_KEY', env.CLIENT_SECRET_ENCRYPTION_KEY),
+  );
+  const totpEncryptionKey = attempt(() => readEncryptionKey('TOTP_ENCRYPTION_KEY', env.TOTP_ENCRYPTION_KEY));
+  if (totpEncryptionKey !== undefined && totpEncryptionKey === clientSecretEncryptionKey) {
+    problems.push('TOTP_ENCRYPTION_KEY must differ from CLIENT_SECRET_ENCRYPTION_KEY (one key per purpose)');
+  }
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger(
       'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
@@ -281,6 +293,7 @@ export function loadConfig(env: Bindings): Config {
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     clientSecretEncryptionKey,
+    totpEncryptionKey,
     requirePushedAuthorizationRequests: env.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?.trim() === 'true',
     clientAuthFailureLimit: Object.freeze({
       limit: clientAuthFailureLimit!,
@@ -360,11 +373,11 @@ function readManagedKeys(env: Bindings): Config['managedKeys'] {
   });
 }
 
-function readEncryptionKey(value: string | undefined): string | undefined {
+function readEncryptionKey(name: string, value: string | undefined): string | undefined {
   const key = value?.trim();
   if (!key) return undefined;
   if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
-    throw new Error('CLIENT_SECRET_ENCRYPTION_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+    throw new Error(`${name} must be 32 random bytes, base64url-encoded (43 characters)`);
   }
   return key;
 }

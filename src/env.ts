@@ -27,6 +27,8 @@ export interface Bindings {
   CLIENT_AUTH_FAILURE_LIMIT?: string;
   /** Secret: 32 bytes base64url sealing client_secret_jwt secrets (AES-GCM); unset turns that method off. */
   CLIENT_SECRET_ENCRYPTION_KEY?: string;
+  /** Secret: 32 bytes base64url sealing TOTP secrets (AES-GCM); unset, two-factor codes cannot be set up. */
+  TOTP_ENCRYPTION_KEY?: string;
   /** `true`: every authorization request must come through PAR (RFC 9126 §5); default false. */
   REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?: string;
   /** The registration rate limit window in seconds; default 3600. */

@@ -14,6 +14,7 @@ import type { AppEnv } from './context';
 import { clientAddress } from './client-address';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
+import { askForSecondFactor } from './login-second-factor';
 import { htmlPage } from './middleware/html-page';
 import { startSession } from './middleware/session';
 import { passkeySignIn } from './passkey-ceremony';
@@ -45,6 +46,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
+    if (signIn.outcome === 'second-factor-required') return askForSecondFactor(c, signIn.user, returnTo);
     await startSession(c, signIn.user, PASSWORD_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);

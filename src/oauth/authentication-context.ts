@@ -17,7 +17,10 @@ export const AMR = {
   proofOfPossession: 'pop',
   /** A user presence test. */
   userPresence: 'user',
-  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did. */
+  /** A one-time password: a code from an authenticator app (RFC 6238) or a recovery code. */
+  oneTimePassword: 'otp',
+  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did, or a
+   * password plus a one-time code. */
   multiFactor: 'mfa',
   /** A sign-in through an upstream OpenID provider. */
   upstream: 'fed',
@@ -34,6 +37,15 @@ export const PASSKEY_AMR: readonly string[] = [AMR.proofOfPossession, AMR.userPr
  * look-alike site cannot relay it. Not `phrh`: nothing (no attestation) shows the key is hardware-protected.
  */
 export const PHISHING_RESISTANT_ACR = 'phr';
+
+/** A password and then a code from an authenticator app or a recovery code (both one-time passwords, RFC 8176 §2). */
+export const PASSWORD_AND_CODE_AMR: readonly string[] = [AMR.password, AMR.oneTimePassword, AMR.multiFactor];
+
+/**
+ * A sign-in with more than one factor (`mfa` in its methods), such as a password and a one-time code: this issuer's
+ * own value, as PASSWORD_ACR; not `phr` (OpenID EAP ACR Values §2), since a typed code can be phished.
+ */
+export const MULTI_FACTOR_ACR = 'urn:portcullis:acr:mfa';
 
 /**
  * A single-factor password sign-in. The value is this issuer's own (no registry of acr values describes one); the
@@ -53,6 +65,7 @@ const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]
     acr: PHISHING_RESISTANT_ACR,
     describes: (amr) => amr.includes(AMR.proofOfPossession) && amr.includes(AMR.multiFactor),
   },
+  { acr: MULTI_FACTOR_ACR, describes: (amr) => amr.includes(AMR.multiFactor) },
   { acr: UPSTREAM_ACR, describes: (amr) => amr.includes(AMR.upstream) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];

@@ -1,8 +1,8 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters, the ids of DPoP
-// proofs too old to be accepted, expired mailed links, day-old development mail and upstream sign-ins that can no
-// longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like Django OAuth Toolkit's
-// `cleartokens`.
+// revoked grants whose tokens have expired, expired sessions and pending sign-ins, finished login/rate-limit
+// counters, the ids of DPoP proofs too old to be accepted, expired mailed links, day-old development mail and upstream
+// sign-ins that can no longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like
+// Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
@@ -14,6 +14,7 @@ import {
   emailTokens,
   loginThrottles,
   outboxMessages,
+  pendingSignIns,
   pushedAuthorizationRequests,
   rateLimits,
   refreshTokens,
@@ -53,6 +54,7 @@ export interface PurgeCounts {
   outboxMessages: number;
   webauthnChallenges: number;
   upstreamSignIns: number;
+  pendingSignIns: number;
 }
 
 interface PurgeTarget {
@@ -124,6 +126,8 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     { name: 'webauthnChallenges', table: webauthnChallenges, expired: lte(webauthnChallenges.expiresAt, nowSeconds) },
     // An upstream sign-in past its expiry can no longer be finished.
     { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
+    // An expired pending sign-in is refused already; the password comes first again.
+    { name: 'pendingSignIns', table: pendingSignIns, expired: lte(pendingSignIns.expiresAt, nowSeconds) },
   ];
 }
 

@@ -496,3 +496,50 @@ export const webauthnChallenges = sqliteTable(
   },
   (table) => [index('webauthn_challenges_expires_at_idx').on(table.expiresAt)],
 );
+
+/**
+ * A user's TOTP authenticator (RFC 6238): the shared secret sealed with AES-GCM under TOTP_ENCRYPTION_KEY (the server
+ * must compute codes from it, so it cannot be hashed), `confirmedAt` null while enrolment awaits its first code, and
+ * the last time step accepted, so no code is accepted twice (§5.2).
+ */
+export const totpCredentials = sqliteTable('totp_credentials', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  confirmedAt: integer('confirmed_at'),
+  lastUsedStep: integer('last_used_step'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** One-time recovery codes of a two-factor account, stored only as SHA-256 hashes; a used code is deleted. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/**
+ * A sign-in whose password was right and whose second factor is still due: the browser holds a random token in an
+ * HttpOnly cookie, this table only its SHA-256. Never a session; deleted by the step that completes it.
+ */
+export const pendingSignIns = sqliteTable(
+  'pending_sign_ins',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The same-origin path to return to once signed in (http/return-to.ts). */
+    returnTo: text('return_to').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('pending_sign_ins_expires_at_idx').on(table.expiresAt)],
+);

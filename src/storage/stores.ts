@@ -24,6 +24,8 @@ import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import { createEmailTokenStore } from './email-tokens';
 import { createOutboxStore } from './outbox';
 import { createUserEmailStore } from './user-emails';
+import { createTwoFactorStore } from './two-factor';
+import { createPendingSignInStore } from './pending-sign-ins';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -46,6 +48,8 @@ import type {
   EmailTokenStore,
   OutboxStore,
   UserEmailStore,
+  TwoFactorStore,
+  PendingSignInStore,
 } from './types';
 
 export interface Stores {
@@ -77,6 +81,10 @@ export interface Stores {
   userEmails: UserEmailStore;
   emailTokens: EmailTokenStore;
   outbox: OutboxStore;
+  /** TOTP authenticators and recovery codes. */
+  twoFactor: TwoFactorStore;
+  /** Sign-ins waiting for their second factor. */
+  pendingSignIns: PendingSignInStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -110,6 +118,8 @@ export function storesFor(binding: D1Database): Stores {
       userEmails: createUserEmailStore(db),
       emailTokens: createEmailTokenStore(db),
       outbox: createOutboxStore(db),
+      twoFactor: createTwoFactorStore(db),
+      pendingSignIns: createPendingSignInStore(db),
     };
     storesByBinding.set(binding, stores);
   }

@@ -36,7 +36,7 @@ export async function startDevServer(
     .join('');
   await writeFile(
     envFile,
-    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n${extraLines}`,
+    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\nTOTP_ENCRYPTION_KEY=${generateOpaqueToken()}\n${extraLines}`,
     {
       mode: 0o600,
     },
