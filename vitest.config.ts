@@ -39,6 +39,8 @@ export default defineConfig(async () => {
                   CLIENT_SECRET_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString(
                     'base64url',
                   ),
+                  // Two-factor codes on, with a key of this run.
+                  TOTP_ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
                   // The production defaults, whatever development limits npm start wrote into .dev.vars.
                   REGISTRATION_RATE_LIMIT: String(REGISTRATION_RATE_LIMIT),
                   REGISTRATION_MAX_CLIENTS_PER_REGISTRANT: String(REGISTRATION_MAX_CLIENTS_PER_REGISTRANT),
@@ -58,6 +60,8 @@ export default defineConfig(async () => {
           test: {
             name: 'workers',
             setupFiles: ['./test/setup/apply-migrations.ts'],
+            // The upstream OpenID providers of test/http/upstream-*.test.ts, on loopback ports.
+            globalSetup: ['./test/setup/upstreams.ts'],
             include: ['test/**/*.test.ts'],
             exclude: ['test/e2e/**', 'test/cli/**', 'test/soak/**'],
           },

@@ -17,6 +17,8 @@ import { applicationPages } from './http/account-applications';
 import { authorizationPages } from './http/account-authorizations';
 import { securityPages } from './http/account-security';
 import { passkeyPages } from './http/account-passkeys';
+import { twoFactorPages } from './http/account-two-factor';
+import { secondFactorEndpoint } from './http/login-second-factor';
 import { authorizationErrorResponse, type AuthorizationRedirect } from './http/authorization-response';
 import { authorizationEndpoint } from './http/authorize';
 import { stylesheet } from './http/assets';
@@ -46,6 +48,9 @@ import { clientMetadataPolicy } from './oauth/client-records';
 import { metadataDocumentClients } from './oauth/metadata-document-clients';
 import type { SigningKeySource } from './tokens/keys';
 import { createSecretBox } from './tokens/secret-box';
+import { createUpstreamRelyingParty } from './oauth/upstream/relying-party';
+import { upstreamLoginEndpoint } from './http/upstream-login';
+import { upstreamAccountPages } from './http/account-upstream';
 
 /** Endpoints of the protocols (RFC 8414 metadata names them), answering a wrong method with 405 and Allow. */
 const PROTOCOL_ENDPOINTS = [
@@ -73,12 +78,16 @@ const PAGE_ROUTES: ReadonlyArray<readonly [string, Hono<AppEnv>]> = [
   ['/signup', signupEndpoint],
   ['/login/passkey', passkeyLogin],
   ['/login', loginEndpoint],
+  ['/login/second-factor', secondFactorEndpoint],
   ['/logout', logoutEndpoint],
   ['/account', accountPage],
   ['/account/applications', applicationPages],
   ['/account/authorizations', authorizationPages],
   ['/account/security/passkeys', passkeyPages],
   ['/account/security', securityPages],
+  ['/account/security/upstream', upstreamAccountPages],
+  ['/upstream', upstreamLoginEndpoint],
+  ['/account/security/two-factor', twoFactorPages],
   ['/account/email', accountEmailRoutes],
   ['/email/verify', emailVerificationPages],
   ['/password-reset', passwordResetPages],
@@ -111,6 +120,7 @@ export function createApp({
         allowLoopbackHttp: config.clientMetadataDocuments.allowLoopbackHttp,
       })
     : undefined;
+  const upstream = createUpstreamRelyingParty();
 
   // Discovery and the JWKS: declared here (the route table, and 405s for other methods), and answered by
   // `wellKnown` in front of app.fetch (the end of this function) before Hono routes anything. Their CORS preflights
@@ -145,6 +155,7 @@ export function createApp({
     }
     c.set('clientKeys', clientKeys);
     c.set('secretBox', secretBox);
+    c.set('upstream', upstream);
     await next();
   });
   // CORS by path (docs/cors.md), outside the body limit so that error is readable by an allowed origin too.

@@ -5,6 +5,7 @@ import { COUNTER_RETENTION_SECONDS } from './storage/purge';
 import { decodeKeyEncryptionKey } from './tokens/key-encryption';
 import { parseSigningKeySet, type SigningAlgorithm } from './tokens/keys';
 import { parseScopeDefinitions, type ScopeDefinition } from './oauth/scope-definitions';
+import { parseUpstreamProviders, type UpstreamProvider } from './oauth/upstream/providers';
 import type { JWK } from 'jose';
 import { DPOP_ALGORITHMS } from '@portcullis/verify';
 
@@ -90,6 +91,12 @@ export interface Config {
    * (RFC 7523 needs the secret itself for HMAC); unset, that method is off. No default.
    */
   clientSecretEncryptionKey: string | undefined;
+  /**
+   * Secret TOTP_ENCRYPTION_KEY: 32 random bytes, base64url. Seals the TOTP secrets of two-factor accounts (RFC 6238:
+   * the server computes codes from the secret, so it is encrypted rather than hashed). Unset, two-factor codes cannot
+   * be set up, and existing two-factor accounts can sign in only with recovery codes. No default.
+   */
+  totpEncryptionKey: string | undefined;
   /** Default false; REQUIRE_PUSHED_AUTHORIZATION_REQUESTS=true makes every client push its requests (RFC 9126 §5). */
   requirePushedAuthorizationRequests: boolean;
   /** Resource indicators (RFC 8707) a token may be issued for besides the default audience; RESOURCES, space-separated. */
@@ -122,6 +129,11 @@ export interface Config {
   auditRetentionDays: number;
   /** DPoP (RFC 9449): proof algorithms (DPOP_ALGORITHMS), nonces, and whether public clients must use it. */
   dpop: DPoPConfig;
+  /**
+   * Upstream OpenID Connect providers users may sign in through (UPSTREAM_PROVIDERS, JSON; default none), each with
+   * its client secret read from the Worker secret it names (oauth/upstream/providers.ts, docs/accounts.md).
+   */
+  upstreamProviders: readonly UpstreamProvider[];
   /** How mail is sent (docs/accounts.md "Email and password reset"). */
   mail: MailConfig;
 }
@@ -218,7 +230,13 @@ export function loadConfig(env: Bindings): Config {
   const clientAuthFailureLimit = attempt(() =>
     readPositiveInteger('CLIENT_AUTH_FAILURE_LIMIT', env.CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_FAILURE_LIMIT),
   );
-  const clientSecretEncryptionKey = attempt(() => readEncryptionKey(env.CLIENT_SECRET_ENCRYPTION_KEY));
+  const clientSecretEncryptionKey = attempt(() =>
+    readEncryptionKey('CLIENT_SECRET_ENCRYPTION_KEY', env.CLIENT_SECRET_ENCRYPTION_KEY),
+  );
+  const totpEncryptionKey = attempt(() => readEncryptionKey('TOTP_ENCRYPTION_KEY', env.TOTP_ENCRYPTION_KEY));
+  if (totpEncryptionKey !== undefined && totpEncryptionKey === clientSecretEncryptionKey) {
+    problems.push('TOTP_ENCRYPTION_KEY must differ from CLIENT_SECRET_ENCRYPTION_KEY (one key per purpose)');
+  }
   const registrationRateLimitWindowSeconds = attempt(() =>
     readPositiveInteger(
       'REGISTRATION_RATE_LIMIT_WINDOW_SECONDS',
@@ -248,6 +266,9 @@ export function loadConfig(env: Bindings): Config {
     readBoolean('DPOP_REQUIRED_FOR_PUBLIC_CLIENTS', env.DPOP_REQUIRED_FOR_PUBLIC_CLIENTS),
   );
 
+  const upstreamProviders = attempt(() =>
+    parseUpstreamProviders(env.UPSTREAM_PROVIDERS, (binding) => (env as unknown as Record<string, unknown>)[binding]),
+  );
   const mail = attempt(() => readMail(env));
 
   if (problems.length > 0) {
@@ -272,6 +293,7 @@ export function loadConfig(env: Bindings): Config {
     }),
     signupRateLimit: Object.freeze({ limit: signupRateLimit!, windowSeconds: SIGNUP_RATE_LIMIT_WINDOW_SECONDS }),
     clientSecretEncryptionKey,
+    totpEncryptionKey,
     requirePushedAuthorizationRequests: env.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?.trim() === 'true',
     clientAuthFailureLimit: Object.freeze({
       limit: clientAuthFailureLimit!,
@@ -289,6 +311,7 @@ export function loadConfig(env: Bindings): Config {
     clientMetadataDocuments: clientMetadataDocuments!,
     auditTokenEvents: auditTokenEvents!,
     auditRetentionDays: auditRetentionDays!,
+    upstreamProviders: upstreamProviders!,
     mail: mail!,
   });
 }
@@ -350,11 +373,11 @@ function readManagedKeys(env: Bindings): Config['managedKeys'] {
   });
 }
 
-function readEncryptionKey(value: string | undefined): string | undefined {
+function readEncryptionKey(name: string, value: string | undefined): string | undefined {
   const key = value?.trim();
   if (!key) return undefined;
   if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
-    throw new Error('CLIENT_SECRET_ENCRYPTION_KEY must be 32 random bytes, base64url-encoded (43 characters)');
+    throw new Error(`${name} must be 32 random bytes, base64url-encoded (43 characters)`);
   }
   return key;
 }

@@ -27,6 +27,8 @@ export interface Bindings {
   CLIENT_AUTH_FAILURE_LIMIT?: string;
   /** Secret: 32 bytes base64url sealing client_secret_jwt secrets (AES-GCM); unset turns that method off. */
   CLIENT_SECRET_ENCRYPTION_KEY?: string;
+  /** Secret: 32 bytes base64url sealing TOTP secrets (AES-GCM); unset, two-factor codes cannot be set up. */
+  TOTP_ENCRYPTION_KEY?: string;
   /** `true`: every authorization request must come through PAR (RFC 9126 §5); default false. */
   REQUIRE_PUSHED_AUTHORIZATION_REQUESTS?: string;
   /** The registration rate limit window in seconds; default 3600. */
@@ -56,6 +58,11 @@ export interface Bindings {
   DPOP_NONCE_SECRET?: string;
   /** `true`: public clients must send DPoP proofs at the token endpoint (RFC 9449 §5); default false. */
   DPOP_REQUIRED_FOR_PUBLIC_CLIENTS?: string;
+  /**
+   * Upstream OpenID providers as JSON: `{ "<id>": { "name", "issuer", "client_id", "client_secret_binding",
+   * "scopes"? } }`; each client secret is the Worker secret `client_secret_binding` names (docs/accounts.md).
+   */
+  UPSTREAM_PROVIDERS?: string;
   /** `outbox` (default: kept for /dev/outbox) or `cloudflare` (the EMAIL binding); docs/accounts.md. */
   MAILER?: string;
   /** The sender address of mail with MAILER=cloudflare, e.g. `no-reply@auth.example.com`. */

@@ -1,8 +1,10 @@
 // `users …` admin commands (the tutorials' createsuperuser and user admin): create, disable, enable, reset a
-// password, sign out everywhere, list. Passwords go through the Worker's own policy and PBKDF2 hashing (src/accounts).
+// password, sign out everywhere, turn off two-factor codes, list. Passwords go through the Worker's own policy and
+// PBKDF2 hashing (src/accounts).
 import { hashPassword } from '../../src/accounts/password-hash';
 import { passwordProblem } from '../../src/accounts/password-policy';
 import { registerUser } from '../../src/accounts/register-user';
+import { hasTwoFactor, turnOffTwoFactor } from '../../src/accounts/two-factor';
 import { COPY } from '../../src/pages/copy';
 import type { Stores } from '../../src/storage/stores';
 import type { User } from '../../src/storage/types';
@@ -99,6 +101,27 @@ export const USER_COMMANDS: AdminCommand[] = [
       return {
         lines: [`Ended every session of ${user.username} and revoked their refresh tokens.`, ACCESS_TOKEN_NOTE],
         json: { ...userJson(user), signed_out: true },
+      };
+    },
+  },
+  {
+    name: 'users two-factor-off',
+    usage: 'users two-factor-off <username>',
+    summary:
+      'turn off a user’s two-factor codes (lost phone and recovery codes): the password alone signs in until they set it up again',
+    async run(argv, context) {
+      const { positionals } = parseCommandArgs(argv, {}, ['username']);
+      const { stores } = await context.database();
+      const user = await findUser(stores, positionals[0] ?? '');
+      const wasOn = await hasTwoFactor(stores, user.id);
+      await turnOffTwoFactor(stores, user.id);
+      return {
+        lines: [
+          wasOn
+            ? `Turned off two-factor codes for ${user.username}; their recovery codes are deleted.`
+            : `${user.username} had no two-factor codes; nothing changed.`,
+        ],
+        json: { ...userJson(user), two_factor_was_on: wasOn },
       };
     },
   },

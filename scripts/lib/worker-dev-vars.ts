@@ -30,5 +30,7 @@ export const WORKER_DEV_VARS: DevVarGenerators = {
   REGISTRATION_TOKEN: () => generateOpaqueToken(),
   // 32 random bytes, base64url: turns client_secret_jwt on (RFC 7523), sealing those clients' secrets.
   CLIENT_SECRET_ENCRYPTION_KEY: () => generateOpaqueToken(),
+  // Another 32 random bytes: turns two-factor codes (TOTP) on, sealing their secrets.
+  TOTP_ENCRYPTION_KEY: () => generateOpaqueToken(),
   ...Object.fromEntries(Object.entries(DEV_LIMITS).map(([name, value]) => [name, () => value])),
 };

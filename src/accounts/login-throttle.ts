@@ -24,20 +24,31 @@ export interface LoginAttempt {
   clientIp: string | undefined;
 }
 
-export type ThrottledSignIn =
+/** The outcome of one credential check under the throttle (a password, a passkey assertion). */
+export type CheckedSignIn =
   // The caller writes the settlement (LoginThrottleStore.settle, or with the session it starts); until then the
   // attempt stays counted, which only makes the throttle stricter.
   | { outcome: 'signed-in'; user: User; settlement: LoginSettlement }
   | { outcome: 'wrong-credentials' }
   // lockedNow: this attempt's failure reached the limit (an audit `login_lockout`), rather than arriving locked.
-  | { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
+  | Throttled;
+
+export type ThrottledSignIn =
+  | CheckedSignIn
+  // The password was right, but the account has a second factor: not signed in until it is checked too.
+  | { outcome: 'second-factor-required'; user: User };
+
+type Throttled = { outcome: 'throttled'; retryAfterSeconds: number; lockedNow: boolean };
+
+export type ThrottledCheck<T> = { outcome: 'passed'; value: T } | { outcome: 'wrong-credentials' } | Throttled;
 
 /**
  * Checks a username and password under the throttle (the login page and the password grant). The attempt is
  * reserved first, in one atomic statement per key, and the password is checked only when the reservation is within
  * the limit: so a concurrent burst gets at most `maxFailures` checks, not as many as arrive before a failure is
  * written. A success returns the settlement that clears the account's counter and takes its attempt back from the
- * address's, for the caller to write with what it writes next.
+ * address's, for the caller to write with what it writes next. For an account with a second factor the password only
+ * takes its own attempts back (written here), so failed codes keep counting until the sign-in is complete.
  */
 export async function signInWithThrottle(
   stores: Pick<Stores, 'users' | 'loginThrottles'>,
@@ -49,10 +60,41 @@ export async function signInWithThrottle(
   const username = normalizeUsername(typedUsername);
   const keys = throttleKeys({ username, clientIp });
   // One round trip: the reservation, and the account looked up beside it (used only once the reservation allows).
-  const { reservations, user: found } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
-  return checkReserved(stores.loginThrottles, keys, reservations, nowSeconds, () =>
+  const {
+    reservations,
+    user: found,
+    secondFactor,
+  } = await stores.loginThrottles.reserveAndFindUser(keys, username, nowSeconds);
+  const signIn = await checkReserved(stores.loginThrottles, keys, reservations, nowSeconds, () =>
     checkPassword(stores, found, password),
   );
+  if (signIn.outcome !== 'signed-in' || !secondFactor) return signIn;
+  const { clear, release } = signIn.settlement;
+  await stores.loginThrottles.settle({ clear: [], release: [...clear, ...release] });
+  return { outcome: 'second-factor-required', user: signIn.user };
+}
+
+/**
+ * Any further check of who is signing in or changing the account (a second-factor code, the password confirming a
+ * change), under the same keys and policy as passwords: a failure counts towards the same lock, a success clears the
+ * account's counter. `check` returns null for a failure.
+ */
+export async function checkWithThrottle<T>(
+  throttles: LoginThrottleStore,
+  user: User,
+  clientIp: string | undefined,
+  nowSeconds: number,
+  check: () => Promise<T | null>,
+): Promise<ThrottledCheck<T>> {
+  let value: T | null = null;
+  const attempt = { username: normalizeUsername(user.username), clientIp };
+  const checked = await throttleSignIn(throttles, attempt, nowSeconds, async () => {
+    value = await check();
+    return value === null ? null : user;
+  });
+  if (checked.outcome !== 'signed-in') return checked;
+  await throttles.settle(checked.settlement);
+  return { outcome: 'passed', value: value as T };
 }
 
 /**
@@ -65,7 +107,7 @@ export async function throttleSignIn(
   attempt: LoginAttempt,
   nowSeconds: number,
   check: () => Promise<User | null>,
-): Promise<ThrottledSignIn> {
+): Promise<CheckedSignIn> {
   const keys = throttleKeys(attempt);
   return checkReserved(throttles, keys, await throttles.reserve(keys, nowSeconds), nowSeconds, check);
 }
@@ -77,7 +119,7 @@ async function checkReserved(
   reservations: LoginReservation[],
   nowSeconds: number,
   check: () => Promise<User | null>,
-): Promise<ThrottledSignIn> {
+): Promise<CheckedSignIn> {
   const refusal = refusalOf(keys, reservations, nowSeconds);
   if (refusal !== null) return { outcome: 'throttled', retryAfterSeconds: refusal, lockedNow: false };
 

@@ -4,7 +4,7 @@
 import { base64url } from 'jose';
 import type { Stores } from '../storage/stores';
 import type { User, WebAuthnCeremony } from '../storage/types';
-import { throttleSignIn, type ThrottledSignIn } from './login-throttle';
+import { throttleSignIn, type CheckedSignIn } from './login-throttle';
 import {
   CEREMONY_TTL_SECONDS,
   PasskeyError,
@@ -51,7 +51,7 @@ export async function startPasskeySignIn(
 }
 
 export type PasskeySignIn =
-  | Exclude<ThrottledSignIn, { outcome: 'wrong-credentials' }>
+  | Exclude<CheckedSignIn, { outcome: 'wrong-credentials' }>
   | { outcome: 'refused'; problem: PasskeyProblem };
 
 /**

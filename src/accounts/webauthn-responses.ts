@@ -4,7 +4,6 @@
 // attestation conveyance `none` (§5.4.7: not interested in attestation) and trust no authenticator's make, so only
 // the attestation object's authenticator data is read.
 import { decodeCBORToNativeValue, decodeCBORToNativeValueNoLeftoverBytes } from '@oslojs/cbor';
-import { decodePKIXECDSASignature, p256 } from '@oslojs/crypto/ecdsa';
 import {
   COSEKeyType,
   COSEPublicKey,
@@ -97,7 +96,7 @@ export async function verifyAuthenticationResponse(
   const message = createAssertionSignatureMessage(rawAuthData, clientDataJSON);
   let signature: Uint8Array<ArrayBuffer> = bytesOf(json.response.signature);
   // §6.5.6: ES256 assertion signatures are DER (RFC 3279); WebCrypto verifies r‖s (IEEE P1363).
-  if (algorithm.name === 'ECDSA') signature = new Uint8Array(decodePKIXECDSASignature(signature).encodeIEEEP1363(p256));
+  if (algorithm.name === 'ECDSA') signature = p1363Of(signature);
   if (!(await crypto.subtle.verify(algorithm, key, signature, message))) throw new Error('bad signature'); // step 21
   const counter = authData.signatureCounter;
   if ((counter !== 0 || expected.counter !== 0) && counter <= expected.counter) {
@@ -166,6 +165,29 @@ function base64urlOf(value: bigint, length = 0): string {
   const hex = value.toString(16);
   const padded = hex.padStart(Math.max(length * 2, hex.length + (hex.length % 2)), '0');
   return base64url.encode(Uint8Array.from(padded.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16)));
+}
+
+/**
+ * A DER ECDSA signature (RFC 3279 Ecdsa-Sig-Value: SEQUENCE of INTEGER r, INTEGER s) as P-256's r‖s, 32 bytes each.
+ * Written here rather than imported: @oslojs/crypto's decoder brings a whole ASN.1 library (about 5 KiB gzip).
+ * DER integers drop leading zero bytes and add one before a set top bit, so each is 1 to 33 bytes long.
+ */
+export function p1363Of(der: Uint8Array): Uint8Array<ArrayBuffer> {
+  // A P-256 signature is at most 72 bytes, so every length is in DER's one-byte short form.
+  if (der[0] !== 0x30 || der[1] !== der.length - 2) throw new Error('not a DER ECDSA signature');
+  const raw = new Uint8Array(64);
+  let offset = 2;
+  for (const at of [0, 32]) {
+    const length = der[offset + 1] ?? 0;
+    if (der[offset] !== 0x02 || length < 1 || offset + 2 + length > der.length) throw new Error('bad DER integer');
+    let value = der.subarray(offset + 2, offset + 2 + length);
+    if (value.length === 33 && value[0] === 0) value = value.subarray(1);
+    if (value.length > 32) throw new Error('DER integer too long for P-256');
+    raw.set(value, at + 32 - value.length);
+    offset += 2 + length;
+  }
+  if (offset !== der.length) throw new Error('bytes after the DER signature');
+  return raw;
 }
 
 function bytesOf(value: unknown): Uint8Array<ArrayBuffer> {

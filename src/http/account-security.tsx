@@ -4,7 +4,9 @@ import { Hono, type Context } from 'hono';
 import { signOutEverywhere } from '../accounts/sign-out-everywhere';
 import { SECURITY_PATH, SecurityPage } from '../pages/account-security';
 import { epochSeconds } from '../tokens/access-token';
+import { upstreamSecuritySection } from './account-upstream';
 import { passkeysSection } from './account-passkeys';
+import { twoFactorSection } from './account-two-factor';
 import { audit } from './audit';
 import type { AppEnv } from './context';
 import { csrfProtection, csrfToken } from './middleware/csrf';
@@ -21,7 +23,11 @@ export const securityPages = new Hono<AppEnv>()
     const user = await sessionUser(c);
     return c.html(
       <SecurityPage
-        methods={[await passkeysSection(c, user)]}
+        methods={[
+          await passkeysSection(c, user),
+          await twoFactorSection(c, user),
+          await upstreamSecuritySection(c, user),
+        ]}
         signIns={await recentSignIns(c, user.id)}
         csrfToken={await csrfToken(c)}
       />,

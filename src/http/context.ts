@@ -9,6 +9,7 @@ import type { Grant } from '../oauth/grants/types';
 import type { RequestParams } from '../oauth/params';
 import type { SecretBox } from '../tokens/secret-box';
 import type { AuthorizationRedirect } from './authorization-response';
+import type { UpstreamRelyingParty } from '../oauth/upstream/relying-party';
 
 export interface AppVariables {
   config: Config;
@@ -44,6 +45,8 @@ export interface AppVariables {
   connectToSelf: boolean | undefined;
   /** Set once an authorization request's client and redirect URI are verified: onError then redirects there. */
   authorizationRedirect: AuthorizationRedirect | undefined;
+  /** The relying party of the upstream OpenID providers, built once per isolate (oauth/upstream/relying-party.ts). */
+  upstream: UpstreamRelyingParty;
 }
 
 /** The issuer identifier (RFC 8414 §2): ISSUER when configured, else the origin the request was sent to (development). */

@@ -14,6 +14,7 @@ import type { AppEnv } from './context';
 import { clientAddress } from './client-address';
 import { readForm } from './form';
 import { csrfProtection, csrfToken } from './middleware/csrf';
+import { askForSecondFactor } from './login-second-factor';
 import { htmlPage } from './middleware/html-page';
 import { startSession } from './middleware/session';
 import { passkeySignIn } from './passkey-ceremony';
@@ -45,6 +46,7 @@ export const loginEndpoint = new Hono<AppEnv>()
       audit(c, signInFailedEvent(normalizeUsername(typed), 'invalid_credentials'));
       return renderLogin(c, { returnTo, username: typed, error: COPY.login.invalidCredentials }, 401);
     }
+    if (signIn.outcome === 'second-factor-required') return askForSecondFactor(c, signIn.user, returnTo);
     await startSession(c, signIn.user, PASSWORD_AMR, signIn.settlement);
     audit(c, { type: 'login', userId: signIn.user.id });
     return c.redirect(returnTo, 303);
@@ -58,7 +60,13 @@ export async function renderLogin(
   const client = await authorizingClient(c, props.returnTo);
   const token = await csrfToken(c);
   return c.html(
-    <LoginPage {...props} client={client} csrfToken={token} passkey={passkeySignIn(c, token, props.returnTo)} />,
+    <LoginPage
+      {...props}
+      client={client}
+      csrfToken={token}
+      passkey={passkeySignIn(c, token, props.returnTo)}
+      upstreamProviders={c.get('config').upstreamProviders}
+    />,
     status,
   );
 }

@@ -12,6 +12,9 @@ export type AuditEventType =
   | 'passkey_added'
   | 'passkey_renamed'
   | 'passkey_removed'
+  | 'two_factor_enabled'
+  | 'two_factor_disabled'
+  | 'recovery_codes_replaced'
   | 'consent_granted'
   | 'consent_revoked'
   | 'refresh_token_reuse'
@@ -26,6 +29,8 @@ export type AuditEventType =
   | 'key_revoked'
   | 'admin_action'
   | 'token_issued'
+  | 'upstream_linked'
+  | 'upstream_unlinked'
   | 'email_changed'
   | 'email_verified'
   | 'password_reset_requested'
@@ -82,8 +87,17 @@ export function writeAuditEvents(
   defer(store.record(events).catch((error: unknown) => console.error('audit event write failed:', error)));
 }
 
-/** Why a sign-in failed; `locked_now` is the failure that locked the account or the address. */
-export type SignInFailure = 'invalid_credentials' | 'locked' | 'locked_now';
+/**
+ * Why a sign-in failed; `locked_now` is the failure that locked the account or the address; `invalid_second_factor`
+ * a wrong two-factor code; `second_factor_required` a right password where no second factor can be asked for (the
+ * password grant).
+ */
+export type SignInFailure =
+  | 'invalid_credentials'
+  | 'invalid_second_factor'
+  | 'locked'
+  | 'locked_now'
+  | 'second_factor_required';
 
 /**
  * A failed sign-in, `login_lockout` when it locked the account or address. The username is the canonical form of

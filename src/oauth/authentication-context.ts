@@ -5,15 +5,25 @@
 import type { RequestedClaims } from '../storage/types';
 import { OAuthError } from './errors';
 
-/** RFC 8176 §2 method values this issuer states. */
+/**
+ * RFC 8176 §2 method values this issuer states. `fed` (a sign-in through an upstream identity provider) is not in
+ * RFC 8176's registry; OIDC Core §2 leaves amr values open, and `fed` is what Microsoft Entra ID states for a
+ * federated sign-in. The upstream's own amr is not passed on: those are its statements, which this issuer cannot
+ * check (docs/accounts.md).
+ */
 export const AMR = {
   password: 'pwd',
   /** Proof of possession of a key: a passkey. Not `hwk`, since a synced passkey's key is not confined to hardware. */
   proofOfPossession: 'pop',
   /** A user presence test. */
   userPresence: 'user',
-  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did. */
+  /** A one-time password: a code from an authenticator app (RFC 6238) or a recovery code. */
+  oneTimePassword: 'otp',
+  /** More than one factor: the key possessed plus the user verification (PIN, biometric) the authenticator did, or a
+   * password plus a one-time code. */
   multiFactor: 'mfa',
+  /** A sign-in through an upstream OpenID provider. */
+  upstream: 'fed',
 } as const;
 
 /** The methods of a password sign-in; also what a grant stored before methods were recorded reads as. */
@@ -28,11 +38,26 @@ export const PASSKEY_AMR: readonly string[] = [AMR.proofOfPossession, AMR.userPr
  */
 export const PHISHING_RESISTANT_ACR = 'phr';
 
+/** A password and then a code from an authenticator app or a recovery code (both one-time passwords, RFC 8176 §2). */
+export const PASSWORD_AND_CODE_AMR: readonly string[] = [AMR.password, AMR.oneTimePassword, AMR.multiFactor];
+
+/**
+ * A sign-in with more than one factor (`mfa` in its methods), such as a password and a one-time code: this issuer's
+ * own value, as PASSWORD_ACR; not `phr` (OpenID EAP ACR Values §2), since a typed code can be phished.
+ */
+export const MULTI_FACTOR_ACR = 'urn:portcullis:acr:mfa';
+
 /**
  * A single-factor password sign-in. The value is this issuer's own (no registry of acr values describes one); the
  * values of stronger sign-ins come before it in ACR_RULES.
  */
 export const PASSWORD_ACR = 'urn:portcullis:acr:password';
+
+/** The methods of a sign-in through an upstream OpenID provider. */
+export const UPSTREAM_AMR: readonly string[] = [AMR.upstream];
+
+/** A sign-in through an upstream OpenID provider: as strong as that provider's sign-in, which this issuer does not see. */
+export const UPSTREAM_ACR = 'urn:portcullis:acr:upstream';
 
 /** Each acr with the sign-ins it describes, strongest first: a sign-in's acr is the first whose rule it meets. */
 const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]) => boolean }> = [
@@ -40,6 +65,8 @@ const ACR_RULES: ReadonlyArray<{ acr: string; describes: (amr: readonly string[]
     acr: PHISHING_RESISTANT_ACR,
     describes: (amr) => amr.includes(AMR.proofOfPossession) && amr.includes(AMR.multiFactor),
   },
+  { acr: MULTI_FACTOR_ACR, describes: (amr) => amr.includes(AMR.multiFactor) },
+  { acr: UPSTREAM_ACR, describes: (amr) => amr.includes(AMR.upstream) },
   { acr: PASSWORD_ACR, describes: () => true },
 ];
 

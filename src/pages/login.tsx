@@ -2,6 +2,7 @@
 import { ClientCard, type ClientBranding } from './client-card';
 import { COPY } from './copy';
 import { CsrfField, FormError, Layout } from './layout';
+import { UpstreamSignIn } from './upstream-sign-in';
 import { PasskeySignIn, type PasskeySignInProps } from './passkey-sign-in';
 import { ForgotPasswordLink } from './password-reset';
 
@@ -15,9 +16,19 @@ export interface LoginPageProps {
   /** The client of the authorization request being signed in for, if any. */
   client?: ClientBranding | undefined;
   passkey: PasskeySignInProps;
+  /** The upstream OpenID providers offered ("Continue with ..."). */
+  upstreamProviders?: ReadonlyArray<{ id: string; name: string }> | undefined;
 }
 
-export function LoginPage({ csrfToken, returnTo, username, error, client, passkey }: LoginPageProps) {
+export function LoginPage({
+  csrfToken,
+  returnTo,
+  username,
+  error,
+  client,
+  passkey,
+  upstreamProviders,
+}: LoginPageProps) {
   const described = error ? 'form-error' : undefined;
   return (
     <Layout title={COPY.login.title}>
@@ -56,6 +67,7 @@ export function LoginPage({ csrfToken, returnTo, username, error, client, passke
       </form>
       <PasskeySignIn {...passkey} />
       <ForgotPasswordLink />
+      <UpstreamSignIn providers={upstreamProviders ?? []} returnTo={returnTo} />
       <p>
         {COPY.login.noAccount} <a href={`/signup?return_to=${encodeURIComponent(returnTo)}`}>{COPY.login.signupLink}</a>
       </p>

@@ -19,6 +19,7 @@ button.secondary { background: transparent; color: inherit; border: 1px solid #7
 dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }
+code.wrap { overflow-wrap: anywhere; }
 textarea { font: inherit; min-height: 4.5rem; padding: 0.5rem 0.625rem; border: 1px solid #767676; border-radius: 0.375rem; }
 input[readonly] { font-family: ui-monospace, monospace; }
 fieldset { display: grid; gap: 0.25rem; margin: 0; padding: 0; border: 0; }

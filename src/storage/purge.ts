@@ -1,7 +1,8 @@
 // Deletes rows that can no longer change any answer: expired authorization codes, dead refresh tokens, records of
-// revoked grants whose tokens have expired, expired sessions, finished login/rate-limit counters, the ids of DPoP
-// proofs too old to be accepted, expired mailed links and day-old development mail. Run hourly by the Worker's
-// scheduled handler (docs/operations.md), like Django OAuth Toolkit's `cleartokens`.
+// revoked grants whose tokens have expired, expired sessions and pending sign-ins, finished login/rate-limit
+// counters, the ids of DPoP proofs too old to be accepted, expired mailed links, day-old development mail and upstream
+// sign-ins that can no longer be finished. Run hourly by the Worker's scheduled handler (docs/operations.md), like
+// Django OAuth Toolkit's `cleartokens`.
 import { and, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from './db';
@@ -13,12 +14,14 @@ import {
   emailTokens,
   loginThrottles,
   outboxMessages,
+  pendingSignIns,
   pushedAuthorizationRequests,
   rateLimits,
   refreshTokens,
   revokedGrants,
   sessions,
   webauthnChallenges,
+  upstreamSignIns,
 } from './schema';
 
 /**
@@ -50,6 +53,8 @@ export interface PurgeCounts {
   emailTokens: number;
   outboxMessages: number;
   webauthnChallenges: number;
+  upstreamSignIns: number;
+  pendingSignIns: number;
 }
 
 interface PurgeTarget {
@@ -119,6 +124,10 @@ function purgeTargets(nowSeconds: number): PurgeTarget[] {
     { name: 'outboxMessages', table: outboxMessages, expired: lte(outboxMessages.createdAt, counterCutoff) },
     // A ceremony past its expiry can no longer be consumed.
     { name: 'webauthnChallenges', table: webauthnChallenges, expired: lte(webauthnChallenges.expiresAt, nowSeconds) },
+    // An upstream sign-in past its expiry can no longer be finished.
+    { name: 'upstreamSignIns', table: upstreamSignIns, expired: lte(upstreamSignIns.expiresAt, nowSeconds) },
+    // An expired pending sign-in is refused already; the password comes first again.
+    { name: 'pendingSignIns', table: pendingSignIns, expired: lte(pendingSignIns.expiresAt, nowSeconds) },
   ];
 }
 

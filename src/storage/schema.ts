@@ -373,6 +373,48 @@ export const auditEvents = sqliteTable(
 );
 
 /**
+ * Upstream identities (docs/accounts.md): a local user linked to an account at an upstream OpenID provider. The
+ * upstream account is (issuer, sub), unique (OIDC Core §2: `sub` is unique only within its issuer).
+ */
+export const upstreamIdentities = sqliteTable(
+  'upstream_identities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The UPSTREAM_PROVIDERS key it was linked through, for display; the identity itself is (issuer, subject). */
+    providerId: text('provider_id').notNull(),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('upstream_identities_issuer_subject_idx').on(table.issuer, table.subject),
+    index('upstream_identities_user_id_idx').on(table.userId),
+  ],
+);
+
+/**
+ * Sign-ins started at an upstream provider and not yet returned: keyed by the SHA-256 of the `state` sent, consumed
+ * once by the callback. The state, nonce and PKCE verifier derive from a secret in the browser's cookie
+ * (oauth/upstream/authorization-secret.ts), so nothing here lets anyone finish the sign-in.
+ */
+export const upstreamSignIns = sqliteTable(
+  'upstream_sign_ins',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    providerId: text('provider_id').notNull(),
+    /** Where the browser goes afterwards (http/return-to.ts, checked again on use). */
+    returnTo: text('return_to').notNull(),
+    /** Set when a signed-in user links the provider from /account/security: the account it must link to. */
+    linkUserId: text('link_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('upstream_sign_ins_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
  * Single-use links mailed to a user (accounts/email-links.ts): an address to verify or a password to reset. Only the
  * SHA-256 of the link's token is stored; using it deletes the row, and the cron deletes the expired ones.
  */
@@ -453,4 +495,51 @@ export const webauthnChallenges = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (table) => [index('webauthn_challenges_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * A user's TOTP authenticator (RFC 6238): the shared secret sealed with AES-GCM under TOTP_ENCRYPTION_KEY (the server
+ * must compute codes from it, so it cannot be hashed), `confirmedAt` null while enrolment awaits its first code, and
+ * the last time step accepted, so no code is accepted twice (§5.2).
+ */
+export const totpCredentials = sqliteTable('totp_credentials', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  confirmedAt: integer('confirmed_at'),
+  lastUsedStep: integer('last_used_step'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** One-time recovery codes of a two-factor account, stored only as SHA-256 hashes; a used code is deleted. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/**
+ * A sign-in whose password was right and whose second factor is still due: the browser holds a random token in an
+ * HttpOnly cookie, this table only its SHA-256. Never a session; deleted by the step that completes it.
+ */
+export const pendingSignIns = sqliteTable(
+  'pending_sign_ins',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The same-origin path to return to once signed in (http/return-to.ts). */
+    returnTo: text('return_to').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('pending_sign_ins_expires_at_idx').on(table.expiresAt)],
 );

@@ -19,10 +19,13 @@ import { createRevokedGrantStore } from './revoked-grants';
 import { createSessionStore } from './sessions';
 import { createSigningKeyStore } from './signing-keys';
 import { createUserStore } from './users';
+import { createUpstreamIdentityStore, createUpstreamSignInStore } from './upstream-identities';
 import { createWebAuthnChallengeStore } from './webauthn-challenges';
 import { createEmailTokenStore } from './email-tokens';
 import { createOutboxStore } from './outbox';
 import { createUserEmailStore } from './user-emails';
+import { createTwoFactorStore } from './two-factor';
+import { createPendingSignInStore } from './pending-sign-ins';
 import type {
   AssertionJtiStore,
   AuditEventStore,
@@ -39,10 +42,14 @@ import type {
   SessionStore,
   SigningKeyStore,
   UserStore,
+  UpstreamIdentityStore,
+  UpstreamSignInStore,
   WebAuthnChallengeStore,
   EmailTokenStore,
   OutboxStore,
   UserEmailStore,
+  TwoFactorStore,
+  PendingSignInStore,
 } from './types';
 
 export interface Stores {
@@ -66,12 +73,18 @@ export interface Stores {
   auditEvents: AuditEventStore;
   /** Users read from a D1 replica (storage/db.ts replicaDatabaseFor): only where a replica's lag is harmless. */
   replicaUsers: Pick<UserStore, 'findById'>;
+  upstreamIdentities: UpstreamIdentityStore;
+  upstreamSignIns: UpstreamSignInStore;
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
   /** Email addresses of users, their mailed links, and the development outbox (accounts/email-links.ts). */
   userEmails: UserEmailStore;
   emailTokens: EmailTokenStore;
   outbox: OutboxStore;
+  /** TOTP authenticators and recovery codes. */
+  twoFactor: TwoFactorStore;
+  /** Sign-ins waiting for their second factor. */
+  pendingSignIns: PendingSignInStore;
 }
 
 const storesByBinding = new WeakMap<D1Database, Stores>();
@@ -98,11 +111,15 @@ export function storesFor(binding: D1Database): Stores {
       signingKeys: createSigningKeyStore(db),
       auditEvents: createAuditEventStore(db),
       replicaUsers: createUserStore(replicaDatabaseFor(binding)),
+      upstreamIdentities: createUpstreamIdentityStore(db),
+      upstreamSignIns: createUpstreamSignInStore(db),
       passkeys: createPasskeyStore(db),
       webauthnChallenges: createWebAuthnChallengeStore(db),
       userEmails: createUserEmailStore(db),
       emailTokens: createEmailTokenStore(db),
       outbox: createOutboxStore(db),
+      twoFactor: createTwoFactorStore(db),
+      pendingSignIns: createPendingSignInStore(db),
     };
     storesByBinding.set(binding, stores);
   }

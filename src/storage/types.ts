@@ -413,7 +413,12 @@ export interface LoginThrottleStore {
     keys: Array<{ key: string; policy: LoginThrottlePolicy }>,
     username: string | null,
     nowSeconds: number,
-  ): Promise<{ reservations: LoginReservation[]; user: User | null }>;
+  ): Promise<{
+    reservations: LoginReservation[];
+    user: User | null;
+    /** Whether that user has a confirmed second factor (two-factor codes): a password alone does not sign them in. */
+    secondFactor: boolean;
+  }>;
   /** Locks the key until `untilSeconds` (a later lock already in force is kept). */
   lock(key: string, untilSeconds: number): Promise<void>;
   /** Settles a sign-in that succeeded, in one D1 batch (a session start does it in its own batch instead). */
@@ -575,6 +580,47 @@ export interface AuditEventStore {
   purgeBefore(before: number): Promise<number>;
 }
 
+/** A local user's link to an account at an upstream OpenID provider: (issuer, subject), unique. */
+export interface UpstreamIdentity {
+  id: string;
+  userId: string;
+  /** The UPSTREAM_PROVIDERS key it was linked through. */
+  providerId: string;
+  issuer: string;
+  subject: string;
+  createdAt: number;
+}
+
+/** Upstream identities; the unique (issuer, subject) index decides races. */
+export interface UpstreamIdentityStore {
+  find(issuer: string, subject: string): Promise<UpstreamIdentity | null>;
+  listByUser(userId: string): Promise<UpstreamIdentity[]>;
+  /** False, and nothing written, when (issuer, subject) is linked already (to this user or another). */
+  create(identity: UpstreamIdentity): Promise<boolean>;
+  /**
+   * Creates the user and links the identity in one batch; false, and nothing written, when the username is taken
+   * or the identity was linked meanwhile.
+   */
+  createWithUser(user: NewUser, identity: UpstreamIdentity): Promise<boolean>;
+  /** Deletes the user's link to the provider; false when there was none. */
+  delete(userId: string, providerId: string): Promise<boolean>;
+}
+
+/** A sign-in sent to an upstream provider and not yet back (oauth/upstream/relying-party.ts). */
+export interface PendingUpstreamSignIn {
+  providerId: string;
+  returnTo: string;
+  /** The account a link is for; null for a sign-in. */
+  linkUserId: string | null;
+}
+
+/** Pending upstream sign-ins, keyed by the hash of their `state`; consumed once. */
+export interface UpstreamSignInStore {
+  create(stateHash: string, signIn: PendingUpstreamSignIn, expiresAt: number): Promise<void>;
+  /** Deletes and returns the unexpired sign-in with this state hash, in one statement; null when none. */
+  consume(stateHash: string, nowSeconds: number): Promise<PendingUpstreamSignIn | null>;
+}
+
 /** What a mailed link is for (accounts/email-links.ts). */
 export type EmailTokenPurpose = 'verify_email' | 'reset_password';
 
@@ -677,4 +723,52 @@ export interface WebAuthnChallengeStore {
   create(ceremony: WebAuthnCeremony): Promise<string>;
   /** Deletes and returns the ceremony in one statement (single use); null when unknown or expired. */
   consume(token: string, nowSeconds: number): Promise<WebAuthnCeremony | null>;
+}
+
+/** A user's TOTP authenticator (RFC 6238) as stored: the secret only sealed (accounts/two-factor.ts). */
+export interface TotpCredential {
+  userId: string;
+  secretCiphertext: string;
+  /** Null while enrolment waits for its first code: not yet a second factor. */
+  confirmedAt: number | null;
+  /** The last time step a code was accepted for (RFC 6238 §5.2: no code twice); null before the first. */
+  lastUsedStep: number | null;
+  createdAt: number;
+}
+
+/** TOTP authenticators and the recovery codes that stand in for them, per user. */
+export interface TwoFactorStore {
+  find(userId: string): Promise<TotpCredential | null>;
+  /** Stores a new unconfirmed secret, replacing an unconfirmed one; false when a confirmed one exists (left as is). */
+  startEnrolment(userId: string, secretCiphertext: string, nowSeconds: number): Promise<boolean>;
+  /**
+   * Confirms the unconfirmed secret with the step of its first code (one atomic update), then stores the recovery
+   * code hashes; false when there was no unconfirmed secret (nothing written).
+   */
+  confirm(userId: string, step: number, recoveryCodeHashes: string[], nowSeconds: number): Promise<boolean>;
+  /** Records `step` as used in one atomic statement; false when it, or a later step, was used already (a replay). */
+  useStep(userId: string, step: number): Promise<boolean>;
+  /** Deletes the authenticator and the recovery codes. */
+  remove(userId: string): Promise<void>;
+  /** Replaces every recovery code of the user, in one batch. */
+  replaceRecoveryCodes(userId: string, codeHashes: string[], nowSeconds: number): Promise<void>;
+  /** Spends a recovery code in one atomic delete; false when it is not one of the user's (or was spent). */
+  useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
+  countRecoveryCodes(userId: string): Promise<number>;
+}
+
+/** A sign-in waiting for its second factor (http/login-second-factor.tsx). */
+export interface PendingSignIn {
+  userId: string;
+  returnTo: string;
+  expiresAt: number;
+}
+
+/** Pending sign-ins by the SHA-256 of the browser's cookie token. */
+export interface PendingSignInStore {
+  create(pending: { userId: string; returnTo: string; nowSeconds: number; ttlSeconds: number }): Promise<string>;
+  /** The unexpired pending sign-in of this token, or null. */
+  find(token: string, nowSeconds: number): Promise<PendingSignIn | null>;
+  /** Deletes it in one atomic statement and returns it; null when it was gone or expired (single use). */
+  consume(token: string, nowSeconds: number): Promise<PendingSignIn | null>;
 }

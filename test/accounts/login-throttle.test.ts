@@ -61,15 +61,20 @@ describe('LoginThrottleStore on D1', () => {
       user.username.toUpperCase(),
       now,
     );
-    expect(found).toEqual({ reservations: [{ attempts: 1, lockedUntil: null }], user });
+    expect(found).toEqual({ reservations: [{ attempts: 1, lockedUntil: null }], user, secondFactor: false });
     const unknown = `user:nobody-${crypto.randomUUID()}`;
     expect(
       await stores.loginThrottles.reserveAndFindUser([{ key: unknown, policy: ACCOUNT_THROTTLE }], 'nobody', now),
     ).toEqual({
       reservations: [{ attempts: 1, lockedUntil: null }],
       user: null,
+      secondFactor: false,
     });
     // An impossible username (null): only the address counts, and no account is found.
-    expect(await stores.loginThrottles.reserveAndFindUser([], null, now)).toEqual({ reservations: [], user: null });
+    expect(await stores.loginThrottles.reserveAndFindUser([], null, now)).toEqual({
+      reservations: [],
+      user: null,
+      secondFactor: false,
+    });
   });
 });

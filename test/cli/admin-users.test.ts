@@ -176,3 +176,26 @@ describe('npm run admin -- users', () => {
     expect(unknown).toMatchObject({ status: 2, stdout: '' });
   });
 });
+
+describe('npm run admin -- users two-factor-off', () => {
+  it('turns off a user’s two-factor codes and deletes their recovery codes, and says when there were none', async () => {
+    const username = randomName('tfa');
+    const { id } = await runJson(['users', 'create', username, '--password-stdin'], `${PASSWORD}\n`);
+    const userId = id as string;
+    await withDatabase(database.persistTo, async (stores) => {
+      await stores.twoFactor.startEnrolment(userId, 'sealed-secret', 1_800_000_000);
+      await stores.twoFactor.confirm(userId, 60_000_000, ['hash-1', 'hash-2'], 1_800_000_000);
+    });
+
+    expect(await runJson(['users', 'two-factor-off', username])).toMatchObject({ username, two_factor_was_on: true });
+    expect(
+      await withDatabase(database.persistTo, async (stores) => ({
+        credential: await stores.twoFactor.find(userId),
+        recoveryCodes: await stores.twoFactor.countRecoveryCodes(userId),
+      })),
+    ).toEqual({ credential: null, recoveryCodes: 0 });
+    expect((await run(['users', 'two-factor-off', username])).stdout).toBe(
+      `${username} had no two-factor codes; nothing changed.`,
+    );
+  });
+});

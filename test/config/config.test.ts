@@ -43,6 +43,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TOTP_ENCRYPTION_KEY: off when unset, 32 bytes base64url, and not the client-secret key', () => {
+    const key = 'A'.repeat(43);
+    expect(loadConfig(base).totpEncryptionKey).toBeUndefined();
+    expect(loadConfig({ ...base, TOTP_ENCRYPTION_KEY: ` ${key} ` }).totpEncryptionKey).toBe(key);
+    expect(() => loadConfig({ ...base, TOTP_ENCRYPTION_KEY: 'short' })).toThrow(
+      /TOTP_ENCRYPTION_KEY must be 32 random bytes, base64url-encoded/,
+    );
+    expect(() => loadConfig({ ...base, TOTP_ENCRYPTION_KEY: key, CLIENT_SECRET_ENCRYPTION_KEY: key })).toThrow(
+      /TOTP_ENCRYPTION_KEY must differ from CLIENT_SECRET_ENCRYPTION_KEY/,
+    );
+  });
+
   it('trims a trailing slash from the issuer and refuses a query', () => {
     expect(loadConfig({ ...base, ISSUER: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
     expect(() => loadConfig({ ...base, ISSUER: 'https://auth.example.com/?x=1' })).toThrow(/no query/);

@@ -21,16 +21,22 @@ export interface DevServer {
 
 /**
  * `host` names the issuer: 127.0.0.1 by default, or `localhost` for passkeys (browsers refuse an IP address as a
- * WebAuthn RP ID); either way wrangler listens on 127.0.0.1.
+ * WebAuthn RP ID); either way wrangler listens on 127.0.0.1. `settings`: further vars and secrets of the Worker
+ * (e.g. UPSTREAM_PROVIDERS), written to its env file.
  */
-export async function startDevServer(options: { host?: 'localhost' | '127.0.0.1' } = {}): Promise<DevServer> {
+export async function startDevServer(
+  options: { host?: 'localhost' | '127.0.0.1'; settings?: Record<string, string> } = {},
+): Promise<DevServer> {
   const directory = await mkdtemp(join(tmpdir(), 'portcullis-e2e-'));
   const issuer = `http://${options.host ?? '127.0.0.1'}:${await freePort()}`;
   const envFile = join(directory, 'worker.env');
   const signingKeys = JSON.stringify(await generateSigningKeySet(['ES256', 'RS256']));
+  const extraLines = Object.entries(options.settings ?? {})
+    .map(([name, value]) => `${name}='${value}'\n`)
+    .join('');
   await writeFile(
     envFile,
-    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\n`,
+    `ISSUER=${issuer}\nREGISTRATION_POLICY=open\nSIGNING_KEYS='${signingKeys}'\nCLIENT_SECRET_ENCRYPTION_KEY=${generateOpaqueToken()}\nTOTP_ENCRYPTION_KEY=${generateOpaqueToken()}\n${extraLines}`,
     {
       mode: 0o600,
     },

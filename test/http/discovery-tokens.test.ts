@@ -47,7 +47,12 @@ describe('discovery: token-side members (RFC 8414 §2, OIDC Discovery §3)', () 
         'email_verified',
       ],
       claims_parameter_supported: true,
-      acr_values_supported: ['phr', 'urn:portcullis:acr:password'],
+      acr_values_supported: [
+        'phr',
+        'urn:portcullis:acr:mfa',
+        'urn:portcullis:acr:upstream',
+        'urn:portcullis:acr:password',
+      ],
       userinfo_signing_alg_values_supported: ['ES256', 'RS256'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'read', 'write'],
     });

@@ -13,6 +13,7 @@ import {
   authorizationCodes,
   dpopProofs,
   webauthnChallenges,
+  upstreamSignIns,
   emailTokens,
   loginThrottles,
   outboxMessages,
@@ -46,6 +47,8 @@ function purged(counts: Partial<PurgeCounts> = {}): PurgeCounts {
     emailTokens: 0,
     outboxMessages: 0,
     webauthnChallenges: 0,
+    upstreamSignIns: 0,
+    pendingSignIns: 0,
     ...counts,
   };
 }
@@ -233,6 +236,15 @@ describe('purgeExpired', () => {
         expiresAt,
       })),
     );
+    // An upstream sign-in can be finished until it expires, and not after.
+    await db.insert(upstreamSignIns).values([
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW + MINUTE },
+      { stateHash: id('state'), providerId: 'acme', returnTo: '/account', expiresAt: NOW - 1 },
+    ]);
+    // A pending sign-in (second factor due) is dropped once it expired.
+    const pending = storesFor(env.DB).pendingSignIns;
+    const livePending = await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW, ttlSeconds: 60 });
+    await pending.create({ userId: owners.userId, returnTo: '/', nowSeconds: NOW - MINUTE, ttlSeconds: 1 });
 
     // A mailed link goes once expired; development mail a day after it was kept.
     await db.insert(emailTokens).values(
@@ -283,8 +295,11 @@ describe('purgeExpired', () => {
         emailTokens: 1,
         outboxMessages: 1,
         webauthnChallenges: 1,
+        upstreamSignIns: 1,
+        pendingSignIns: 1,
       }),
     );
+    expect(await pending.find(livePending, NOW)).not.toBeNull();
     expect(await revokedGrants.isRevoked(stillCovering)).toBe(true);
     expect(await revokedGrants.isRevoked(allExpired)).toBe(false);
     expect(await remaining(keys)).toEqual({

@@ -36,6 +36,14 @@ export const passwordGrant: Grant = {
       );
       throw throttled(signIn.retryAfterSeconds);
     }
+    if (signIn.outcome === 'second-factor-required') {
+      context.audit(signInFailedEvent(normalizeUsername(username), 'second_factor_required', client.id));
+      // RFC 9700 §2.4: no second factor fits this grant, and a password alone must not sign in a two-factor account.
+      throw new OAuthError(
+        'invalid_grant',
+        'this account signs in with a second factor, which the password grant cannot ask for; use the authorization code flow',
+      );
+    }
     if (signIn.outcome === 'wrong-credentials') {
       context.audit(signInFailedEvent(normalizeUsername(username), 'invalid_credentials', client.id));
       // Unknown user, wrong password and disabled account answer alike (§5.2 invalid_grant).
