@@ -1,5 +1,6 @@
 // What registering and signing in with a passkey share: the pending ceremony (a challenge for one browser, single-use,
-// expiring; WebAuthn Level 3 §13.4.3) and the checks of the browser's response before the library verifies it.
+// expiring; WebAuthn Level 3 §13.4.3) and the checks of the browser's response's shape before it is verified.
+import { base64url } from 'jose';
 import * as v from 'valibot';
 import { hashOpaqueToken } from '../tokens/opaque';
 import { stringsEqual } from '../tokens/constant-time';
@@ -26,6 +27,11 @@ export class PasskeyError extends Error {
   ) {
     super(problem, options);
   }
+}
+
+/** A fresh challenge: 32 random bytes, base64url (§13.4.3 asks for at least 16). */
+export function newChallenge(): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /** Stores a ceremony for the challenge just generated; returns the token for the browser's cookie. */
@@ -57,19 +63,22 @@ export async function consumeCeremony(
   return ceremony;
 }
 
-/** The library's expectedChallenge: the response's challenge must hash to the ceremony's (§7.1 step 8, §7.2 step 12). */
+/** The challenge test: the response's challenge must hash to the ceremony's (§7.1 step 8, §7.2 step 12). */
 export function challengeOf(ceremony: WebAuthnCeremony): (challenge: string) => Promise<boolean> {
   return async (challenge) => stringsEqual(await hashOpaqueToken(challenge), ceremony.challengeHash);
 }
 
 const base64urlText = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
 
-/** The outer shape of a PublicKeyCredential's JSON (§5.1 toJSON); the library checks what is inside. */
+/** The outer shape of a PublicKeyCredential's JSON (§5.1 toJSON); webauthn-responses.ts checks what is inside. */
 const credentialJson = v.looseObject({
   id: base64urlText,
   rawId: base64urlText,
   type: v.literal('public-key'),
-  response: v.looseObject({ clientDataJSON: base64urlText }),
+  response: v.looseObject({
+    clientDataJSON: base64urlText,
+    transports: v.optional(v.array(v.pipe(v.string(), v.maxLength(32))), []),
+  }),
   clientExtensionResults: v.optional(v.record(v.string(), v.unknown()), {}),
 });
 
@@ -87,16 +96,14 @@ export function parseCredentialJson(text: string | undefined): v.InferOutput<typ
 }
 
 /**
- * Runs the library's verification: any failure it reports (wrong origin, RP ID, challenge, missing user
- * verification, bad signature, counter regression) is the response's fault, so it is refused, never a 500.
+ * Runs a response's verification: any failure it reports (wrong origin, RP ID, challenge, missing user
+ * verification, bad signature, counter regression, undecodable data) is the response's fault, so it is refused,
+ * never a 500.
  */
-export async function verifiedBy<T extends { verified: boolean }>(verify: () => Promise<T>): Promise<T> {
-  let result: T;
+export async function verifiedBy<T>(verify: () => Promise<T>): Promise<T> {
   try {
-    result = await verify();
+    return await verify();
   } catch (error) {
     throw new PasskeyError('verification_failed', { cause: error });
   }
-  if (!result.verified) throw new PasskeyError('verification_failed');
-  return result;
 }

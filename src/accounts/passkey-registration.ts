@@ -1,8 +1,6 @@
-// Registering a passkey (WebAuthn Level 3 §7.1) with @simplewebauthn/server: for a signed-in user on the security
+// Registering a passkey (WebAuthn Level 3 §7.1): for a signed-in user on the security
 // page, or as the only sign-in method of a new account at sign-up. Discoverable credentials with user verification
 // required, no attestation (nothing here trusts an authenticator's make); at most one credential per authenticator.
-import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { base64url } from 'jose';
 import type { Stores } from '../storage/stores';
 import type { Passkey, WebAuthnCeremony } from '../storage/types';
@@ -10,11 +8,26 @@ import {
   CEREMONY_TTL_SECONDS,
   PasskeyError,
   challengeOf,
+  newChallenge,
   parseCredentialJson,
   startCeremony,
   verifiedBy,
 } from './passkey-ceremony';
 import type { RelyingParty } from './webauthn-relying-party';
+import { SUPPORTED_ALGORITHMS, verifyRegistrationResponse } from './webauthn-responses';
+
+/** PublicKeyCredentialCreationOptionsJSON (WebAuthn Level 3 §5.4), as the browser script passes it on. */
+export interface CreationOptionsJson {
+  challenge: string;
+  rp: { id: string; name: string };
+  user: { id: string; name: string; displayName: string };
+  pubKeyCredParams: Array<{ type: 'public-key'; alg: number }>;
+  timeout: number;
+  excludeCredentials: Array<{ type: 'public-key'; id: string; transports: string[] }>;
+  authenticatorSelection: { residentKey: 'required'; requireResidentKey: true; userVerification: 'required' };
+  attestation: 'none';
+  extensions: { credProps: true };
+}
 
 /** Who the passkey is for: an existing user (register) or the account a sign-up creates (sign-up). */
 export interface PasskeyHolder {
@@ -39,18 +52,21 @@ export async function startPasskeyRegistration(
   holder: PasskeyHolder,
   ceremony: Pick<WebAuthnCeremony, 'purpose' | 'username' | 'email'>,
   nowSeconds: number,
-): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; token: string }> {
+): Promise<{ options: CreationOptionsJson; token: string }> {
   const existing = ceremony.purpose === 'register' ? await stores.passkeys.listByUser(holder.id) : [];
-  const options = await generateRegistrationOptions({
-    rpName: relyingParty.name,
-    rpID: relyingParty.id,
-    userName: holder.username,
-    userID: userHandleOf(holder.id),
+  const options: CreationOptionsJson = {
+    challenge: newChallenge(),
+    rp: { id: relyingParty.id, name: relyingParty.name },
+    // No display name: the username is what the user knows the account by (§5.4.3 allows the empty string).
+    user: { id: base64url.encode(userHandleOf(holder.id)), name: holder.username, displayName: '' },
+    pubKeyCredParams: SUPPORTED_ALGORITHMS.map((alg) => ({ type: 'public-key', alg })),
     timeout: CEREMONY_TTL_SECONDS * 1000,
-    attestationType: 'none',
-    excludeCredentials: existing.map(({ id, transports }) => ({ id, transports })),
-    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-  });
+    excludeCredentials: existing.map(({ id, transports }) => ({ type: 'public-key', id, transports })),
+    // requireResidentKey: the Level 1 spelling of residentKey 'required', for browsers that only know it (§5.4.4).
+    authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+    attestation: 'none',
+    extensions: { credProps: true },
+  };
   const token = await startCeremony(stores, options.challenge, { ...ceremony, userId: holder.id }, nowSeconds);
   return { options, token };
 }
@@ -67,18 +83,11 @@ export async function verifyPasskeyRegistration(
   name: string,
   nowSeconds: number,
 ): Promise<Passkey> {
-  const response = parseCredentialJson(responseJson) as unknown as RegistrationResponseJSON;
-  const { registrationInfo } = await verifiedBy(() =>
-    verifyRegistrationResponse({
-      response,
-      expectedChallenge: challengeOf(ceremony),
-      expectedOrigin: relyingParty.origin,
-      expectedRPID: relyingParty.id,
-      requireUserVerification: true,
-    }),
+  const response = parseCredentialJson(responseJson);
+  const credential = await verifiedBy(() =>
+    verifyRegistrationResponse(response, { challenge: challengeOf(ceremony), relyingParty }),
   );
-  if (!registrationInfo || ceremony.userId === null) throw new PasskeyError('verification_failed');
-  const { credential, credentialDeviceType, credentialBackedUp } = registrationInfo;
+  if (ceremony.userId === null) throw new PasskeyError('verification_failed');
   if (await stores.passkeys.findById(credential.id)) throw new PasskeyError('already_registered');
   return {
     id: credential.id,
@@ -86,9 +95,9 @@ export async function verifyPasskeyRegistration(
     name,
     publicKey: base64url.encode(credential.publicKey),
     counter: credential.counter,
-    transports: credential.transports ?? [],
-    backupEligible: credentialDeviceType === 'multiDevice',
-    backedUp: credentialBackedUp,
+    transports: response.response.transports,
+    backupEligible: credential.backupEligible,
+    backedUp: credential.backedUp,
     createdAt: nowSeconds,
     lastUsedAt: null,
   };

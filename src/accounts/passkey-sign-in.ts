@@ -1,8 +1,6 @@
-// Signing in with a passkey (WebAuthn Level 3 §7.2) with @simplewebauthn/server: discoverable credentials (no
+// Signing in with a passkey (WebAuthn Level 3 §7.2): discoverable credentials (no
 // username first), user verification required, the signature counter checked and stored, under the login throttle
 // of the client's address.
-import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { base64url } from 'jose';
 import type { Stores } from '../storage/stores';
 import type { User, WebAuthnCeremony } from '../storage/types';
@@ -11,6 +9,7 @@ import {
   CEREMONY_TTL_SECONDS,
   PasskeyError,
   challengeOf,
+  newChallenge,
   parseCredentialJson,
   startCeremony,
   verifiedBy,
@@ -18,18 +17,30 @@ import {
 } from './passkey-ceremony';
 import { userHandleOf } from './passkey-registration';
 import type { RelyingParty } from './webauthn-relying-party';
+import { verifyAuthenticationResponse } from './webauthn-responses';
+
+/** PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3 §5.5), as the browser script passes it on. */
+export interface RequestOptionsJson {
+  challenge: string;
+  rpId: string;
+  timeout: number;
+  allowCredentials: [];
+  userVerification: 'required';
+}
 
 /** The request options for the browser (no allowCredentials: the authenticator offers its passkeys for this RP). */
 export async function startPasskeySignIn(
   stores: Pick<Stores, 'webauthnChallenges'>,
   relyingParty: RelyingParty,
   nowSeconds: number,
-): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; token: string }> {
-  const options = await generateAuthenticationOptions({
-    rpID: relyingParty.id,
-    userVerification: 'required',
+): Promise<{ options: RequestOptionsJson; token: string }> {
+  const options: RequestOptionsJson = {
+    challenge: newChallenge(),
+    rpId: relyingParty.id,
     timeout: CEREMONY_TTL_SECONDS * 1000,
-  });
+    allowCredentials: [],
+    userVerification: 'required',
+  };
   const token = await startCeremony(
     stores,
     options.challenge,
@@ -76,7 +87,7 @@ async function verifyAssertion(
   responseJson: string | undefined,
   nowSeconds: number,
 ): Promise<User> {
-  const response = parseCredentialJson(responseJson) as unknown as AuthenticationResponseJSON;
+  const response = parseCredentialJson(responseJson);
   const passkey = await stores.passkeys.findById(response.id);
   const user = passkey ? await stores.users.findById(passkey.userId) : null;
   if (!passkey || !user || user.disabled) throw new PasskeyError('unknown_credential');
@@ -85,25 +96,14 @@ async function verifyAssertion(
   if (userHandle && userHandle !== base64url.encode(userHandleOf(user.id))) {
     throw new PasskeyError('unknown_credential');
   }
-  const { authenticationInfo } = await verifiedBy(() =>
-    verifyAuthenticationResponse({
-      response,
-      expectedChallenge: challengeOf(ceremony),
-      expectedOrigin: relyingParty.origin,
-      expectedRPID: relyingParty.id,
-      // §7.2 step 22: the library refuses a counter that did not grow (a cloned authenticator), unless both are 0.
-      credential: {
-        id: passkey.id,
-        publicKey: new Uint8Array(base64url.decode(passkey.publicKey)),
-        counter: passkey.counter,
-      },
-      requireUserVerification: true,
+  const { counter, backedUp } = await verifiedBy(() =>
+    verifyAuthenticationResponse(response, {
+      challenge: challengeOf(ceremony),
+      relyingParty,
+      publicKey: new Uint8Array(base64url.decode(passkey.publicKey)),
+      counter: passkey.counter,
     }),
   );
-  await stores.passkeys.recordUse(passkey.id, {
-    counter: authenticationInfo.newCounter,
-    backedUp: authenticationInfo.credentialBackedUp,
-    nowSeconds,
-  });
+  await stores.passkeys.recordUse(passkey.id, { counter, backedUp, nowSeconds });
   return user;
 }

@@ -1,4 +1,5 @@
-// A software WebAuthn authenticator for the workers tests: an ES256 key pair per credential, `none` attestation, and
+// A software WebAuthn authenticator for the workers tests: a key pair per credential (ES256 unless told EdDSA or
+// RS256), `none` attestation, and
 // the registration and assertion responses a browser would post (WebAuthn Level 3 §6.1 authenticator data, §6.5.4
 // attestation object, §5.8.1 client data), with every field the server checks open to being got wrong on purpose.
 import { isoCBOR } from '@simplewebauthn/server/helpers';
@@ -24,6 +25,49 @@ export interface ResponseOverrides {
   counter?: number;
 }
 
+/** The COSE algorithms (§5.8.5) this authenticator can make keys for. */
+export type Algorithm = 'ES256' | 'EdDSA' | 'RS256';
+
+const KEY_PARAMS = {
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  EdDSA: { name: 'Ed25519' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+} as const;
+
+const SIGN_PARAMS = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  EdDSA: { name: 'Ed25519' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+} as const;
+
+/** The credential public key as COSE_Key (RFC 9053 §7.1, RFC 8230 §4: EC2, OKP, RSA). */
+function coseKeyOf(algorithm: Algorithm, jwk: JsonWebKey): Map<number, number | Uint8Array> {
+  const bytes = (value: string | undefined): Uint8Array => base64url.decode(value!);
+  const entries: Array<[number, number | Uint8Array]> =
+    algorithm === 'EdDSA'
+      ? [
+          [1, 1],
+          [3, -8],
+          [-1, 6],
+          [-2, bytes(jwk.x)],
+        ]
+      : algorithm === 'RS256'
+        ? [
+            [1, 3],
+            [3, -257],
+            [-1, bytes(jwk.n)],
+            [-2, bytes(jwk.e)],
+          ]
+        : [
+            [1, 2],
+            [3, -7],
+            [-1, 1],
+            [-2, bytes(jwk.x)],
+            [-3, bytes(jwk.y)],
+          ];
+  return new Map(entries);
+}
+
 interface Credential {
   id: Uint8Array;
   keys: CryptoKeyPair;
@@ -34,6 +78,8 @@ interface Credential {
 export class SoftwareAuthenticator {
   private readonly credentials: Credential[] = [];
 
+  constructor(private readonly algorithm: Algorithm = 'ES256') {}
+
   /** The credential ids this authenticator holds, base64url. */
   get credentialIds(): string[] {
     return this.credentials.map((credential) => base64url.encode(credential.id));
@@ -41,7 +87,7 @@ export class SoftwareAuthenticator {
 
   /** Answers creation options (PublicKeyCredentialCreationOptionsJSON) with a new discoverable credential. */
   async register(options: { challenge: string; user: { id: string } }, overrides: ResponseOverrides = {}) {
-    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    const keys = (await crypto.subtle.generateKey(KEY_PARAMS[this.algorithm], true, [
       'sign',
       'verify',
     ])) as CryptoKeyPair;
@@ -53,13 +99,7 @@ export class SoftwareAuthenticator {
     };
     this.credentials.push(credential);
     const jwk = (await crypto.subtle.exportKey('jwk', keys.publicKey)) as JsonWebKey;
-    const coseKey = new Map<number, number | Uint8Array>([
-      [1, 2],
-      [3, -7],
-      [-1, 1],
-      [-2, base64url.decode(jwk.x!)],
-      [-3, base64url.decode(jwk.y!)],
-    ]);
+    const coseKey = coseKeyOf(this.algorithm, jwk);
     const attested = concat(
       new Uint8Array(16),
       new Uint8Array([credential.id.length >> 8, credential.id.length & 0xff]),
@@ -100,7 +140,7 @@ export class SoftwareAuthenticator {
     const clientDataJSON = clientData('webauthn.get', options.challenge, overrides);
     const signed = concat(authData, new Uint8Array(await sha256(base64url.decode(clientDataJSON))));
     const signature = new Uint8Array(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, credential.keys.privateKey, signed),
+      await crypto.subtle.sign(SIGN_PARAMS[this.algorithm], credential.keys.privateKey, signed),
     );
     const id = base64url.encode(credential.id);
     return {
@@ -110,7 +150,8 @@ export class SoftwareAuthenticator {
       response: {
         clientDataJSON,
         authenticatorData: base64url.encode(authData),
-        signature: base64url.encode(derSignature(signature)),
+        // §6.5.6: only ECDSA signatures are DER-wrapped; EdDSA and RSASSA-PKCS1-v1_5 ones are sent as they are.
+        signature: base64url.encode(this.algorithm === 'ES256' ? derSignature(signature) : signature),
         userHandle: credential.userHandle,
       },
       clientExtensionResults: {},

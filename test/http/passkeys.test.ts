@@ -2,6 +2,7 @@
 // adding, renaming and removing them on /account/security, signing in on /login, a passkey-only sign-up; and every
 // response the relying party must refuse (§7.1, §7.2) answered with a 4xx page, never a 500, and no session.
 import { env } from 'cloudflare:test';
+import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { NO_PASSWORD_HASH } from '../../src/accounts/password-hash';
 import { IP_THROTTLE } from '../../src/accounts/login-throttle';
@@ -42,9 +43,8 @@ async function signInWithPasskey(
   return { response, posted };
 }
 
-async function userWithPasskey() {
+async function userWithPasskey(authenticator = new SoftwareAuthenticator()) {
   const signedIn = await signedInBrowser();
-  const authenticator = new SoftwareAuthenticator();
   expect((await addPasskey(signedIn.browser, authenticator)).status).toBe(303);
   return { ...signedIn, authenticator };
 }
@@ -172,6 +172,37 @@ describe('signing in with a passkey on /login', () => {
     expect(html).toContain(`<script nonce="${nonce}" src="/assets/passkeys.js"`);
     expect(page.headers.get('content-security-policy')).toContain(`script-src 'nonce-${nonce}'`);
   });
+
+  it('offers EdDSA, ES256 and RS256 keys (pubKeyCredParams, COSE -8, -7, -257)', async () => {
+    const { browser } = await signedInBrowser();
+    await browser.get('/account/security');
+    const options = await (await browser.submit('/account/security/passkeys/options', {})).json<{
+      pubKeyCredParams: Array<{ type: string; alg: number }>;
+    }>();
+    expect(options.pubKeyCredParams).toEqual([-8, -7, -257].map((alg) => ({ type: 'public-key', alg })));
+  });
+
+  for (const algorithm of ['EdDSA', 'RS256'] as const) {
+    it(`signs in with an ${algorithm} passkey, and refuses its assertion with a damaged signature (§7.2 step 21)`, async () => {
+      const { user, authenticator } = await userWithPasskey(new SoftwareAuthenticator(algorithm));
+      const browser = new TestBrowser();
+      expect((await signInWithPasskey(browser, authenticator)).response.status).toBe(303);
+      expect(await sessionOf(browser)).toMatchObject({ user: { id: user.id } });
+
+      const refused = new TestBrowser();
+      await refused.get('/login');
+      const options = await (await refused.submit('/login/passkey/options', {})).json<{ challenge: string }>();
+      const assertion = await authenticator.assert(options);
+      const signature = base64url.decode(assertion.response.signature);
+      signature[10]! ^= 0xff;
+      assertion.response.signature = base64url.encode(signature);
+      const response = await refused.submit('/login/passkey', {
+        return_to: '/account',
+        response: JSON.stringify(assertion),
+      });
+      await expectRefusedSignIn(response, refused, 401, 'The passkey could not be verified. Try again.');
+    });
+  }
 
   it('refuses an assertion made for another origin (§7.2 step 13)', async () => {
     const { authenticator } = await userWithPasskey();
