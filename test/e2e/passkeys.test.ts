@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../scripts/lib/process';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
+import { allowAndLand, redeemForIdToken } from './code-flow';
 import { launchChromium, startCallbackServer, submitLoginForm, type Chromium } from './chromium';
 import { postJson, startDevServer, type DevServer } from './dev-server';
 
@@ -153,33 +153,15 @@ describe('passkeys in Chromium', () => {
     const signInStarted = Math.floor(Date.now() / 1000);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.getByRole('heading', { name: 'E2E passkey client wants to access your account' }).waitFor();
-    await Promise.all([
-      page.waitForURL((address) => address.origin === callback.origin),
-      page.getByRole('button', { name: 'Allow' }).click(),
-    ]);
-    const landing = new URL(page.url()).searchParams;
+    const landing = await allowAndLand(page, callback.origin);
     expect(landing.get('state')).toBe('passkey-state');
-
-    const tokenResponse = await fetch(`${server.issuer}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: clientId,
-        code: landing.get('code')!,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-      }),
+    const payload = await redeemForIdToken({
+      issuer: server.issuer,
+      clientId,
+      code: landing.get('code')!,
+      redirectUri,
+      verifier,
     });
-    expect(tokenResponse.status).toBe(200);
-    const { id_token: idToken } = (await tokenResponse.json()) as { id_token: string };
-    const { payload } = await jwtVerify(
-      idToken,
-      createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`)),
-      {
-        issuer: server.issuer,
-        audience: clientId,
-      },
-    );
     expect(payload).toMatchObject({ nonce, amr: ['pop', 'user', 'mfa'], acr: 'phr' });
     expect(payload.auth_time).toBeGreaterThanOrEqual(signInStarted - 1);
     expect(cspViolations).toEqual([]);

@@ -3,12 +3,12 @@
 // from it by the tests' own RFC 6238 implementation; then sign out, sign in with the password and a code, and get an
 // ID Token that says so (amr pwd, otp, mfa). The pages' CSP must not block anything on the way.
 import type { Server } from 'node:http';
-import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { decodeBase32, totpCode } from '../helpers/totp';
+import { allowAndLand, redeemForIdToken } from './code-flow';
 import { launchChromium, startCallbackServer, submitLoginForm, type Chromium } from './chromium';
 import { postJson, startDevServer, type DevServer } from './dev-server';
 
@@ -92,24 +92,15 @@ describe('two-factor codes in Chromium', () => {
       code_challenge_method: 'S256',
     };
     await page.goto(`${server.issuer}/oauth/authorize?${new URLSearchParams(query)}`);
-    await Promise.all([
-      page.waitForURL((address) => address.origin === callback.origin),
-      page.getByRole('button', { name: 'Allow' }).click(),
-    ]);
-    const code = new URL(page.url()).searchParams.get('code')!;
-    const tokens = (await (
-      await fetch(`${server.issuer}/oauth/token`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          client_id: query.client_id,
-          code,
-          redirect_uri: query.redirect_uri,
-          code_verifier: verifier,
-        }),
-      })
-    ).json()) as { id_token: string };
-    expect(decodeJwt(tokens.id_token)).toMatchObject({
+    const landing = await allowAndLand(page, callback.origin);
+    const payload = await redeemForIdToken({
+      issuer: server.issuer,
+      clientId: query.client_id,
+      code: landing.get('code')!,
+      redirectUri: query.redirect_uri,
+      verifier,
+    });
+    expect(payload).toMatchObject({
       amr: ['pwd', 'otp', 'mfa'],
       acr: 'urn:portcullis:acr:mfa',
     });

@@ -3,7 +3,6 @@
 // on another loopback port, back to Portcullis's consent page and the client with a code. The ID Token states the
 // federated sign-in (amr fed), and the account's security page shows the provider linked.
 import type { Server } from 'node:http';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port';
@@ -11,6 +10,7 @@ import { s256 } from '../../src/oauth/pkce';
 import { generateOpaqueToken } from '../../src/tokens/opaque';
 import { OIDC_PROVIDER_CLIENT_ID, OIDC_PROVIDER_CLIENT_SECRET } from '../helpers/upstream-clients';
 import { startOidcProviderUpstream, type RunningUpstream } from '../setup/oidc-provider-upstream';
+import { allowAndLand, redeemForIdToken } from './code-flow';
 import { launchChromium, startCallbackServer, type Chromium } from './chromium';
 import { postJson, startDevServer, type DevServer } from './dev-server';
 
@@ -103,33 +103,15 @@ describe('sign-in through an upstream OpenID provider in Chromium', () => {
 
     // Back at Portcullis, signed in, at the consent page of the original request.
     await page.getByRole('heading', { name: 'Federated app wants to access your account' }).waitFor();
-    await Promise.all([
-      page.waitForURL((address) => address.origin === callback.origin),
-      page.getByRole('button', { name: 'Allow' }).click(),
-    ]);
-    const landing = new URL(page.url()).searchParams;
+    const landing = await allowAndLand(page, callback.origin);
     expect(landing.get('state')).toBe('federated');
-
-    const tokenResponse = await fetch(`${server.issuer}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: clientId,
-        code: landing.get('code')!,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-      }),
+    const payload = await redeemForIdToken({
+      issuer: server.issuer,
+      clientId,
+      code: landing.get('code')!,
+      redirectUri,
+      verifier,
     });
-    expect(tokenResponse.status).toBe(200);
-    const { id_token: idToken } = (await tokenResponse.json()) as { id_token: string };
-    const { payload } = await jwtVerify(
-      idToken,
-      createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`)),
-      {
-        issuer: server.issuer,
-        audience: clientId,
-      },
-    );
     expect(payload).toMatchObject({ amr: ['fed'], acr: 'urn:portcullis:acr:upstream', nonce: 'n-federated' });
 
     // The new account is the upstream account's: named after it, with the provider linked and no password.
