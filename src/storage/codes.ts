@@ -12,10 +12,11 @@ import {
   grantRequestShape,
   grantRequestValues,
   userIsActive,
+  selectGrantUser,
 } from './grant-conditions';
 import { firstRefreshTokenValues, insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
-import { authorizationCodes, refreshTokens, users } from './schema';
+import { authorizationCodes, refreshTokens } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { AuthorizationCode, CodeStore } from './types';
 
@@ -89,12 +90,7 @@ function redemptionStatements(db: Database, request: BoundGrantRequest, pkce: Pk
   const unspent = and(presented, isNull(codes.consumedAt));
   return {
     found: db.select().from(codes).where(presented).prepare(),
-    // A second select rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
-    user: db
-      .select()
-      .from(users)
-      .where(eq(users.id, db.select({ userId: codes.userId }).from(codes).where(presented)))
-      .prepare(),
+    user: selectGrantUser(db, codes, codes.userId, presented).prepare(),
     // RFC 6749 §4.1.2: a code used twice has leaked; the tokens issued from it are revoked.
     before: db
       .update(refreshTokens)

@@ -11,10 +11,11 @@ import {
   grantRequestShape,
   grantRequestValues,
   userIsActive,
+  selectGrantUser,
 } from './grant-conditions';
 import { firstRefreshTokenValues, insertFirstRefreshToken } from './refresh-tokens';
 import type { Database } from './db';
-import { deviceAuthorizations, users } from './schema';
+import { deviceAuthorizations } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { DeviceAuthorization, DeviceAuthorizationStore } from './types';
 
@@ -105,11 +106,7 @@ function pollStatements(db: Database, request: BoundGrantRequest) {
   const tooSoon = sql`${table.lastPolledAt} is not null and ${bound('now')} - ${table.lastPolledAt} < ${table.pollIntervalSeconds}`;
   return {
     found: db.select().from(table).where(presented).prepare(),
-    user: db
-      .select()
-      .from(users)
-      .where(eq(users.id, db.select({ userId: table.userId }).from(table).where(presented)))
-      .prepare(),
+    user: selectGrantUser(db, table, table.userId, presented).prepare(),
     before: db
       .update(table)
       .set({

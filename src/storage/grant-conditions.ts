@@ -1,6 +1,9 @@
 // SQL conditions that a stored grant (an authorization code or a refresh token) must meet before one batch spends
-// it: the same checks the grant handlers make in code, so that a batch writes nothing a handler would refuse.
+// it: the same checks the grant handlers make in code, so that a batch writes nothing a handler would refuse; and
+// the read of the grant's user that each such batch returns with it.
 import { and, eq, isNull, or, sql, type Column, type Placeholder, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Database } from './db';
 import { users } from './schema';
 import type { GrantRequest } from './types';
 
@@ -98,4 +101,15 @@ export function boundKeyAllows(dpopJkt: Column, request: BoundGrantRequest): SQL
 /** One scope token in a space-separated scope column; tokens contain no space (RFC 6749 §3.3). */
 export function scopeIncludes(scope: Column, wanted: Bound): SQL {
   return sql`instr(' ' || ${scope} || ' ', ' ' || ${wanted} || ' ') > 0`;
+}
+
+/**
+ * The user of the grant row that `presented` finds, for a batch to return beside the row. A second select rather than
+ * a join: drizzle's D1 batch reads rows by column name, and both tables have created_at.
+ */
+export function selectGrantUser(db: Database, table: SQLiteTable, userId: SQLiteColumn, presented: SQL | undefined) {
+  return db
+    .select()
+    .from(users)
+    .where(eq(users.id, db.select({ userId }).from(table).where(presented)));
 }

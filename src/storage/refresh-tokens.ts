@@ -27,9 +27,10 @@ import {
   grantRequestValues,
   scopeIncludes,
   userIsActive,
+  selectGrantUser,
 } from './grant-conditions';
 import type { Database } from './db';
-import { refreshTokens, users } from './schema';
+import { refreshTokens } from './schema';
 import { joinScopeText, splitScopeText } from './scope-text';
 import type { FirstRefreshToken, RefreshToken, RefreshTokenStore } from './types';
 
@@ -112,12 +113,7 @@ function rotationStatements(db: Database, request: BoundGrantRequest, reuses: bo
   const successor = alias(refreshTokens, 'successor');
   return [
     db.select().from(refreshTokens).where(presented).prepare(),
-    // Two selects rather than a join: drizzle's D1 batch reads rows by column name, and both have created_at.
-    db
-      .select()
-      .from(users)
-      .where(eq(users.id, db.select({ userId: refreshTokens.userId }).from(refreshTokens).where(presented)))
-      .prepare(),
+    selectGrantUser(db, refreshTokens, refreshTokens.userId, presented).prepare(),
     // Presented again after its rotation and the reuse interval: theft, so the whole family goes, and only it
     // (before this batch rotates anything). Within the interval a mismatch is refused below, revoking nothing.
     db
