@@ -6,6 +6,7 @@ import { base64url } from 'jose';
 import type { Stores } from '../storage/stores';
 import type { Config } from '../config';
 import { createSecretBox, type SecretBox } from '../tokens/secret-box';
+import { OAuthError } from '../oauth/errors';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes';
 import { generateTotpSecret, looksLikeTotpCode, matchingTimeStep } from './totp';
 
@@ -91,7 +92,6 @@ export async function verifyTotpCode(
 ): Promise<boolean> {
   const credential = await stores.twoFactor.find(userId);
   if (!credential || credential.confirmedAt === null) return false;
-  if (!box) throw new Error('TOTP_ENCRYPTION_KEY is not set: codes cannot be checked (recovery codes still work)');
   const secret = await openSecret(box, userId, credential.secretCiphertext);
   const step = matchingTimeStep(secret, code, nowSeconds, credential.lastUsedStep);
   // RFC 6238 §5.2: a code is accepted once; a concurrent request with the same code loses the atomic claim.
@@ -116,8 +116,22 @@ async function sealSecret(box: SecretBox, userId: string, secret: Uint8Array): P
   return box.seal(base64url.encode(secret), associatedData(userId));
 }
 
-async function openSecret(box: SecretBox, userId: string, sealed: string): Promise<Uint8Array> {
-  return base64url.decode(await box.open(sealed, associatedData(userId)));
+/**
+ * The user's TOTP secret. Without the key it was sealed under (TOTP_ENCRYPTION_KEY unset or replaced: an operator's
+ * mistake) no code can be checked: the user is told so with a 503 and pointed to a recovery code, never a 500.
+ */
+async function openSecret(box: SecretBox | undefined, userId: string, sealed: string): Promise<Uint8Array> {
+  const opened = box ? await box.open(sealed, associatedData(userId)).catch(() => null) : null;
+  if (opened === null) {
+    console.error(
+      'two-factor codes cannot be checked: TOTP_ENCRYPTION_KEY is unset or not the key they were sealed under',
+    );
+    throw new OAuthError(
+      'temporarily_unavailable',
+      'codes from your authenticator app cannot be checked right now; sign in with a recovery code',
+    );
+  }
+  return base64url.decode(opened);
 }
 
 function hashAll(codes: string[]): Promise<string[]> {

@@ -18,6 +18,7 @@ import {
 } from '../helpers/authorization';
 import { codeRequest, redirectParams, signedInBrowser, submitConsent } from '../helpers/authorize';
 import { loginAs, TestBrowser } from '../helpers/browser';
+import { createTestApp } from '../helpers/app';
 import { createTestClient } from '../helpers/clients';
 import { TEST_ISSUER } from '../helpers/constants';
 import { setupPageSecret, totpCode } from '../helpers/totp';
@@ -221,6 +222,31 @@ describe('signing in with a password and a code', () => {
     expect((await loginAs(new TestBrowser(), account.user.username, account.password)).status).toBe(429);
     await expectSignedIn(second, false);
   });
+});
+
+describe('two-factor codes without their key (an operator error)', () => {
+  it.each([
+    ['unset', undefined],
+    ['replaced', 'x'.repeat(43)],
+  ])(
+    'answers a code with a 503 page, not a 500, when TOTP_ENCRYPTION_KEY is %s; a recovery code still works',
+    async (_, key) => {
+      const account = await twoFactorUser();
+      const testApp = createTestApp({ TOTP_ENCRYPTION_KEY: key });
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const browser = await passwordStep(account, new TestBrowser({ send: testApp.request }));
+      const response = await submitCode(browser, await totpCode(account.secret, nowSeconds()));
+      expect(response.status).toBe(503);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('sign in with a recovery code');
+      await expectSignedIn(browser, false);
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('TOTP_ENCRYPTION_KEY'));
+      const [recovery] = account.recoveryCodes;
+      expect((await browser.get(SECOND_FACTOR)).status).toBe(200);
+      expect((await submitCode(browser, recovery!)).status).toBe(303);
+      errors.mockRestore();
+    },
+  );
 });
 
 describe('tokens of a two-factor sign-in', () => {
