@@ -66,6 +66,32 @@ export function assertActiveUser(user: User | null): User {
   return user;
 }
 
+/**
+ * RFC 9449 §5.0: the DPoP key a new refresh token is bound to. A public client's is bound to its proof's key; a
+ * confidential client's is bound to its credentials already, and may move to a new key.
+ */
+function refreshTokenBinding(context: GrantContext): string | null {
+  return context.client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null;
+}
+
+/**
+ * The first refresh token of a new family as a store's batch inserts it (the code exchange, the device grant): its
+ * hash, lifetimes, the scope rule that says whether one is due, and its DPoP binding. Null when none is issued.
+ */
+export async function firstRefreshTokenRow(
+  context: GrantContext,
+  refreshToken: string | undefined,
+  nowSeconds: number,
+) {
+  if (refreshToken === undefined) return null;
+  return {
+    tokenHash: await hashOpaqueToken(refreshToken),
+    ...newFamilyExpiry(context, nowSeconds),
+    scopeRule: REFRESH_TOKEN_SCOPE_RULE,
+    dpopJkt: refreshTokenBinding(context),
+  };
+}
+
 /** Stores the first refresh token of a new family (one D1 write) and returns it. */
 export async function createRefreshToken(
   context: GrantContext,
@@ -88,8 +114,7 @@ export async function createRefreshToken(
     ...newFamilyExpiry(context, nowSeconds),
     rotatedAt: null,
     revokedAt: null,
-    // RFC 9449 §5.0, as in the code grant: a public client's refresh token is bound to its proof's key.
-    dpopJkt: context.client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
+    dpopJkt: refreshTokenBinding(context),
   });
   return token;
 }

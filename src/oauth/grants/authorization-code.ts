@@ -8,10 +8,9 @@ import { requireBoundKey } from '../dpop';
 import { OAuthError } from '../errors';
 import {
   assertActiveUser,
+  firstRefreshTokenRow,
   clientTakesRefreshTokens,
   issueTokenSet,
-  newFamilyExpiry,
-  REFRESH_TOKEN_SCOPE_RULE,
   refreshTokenIsDue,
 } from '../issue-tokens';
 import { requireParam } from '../params';
@@ -43,17 +42,7 @@ export const authorizationCodeGrant: Grant = {
         redirectUri,
         verifierChallenge: verifier === undefined ? null : await challengeOfVerifier(verifier),
         allowsNoChallenge: verifier === undefined && client.tokenEndpointAuthMethod !== 'none',
-        refreshToken:
-          refreshToken === undefined
-            ? null
-            : {
-                tokenHash: await hashOpaqueToken(refreshToken),
-                ...newFamilyExpiry(context, nowSeconds),
-                scopeRule: REFRESH_TOKEN_SCOPE_RULE,
-                // RFC 9449 §5.0: a public client's refresh token is bound to its proof's key; a confidential
-                // client's is bound to its credentials already, and may move to a new key.
-                dpopJkt: client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
-              },
+        refreshToken: await firstRefreshTokenRow(context, refreshToken, nowSeconds),
       },
       nowSeconds,
     );

@@ -7,10 +7,9 @@ import { GRANT_ID_BYTES } from '../authorization-code';
 import { OAuthError } from '../errors';
 import {
   assertActiveUser,
+  firstRefreshTokenRow,
   clientTakesRefreshTokens,
   issueTokenSet,
-  newFamilyExpiry,
-  REFRESH_TOKEN_SCOPE_RULE,
   refreshTokenIsDue,
   type UserGrant,
 } from '../issue-tokens';
@@ -40,16 +39,7 @@ export const deviceCodeGrant: Grant = {
         knownResources: knownResources(config, issuer),
         slowDownStepSeconds: SLOW_DOWN_STEP_SECONDS,
         grantId,
-        refreshToken:
-          refreshToken === undefined
-            ? null
-            : {
-                tokenHash: await hashOpaqueToken(refreshToken),
-                ...newFamilyExpiry(context, nowSeconds),
-                scopeRule: REFRESH_TOKEN_SCOPE_RULE,
-                // RFC 9449 §5.0, as in the code grant: a public client's refresh token is bound to its proof's key.
-                dpopJkt: client.tokenEndpointAuthMethod === 'none' ? (context.dpopJkt ?? null) : null,
-              },
+        refreshToken: await firstRefreshTokenRow(context, refreshToken, nowSeconds),
       },
       nowSeconds,
     );
